@@ -1,0 +1,1 @@
+"""The pure analysis: DataFrames in, DataFrames out, no I/O."""

@@ -1,0 +1,66 @@
+"""`gapbot demo`: a workbook with a realistic small market, filled the way a team would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from sheets_schema.tabs import COMPETITORS, SETTINGS, TARGETS
+
+from . import demo_market as m
+from .export_writers import ahrefs_backlinks_tsv, semrush_backlinks_csv, semrush_backlinks_rows
+
+EXPORTS_DIR_SUFFIX = "-exports"
+
+
+def demo_settings() -> list[tuple[str, str, str]]:
+    return [
+        ("Our domains", m.OUR_DOMAIN, "Our site and its subdomains"),
+        ("Market languages", "en", "We sell in English-speaking markets"),
+        ("Review level", "domain", ""),
+        ("Minimum overlap", "1", ""),
+        ("Exports folder", "", "Set below by the demo"),
+    ]
+
+
+def write_demo(path: Path) -> Path:
+    """Write the demo workbook and its exports folder; returns the exports folder."""
+    exports = path.with_name(path.stem + EXPORTS_DIR_SUFFIX)
+    exports.mkdir(parents=True, exist_ok=True)
+    files = {
+        "billhive.com-backlinks-subdomains_2026-11-20.csv": ahrefs_backlinks_tsv(m.BILLHIVE),
+        "paypilot.co.uk-backlinks-subdomains_2026-11-20.csv": ahrefs_backlinks_tsv(m.PAYPILOT),
+        "freelancerbank.com-backlinks-subdomains_2026-11-20.csv": ahrefs_backlinks_tsv(m.FREELANCERBANK),
+        "oldrival.net-backlinks-subdomains_2026-11-20.csv": ahrefs_backlinks_tsv(m.OLDRIVAL),
+        "ledgerly.io-backlinks-subdomains_2026-11-20.csv": ahrefs_backlinks_tsv(m.OURS_AHREFS),
+        "ledgerly.io-backlinks.csv": semrush_backlinks_csv(m.OURS_SEMRUSH),
+    }
+    for name, data in files.items():
+        (exports / name).write_bytes(data)
+
+    settings = [(k, exports.name if k == "Exports folder" else v, n) for k, v, n in demo_settings()]
+    tabs: dict[str, list[list[str]]] = {
+        SETTINGS.name: [SETTINGS.names, *map(list, settings)],
+        COMPETITORS.name: [COMPETITORS.names, *map(list, m.COMPETITORS)],
+        TARGETS.name: [TARGETS.names, *map(list, m.TARGETS)],
+        "Raw - tallybook.io Semrush": semrush_backlinks_rows(m.TALLYBOOK),
+    }
+    write_workbook(path, tabs)
+    return exports
+
+
+def write_workbook(path: Path, tabs: dict[str, list[list[str]]]) -> None:
+    """A workbook holding exactly these tabs, every cell as text, as a team would have typed it."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in tabs.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)

@@ -1,0 +1,93 @@
+"""Reading the team's input tabs into clean, typed frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sheets_schema import TabSchema, header_key, is_raw_tab
+from sheets_schema.tabs import COMPETITORS, RULES, SERP, SETTINGS, TARGETS
+
+from .settings import Settings, parse_settings
+from .stores import Store
+from .urls import domain_of, host_display
+
+
+@dataclass
+class Inputs:
+    settings: Settings
+    competitors: pd.DataFrame  # domain (key), display, group, topic, active
+    targets: pd.DataFrame  # url, domain, topic, keywords, asset_type, active
+    rules: pd.DataFrame  # as typed, columns by schema name
+    serp: pd.DataFrame
+    raw_tabs: dict[str, pd.DataFrame]
+    problems: list[str] = field(default_factory=list)
+
+
+def by_schema(frame: pd.DataFrame | None, schema: TabSchema) -> pd.DataFrame:
+    """The schema's columns of a team tab, found by header text; absent ones are blank."""
+    if frame is None:
+        return pd.DataFrame({n: pd.Series(dtype=object) for n in schema.names})
+    found = {header_key(c): c for c in reversed(list(frame.columns))}
+    out = pd.DataFrame(index=frame.index)
+    for name in schema.names:
+        source = found.get(header_key(name))
+        out[name] = frame[source].astype(str).str.strip() if source is not None else ""
+    return out
+
+
+def _active(series: pd.Series) -> pd.Series:
+    return ~series.str.strip().str.lower().isin({"no", "n", "false", "0", "inactive"})
+
+
+def parse_competitors(frame: pd.DataFrame | None, problems: list[str]) -> pd.DataFrame:
+    rows = by_schema(frame, COMPETITORS)
+    rows = rows[rows["Domain"] != ""]
+    domains = rows["Domain"].map(domain_of)
+    for row_number, (typed, key) in zip(rows.index + 2, zip(rows["Domain"], domains, strict=True), strict=True):
+        if not key:
+            problems.append(f"Competitors row {row_number}, column Domain: {typed!r} is not a domain; row skipped")
+    out = pd.DataFrame(
+        {
+            "domain": domains,
+            "display": domains.map(host_display),
+            "group": rows["Group"].where(rows["Group"] != "", "Direct SERP competitor"),
+            "topic": rows["Topic"],
+            "active": _active(rows["Active"]),
+        }
+    )
+    return out[out["domain"] != ""].drop_duplicates("domain").reset_index(drop=True)
+
+
+def parse_targets(frame: pd.DataFrame | None) -> pd.DataFrame:
+    rows = by_schema(frame, TARGETS)
+    rows = rows[rows["Target URL"] != ""]
+    return pd.DataFrame(
+        {
+            "url": rows["Target URL"],
+            "domain": rows["Target URL"].map(domain_of),
+            "topic": rows["Topic"],
+            "keywords": rows["Keywords"],
+            "asset_type": rows["Asset type"],
+            "active": _active(rows["Active"]),
+        }
+    ).reset_index(drop=True)
+
+
+def read_inputs(store: Store) -> Inputs:
+    names = store.tab_names()
+    raw_names = [n for n in names if is_raw_tab(n)]
+    tabs = store.read_tabs([SETTINGS.name, COMPETITORS.name, TARGETS.name, RULES.name, SERP.name, *raw_names])
+    settings = parse_settings(tabs.get(SETTINGS.name))
+    problems = list(settings.problems)
+    competitors = parse_competitors(tabs.get(COMPETITORS.name), problems)
+    return Inputs(
+        settings=settings,
+        competitors=competitors,
+        targets=parse_targets(tabs.get(TARGETS.name)),
+        rules=by_schema(tabs.get(RULES.name), RULES),
+        serp=by_schema(tabs.get(SERP.name), SERP),
+        raw_tabs={n: tabs[n] for n in raw_names},
+        problems=problems,
+    )

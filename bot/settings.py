@@ -1,0 +1,118 @@
+"""The team's `Settings` tab, parsed into typed values with defaults.
+
+Unknown keys and unparseable values are reported (tab, row, what to do) rather than raising:
+a typo in one setting must not stop the whole run.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sheets_schema import header_key
+from sheets_schema.settings_keys import SETTING_KEYS, SETTINGS_BY_NAME
+from sheets_schema.tabs import SETTINGS
+
+from .urls import domain_of
+
+
+@dataclass(frozen=True)
+class Settings:
+    values: dict[str, str]
+    problems: tuple[str, ...] = field(default=())
+
+    def raw(self, name: str) -> str:
+        return self.values[name.casefold()]
+
+    @property
+    def our_domains(self) -> frozenset[str]:
+        parts = [p.strip() for p in self.raw("Our domains").replace(";", ",").split(",")]
+        return frozenset(d for d in (domain_of(p) for p in parts if p) if d)
+
+    @property
+    def market_languages(self) -> frozenset[str]:
+        return frozenset(p.strip().lower() for p in self.raw("Market languages").split(",") if p.strip())
+
+    @property
+    def review_level(self) -> str:
+        return "page" if self.raw("Review level").strip().lower().startswith("page") else "domain"
+
+    @property
+    def minimum_overlap(self) -> int:
+        return self._int("Minimum overlap")
+
+    @property
+    def batch_size(self) -> int:
+        return self._int("Batch size")
+
+    @property
+    def rerun_days(self) -> int:
+        return self._int("Rerun every (days)")
+
+    @property
+    def exports_folder(self) -> str:
+        return self.raw("Exports folder").strip()
+
+    @property
+    def slack_channel(self) -> str:
+        return self.raw("Slack channel").strip()
+
+    @property
+    def timezone(self) -> str:
+        return self.raw("Timezone").strip() or "UTC"
+
+    @property
+    def allow_private_addresses(self) -> bool:
+        return self.raw("Allow private addresses").strip().lower() in ("yes", "true", "1")
+
+    def weight(self, name: str) -> float:
+        return _number(self.raw(f"Weight: {name}"), float(SETTINGS_BY_NAME[f"weight: {name}"].default))
+
+    def _int(self, name: str) -> int:
+        return int(_number(self.raw(name), float(SETTINGS_BY_NAME[name.casefold()].default)))
+
+
+def _number(text: str, default: float) -> float:
+    cleaned = text.strip().rstrip("%").replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return default
+    return value / 100 if text.strip().endswith("%") else value
+
+
+def _valid(name: str, value: str) -> bool:
+    """Settings whose default is a number must hold a number; the rest are free text."""
+    if math.isnan(_number(SETTINGS_BY_NAME[name].default, math.nan)):
+        return True
+    return not math.isnan(_number(value, math.nan))
+
+
+def parse_settings(frame: pd.DataFrame | None) -> Settings:
+    values = {k.name.casefold(): k.default for k in SETTING_KEYS}
+    problems: list[str] = []
+    if frame is None or frame.empty:
+        return Settings(values, ())
+    columns = {header_key(c): c for c in frame.columns}
+    name_col = columns.get(header_key(SETTINGS.key or "Setting"))
+    value_col = columns.get(header_key("Value"))
+    if name_col is None or value_col is None:
+        problems.append("Settings: the header must have `Setting` and `Value` columns; using defaults")
+        return Settings(values, tuple(problems))
+    for row_number, (name, value) in enumerate(zip(frame[name_col], frame[value_col], strict=True), start=2):
+        name, value = str(name).strip(), str(value).strip()
+        if not name:
+            continue
+        key = name.casefold()
+        if key not in SETTINGS_BY_NAME:
+            problems.append(f"Settings row {row_number}: unknown setting {name!r} is ignored — check its spelling")
+        elif value and not _valid(key, value):
+            problems.append(
+                f"Settings row {row_number}: {name!r} should be a number, not {value!r}; using the default "
+                f"{SETTINGS_BY_NAME[key].default!r}"
+            )
+        elif value:
+            values[key] = value
+    return Settings(values, tuple(problems))

@@ -1,0 +1,101 @@
+"""The store interface every sheet backend implements, and the grid-backed base class."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sheets_schema import SCHEMA_VERSION, STATE_TAB
+
+from .grid import MAX_CELL_CHARS, CommitNotes, Grid, apply_ops, cell_text, grid_to_frame
+from .ops import SetState, WriteOp
+
+SCHEMA_VERSION_KEY = "schema_version"
+EXPORT_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    name: str
+    data: bytes
+
+
+class Store(ABC):
+    """Where the team's tabs live. Reads return DataFrames of strings; writes go through `commit`."""
+
+    #: Human-readable location: a file path or a sheet URL.
+    location: str
+    #: Longest text one cell holds; longer text is cut with a visible marker.
+    max_cell_chars: int = MAX_CELL_CHARS
+
+    @abstractmethod
+    def tab_names(self) -> list[str]:
+        """Visible tabs, in sheet order."""
+
+    @abstractmethod
+    def read_tabs(self, names: Iterable[str]) -> dict[str, pd.DataFrame]:
+        """Each existing tab of `names` as strings (header row = columns); missing tabs are left out."""
+
+    @abstractmethod
+    def read_state(self) -> dict[str, str]:
+        """The hidden state tab as key -> value."""
+
+    @abstractmethod
+    def commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
+        """Apply every op together. Either all of them land or the sheet is left as it was."""
+
+    @abstractmethod
+    def version(self) -> str:
+        """A cheap token that changes whenever the sheet changes (for skipping idle reads)."""
+
+    @abstractmethod
+    def export_files(self, folder: str) -> list[ExportFile]:
+        """The export files in the `Exports folder` setting's folder, as this store sees it."""
+
+    def read_tab(self, name: str) -> pd.DataFrame | None:
+        return self.read_tabs([name]).get(name)
+
+    def read_state_json(self, key: str, default: object = None) -> object:
+        raw = self.read_state().get(key, "")
+        return json.loads(raw) if raw else default
+
+
+def with_schema_version(ops: Sequence[WriteOp]) -> list[WriteOp]:
+    return [*ops, SetState({SCHEMA_VERSION_KEY: str(SCHEMA_VERSION)})]
+
+
+class GridStore(Store):
+    """A store whose tabs can be loaded whole as grids: the local workbook and memory."""
+
+    @abstractmethod
+    def _load(self) -> tuple[dict[str, Grid], set[str]]:
+        """All tabs as grids, in order, and the names of hidden tabs."""
+
+    @abstractmethod
+    def _save(self, before: dict[str, Grid], after: dict[str, Grid], notes: CommitNotes) -> None:
+        """Persist `after` atomically (only tabs in `notes.touched` changed)."""
+
+    def tab_names(self) -> list[str]:
+        grids, hidden = self._load()
+        return [n for n in grids if n not in hidden]
+
+    def read_tabs(self, names: Iterable[str]) -> dict[str, pd.DataFrame]:
+        grids, _ = self._load()
+        return {n: grid_to_frame(grids[n]) for n in names if n in grids}
+
+    def read_state(self) -> dict[str, str]:
+        grids, _ = self._load()
+        frame = grid_to_frame(grids.get(STATE_TAB))
+        if frame.empty:
+            return {}
+        return {cell_text(k): cell_text(v) for k, v in zip(frame.iloc[:, 0], frame.iloc[:, 1], strict=True) if k}
+
+    def commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
+        before, _ = self._load()
+        after, notes = apply_ops(before, with_schema_version(ops), self.max_cell_chars)
+        self._save(before, after, notes)
+        return notes

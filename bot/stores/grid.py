@@ -1,0 +1,253 @@
+"""Write operations applied to a plain grid of cells: the shared logic of the grid stores.
+
+A grid is a list of rows (lists of cells), header first. Cells are None (empty), str, int or
+float. These functions are pure: they return new grids and never mutate their input.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from bot.errors import StoreError
+from sheets_schema import STATE_TAB, TabSchema, header_key
+from sheets_schema.tabs import STATE
+
+from .ops import AppendRows, EnsureTab, ReplaceTab, SetState, UpsertRows, WriteOp
+
+Cell = str | int | float | None
+Grid = list[list[Cell]]
+
+MAX_CELL_CHARS = 50_000  # Google Sheets' limit per cell
+CUT_MARKER = " … [cut by gapbot: too long for one cell]"
+
+
+@dataclass
+class CommitNotes:
+    """What a commit did that the team should hear about."""
+
+    notes: list[str] = field(default_factory=list)
+    touched: set[str] = field(default_factory=set)
+    created: set[str] = field(default_factory=set)
+    max_chars: int = MAX_CELL_CHARS  # the store's own limit per cell
+
+
+def cell_text(value: Any) -> str:
+    """The string a reader sees for a stored cell: no numeric coercion of text, `7.0` -> `7`."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_cell(value: Any, numeric: bool, max_chars: int = MAX_CELL_CHARS) -> Cell:
+    """A frame value as a cell: numbers stay numbers in numeric columns, all else is text."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if numeric and not isinstance(value, bool):
+        if isinstance(value, int | float):
+            return value if not isinstance(value, float) or not value.is_integer() else int(value)
+        try:
+            number = float(str(value))
+        except ValueError:
+            pass
+        else:
+            return int(number) if number.is_integer() else number
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        return to_cell(value.item(), numeric, max_chars)
+    text = cell_text(value)
+    if text == "":
+        return None
+    if len(text) > max_chars:
+        text = text[: max_chars - len(CUT_MARKER)] + CUT_MARKER
+    return text
+
+
+def grid_to_frame(grid: Grid | None) -> pd.DataFrame:
+    """A grid as a DataFrame of strings; the first row is the header."""
+    if not grid:
+        return pd.DataFrame()
+    header = [cell_text(c) for c in grid[0]]
+    width = len(header)
+    rows = [[cell_text(c) for c in row[:width]] + [""] * (width - len(row)) for row in grid[1:]]
+    while rows and not any(rows[-1]):
+        rows.pop()
+    return pd.DataFrame(rows, columns=header, dtype=object)
+
+
+def header_index(grid: Grid) -> dict[str, int]:
+    """Normalised header -> first column index."""
+    index: dict[str, int] = {}
+    for i, cell in enumerate(grid[0] if grid else []):
+        index.setdefault(header_key(cell_text(cell)), i)
+    return index
+
+
+def _check_frame(schema: TabSchema, frame: pd.DataFrame) -> None:
+    declared = {header_key(n) for n in schema.names}
+    unknown = [c for c in frame.columns if header_key(c) not in declared]
+    if unknown:
+        raise StoreError(
+            f"columns {unknown} are not declared for this tab",
+            where=f"tab {schema.name!r}",
+            fix="declare them in sheets_schema/tabs.py",
+        )
+
+
+def _frame_rows(schema: TabSchema, frame: pd.DataFrame, max_chars: int) -> list[dict[str, Cell]]:
+    numeric = {c: schema.column(c).is_numeric for c in frame.columns}
+    cols = list(frame.columns)
+    return [
+        {c: to_cell(v, numeric[c], max_chars) for c, v in zip(cols, values, strict=True)}
+        for values in frame.itertuples(index=False, name=None)
+    ]
+
+
+def _with_columns(grid: Grid, schema: TabSchema, notes: CommitNotes) -> Grid:
+    """Copy of `grid` whose header holds every schema column (missing ones added at the end)."""
+    out = [list(r) for r in grid] if grid else [[]]
+    present = header_index(out)
+    missing = [n for n in schema.names if header_key(n) not in present]
+    if missing and len(out) > 1:
+        notes.notes.append(f"{schema.name}: added missing column(s) {', '.join(missing)} at the end")
+    out[0] = [*out[0], *missing]
+    return out
+
+
+def _set(row: list[Cell], index: int, value: Cell) -> None:
+    if index >= len(row):
+        row.extend([None] * (index + 1 - len(row)))
+    row[index] = value
+
+
+def ensure(grid: Grid | None, schema: TabSchema, notes: CommitNotes) -> Grid:
+    if grid is None:
+        notes.created.add(schema.name)
+        return [list(schema.names), *[list(r) for r in schema.example_rows]]
+    return _with_columns(grid, schema, notes)
+
+
+def replace(schema: TabSchema, frame: pd.DataFrame, notes: CommitNotes) -> Grid:
+    _check_frame(schema, frame)
+    rows = _frame_rows(schema, frame, notes.max_chars)
+    return [list(schema.names), *[[r.get(n) for n in schema.names] for r in rows]]
+
+
+def append(grid: Grid | None, schema: TabSchema, frame: pd.DataFrame, notes: CommitNotes) -> Grid:
+    _check_frame(schema, frame)
+    out = _with_columns(grid or [], schema, notes)
+    index = header_index(out)
+    for r in _frame_rows(schema, frame, notes.max_chars):
+        row: list[Cell] = [None] * len(out[0])
+        for name, value in r.items():
+            row[index[header_key(name)]] = value
+        out.append(row)
+    return out
+
+
+def upsert(grid: Grid | None, op: UpsertRows, notes: CommitNotes) -> Grid:
+    schema, frame = op.schema, op.frame
+    if schema.key is None:
+        raise StoreError("upsert needs a keyed tab", where=f"tab {schema.name!r}")
+    _check_frame(schema, frame)
+    out = _with_columns(grid or [], schema, notes)
+    index = header_index(out)
+    key_col = index[header_key(schema.key)]
+    bot = {header_key(n) for n in schema.bot_columns}
+
+    existing: dict[str, int] = {}
+    for i, row in enumerate(out[1:], start=1):
+        key = cell_text(row[key_col]).strip() if key_col < len(row) else ""
+        if not key:
+            continue
+        if key in existing:
+            notes.notes.append(
+                f"{schema.name} row {i + 1}: {schema.key} {key!r} appears more than once; only its first row is updated"
+            )
+            continue
+        existing[key] = i
+
+    seen: set[str] = set()
+    for r in _frame_rows(schema, frame, notes.max_chars):
+        key = cell_text(r.get(schema.key)).strip()
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        if key in existing:
+            row = out[existing[key]]
+            for name, value in r.items():
+                if header_key(name) in bot:
+                    _set(row, index[header_key(name)], value)
+        else:
+            new_row: list[Cell] = [None] * len(out[0])
+            for name, value in r.items():
+                new_row[index[header_key(name)]] = value
+            out.append(new_row)
+
+    for key, i in existing.items():
+        if key not in seen:
+            for name, value in op.mark_missing.items():
+                if header_key(name) in bot:
+                    _set(out[i], index[header_key(name)], value)
+
+    if op.sort_by is not None:
+        out = [out[0], *sort_rows(out[1:], index[header_key(op.sort_by)])]
+    return out
+
+
+def sort_rows(rows: Sequence[list[Cell]], column: int) -> list[list[Cell]]:
+    """Whole rows by a column, highest number first, blanks and text last (stable)."""
+
+    def sort_key(row: list[Cell]) -> tuple[int, float]:
+        value = row[column] if column < len(row) else None
+        try:
+            return (0, -float(cell_text(value)))
+        except ValueError:
+            return (1, 0.0)
+
+    return sorted(rows, key=sort_key)
+
+
+def set_state(grid: Grid | None, values: Mapping[str, str], notes: CommitNotes) -> Grid:
+    frame = pd.DataFrame({"Key": list(values.keys()), "Value": list(values.values())})
+    return upsert(grid, UpsertRows(STATE, frame), notes)
+
+
+def apply_ops(
+    grids: Mapping[str, Grid], ops: Sequence[WriteOp], max_chars: int = MAX_CELL_CHARS
+) -> tuple[dict[str, Grid], CommitNotes]:
+    """All ops applied in order to a copy of `grids` (tab name -> grid)."""
+    out = dict(grids)
+    notes = CommitNotes(max_chars=max_chars)
+    for op in ops:
+        match op:
+            case EnsureTab(schema=s):
+                new = ensure(out.get(s.name), s, notes)
+                name = s.name
+            case ReplaceTab(schema=s, frame=f):
+                new, name = replace(s, f, notes), s.name
+            case UpsertRows(schema=s):
+                new, name = upsert(out.get(s.name), op, notes), s.name
+            case AppendRows(schema=s, frame=f):
+                new, name = append(out.get(s.name), s, f, notes), s.name
+            case SetState(values=v):
+                new, name = set_state(out.get(STATE_TAB), v, notes), STATE_TAB
+        if name not in out:
+            notes.created.add(name)
+        out[name] = new
+        notes.touched.add(name)
+    return out, notes

@@ -1,0 +1,171 @@
+"""The local `.xlsx` workbook store (openpyxl): the embedded default.
+
+Writes go to a temporary file next to the workbook which then replaces it, so a crash never
+leaves a corrupt workbook. Only cells whose value changes are written, so the team's own
+formatting of their cells survives.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.errors import InputError, StoreError
+from sheets_schema import STATE_TAB, TABS_BY_NAME, TabSchema, header_key
+
+from .base import EXPORT_SUFFIXES, ExportFile, GridStore
+from .grid import Cell, CommitNotes, Grid, header_index
+
+HEADER_FILL = PatternFill("solid", fgColor="E8EAED")
+SPARE_ROWS = 1000  # dropdowns and formats reach this far below the data, for rows the team adds
+
+
+class WorkbookStore(GridStore):
+    max_cell_chars = 32_767  # Excel's limit per cell
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.location = str(self.path.resolve())
+        self._cache: tuple[tuple[int, int], dict[str, Grid], set[str]] | None = None
+
+    def version(self) -> str:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return "absent"
+        return f"{st.st_mtime_ns}-{st.st_size}"
+
+    def export_files(self, folder: str) -> list[ExportFile]:
+        """Files of `folder`; a relative folder is taken from the workbook's own directory."""
+        path = Path(folder).expanduser()
+        if not path.is_absolute():
+            path = self.path.parent / path
+        if not path.is_dir():
+            raise InputError(
+                "the exports folder does not exist",
+                where=f"Settings › Exports folder ({path})",
+                fix="create it, correct the path, or clear the setting",
+            )
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES)
+        return [ExportFile(p.name, p.read_bytes()) for p in files]
+
+    def _load(self) -> tuple[dict[str, Grid], set[str]]:
+        if not self.path.exists():
+            return {}, set()
+        st = self.path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+        if self._cache is None or self._cache[0] != stamp:
+            try:
+                wb = load_workbook(self.path, read_only=True, data_only=True)
+            except Exception as exc:  # openpyxl raises many types for a damaged file
+                raise StoreError(
+                    f"cannot open the workbook ({exc})",
+                    where=str(self.path),
+                    fix="check that it is an .xlsx file, or move it away and run `gapbot init`",
+                ) from exc
+            grids = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+            hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
+            wb.close()
+            self._cache = (stamp, grids, hidden)
+        _, grids, hidden = self._cache
+        return {k: [list(r) for r in v] for k, v in grids.items()}, set(hidden)
+
+    def _save(self, before: dict[str, Grid], after: dict[str, Grid], notes: CommitNotes) -> None:
+        if self.path.exists():
+            wb = load_workbook(self.path)
+        else:
+            wb = Workbook()
+            wb.remove(wb.active)
+        for name in [n for n in after if n in notes.touched]:
+            ws = wb[name] if name in wb.sheetnames else wb.create_sheet(name)
+            _write_diff(ws, before.get(name) or [], after[name])
+            schema = TABS_BY_NAME.get(name)
+            if schema is not None and (name in notes.created or not schema.team_input):
+                _format(ws, schema, after[name])
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        os.close(fd)
+        try:
+            wb.save(tmp)
+            os.replace(tmp, self.path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        self._cache = None
+
+
+def _write_diff(ws: Worksheet, before: Grid, after: Grid) -> None:
+    for r, row in enumerate(after):
+        old = before[r] if r < len(before) else []
+        for c in range(max(len(row), len(old))):
+            value: Cell = row[c] if c < len(row) else None
+            if c < len(old) and old[c] == value:
+                continue
+            cell = ws.cell(row=r + 1, column=c + 1)
+            cell.value = value
+            if isinstance(value, str):
+                # openpyxl turns any string starting with "=" into a formula; untrusted text
+                # (page titles, anchors) must stay text.
+                cell.data_type = "s"
+    if len(before) > len(after):
+        ws.delete_rows(len(after) + 1, len(before) - len(after))
+
+
+def _format(ws: Worksheet, schema: TabSchema, grid: Grid) -> None:
+    if schema.name == STATE_TAB:
+        # A workbook needs one visible sheet; the state tab hides once another tab exists.
+        if any(other is not ws for other in ws.parent.worksheets):
+            ws.sheet_state = "hidden"
+        return
+    ws.freeze_panes = "A2"
+    index = header_index(grid)
+    last_row = max(len(grid), 2) + SPARE_ROWS
+    ws.data_validations.dataValidation = []
+    ws.conditional_formatting = ConditionalFormattingList()
+    for col in schema.columns:
+        i = index.get(header_key(col.name))
+        if i is None:
+            continue
+        letter = get_column_letter(i + 1)
+        head = ws.cell(row=1, column=i + 1)
+        head.font = Font(bold=True)
+        head.fill = HEADER_FILL
+        note = f"{col.note}\n({'you edit this' if col.owner.value == 'team' else 'filled by gapbot'})"
+        head.comment = Comment(note, "gapbot", width=260, height=90)
+        ws.column_dimensions[letter].width = max(8, col.width / 7)
+        span = f"{letter}2:{letter}{last_row}"
+        if col.choices:
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(col.choices) + '"',
+                allow_blank=True,
+                showErrorMessage=False,  # warn-free: the team may still type a value of its own
+            )
+            dv.add(span)
+            ws.add_data_validation(dv)
+        if col.number_format:
+            for row in ws.iter_rows(min_row=2, max_row=len(grid), min_col=i + 1, max_col=i + 1):
+                row[0].number_format = col.number_format
+    for rule in schema.colour_rules:
+        i = index.get(header_key(rule.column))
+        if i is None:
+            continue
+        letter = get_column_letter(i + 1)
+        operator = "equal" if rule.kind == "equals" else "greaterThanOrEqual"
+        formula = f'"{rule.value}"' if isinstance(rule.value, str) else str(rule.value)
+        ws.conditional_formatting.add(
+            f"{letter}2:{letter}{last_row}",
+            CellIsRule(
+                operator=operator, formula=[formula], fill=PatternFill("solid", bgColor=rule.colour), stopIfTrue=True
+            ),
+        )

@@ -1,0 +1,42 @@
+"""What every job is given: adapters built once at start-up, and a clock."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from bot.stores import Store
+
+T = TypeVar("T")
+
+
+def _no_progress(items: Iterable[T], label: str) -> Iterable[T]:
+    return items
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class JobContext:
+    store: Store
+    clock: Callable[[], datetime] = _utc_now
+    #: Wraps a long iterable to show progress (the CLI passes a progress bar).
+    progress: Callable[[Iterable[Any], str], Iterable[Any]] = _no_progress
+    run_id: str = field(default_factory=lambda: "")
+
+    def __post_init__(self) -> None:
+        if not self.run_id:
+            self.run_id = f"{self.clock():%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
+
+
+@dataclass(frozen=True)
+class JobResult:
+    job: str
+    summary: str
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()

@@ -1,0 +1,86 @@
+"""The store backends under contract test, each with a way to type into it as the team would."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from bot.demo import write_workbook
+from bot.stores import MemoryStore, Store, WorkbookStore
+
+
+class Backend(ABC):
+    name: str
+    store: Store
+
+    @abstractmethod
+    def team_tabs(self, tabs: dict[str, list[list[str]]]) -> None:
+        """Replace the whole sheet with these tabs, typed by the team."""
+
+    @abstractmethod
+    def team_types(self, tab: str, row: int, column: int, value: str | None) -> None:
+        """The team types into one cell (1-based; the header is row 1)."""
+
+    @abstractmethod
+    def team_sorts(self, tab: str, column: int, descending: bool = False) -> None:
+        """The team sorts a tab's data rows by a column (1-based), whole rows moving."""
+
+
+class MemoryBackend(Backend):
+    name = "memory"
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.store = MemoryStore()
+
+    def team_tabs(self, tabs: dict[str, list[list[str]]]) -> None:
+        self.store = MemoryStore({k: [list(r) for r in v] for k, v in tabs.items()})
+
+    def team_types(self, tab: str, row: int, column: int, value: str | None) -> None:
+        assert isinstance(self.store, MemoryStore)
+        self.store.edit(tab, row, column, value)
+
+    def team_sorts(self, tab: str, column: int, descending: bool = False) -> None:
+        assert isinstance(self.store, MemoryStore)
+        grid = self.store.grid(tab)
+        body = sorted(
+            grid[1:],
+            key=lambda r: str(r[column - 1] if column - 1 < len(r) and r[column - 1] is not None else ""),
+            reverse=descending,
+        )
+        for i, row in enumerate([grid[0], *body], start=1):
+            for j, value in enumerate(row, start=1):
+                self.store.edit(tab, i, j, value)
+
+
+class WorkbookBackend(Backend):
+    name = "workbook"
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.path = tmp_path / "team.xlsx"
+        self.store = WorkbookStore(self.path)
+
+    def team_tabs(self, tabs: dict[str, list[list[str]]]) -> None:
+        write_workbook(self.path, tabs)
+
+    def team_types(self, tab: str, row: int, column: int, value: str | None) -> None:
+        wb = load_workbook(self.path)
+        cell = wb[tab].cell(row=row, column=column)
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"
+        wb.save(self.path)
+
+    def team_sorts(self, tab: str, column: int, descending: bool = False) -> None:
+        wb = load_workbook(self.path)
+        ws = wb[tab]
+        rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+        rows.sort(key=lambda r: str(r[column - 1] if r[column - 1] is not None else ""), reverse=descending)
+        for i, row in enumerate(rows, start=2):
+            for j, value in enumerate(row, start=1):
+                ws.cell(row=i, column=j).value = value
+        wb.save(self.path)
+
+
+BACKENDS: dict[str, type[Backend]] = {"memory": MemoryBackend, "workbook": WorkbookBackend}
