@@ -1,0 +1,1 @@
+"""gapbot: backlink gap analysis for link-building teams."""
