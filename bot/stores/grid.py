@@ -137,8 +137,8 @@ def _set(row: list[Cell], index: int, value: Cell) -> None:
 def ensure(grid: Grid | None, schema: TabSchema, notes: CommitNotes) -> Grid:
     if grid is None:
         notes.created.add(schema.name)
-        rows: Grid = [list(schema.names), *[list(r) for r in schema.example_rows]]
-        return rows
+        header: list[Cell] = list(schema.names)
+        return [header, *[list[Cell](r) for r in schema.example_rows]]
     return _with_columns(grid, schema, notes)
 
 
