@@ -1,0 +1,33 @@
+"""The demo workbook opens in LibreOffice with working dropdowns (when LibreOffice is installed)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from sheets_schema.vocabularies import NEXT_ACTIONS, OUTCOMES
+
+SOFFICE = shutil.which("soffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed on this machine")
+def test_libreoffice_reads_the_dropdowns(tmp_path: Path) -> None:
+    out = tmp_path / "demo.xlsx"
+    assert CliRunner().invoke(main, ["demo", "--out", str(out)]).exit_code == 0
+    subprocess.run(
+        [str(SOFFICE), "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to", "ods",
+         "--outdir", str(tmp_path), str(out)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    content = zipfile.ZipFile(tmp_path / "demo.ods").read("content.xml").decode()
+    lists = re.findall(r'table:condition="of:cell-content-is-in-list\(([^)]*)\)"', content)
+    parsed = [item.replace("&quot;", "").split(";") for item in lists]
+    assert list(NEXT_ACTIONS) in parsed
+    assert list(OUTCOMES) in parsed
