@@ -39,6 +39,7 @@ SECRET_ENVS = ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "GAPBOT_SERVICE_ACCOUNT_J
 _SECRET_PATTERNS = re.compile(r"xox[a-z]-[A-Za-z0-9-]+|hooks\.slack\.com/services/[A-Za-z0-9/]+")
 
 HEARTBEAT_KEY = "heartbeat"
+LOG_HANDLER = "gapbot"
 
 #: Called once when a job fails, after its result is recorded: (job name, the error, the run's context).
 FailureAlert = Callable[[str, BaseException, JobContext], None]
@@ -201,8 +202,10 @@ def configure_logging(json_lines: bool = False, environ: Mapping[str, str] = os.
     handler.setFormatter(
         JsonFormatter() if as_json else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
+    handler.set_name(LOG_HANDLER)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != LOG_HANDLER] + [handler]
     root.setLevel(logging.INFO)
-    # The scheduler's own per-run chatter would double our one line per run; its warnings stay.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # The scheduler's own lines about runs (started, done, missed, skipped) would double our one line
+    # per run; its errors stay.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)

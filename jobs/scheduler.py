@@ -21,7 +21,14 @@ from types import FrameType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, EVENT_SCHEDULER_START, SchedulerEvent
+from apscheduler.events import (
+    EVENT_JOB_MAX_INSTANCES,
+    EVENT_JOB_MISSED,
+    EVENT_SCHEDULER_START,
+    JobEvent,
+    JobSubmissionEvent,
+    SchedulerEvent,
+)
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -227,9 +234,15 @@ def build_scheduler(worker: Worker, planned: Iterable[Planned], tz: ZoneInfo, no
             **extra,
         )
 
-    def not_run(event: Any) -> None:
-        why = "missed its start time" if event.code == EVENT_JOB_MISSED else "still running or queued"
-        log_run(event.job_id, "missed", 0.0, "-", f"{why} (scheduled {event.scheduled_run_time:%H:%M:%S})")
+    def not_run(event: JobEvent) -> None:
+        if isinstance(event, JobSubmissionEvent):  # the previous run is still running or queued
+            why, when = "the previous run has not finished", event.scheduled_run_times[-1]
+        else:
+            why, when = (
+                f"it could not start within {scheduler.get_job(event.job_id).misfire_grace_time}s",
+                event.scheduled_run_time,
+            )
+        log_run(event.job_id, "missed", 0.0, "-", f"run due at {when:%H:%M:%S} skipped: {why}")
 
     scheduler.add_listener(not_run, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
     return scheduler
