@@ -12,7 +12,7 @@ from dotenv import load_dotenv
 
 from jobs.context import JobContext, JobResult
 from jobs.runner import Runner, available_jobs, configure_logging
-from jobs.scheduler import serve
+from jobs.scheduler import due_reason, serve
 
 from .demo import write_demo
 from .errors import GapbotError
@@ -117,21 +117,43 @@ def run(ctx: click.Context, log_json: bool) -> None:
 
 @main.command("run-job")
 @click.argument("name")
+@click.option(
+    "--wait",
+    default=0.0,
+    metavar="SECONDS",
+    show_default=True,
+    help="How long to wait while another run holds the sheet.",
+)
+@click.option("--if-due", is_flag=True, help="Skip the run when the job is not due (analyze: its rerun cadence).")
 @LOG_JSON
 @click.pass_context
-def run_job(ctx: click.Context, name: str, log_json: bool) -> None:
+def run_job(ctx: click.Context, name: str, wait: float, if_due: bool, log_json: bool) -> None:
     """Run one job now and exit (for cron-style platforms).
 
-    Exits 1 when the job fails (after its failure alert) and 75 when another run holds the sheet.
+    Exits 1 when the job fails (after its failure alert) and 75 when another run still holds the sheet.
     """
     configure_logging(log_json)
     store = open_store(*ctx.obj["target"])
+    runner = Runner.from_environment(available_jobs())
+    job_ctx = JobContext(store=store)
+    runner.job(name)
+    if if_due and not _due(runner, name, job_ctx):
+        click.echo(f"{name}: not due")
+        return
     try:
-        result = Runner.from_environment(available_jobs()).run(name, JobContext(store=store))
+        result = runner.run_when_free(name, job_ctx, wait)
     except LeaseBusy as exc:
         click.echo(f"gapbot: busy: {exc.message}", err=True)
         ctx.exit(BUSY_EXIT)
     report(result)
+
+
+def _due(runner: Runner, name: str, job_ctx: JobContext) -> bool:
+    try:
+        return due_reason(name, job_ctx) is not None
+    except Exception as exc:
+        runner.failed(name, job_ctx, exc, 0.0)
+        raise
 
 
 @main.command()

@@ -143,6 +143,20 @@ class Runner:
         log_run(name, "ok", seconds, ctx.run_id, result.summary)
         return result
 
+    def run_when_free(
+        self, name: str, ctx: JobContext, wait: float, poll: float = 15.0, sleep: Callable[[float], None] = time.sleep
+    ) -> JobResult:
+        """`run`, retrying every `poll` seconds for up to `wait` seconds while the sheet is busy."""
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                return self.run(name, ctx)
+            except LeaseBusy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise
+                sleep(min(poll, left))
+
     def _finish(self, lease: Lease, ctx: JobContext, name: str, outcome: dict[str, Any]) -> None:
         """Heartbeat, last result and lease release in one write, only while the lease is still ours."""
         try:

@@ -168,6 +168,14 @@ def analysis_due(state: Mapping[str, str], settings: Settings, now: datetime) ->
     return None
 
 
+def due_reason(name: str, ctx: JobContext) -> str | None:
+    """Why a job should run now, or None when it is not due. Only `analyze` waits for its cadence;
+    the other jobs are due whenever their schedule fires."""
+    if name != "analyze":
+        return "scheduled"
+    return analysis_due(ctx.store.read_state(), read_settings(ctx.store), ctx.clock())
+
+
 class Worker:
     """Runs scheduled jobs one at a time, each with a fresh context, and stops cleanly."""
 
@@ -185,24 +193,22 @@ class Worker:
             if self.stopping.is_set():
                 return
             ctx = self.make_context()
-            if name == "analyze" and not self._analysis_wanted(ctx):
+            if not self._due(name, ctx):
                 return
             # A failure is already logged (and alerted) by the runner; the next run comes on schedule.
             with contextlib.suppress(Exception):
                 self.runner.run(name, ctx)
 
-    def _analysis_wanted(self, ctx: JobContext) -> bool:
+    def _due(self, name: str, ctx: JobContext) -> bool:
         started = time.monotonic()
         try:
-            reason = analysis_due(ctx.store.read_state(), read_settings(ctx.store), ctx.clock())
+            reason = due_reason(name, ctx)
         except Exception as exc:
-            self.runner.failed("analyze", ctx, exc, time.monotonic() - started)
+            self.runner.failed(name, ctx, exc, time.monotonic() - started)
             return False
         if reason is None:
-            log_run("analyze", "skipped", time.monotonic() - started, ctx.run_id, "not due")
-            return False
-        log.info("analyze is due: %s", reason)
-        return True
+            log_run(name, "skipped", time.monotonic() - started, ctx.run_id, "not due")
+        return reason is not None
 
     def wait_idle(self) -> None:
         """Block until the running job, if any, has finished."""

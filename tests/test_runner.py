@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from bot.cli import main
 from bot.errors import ConfigError, InputError
 from bot.lease import LEASE_KEY, Lease, LeaseBusy
-from bot.stores import AppendRows, EnsureTab, MemoryStore, WorkbookStore
+from bot.stores import AppendRows, EnsureTab, MemoryStore, SetState, WorkbookStore
 from jobs.context import JobContext, JobResult
 from jobs.runner import HEARTBEAT_KEY, JsonFormatter, Runner, configure_logging, describe, result_key
 from sheets_schema.tabs import HISTORY
@@ -168,7 +170,39 @@ def test_run_job_exits_non_zero_after_its_failure_alert(tmp_path: Path) -> None:
 def test_run_job_on_a_busy_sheet_exits_75(tmp_path: Path) -> None:
     store = WorkbookStore(tmp_path / "team.xlsx")
     Lease(store, "the-worker", timedelta(minutes=5), JobContext(store=store).clock).acquire("analyze")
-    done = cli(tmp_path / "team.xlsx", "run-job", "init")
-    assert done.returncode == 75
+    done = CliRunner().invoke(main, ["--workbook", str(tmp_path / "team.xlsx"), "run-job", "init"])
+    assert done.exit_code == 75
     assert "busy with analyze" in done.stderr
     assert "Settings" not in store.tab_names()
+
+
+def test_run_when_free_waits_for_the_other_run_to_finish() -> None:
+    store = MemoryStore()
+    ctx = JobContext(store=store)
+    other = Lease(store, "other-worker", timedelta(minutes=5), ctx.clock)
+    other.acquire("analyze")
+    naps: list[float] = []
+
+    def other_finishes(seconds: float) -> None:
+        naps.append(seconds)
+        store.commit([SetState(other.release_values())])
+
+    result = Runner({"write": writes_history}, settle=0).run_when_free("write", ctx, wait=60, sleep=other_finishes)
+    assert result.summary == "wrote one row" and naps == [15.0]
+
+
+def test_run_when_free_gives_up_after_its_wait() -> None:
+    store = MemoryStore()
+    ctx = JobContext(store=store)
+    Lease(store, "other-worker", timedelta(minutes=5), ctx.clock).acquire("analyze")
+    with pytest.raises(LeaseBusy):
+        Runner({"write": writes_history}, settle=0).run_when_free("write", ctx, wait=0.05, poll=0.01)
+
+
+def test_run_job_if_due_skips_analyze_until_its_cadence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GAPBOT_LEASE_SETTLE", "0")
+    workbook = str(tmp_path / "team.xlsx")
+    first = CliRunner().invoke(main, ["--workbook", workbook, "run-job", "analyze", "--if-due"])
+    assert first.exit_code == 0 and first.stdout.startswith("analyze: 0 prospects"), first.output
+    second = CliRunner().invoke(main, ["--workbook", workbook, "run-job", "analyze", "--if-due"])
+    assert second.exit_code == 0 and second.stdout == "analyze: not due\n"
