@@ -99,7 +99,7 @@ class Runner:
     #: Long enough for the slowest job: a lease is only renewed when the job writes.
     lease_ttl: timedelta = timedelta(minutes=30)
     #: Seconds between writing the lease and reading it back (see bot/lease.py).
-    settle: float = 0.5
+    settle: float = 0.25
     #: None for interactive runs: the person who ran it sees the error.
     alert: FailureAlert | None = log_failure
 
@@ -110,7 +110,7 @@ class Runner:
         return cls(
             jobs,
             lease_ttl=timedelta(seconds=_seconds(environ, LEASE_SECONDS_ENV, 1800)),
-            settle=_seconds(environ, LEASE_SETTLE_ENV, 0.5),
+            settle=_seconds(environ, LEASE_SETTLE_ENV, 0.25),
             alert=alert,
         )
 
