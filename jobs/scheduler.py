@@ -272,14 +272,7 @@ def serve(
         if scheduler is not None and scheduler.state != STATE_STOPPED:
             scheduler.shutdown(wait=False)
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-
-    for job in STARTUP_JOBS:
-        if job in runner.jobs:
-            worker.run_scheduled(job)
-    if worker.stopping.is_set():
-        return
+    # Configuration errors stop the worker before it writes anything.
     tz = sheet_timezone(read_settings(store))
     now = datetime.now(tz)
     planned = plan(runner.jobs, tz, now, environ)
@@ -291,11 +284,18 @@ def serve(
             scheduler.shutdown(wait=False)
 
     scheduler.add_listener(stop_if_asked, EVENT_SCHEDULER_START)
-    log.info(
-        "worker started (timezone %s): %s",
-        tz.key,
-        "; ".join(f"{p.job} {p.trigger}, grace {p.grace}s" for p in planned) or "no jobs to schedule",
-    )
-    scheduler.start()
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+    for job in STARTUP_JOBS:
+        if job in runner.jobs:
+            worker.run_scheduled(job)
+    if not worker.stopping.is_set():
+        log.info(
+            "worker started (timezone %s): %s",
+            tz.key,
+            "; ".join(f"{p.job} {p.trigger}, grace {p.grace}s" for p in planned) or "no jobs to schedule",
+        )
+        scheduler.start()
     worker.wait_idle()
     log.info("worker stopped")

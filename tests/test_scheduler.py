@@ -4,13 +4,16 @@ import logging
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from click.testing import CliRunner
 
+from bot.cli import main
 from bot.errors import ConfigError
 from bot.settings import Settings, parse_settings
 from bot.stores import MemoryStore, SetState
@@ -195,3 +198,12 @@ def test_analyze_runs_only_when_due() -> None:
     store.commit([SetState({LAST_ANALYSIS_KEY: datetime.now(UTC).isoformat()})])
     worker.run_scheduled("analyze")
     assert rec.runs == ["analyze"]
+
+
+def test_the_worker_refuses_a_bad_cadence_before_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GAPBOT_ANALYZE_EVERY", "hourly")
+    workbook = tmp_path / "team.xlsx"
+    done = CliRunner().invoke(main, ["--workbook", str(workbook), "run"])
+    assert done.exit_code == 1
+    assert "GAPBOT_ANALYZE_EVERY: 'hourly' is not a cadence" in done.stderr
+    assert not workbook.exists()
