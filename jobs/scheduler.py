@@ -1,9 +1,9 @@
 """`gapbot run`: the worker that runs the registered jobs on their cadences until it is stopped.
 
 One process, one sheet, one job at a time: a single-thread executor runs the jobs one after the
-other, and every run takes the sheet's lease (bot/lease.py), so a second worker or a manual run
-waits its turn instead of writing at the same time. SIGTERM or SIGINT lets the running job finish,
-starts nothing new, and exits 0.
+other, and every run takes the sheet's lease (bot/lease.py): a run that finds the sheet busy with
+another worker or a manual run writes nothing and tries again at its next scheduled time.
+SIGTERM or SIGINT lets the running job finish, starts nothing new, and exits 0.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ log = logging.getLogger("gapbot.worker")
 JOBS_ENV = "GAPBOT_JOBS"
 #: Jobs `gapbot run` does once at start rather than on a cadence.
 STARTUP_JOBS = ("init",)
+SCHEDULED = "scheduled"
 #: A run may start this late at most, whatever its cadence.
 MAX_GRACE = timedelta(hours=12)
 
@@ -172,7 +173,7 @@ def due_reason(name: str, ctx: JobContext) -> str | None:
     """Why a job should run now, or None when it is not due. Only `analyze` waits for its cadence;
     the other jobs are due whenever their schedule fires."""
     if name != "analyze":
-        return "scheduled"
+        return SCHEDULED
     return analysis_due(ctx.store.read_state(), read_settings(ctx.store), ctx.clock())
 
 
@@ -208,6 +209,8 @@ class Worker:
             return False
         if reason is None:
             log_run(name, "skipped", time.monotonic() - started, ctx.run_id, "not due")
+        elif reason != SCHEDULED:
+            log.info("%s is due: %s", name, reason)
         return reason is not None
 
     def wait_idle(self) -> None:
