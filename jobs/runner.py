@@ -131,6 +131,9 @@ class Runner:
         except LeaseBusy as exc:
             log_run(name, "busy", time.monotonic() - started, ctx.run_id, exc.message)
             raise
+        except Exception as exc:  # the sheet cannot be read or written at all
+            self.failed(name, ctx, exc, time.monotonic() - started)
+            raise
         try:
             result = job(replace(ctx, store=LeasedStore(ctx.store, lease, name)))
         except BaseException as exc:

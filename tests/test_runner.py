@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.errors import ConfigError, InputError
+from bot.errors import ConfigError, InputError, StoreError
 from bot.lease import LEASE_KEY, Lease, LeaseBusy
 from bot.stores import AppendRows, EnsureTab, MemoryStore, SetState, WorkbookStore
 from jobs.context import JobContext, JobResult
@@ -206,3 +206,17 @@ def test_run_job_if_due_skips_analyze_until_its_cadence(tmp_path: Path, monkeypa
     assert first.exit_code == 0 and first.stdout.startswith("analyze: 0 prospects"), first.output
     second = CliRunner().invoke(main, ["--workbook", workbook, "run-job", "analyze", "--if-due"])
     assert second.exit_code == 0 and second.stdout == "analyze: not due\n"
+
+
+def test_a_sheet_that_cannot_be_opened_is_a_failure_and_alerted(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    path = tmp_path / "team.xlsx"
+    path.write_text("not a workbook")
+    alerts = Alerts()
+    with pytest.raises(StoreError):
+        Runner({"write": writes_history}, settle=0, alert=alerts).run("write", JobContext(store=WorkbookStore(path)))
+    assert [job for job, _, _ in alerts.sent] == ["write"]
+    assert "cannot open the workbook" in alerts.sent[0][1]
+    assert [line["result"] for line in job_lines(caplog)] == ["failed"]
