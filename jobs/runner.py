@@ -79,7 +79,7 @@ def available_jobs(environ: Mapping[str, str] = os.environ) -> dict[str, Job]:
     return load_jobs()
 
 
-def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+def _seconds(environ: Mapping[str, str], name: str, default: float, minimum: float = 0.0) -> float:
     raw = environ.get(name, "").strip()
     if not raw:
         return default
@@ -87,8 +87,10 @@ def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         value = -1.0
-    if value < 0:
-        raise ConfigError(f"{raw!r} is not a number of seconds", where=name, fix="give a number such as 1800")
+    if value < minimum:
+        raise ConfigError(
+            f"{raw!r} is not a number of seconds of at least {minimum:g}", where=name, fix=f"give e.g. {default:g}"
+        )
     return value
 
 
@@ -109,7 +111,7 @@ class Runner:
     ) -> Runner:
         return cls(
             jobs,
-            lease_ttl=timedelta(seconds=_seconds(environ, LEASE_SECONDS_ENV, 1800)),
+            lease_ttl=timedelta(seconds=_seconds(environ, LEASE_SECONDS_ENV, 1800, minimum=60)),
             settle=_seconds(environ, LEASE_SETTLE_ENV, 0.25),
             alert=alert,
         )

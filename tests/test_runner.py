@@ -220,3 +220,13 @@ def test_a_sheet_that_cannot_be_opened_is_a_failure_and_alerted(
     assert [job for job, _, _ in alerts.sent] == ["write"]
     assert "cannot open the workbook" in alerts.sent[0][1]
     assert [line["result"] for line in job_lines(caplog)] == ["failed"]
+
+
+def test_lease_settings_from_the_environment() -> None:
+    runner = Runner.from_environment({}, environ={"GAPBOT_LEASE_SECONDS": "600", "GAPBOT_LEASE_SETTLE": "1.5"})
+    assert (runner.lease_ttl, runner.settle) == (timedelta(minutes=10), 1.5)
+    with pytest.raises(ConfigError) as caught:
+        Runner.from_environment({}, environ={"GAPBOT_LEASE_SECONDS": "5"})
+    assert caught.value.where == "GAPBOT_LEASE_SECONDS"
+    with pytest.raises(ConfigError, match="not a number"):
+        Runner.from_environment({}, environ={"GAPBOT_LEASE_SETTLE": "soon"})
