@@ -11,10 +11,12 @@ import click
 from dotenv import load_dotenv
 
 from jobs.context import JobContext, JobResult
-from jobs.registry import load_jobs
+from jobs.runner import Runner, available_jobs, configure_logging
+from jobs.scheduler import due_reason, serve
 
 from .demo import write_demo
 from .errors import GapbotError
+from .lease import LeaseBusy
 from .stores import Store, WorkbookStore
 from .targets import SHEET_ENV, WORKBOOK_ENV, open_store
 
@@ -33,6 +35,10 @@ def report(result: JobResult) -> None:
     click.echo(f"{result.job}: {result.summary}")
     for note in result.notes:
         click.echo(f"  note: {note}")
+
+
+#: `run-job` exit status when the sheet is busy with another run (EX_TEMPFAIL: try again later).
+BUSY_EXIT = 75
 
 
 class GapbotGroup(click.Group):
@@ -75,7 +81,9 @@ def main(ctx: click.Context, workbook: str | None, sheet: str | None, debug: boo
 
 def _run(ctx: click.Context, job: str, store_factory: Callable[[], Store] | None = None) -> JobResult:
     store = store_factory() if store_factory else open_store(*ctx.obj["target"])
-    result = load_jobs()[job](JobContext(store=store, progress=progress))
+    # A manual run takes the sheet's lease like the worker does; its errors go to the terminal, not to alerts.
+    runner = Runner.from_environment(available_jobs(), alert=None)
+    result = runner.run(job, JobContext(store=store, progress=progress))
     report(result)
     return result
 
@@ -92,6 +100,60 @@ def init(ctx: click.Context) -> None:
 def analyze(ctx: click.Context) -> None:
     """Read the exports, find the gap and update the output tabs."""
     _run(ctx, "analyze")
+
+
+LOG_JSON = click.option("--log-json", is_flag=True, help="Log JSON lines [env GAPBOT_LOG_FORMAT=json].")
+
+
+@main.command()
+@LOG_JSON
+@click.pass_context
+def run(ctx: click.Context, log_json: bool) -> None:
+    """Run the jobs on their schedules until stopped (SIGTERM/SIGINT finish the running job first)."""
+    configure_logging(log_json)
+    store = open_store(*ctx.obj["target"])
+    serve(store, Runner.from_environment(available_jobs()), lambda: JobContext(store=store))
+
+
+@main.command("run-job")
+@click.argument("name")
+@click.option(
+    "--wait",
+    default=0.0,
+    metavar="SECONDS",
+    show_default=True,
+    help="How long to wait while another run holds the sheet.",
+)
+@click.option("--if-due", is_flag=True, help="Skip the run when the job is not due (analyze: its rerun cadence).")
+@LOG_JSON
+@click.pass_context
+def run_job(ctx: click.Context, name: str, wait: float, if_due: bool, log_json: bool) -> None:
+    """Run one job now and exit (for cron-style platforms).
+
+    Exits 1 when the job fails (after its failure alert) and 75 when another run still holds the sheet.
+    """
+    configure_logging(log_json)
+    store = open_store(*ctx.obj["target"])
+    runner = Runner.from_environment(available_jobs())
+    job_ctx = JobContext(store=store)
+    runner.job(name)
+    if if_due and not _due(runner, name, job_ctx):
+        click.echo(f"{name}: not due")
+        return
+    try:
+        result = runner.run_when_free(name, job_ctx, wait)
+    except LeaseBusy as exc:
+        click.echo(f"gapbot: busy: {exc.message}", err=True)
+        ctx.exit(BUSY_EXIT)
+    report(result)
+
+
+def _due(runner: Runner, name: str, job_ctx: JobContext) -> bool:
+    try:
+        return due_reason(name, job_ctx) is not None
+    except Exception as exc:
+        runner.failed(name, job_ctx, exc, 0.0)
+        raise
 
 
 @main.command()

@@ -1,0 +1,1 @@
+"""Job modules loaded only by tests, through GAPBOT_JOB_MODULES."""
