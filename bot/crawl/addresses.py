@@ -42,13 +42,15 @@ def refusal_reason(address: IPAddress) -> str:
         reason = refusal_reason(inner)
         if reason:
             return f"{reason} (inside IPv6 {address})"
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            return ""  # a mapped address is its IPv4 address
     checks = (
         ("unspecified", address.is_unspecified),
         ("loopback", address.is_loopback),
         ("link-local", address.is_link_local),
         ("multicast", address.is_multicast),
-        ("private", address.is_private),
         ("reserved", address.is_reserved),
+        ("private", address.is_private),
         ("not globally routable", not address.is_global),
     )
     return next((name for name, hit in checks if hit), "")

@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from urllib.parse import urldefrag, urljoin
 
 import httpx
-from httpcore._backends.base import AsyncNetworkBackend
+from httpcore import AsyncNetworkBackend
 
 from .addresses import BlockedAddressError
 from .config import ROBOTS_AGENT, CrawlConfig

@@ -15,8 +15,7 @@ import typing
 
 import httpcore
 import httpx
-from httpcore._backends.auto import AutoBackend
-from httpcore._backends.base import SOCKET_OPTION, AsyncNetworkBackend, AsyncNetworkStream
+from httpcore import SOCKET_OPTION, AnyIOBackend, AsyncNetworkBackend, AsyncNetworkStream
 
 from .addresses import check_addresses
 from .resolver import Resolver
@@ -26,7 +25,7 @@ class GuardedNetworkBackend(AsyncNetworkBackend):
     def __init__(self, resolver: Resolver, allow_private: bool, inner: AsyncNetworkBackend | None = None) -> None:
         self.resolver = resolver
         self.allow_private = allow_private
-        self.inner = inner or AutoBackend()
+        self.inner = inner or AnyIOBackend()
 
     async def connect_tcp(
         self,
