@@ -23,7 +23,7 @@ from .addresses import BlockedAddressError
 from .config import ROBOTS_AGENT, CrawlConfig
 from .resolver import ResolveError, Resolver, SystemResolver
 from .result import FetchFailure, FetchResult, Hop
-from .robots import RobotsRules, rules_from_fetch
+from .robots import SEARCH_AGENT, RobotsRules, rules_from_fetch
 from .transport import GuardedTransport
 
 
@@ -73,6 +73,12 @@ def _failure_of(exc: Exception) -> _Failed:
     if isinstance(exc, httpx.RemoteProtocolError | httpx.DecodingError):
         return _Failed(FetchFailure.PROTOCOL, str(exc) or type(exc).__name__)
     return _Failed(FetchFailure.CONNECTION, str(exc) or type(exc).__name__)
+
+
+def with_scheme(url: str) -> str:
+    """A URL the team typed, made fetchable: `example.com/x` becomes `https://example.com/x`."""
+    text = url.strip()
+    return text if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", text) else "https://" + text.lstrip("/")
 
 
 def _checked_url(url: str) -> httpx.URL:
@@ -232,6 +238,15 @@ class Fetcher:
         self.network = network
         #: robots.txt rules per origin (scheme://host:port), kept for this fetcher's lifetime.
         self.robots_cache: dict[str, RobotsRules | _Failed] = {}
+
+    def search_engines_allowed(self, url: str) -> bool | None:
+        """Whether robots.txt (as read during the fetches) lets search engines crawl `url`; None if unknown."""
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL:
+            return None
+        rules = self.robots_cache.get(f"{parsed.scheme}://{parsed.netloc.decode('ascii')}")
+        return rules.allows(SEARCH_AGENT, url) if isinstance(rules, RobotsRules) else None
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[CrawlSession]:
