@@ -13,6 +13,7 @@ from dotenv import load_dotenv
 from jobs.context import JobContext, JobResult
 from jobs.registry import load_jobs
 
+from .crawl import default_fetcher
 from .demo import write_demo
 from .errors import GapbotError
 from .stores import Store, WorkbookStore
@@ -75,7 +76,7 @@ def main(ctx: click.Context, workbook: str | None, sheet: str | None, debug: boo
 
 def _run(ctx: click.Context, job: str, store_factory: Callable[[], Store] | None = None) -> JobResult:
     store = store_factory() if store_factory else open_store(*ctx.obj["target"])
-    result = load_jobs()[job](JobContext(store=store, progress=progress))
+    result = load_jobs()[job](JobContext(store=store, progress=progress, fetcher=default_fetcher))
     report(result)
     return result
 
@@ -92,6 +93,20 @@ def init(ctx: click.Context) -> None:
 def analyze(ctx: click.Context) -> None:
     """Read the exports, find the gap and update the output tabs."""
     _run(ctx, "analyze")
+
+
+@main.command()
+@click.pass_context
+def health(ctx: click.Context) -> None:
+    """Check our target pages (status, redirects, canonical, indexable) and competitor pages for dead ones."""
+    _run(ctx, "health")
+
+
+@main.command("verify-links")
+@click.pass_context
+def verify_links(ctx: click.Context) -> None:
+    """Check that links marked Published / linked are live on the linking page."""
+    _run(ctx, "verify-links")
 
 
 @main.command()
