@@ -70,11 +70,13 @@ def dead_page_rows(pages: pd.DataFrame, results: dict[str, FetchResult], now: da
     for page, domains in zip(pages["Competitor page"], pages["Gap domains"], strict=True):
         result = results[page]
         reason = dead_because(result)
+        alive = not reason and result.fetched and (result.status or 0) < 400
+        unknown = "" if reason or alive else f"not checked: {result.problem or f'answers {result.status}'}"
         rows.append(
             {
                 "Competitor page": page,
-                "Dead": "Yes" if reason else ("No" if result.fetched else ""),
-                "Dead because": reason or ("" if result.fetched else f"not checked: {result.problem}"),
+                "Dead": "Yes" if reason else "No" if alive else "",
+                "Dead because": reason or unknown,
                 "Status": result.status if result.status is not None else "",
                 "Final URL": result.final_url,
                 "Gap domains": domains,

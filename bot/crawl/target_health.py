@@ -89,7 +89,9 @@ def assess(
         fix.append(f"noindex in {' and '.join(noindex)}")
     if search_allowed is False:
         fix.append("robots.txt blocks search engines")
-    indexable = None if not result.fetched else not noindex and search_allowed is not False
+    indexable = (
+        None if not result.fetched else (result.status or 0) < 400 and not noindex and search_allowed is not False
+    )
 
     self_canonical = canonical.points_at(result.final_url)
     if result.fetched and result.status == 200:
