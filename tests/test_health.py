@@ -269,10 +269,17 @@ def test_dead_competitor_pages_turn_prospects_into_broken_link_prospects(server:
     for j, name in enumerate(LINKS.names, start=1):
         store.edit(LINKS.name, 1, j, name)
     prospects = [
-        {"Domain": d, "Link type": "Resource page", "Why": "Links to 2 rivals", "Suggested action": "Pitch existing page",
-         "Competitor page": u(p), "Next action": "Pitch existing page", "Owner": "Ana"}
+        {
+            "Domain": d,
+            "Link type": "Resource page",
+            "Why": "Links to 2 rivals",
+            "Suggested action": "Pitch existing page",
+            "Competitor page": u(p),
+            "Next action": "Pitch existing page",
+            "Owner": "Ana",
+        }
         for d, p in links
-    ]  # fmt: skip
+    ]
     for i, row in enumerate(_prospects(prospects), start=1):
         for j, value in enumerate(row, start=1):
             store.edit(PROSPECTS.name, i, j, value)
