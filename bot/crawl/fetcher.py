@@ -1,7 +1,7 @@
 """The polite, guarded fetcher: robots.txt, concurrency limits, retries, redirects by hand.
 
 `Fetcher` is built once (it holds the configuration, the resolver and the robots.txt cache);
-each `fetch_all` call opens one `CrawlSession` with its own HTTP client and limits, runs the
+each `fetch_all` call opens one `CrawlSession` with its own HTTP clients and limits, runs the
 fetches concurrently and closes it again, so jobs stay synchronous.
 """
 
@@ -20,6 +20,7 @@ import httpx
 from httpcore import AsyncNetworkBackend
 
 from .addresses import BlockedAddressError
+from .clients import HostClients
 from .config import ROBOTS_AGENT, CrawlConfig
 from .resolver import ResolveError, Resolver, SystemResolver
 from .result import FetchFailure, FetchResult, Hop
@@ -92,12 +93,12 @@ def _checked_url(url: str) -> httpx.URL:
 
 
 class CrawlSession:
-    """One HTTP client with the global and per-host limits; lives inside one event loop."""
+    """HTTP clients with the global and per-host limits; lives inside one event loop."""
 
-    def __init__(self, fetcher: Fetcher, client: httpx.AsyncClient) -> None:
+    def __init__(self, fetcher: Fetcher, clients: HostClients) -> None:
         self.fetcher = fetcher
         self.config = fetcher.config
-        self.client = client
+        self.clients = clients
         self.slots = asyncio.Semaphore(self.config.global_limit)
         self.host_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(self.config.per_host_limit)
@@ -167,10 +168,10 @@ class CrawlSession:
         config = self.config
         for attempt in range(config.retries + 1):
             try:
-                async with self.slots, self.host_slots[url.host]:
+                origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
+                async with self.slots, self.host_slots[url.host], self.clients.client(origin) as client:
                     started = time.perf_counter()
-                    request = self.client.build_request("GET", url)
-                    response = await self.client.send(request, stream=True)
+                    response = await client.send(client.build_request("GET", url), stream=True)
                     took = round((time.perf_counter() - started) * 1000)
                     try:
                         body, truncated = await _read_capped(response, limit) if _is_text(response) else (b"", False)
@@ -251,14 +252,23 @@ class Fetcher:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[CrawlSession]:
         config = self.config
-        limits = httpx.Limits(max_connections=config.global_limit, max_keepalive_connections=config.global_limit)
+        per_host = httpx.Limits(max_connections=config.per_host_limit, max_keepalive_connections=config.per_host_limit)
         timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout)
-        transport = GuardedTransport(self.resolver, config.allow_private, limits, self.network)
         headers = {"User-Agent": config.user_agent, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}
-        async with httpx.AsyncClient(
-            transport=transport, timeout=timeout, headers=headers, follow_redirects=False, trust_env=False
-        ) as client:
-            yield CrawlSession(self, client)
+        # Loading the CA bundle is slow: one TLS context serves every client of the session.
+        tls = httpx.create_ssl_context(trust_env=False)
+
+        def make() -> httpx.AsyncClient:
+            transport = GuardedTransport(self.resolver, config.allow_private, per_host, self.network, tls)
+            return httpx.AsyncClient(
+                transport=transport, timeout=timeout, headers=headers, follow_redirects=False, trust_env=False
+            )
+
+        clients = HostClients(make, keep_open=config.global_limit)
+        try:
+            yield CrawlSession(self, clients)
+        finally:
+            await clients.aclose()
 
     async def fetch_many(self, urls: Iterable[str]) -> dict[str, FetchResult]:
         unique = list(dict.fromkeys(u for u in urls if u))

@@ -74,10 +74,11 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         network: AsyncNetworkBackend | None = None,
         verify: ssl.SSLContext | bool = True,
     ) -> None:
-        super().__init__(trust_env=False, limits=limits)
+        tls = verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify=verify, trust_env=False)
+        super().__init__(verify=tls, trust_env=False, limits=limits)
         # httpx builds its httpcore pool without a way to pass a network backend; rebuild it with one.
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
+            ssl_context=tls,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
