@@ -8,8 +8,10 @@ fetches concurrently and closes it again, so jobs stay synchronous.
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import re
+import ssl
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
@@ -228,6 +230,12 @@ async def _read_capped(response: httpx.Response, limit: int) -> tuple[bytes, boo
     return b"".join(chunks), False
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """Loading the CA bundle is slow: one verifying TLS context serves every client."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class Fetcher:
     def __init__(
         self, config: CrawlConfig, resolver: Resolver | None = None, network: AsyncNetworkBackend | None = None
@@ -255,8 +263,7 @@ class Fetcher:
         per_host = httpx.Limits(max_connections=config.per_host_limit, max_keepalive_connections=config.per_host_limit)
         timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout)
         headers = {"User-Agent": config.user_agent, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}
-        # Loading the CA bundle is slow: one TLS context serves every client of the session.
-        tls = httpx.create_ssl_context(trust_env=False)
+        tls = _tls_context()
 
         def make() -> httpx.AsyncClient:
             transport = GuardedTransport(self.resolver, config.allow_private, per_host, self.network, tls)
