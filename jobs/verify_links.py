@@ -27,7 +27,7 @@ from bot.crawl.won_links import (
     won_links_row,
 )
 from bot.inputs import by_schema, read_inputs
-from bot.stores import AppendRows, SetState, UpsertRows
+from bot.stores import AppendRows, SetState, UpsertRows, WriteOp
 from sheets_schema.tabs import HISTORY, PROSPECTS, WON_LINKS
 
 from .context import JobContext, JobResult
@@ -99,7 +99,7 @@ def verify_links(ctx: JobContext) -> JobResult:
             "Run": ctx.run_id,
         }
     )
-    ops = [
+    ops: list[WriteOp] = [
         UpsertRows(WON_LINKS, pd.DataFrame(rows, columns=WON_LINKS.names)),
         AppendRows(HISTORY, pd.DataFrame(history)),
         SetState({WON_LINKS_STATE_KEY: json.dumps(state, sort_keys=True), LOST_LINKS_KEY: json.dumps(lost)}),

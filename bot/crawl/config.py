@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.settings import Settings
 
@@ -39,4 +39,4 @@ class CrawlConfig:
 
 def config_from_settings(settings: Settings, **overrides: object) -> CrawlConfig:
     base = CrawlConfig(contact_url=settings.raw("Contact URL").strip(), allow_private=settings.allow_private_addresses)
-    return CrawlConfig(**{**base.__dict__, **overrides})  # type: ignore[arg-type]
+    return replace(base, **overrides)  # type: ignore[arg-type]

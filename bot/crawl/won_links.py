@@ -64,7 +64,7 @@ def our_link(links: tuple[PageLink, ...], our_domains: Collection[str]) -> PageL
     """The page's link to one of our domains, a followed one if there is any."""
     ours = [link for link in links if domain_of(link.url) in our_domains]
     followed = [link for link in ours if not any(f in link.rel for f in REL_FLAGS)]
-    return (followed or ours or [None])[0]
+    return next(iter(followed or ours), None)
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ class Verdict:
 
 def next_verdict(previous: Mapping[str, object] | None, check: LinkCheck) -> Verdict:
     verified = bool((previous or {}).get("verified", False))
-    missing = int((previous or {}).get("missing", 0) or 0)
+    missing = int(str((previous or {}).get("missing", 0) or 0))
     last = str((previous or {}).get("result", ""))
     if check.seen is Seen.FOUND:
         return Verdict(Result.VERIFIED, {"verified": True, "missing": 0, "result": Result.VERIFIED.value}, False)
