@@ -198,9 +198,10 @@ class CrawlSession:
                     rules = await self._fetch_robots(origin)
                     self.fetcher.robots_cache[origin] = rules
         if isinstance(rules, _Failed):
-            if rules.failure in (FetchFailure.BLOCKED_ADDRESS, FetchFailure.DNS):
-                raise rules  # about the host, so about the page too
-            raise _Failed(rules.failure, f"{rules.detail} (while reading {origin}/robots.txt)")
+            about_host = rules.failure in (FetchFailure.BLOCKED_ADDRESS, FetchFailure.DNS)  # so about the page too
+            raise _Failed(
+                rules.failure, rules.detail if about_host else f"{rules.detail} (while reading {origin}/robots.txt)"
+            )
         if not rules.allows(ROBOTS_AGENT, str(url)):
             raise _Failed(
                 FetchFailure.ROBOTS, rules.disallow_all_because or f"{origin}/robots.txt disallows {url.path}"
