@@ -109,6 +109,13 @@ def verify_links(ctx: click.Context) -> None:
     _run(ctx, "verify-links")
 
 
+@main.command("page-context")
+@click.pass_context
+def page_context(ctx: click.Context) -> None:
+    """Read the top prospects' linking pages for link type and upkeep evidence."""
+    _run(ctx, "page-context")
+
+
 @main.command()
 @click.option(
     "--out", default="gapbot-demo.xlsx", show_default=True, type=click.Path(dir_okay=False), help="Workbook to write."

@@ -282,6 +282,24 @@ WON_LINKS = TabSchema(
     ),
 )
 
+PAGE_CONTEXT = TabSchema(
+    name="Page context",
+    purpose="What the top prospects' linking pages look like: link type evidence and upkeep.",
+    key="Domain",
+    columns=(
+        Column("Domain", "The prospect (as in Prospects).", B, width=200),
+        Column("Linking page", "The page read.", B, URL, 320),
+        Column("Status", "HTTP status of the page.", B, INT, 70),
+        Column("Link type signal", "The link type the page's structure points to.", B, CHOICE, 160, LINK_TYPES),
+        Column("Signals", "What was seen on the page.", B, width=360),
+        Column("Outbound links", "Links to other sites.", B, INT, 90),
+        Column("Outbound domains", "Distinct sites linked.", B, INT, 95),
+        Column("Last updated", "Latest date the page shows.", B, DATE, 100),
+        Column("Maintained", "Yes when that date is within two years.", B, CHOICE, 90, YES_NO),
+        Column("Checked at", "When checked.", B, DT, 140),
+    ),
+)
+
 IMPORTS = TabSchema(
     name="Imports",
     purpose="What each export gave: format detected, rows read, rows skipped and why.",
@@ -375,6 +393,7 @@ OUTPUT_TABS: tuple[TabSchema, ...] = (
     TARGET_HEALTH,
     COMPETITOR_PAGES,
     WON_LINKS,
+    PAGE_CONTEXT,
     IMPORTS,
     MODEL,
     HISTORY,

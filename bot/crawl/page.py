@@ -40,7 +40,10 @@ def _clean(text: str | None) -> str:
 
 def parse_html(text: str, url: str) -> Page:
     """Parse even broken HTML the way browsers do; anything unparseable just yields less."""
-    tree = LexborHTMLParser(text)
+    return read_tree(LexborHTMLParser(text), url)
+
+
+def read_tree(tree: LexborHTMLParser, url: str) -> Page:
     base = url
     base_node = tree.css_first("base[href]")
     if base_node is not None:
