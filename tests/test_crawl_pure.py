@@ -89,8 +89,8 @@ def test_fix_first_targets_and_flagging_prospects() -> None:
     )
     flagged = flag_prospects(prospects, unhealthy, "Target page")
     assert flagged["Why"].tolist() == [
-        "Fix target page first (answers 404). Links to 3 rivals",
-        "Fix target page first (noindex in meta robots). Links to 2 rivals",
+        "[Fix target page first: answers 404] Links to 3 rivals",
+        "[Fix target page first: noindex in meta robots] Links to 2 rivals",
         "Links to 1 rival",
     ]
     assert flagged["Suggested action"].tolist() == [
@@ -99,6 +99,9 @@ def test_fix_first_targets_and_flagging_prospects() -> None:
         "Pitch existing page",
     ]
     assert prospects["Why"].iloc[0] == "Links to 3 rivals"  # input untouched
+    assert flag_prospects(flagged, unhealthy, "Target page").equals(flagged)  # never stacks
+    healed = flag_prospects(flagged, {}, "Target page")
+    assert healed["Why"].tolist() == prospects["Why"].tolist()
 
 
 def test_fingerprint_changes_carry_evidence() -> None:

@@ -318,3 +318,39 @@ def test_dead_competitor_pages_turn_prospects_into_broken_link_prospects(server:
     again = store.read_tab(PROSPECTS.name)
     assert again is not None and again["Why"].tolist() == after["Why"].tolist()
     assert isinstance(pd.Timestamp(pages["Checked at"].iloc[0]), pd.Timestamp)
+
+
+def test_prospects_pitching_a_fix_first_target_are_flagged(server: LocalServer) -> None:
+    u = server.url
+    store = _store(server, targets=["/ok", "/gone", "/noindex-meta"])
+    batches = [["Batch", "Target page"], ["B-ok", u("/ok")], ["B-gone", u("/gone")], ["B-noindex", u("/noindex-meta")]]
+    for i, row in enumerate(batches, start=1):
+        for j, value in enumerate(row, start=1):
+            store.edit("Batches", i, j, value)
+    prospects = [
+        {"Domain": f"{b}.org", "Batch": b, "Why": "Links to 2 rivals", "Suggested action": "Pitch existing page"}
+        for b in ("B-ok", "B-gone", "B-noindex")
+    ]
+    for i, row in enumerate(_prospects(prospects), start=1):
+        for j, value in enumerate(row, start=1):
+            store.edit(PROSPECTS.name, i, j, value)
+
+    result = _run(store)
+    after = store.read_tab(PROSPECTS.name)
+    assert after is not None
+    rows = {r["Domain"]: r for r in after.to_dict("records")}
+    assert (rows["B-ok.org"]["Why"], rows["B-ok.org"]["Suggested action"]) == (
+        "Links to 2 rivals",
+        "Pitch existing page",
+    )
+    assert rows["B-gone.org"]["Why"] == "[Fix target page first: answers 404] Links to 2 rivals"
+    assert rows["B-gone.org"]["Suggested action"] == "Create better page first"
+    assert rows["B-noindex.org"]["Why"] == "[Fix target page first: noindex in meta robots] Links to 2 rivals"
+    assert rows["B-noindex.org"]["Suggested action"] == "Pitch existing page"
+    assert result.counts["prospects waiting on a target fix"] == 2
+
+    server.routes["/gone"] = _page(server, "Back", "/gone")  # fixed: the flag goes away on the next check
+    _run(store)
+    again = store.read_tab(PROSPECTS.name)
+    assert again is not None
+    assert dict(zip(again["Domain"], again["Why"], strict=True))["B-gone.org"] == "Links to 2 rivals"

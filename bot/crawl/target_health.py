@@ -10,6 +10,7 @@ slow, not HTML, no title); `OK` otherwise.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -22,6 +23,8 @@ from .page import NOINDEX, Page, header_canonical, header_robots, parse_html
 from .result import FetchFailure, FetchResult
 
 OK, CHECK, FIX_FIRST = "OK", "Check", "Fix first"
+FLAG_TEXT = "Fix target page first"
+_FLAG = re.compile(r"^\[" + FLAG_TEXT + r": [^\]]*\] ?")
 SLOW_MS = 3000
 
 
@@ -155,17 +158,19 @@ def fix_first_targets(health: pd.DataFrame) -> dict[str, UnhealthyTarget]:
 def flag_prospects(prospects: pd.DataFrame, unhealthy: dict[str, UnhealthyTarget], target_column: str) -> pd.DataFrame:
     """Prospects whose matched target page (in `target_column`) must be fixed before it is pitched.
 
-    `Why` starts with what is wrong with the page; where the page does not answer at all the
-    suggested action becomes `Create better page first`. Other prospects are returned unchanged.
+    `Why` starts with `[Fix target page first: reasons]`; where the page does not answer at all
+    the suggested action becomes `Create better page first`. A flag from an earlier check is
+    replaced (or removed once the page is healthy), so applying this again never stacks flags.
     """
     out = prospects.copy()
-    if target_column not in out.columns or not unhealthy:
+    if target_column not in out.columns:
         return out
     for index, target in out[target_column].items():
+        why = _FLAG.sub("", str(out.at[index, "Why"]))
         found = unhealthy.get(url_key(str(target)))
-        if found is None:
-            continue
-        out.at[index, "Why"] = f"Fix target page first ({found.reasons}). {out.at[index, 'Why']}".strip()
-        if found.page_missing:
-            out.at[index, "Suggested action"] = "Create better page first"
+        if found is not None:
+            why = f"[{FLAG_TEXT}: {found.reasons.replace(']', ')')}] {why}".strip()
+            if found.page_missing:
+                out.at[index, "Suggested action"] = "Create better page first"
+        out.at[index, "Why"] = why
     return out
