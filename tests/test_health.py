@@ -240,8 +240,11 @@ def test_a_migration_is_detected_and_recorded(server: LocalServer) -> None:
     assert logged["Key"].tolist() == [server.url("/ok")]
 
 
-def _prospects(rows: list[dict[str, str]]) -> list[list[str]]:
-    return [PROSPECTS.names, *[[r.get(c, "") for c in PROSPECTS.names] for r in rows]]
+def _team_types(store: MemoryStore, tab: str, columns: list[str], rows: list[dict[str, str]]) -> None:
+    """The team fills a whole tab: header, then one row per dict."""
+    for i, row in enumerate([columns, *[[r.get(c, "") for c in columns] for r in rows]], start=1):
+        for j, value in enumerate(row, start=1):
+            store.edit(tab, i, j, value)
 
 
 def test_dead_competitor_pages_turn_prospects_into_broken_link_prospects(server: LocalServer) -> None:
@@ -261,13 +264,7 @@ def test_dead_competitor_pages_turn_prospects_into_broken_link_prospects(server:
         ("a.org", "/rival/dead"), ("b.org", "/rival/dead"), ("c.org", "/rival/alive"),
         ("d.org", "/rival/old-tool"), ("e.org", "/rival/removed"), ("f.org", "/rival/busy"),
     ]  # fmt: skip
-    for i, (domain, path) in enumerate([("Domain", None), *links], start=1):
-        store.edit(LINKS.name, i, 1, domain)
-        store.edit(
-            LINKS.name, i, LINKS.names.index("Competitor page") + 1, "Competitor page" if path is None else u(path)
-        )
-    for j, name in enumerate(LINKS.names, start=1):
-        store.edit(LINKS.name, 1, j, name)
+    _team_types(store, LINKS.name, LINKS.names, [{"Domain": d, "Competitor page": u(p)} for d, p in links])
     prospects = [
         {
             "Domain": d,
@@ -280,9 +277,7 @@ def test_dead_competitor_pages_turn_prospects_into_broken_link_prospects(server:
         }
         for d, p in links
     ]
-    for i, row in enumerate(_prospects(prospects), start=1):
-        for j, value in enumerate(row, start=1):
-            store.edit(PROSPECTS.name, i, j, value)
+    _team_types(store, PROSPECTS.name, PROSPECTS.names, prospects)
 
     result = _run(store)
 
@@ -323,17 +318,13 @@ def test_dead_competitor_pages_turn_prospects_into_broken_link_prospects(server:
 def test_prospects_pitching_a_fix_first_target_are_flagged(server: LocalServer) -> None:
     u = server.url
     store = _store(server, targets=["/ok", "/gone", "/noindex-meta"])
-    batches = [["Batch", "Target page"], ["B-ok", u("/ok")], ["B-gone", u("/gone")], ["B-noindex", u("/noindex-meta")]]
-    for i, row in enumerate(batches, start=1):
-        for j, value in enumerate(row, start=1):
-            store.edit("Batches", i, j, value)
+    batches = [("B-ok", "/ok"), ("B-gone", "/gone"), ("B-noindex", "/noindex-meta")]
+    _team_types(store, "Batches", ["Batch", "Target page"], [{"Batch": b, "Target page": u(p)} for b, p in batches])
     prospects = [
         {"Domain": f"{b}.org", "Batch": b, "Why": "Links to 2 rivals", "Suggested action": "Pitch existing page"}
         for b in ("B-ok", "B-gone", "B-noindex")
     ]
-    for i, row in enumerate(_prospects(prospects), start=1):
-        for j, value in enumerate(row, start=1):
-            store.edit(PROSPECTS.name, i, j, value)
+    _team_types(store, PROSPECTS.name, PROSPECTS.names, prospects)
 
     result = _run(store)
     after = store.read_tab(PROSPECTS.name)
