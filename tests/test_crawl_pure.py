@@ -1,4 +1,4 @@
-"""The pure parts of the crawler: page signals, verdict helpers, fingerprints, dead-page selection."""
+"""The pure parts of the crawler: page signals, verdict rules, fingerprints, dead-page selection."""
 
 from __future__ import annotations
 
