@@ -6,7 +6,7 @@ import ipaddress
 
 import pytest
 
-from bot.crawl import FetchFailure, refusal_reason
+from bot.crawl import CrawlConfig, Fetcher, FetchFailure, SystemResolver, refusal_reason
 from tests.crawl_fakes import PUBLIC_IP, RoutedNetwork, local_fetcher
 from tests.http_server import LocalServer, Route, html, redirect
 
@@ -131,3 +131,11 @@ def test_the_switch_allows_private_addresses_for_tests(server: LocalServer) -> N
     fetcher = local_fetcher(allow_private=True)
     result = fetcher.fetch_all([server.url("/")])[server.url("/")]
     assert result.status == 200 and "Public page" in result.text
+
+
+@pytest.mark.parametrize("host", ["2130706433", "127.1", "0x7f.1", "017700000001", "[::ffff:7f00:1]"])
+def test_odd_spellings_of_loopback_are_refused(host: str) -> None:
+    # The system resolver parses numeric hosts itself (inet_aton rules), without asking DNS.
+    url = f"http://{host}:9/"
+    result = Fetcher(CrawlConfig(), SystemResolver()).fetch_all([url])[url]
+    assert result.failure is FetchFailure.BLOCKED_ADDRESS and "loopback" in result.detail
