@@ -157,6 +157,27 @@ def _due(runner: Runner, name: str, job_ctx: JobContext) -> bool:
 
 
 @main.command()
+@click.pass_context
+def health(ctx: click.Context) -> None:
+    """Check our target pages (status, redirects, canonical, indexable) and competitor pages for dead ones."""
+    _run(ctx, "health")
+
+
+@main.command("verify-links")
+@click.pass_context
+def verify_links(ctx: click.Context) -> None:
+    """Check that links marked Published / linked are live on the linking page."""
+    _run(ctx, "verify-links")
+
+
+@main.command("page-context")
+@click.pass_context
+def page_context(ctx: click.Context) -> None:
+    """Read the top prospects' linking pages for link type and upkeep evidence."""
+    _run(ctx, "page-context")
+
+
+@main.command()
 @click.option(
     "--out", default="gapbot-demo.xlsx", show_default=True, type=click.Path(dir_okay=False), help="Workbook to write."
 )

@@ -116,6 +116,7 @@ TEAM_WORK_COLUMNS = (
     Column("Owner", "Who works this prospect.", T, width=110),
     Column("Contacted on", "Date of first contact.", T, DATE, 110),
     Column("Notes", "Free text; a won link URL pasted here is verified.", T, width=260),
+    Column("Won link URL", "The page that now links to us; gapbot verifies the link is live.", T, URL, 280),
 )
 
 PROSPECTS = TabSchema(
@@ -143,6 +144,7 @@ PROSPECTS = TabSchema(
         Column("Status", "New this run, Active, or Gone from the exports.", B, CHOICE, 80, PROSPECT_STATUSES),
         Column("First seen", "When gapbot first listed it.", B, DATE, 100),
         Column("Last seen", "When an export last showed it.", B, DATE, 100),
+        Column("Link verified", "For won links: whether the link to us is live (see Won links).", B, width=220),
         *TEAM_WORK_COLUMNS,
     ),
     colour_rules=(
@@ -240,6 +242,64 @@ TARGET_HEALTH = TabSchema(
     ),
 )
 
+COMPETITOR_PAGES = TabSchema(
+    name="Competitor pages",
+    purpose="Competitor pages that gap domains link to, checked for dead ones (broken link replacement).",
+    key="Competitor page",
+    columns=(
+        Column("Competitor page", "A competitor page that gap domains link to.", B, URL, 320),
+        Column("Dead", "Yes: 404/410 or redirected to the homepage; blank: not checked yet.", B, CHOICE, 70, YES_NO),
+        Column("Dead because", "What showed it is dead, or why it could not be checked.", B, width=260),
+        Column("Status", "HTTP status of the final response.", B, INT, 70),
+        Column("Final URL", "Where redirects end.", B, URL, 300),
+        Column("Gap domains", "Gap domains linking to it.", B, INT, 90),
+        Column("Checked at", "When checked.", B, DT, 140),
+    ),
+    colour_rules=(ColourRule("Dead", "equals", "Yes", "F4C7C3"),),
+)
+
+WON_LINKS = TabSchema(
+    name="Won links",
+    purpose="Links the team won (Outcome Published / linked), verified live on the linking page.",
+    key="Domain",
+    columns=(
+        Column("Domain", "The prospect (as in Prospects).", B, width=200),
+        Column("Result", "Verified, Missing, Lost (missing twice in a row) or Could not check.", B, width=120),
+        Column("Linking page", "The page checked.", B, URL, 320),
+        Column("Link to", "Our URL it links to.", B, URL, 300),
+        Column("Anchor", "Anchor text of the link.", B, width=180),
+        Column("Rel", "followed, or nofollow / ugc / sponsored.", B, width=120),
+        Column("Page status", "HTTP status of the linking page.", B, INT, 85),
+        Column("Indexable", "The linking page can be indexed (no noindex, not blocked by robots.txt).", B, width=90),
+        Column("Missing checks", "Consecutive checks that did not find the link.", B, INT, 95),
+        Column("Detail", "What was seen.", B, width=300),
+        Column("Checked at", "When checked.", B, DT, 140),
+    ),
+    colour_rules=(
+        ColourRule("Result", "equals", "Verified", "B7E1CD"),
+        ColourRule("Result", "equals", "Missing", "FCE8B2"),
+        ColourRule("Result", "equals", "Lost", "F4C7C3"),
+    ),
+)
+
+PAGE_CONTEXT = TabSchema(
+    name="Page context",
+    purpose="What the top prospects' linking pages look like: link type evidence and upkeep.",
+    key="Domain",
+    columns=(
+        Column("Domain", "The prospect (as in Prospects).", B, width=200),
+        Column("Linking page", "The page read.", B, URL, 320),
+        Column("Status", "HTTP status of the page.", B, INT, 70),
+        Column("Link type signal", "The link type the page's structure points to.", B, CHOICE, 160, LINK_TYPES),
+        Column("Signals", "What was seen on the page.", B, width=360),
+        Column("Outbound links", "Links to other sites.", B, INT, 90),
+        Column("Outbound domains", "Distinct sites linked.", B, INT, 95),
+        Column("Last updated", "Latest date the page shows.", B, DATE, 100),
+        Column("Maintained", "Yes when that date is within two years.", B, CHOICE, 90, YES_NO),
+        Column("Checked at", "When checked.", B, DT, 140),
+    ),
+)
+
 IMPORTS = TabSchema(
     name="Imports",
     purpose="What each export gave: format detected, rows read, rows skipped and why.",
@@ -331,6 +391,9 @@ OUTPUT_TABS: tuple[TabSchema, ...] = (
     ASSET_GAPS,
     BATCHES,
     TARGET_HEALTH,
+    COMPETITOR_PAGES,
+    WON_LINKS,
+    PAGE_CONTEXT,
     IMPORTS,
     MODEL,
     HISTORY,

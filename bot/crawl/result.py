@@ -1,0 +1,69 @@
+"""What one fetch produced: the redirect chain, the final answer, or why there is none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import httpx
+
+
+class FetchFailure(StrEnum):
+    BLOCKED_ADDRESS = "blocked address"
+    DNS = "name does not resolve"
+    CONNECTION = "connection failed"
+    TIMEOUT = "timed out"
+    PROTOCOL = "broken HTTP response"
+    INVALID_URL = "invalid URL"
+    ROBOTS = "disallowed by robots.txt"
+    REDIRECT_LOOP = "redirect loop"
+    TOO_MANY_REDIRECTS = "too many redirects"
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One redirect: `url` answered `status` pointing at `location` (absolute)."""
+
+    url: str
+    status: int
+    location: str
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str
+    final_url: str
+    #: Status of the last response received (a 3xx when a redirect chain was cut); None if none came.
+    status: int | None = None
+    hops: tuple[Hop, ...] = ()
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
+    #: The decoded body of a text/HTML answer ("" for other types); cut at the size cap.
+    text: str = ""
+    truncated: bool = False
+    #: Time from sending the last request to its response headers.
+    response_ms: int | None = None
+    failure: FetchFailure | None = None
+    detail: str = ""
+    attempts: int = 0
+
+    @property
+    def fetched(self) -> bool:
+        """A final (non-redirect) answer arrived."""
+        return self.failure is None and self.status is not None
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+    @property
+    def is_html(self) -> bool:
+        return self.content_type in ("text/html", "application/xhtml+xml") or (
+            not self.content_type and self.text.lstrip()[:200].lower().startswith(("<!doctype html", "<html"))
+        )
+
+    @property
+    def problem(self) -> str:
+        """One line saying why there is no final answer ("" when there is one)."""
+        if self.failure is None:
+            return ""
+        return f"{self.failure.value}: {self.detail}" if self.detail else self.failure.value
