@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import requests
+import requests.adapters
 import responses
 
 from . import a1
@@ -43,6 +44,7 @@ class Call:
     query: dict[str, list[str]]
     sent: int
     status: int = 0
+    timeout: object = None
 
     @property
     def is_write(self) -> bool:
@@ -115,6 +117,12 @@ class FakeGoogle:
         """Calls to Sheets and Drive (token refreshes left out)."""
         return [c for c in self.calls if not c.path.startswith("/token")]
 
+    def session(self) -> requests.Session:
+        """A session whose requests to Google go to this fake (no global patching)."""
+        session = requests.Session()
+        session.mount("https://", FakeAdapter(self))
+        return session
+
     @contextmanager
     def serving(self) -> Iterator[responses.RequestsMock]:
         with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
@@ -124,11 +132,13 @@ class FakeGoogle:
 
     # --- dispatch --------------------------------------------------------------------------
 
-    def handle(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes | str]:
+    def handle(
+        self, request: requests.PreparedRequest, timeout: object = None
+    ) -> tuple[int, dict[str, str], bytes | str]:
         parts = urlsplit(request.url or "")
         body = request.body or b""
         raw = body.encode() if isinstance(body, str) else body
-        call = Call(request.method or "GET", unquote(parts.path), parse_qs(parts.query), len(raw))
+        call = Call(request.method or "GET", unquote(parts.path), parse_qs(parts.query), len(raw), timeout=timeout)
         self.calls.append(call)
         if parts.netloc.startswith("oauth2"):
             call.path = "/token"
@@ -314,6 +324,28 @@ class FakeGoogle:
         out = io.StringIO()
         csv.writer(out, lineterminator="\r\n").writerows(values)
         return out.getvalue().rstrip("\r\n")
+
+
+class FakeAdapter(requests.adapters.BaseAdapter):
+    """A transport adapter that answers from the fake, as if the request went to Google."""
+
+    def __init__(self, fake: FakeGoogle) -> None:
+        super().__init__()
+        self.fake = fake
+
+    def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: object = None, **kwargs: Any) -> requests.Response:
+        status, headers, body = self.fake.handle(request, timeout)
+        response = requests.Response()
+        response.status_code = status
+        response.headers.update(headers)
+        response._content = body.encode() if isinstance(body, str) else body
+        response.url = request.url or ""
+        response.request = request
+        response.encoding = "utf-8"
+        return response
+
+    def close(self) -> None:
+        pass
 
 
 def first(q: dict[str, list[str]], key: str, default: str) -> str:

@@ -508,7 +508,8 @@ def table_at(sheet: Sheet, row0: int, row1: int, col0: int, col1: int) -> tuple[
             continue
         t_col0, t_col1 = runs[-1] if col0 == 0 and col1 >= sheet.column_count else runs[0]
         end = r + 1
-        while end < min(row1, len(sheet.rows)) and any(sheet.get(end, c) not in (None, "") for c in range(t_col0, col1)):
+        # The table runs on below the given range (Google: "appended to the next row of the table").
+        while end < len(sheet.rows) and any(sheet.get(end, c) not in (None, "") for c in range(t_col0, col1)):
             end += 1
         return t_col0, (r, end, t_col0, t_col1)
     return col0, None
