@@ -5,17 +5,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from pathlib import Path
 
-from typing import Any
-
-from google.auth.credentials import AnonymousCredentials
 from gspread.utils import absolute_range_name, rowcol_to_a1
 from openpyxl import load_workbook
 
 from bot.demo import write_workbook
 from bot.stores import MemoryStore, Store, WorkbookStore
-from bot.stores.google_retry import RetryingHTTPClient
-from bot.stores.google_sheet import GoogleSheetStore
 from tests.fakes.google import FakeGoogle
+from tests.fakes.team import google_store, paste_tabs, team_client
 
 
 class Backend(ABC):
@@ -102,18 +98,11 @@ class GoogleBackend(Backend):
         self.fake = FakeGoogle()
         self.spreadsheet_id = self.fake.create_spreadsheet("Team sheet")
         self.store = google_store(self.fake, self.spreadsheet_id)
-        self.team = RetryingHTTPClient(AnonymousCredentials(), self.fake.session())
+        self.team = team_client(self.fake)
 
     def team_tabs(self, tabs: dict[str, list[list[str]]]) -> None:
-        """A fresh sheet holding these tabs, typed as plain text (as pasted by the team)."""
-        self.spreadsheet_id = self.fake.create_spreadsheet("Team sheet")
+        self.spreadsheet_id = paste_tabs(self.fake, tabs)
         self.store = google_store(self.fake, self.spreadsheet_id)
-        first = self.fake.book(self.spreadsheet_id).sheets[0].id
-        requests: list[dict[str, object]] = [{"addSheet": {"properties": {"title": name}}} for name in tabs]
-        requests.append({"deleteSheet": {"sheetId": first}})
-        self.team.batch_update(self.spreadsheet_id, {"requests": requests})
-        data = [{"range": absolute_range_name(name, "A1"), "values": rows} for name, rows in tabs.items()]
-        self.team.values_batch_update(self.spreadsheet_id, {"valueInputOption": "RAW", "data": data})
 
     def team_types(self, tab: str, row: int, column: int, value: str | None) -> None:
         self.team.values_update(
@@ -126,26 +115,8 @@ class GoogleBackend(Backend):
     def team_sorts(self, tab: str, column: int, descending: bool = False) -> None:
         sheet_id = next(s.id for s in self.fake.book(self.spreadsheet_id).sheets if s.title == tab)
         order = "DESCENDING" if descending else "ASCENDING"
-        self.team.batch_update(
-            self.spreadsheet_id,
-            {
-                "requests": [
-                    {
-                        "sortRange": {
-                            "range": {"sheetId": sheet_id, "startRowIndex": 1},
-                            "sortSpecs": [{"dimensionIndex": column - 1, "sortOrder": order}],
-                        }
-                    }
-                ]
-            },
-        )
-
-
-def google_store(fake: FakeGoogle, spreadsheet_id: str, **kwargs: Any) -> GoogleSheetStore:
-    """A GoogleSheetStore talking to `fake`, retrying without real waits."""
-    return GoogleSheetStore(
-        spreadsheet_id, AnonymousCredentials(), session=fake.session(), sleep=lambda seconds: None, **kwargs
-    )
+        sort = {"range": {"sheetId": sheet_id, "startRowIndex": 1}, "sortSpecs": [{"dimensionIndex": column - 1, "sortOrder": order}]}
+        self.team.batch_update(self.spreadsheet_id, {"requests": [{"sortRange": sort}]})
 
 
 BACKENDS["google"] = GoogleBackend
