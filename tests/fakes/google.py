@@ -281,26 +281,16 @@ class FakeGoogle:
                 self.books[file.id] = Spreadsheet.new(file.id, file.name)
             return 200, {"kind": "drive#file", "id": file.id, "name": file.name, "mimeType": file.mime_type}
         if file_id is None and method == "GET":
+            for parent in re.findall(r"'([^']+)'\s+in\s+parents", first(q, "q", "")):
+                if parent not in self.files:  # Drive answers 404 for a folder the caller cannot see
+                    raise file_not_found(parent)
             found = [f for f in self.files.values() if drive_query(first(q, "q", ""))(f)]
             listing = {"kind": "drive#fileList", "incompleteSearch": False, "files": [f.resource() for f in found]}
             fields = first(q, "fields", "kind,incompleteSearch,files(kind,id,name,mimeType)")
             return 200, mask(listing, fields)
         file = self.files.get(file_id or "")
         if file is None:
-            message = f"File not found: {file_id}."
-            raise ApiError(
-                404,
-                message,
-                errors=[
-                    {
-                        "message": message,
-                        "domain": "global",
-                        "reason": "notFound",
-                        "location": "fileId",
-                        "locationType": "parameter",
-                    }
-                ],
-            )
+            raise file_not_found(file_id or "")
         if method == "DELETE":
             del self.files[file.id]
             self.books.pop(file.id, None)
@@ -346,6 +336,12 @@ class FakeAdapter(requests.adapters.BaseAdapter):
 
     def close(self) -> None:
         pass
+
+
+def file_not_found(file_id: str) -> ApiError:
+    message = f"File not found: {file_id}."
+    reason = {"message": message, "domain": "global", "reason": "notFound", "location": "fileId", "locationType": "parameter"}
+    return ApiError(404, message, errors=[reason])
 
 
 def first(q: dict[str, list[str]], key: str, default: str) -> str:
