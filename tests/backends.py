@@ -115,7 +115,10 @@ class GoogleBackend(Backend):
     def team_sorts(self, tab: str, column: int, descending: bool = False) -> None:
         sheet_id = next(s.id for s in self.fake.book(self.spreadsheet_id).sheets if s.title == tab)
         order = "DESCENDING" if descending else "ASCENDING"
-        sort = {"range": {"sheetId": sheet_id, "startRowIndex": 1}, "sortSpecs": [{"dimensionIndex": column - 1, "sortOrder": order}]}
+        sort = {
+            "range": {"sheetId": sheet_id, "startRowIndex": 1},
+            "sortSpecs": [{"dimensionIndex": column - 1, "sortOrder": order}],
+        }
         self.team.batch_update(self.spreadsheet_id, {"requests": [{"sortRange": sort}]})
 
 

@@ -39,14 +39,18 @@ def sheet(fake: FakeGoogle, spreadsheet_id: str, title: str):  # type: ignore[no
 def test_titles_that_look_like_formulas_are_stored_as_text() -> None:
     fake, sid = fresh()
     store = google_store(fake, sid)
-    frame = pd.DataFrame({"Domain": [f"d{i}.com" for i in range(5)], "Page title": FORMULA_STARTS, "Anchor": FORMULA_STARTS})
+    frame = pd.DataFrame(
+        {"Domain": [f"d{i}.com" for i in range(5)], "Page title": FORMULA_STARTS, "Anchor": FORMULA_STARTS}
+    )
     store.commit([UpsertRows(PROSPECTS, frame)])
     tab = sheet(fake, sid, "Prospects")
     title_col = tab.rows[0].index("Page title")
     stored = [tab.rows[r][title_col] for r in range(1, 6)]
     assert stored == FORMULA_STARTS  # the text itself, not a computed value
     assert not tab.formulas
-    writes = [c for c in fake.api_calls() if "/values" in c.path and c.method in ("PUT", "POST") and ":clear" not in c.path]
+    writes = [
+        c for c in fake.api_calls() if "/values" in c.path and c.method in ("PUT", "POST") and ":clear" not in c.path
+    ]
     assert writes and all(c.query.get("valueInputOption") == ["RAW"] for c in writes if c.query)
 
 
@@ -61,13 +65,21 @@ def test_new_tabs_look_native() -> None:
     outcome = header.index("Outcome")
     assert "(you edit this)" in prospects.notes[(0, outcome)]
     assert "(filled by gapbot)" in prospects.notes[(0, header.index("Priority"))]
-    rules = {(g["startColumnIndex"], r["condition"]["type"], r["showCustomUi"], r["strict"]) for g, r in prospects.validations}
+    rules = {
+        (g["startColumnIndex"], r["condition"]["type"], r["showCustomUi"], r["strict"])
+        for g, r in prospects.validations
+    }
     assert (outcome, "ONE_OF_LIST", True, False) in rules
     protected = {p["range"]["startColumnIndex"] for p in prospects.protected}
     assert all(p["warningOnly"] for p in prospects.protected)
     assert protected == {header.index(n) for n in PROSPECTS.bot_columns}
-    assert {r["booleanRule"]["condition"]["type"] for r in prospects.conditional} == {"NUMBER_GREATER_THAN_EQ", "TEXT_EQ"}
-    priority_rules = [r for r in prospects.conditional if r["ranges"][0]["startColumnIndex"] == header.index("Priority")]
+    assert {r["booleanRule"]["condition"]["type"] for r in prospects.conditional} == {
+        "NUMBER_GREATER_THAN_EQ",
+        "TEXT_EQ",
+    }
+    priority_rules = [
+        r for r in prospects.conditional if r["ranges"][0]["startColumnIndex"] == header.index("Priority")
+    ]
     assert [r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in priority_rules] == ["70", "40"]
     assert prospects.sizes[("COLUMNS", header.index("Why"))]["pixelSize"] == PROSPECTS.column("Why").width
     state = sheet(fake, sid, STATE_TAB)
@@ -223,7 +235,9 @@ def test_exports_are_read_from_a_shared_drive_folder() -> None:
     fake, sid = fresh()
     folder = fake.add_folder("exports")
     fake.add_file("ahrefs.csv", b"Referring page URL\thttps://a.example/\n", folder)
-    fake.add_file("semrush.xlsx", b"PK\x03\x04", folder, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    fake.add_file(
+        "semrush.xlsx", b"PK\x03\x04", folder, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     fake.add_file("screenshot.png", b"\x89PNG", folder, "image/png")
     fake.add_file("elsewhere.csv", b"x", fake.add_folder("other"))
     store = google_store(fake, sid)
@@ -234,6 +248,9 @@ def test_exports_are_read_from_a_shared_drive_folder() -> None:
 
 
 def test_sheet_ids_are_taken_from_urls_too() -> None:
-    assert sheet_id("https://docs.google.com/spreadsheets/d/1AbC_dEf-123456789012345/edit#gid=0") == "1AbC_dEf-123456789012345"
+    assert (
+        sheet_id("https://docs.google.com/spreadsheets/d/1AbC_dEf-123456789012345/edit#gid=0")
+        == "1AbC_dEf-123456789012345"
+    )
     with pytest.raises(ConfigError, match="not a Google Sheet ID"):
         sheet_id("my sheet")

@@ -72,7 +72,10 @@ def download_exports(client: HTTPClient, setting: str, account: Callable[[], str
     try:
         listed = list_exports(client, folder)
         return [
-            ExportFile(f["name"], client.request("get", f"{DRIVE_FILES}/{f['id']}", params={"alt": "media", **SHARED_DRIVES}).content)
+            ExportFile(
+                f["name"],
+                client.request("get", f"{DRIVE_FILES}/{f['id']}", params={"alt": "media", **SHARED_DRIVES}).content,
+            )
             for f in listed
         ]
     except APIError as exc:

@@ -26,6 +26,7 @@ from .grid import Cell, Grid, cell_text, header_index
 
 MAX_CELLS = 10_000_000  # per spreadsheet
 MAX_REQUEST_BYTES = 2_000_000  # Google recommends payloads of at most 2 MB
+ENVELOPE_BYTES = 10_000  # room for the rest of a request body around the values
 SPARE_ROWS = 100  # empty rows below the data of a new or trimmed tab, for the team to type into
 HEADER_BACKGROUND = {"red": 0.91, "green": 0.918, "blue": 0.929}
 DATE_TYPES = {ColumnType.DATE: "DATE", ColumnType.DATETIME: "DATE_TIME"}
@@ -105,7 +106,10 @@ def plan_tab(
         cells = {}
         for c in range(max(len(old), len(new))):
             value = new[c] if c < len(new) else None
-            if cell_text(value) != cell_text(old[c] if c < len(old) else None):
+            was = old[c] if c < len(old) else None
+            if value is was or value == was:
+                continue
+            if cell_text(value) != cell_text(was):
                 cells[c] = "" if value is None else value
         if cells:
             key = keys[r] if r < len(keys) and keys[r] else None
@@ -168,11 +172,16 @@ def value_ranges(title: str, writes: Iterable[RowWrite]) -> Iterator[dict[str, A
         i = j
 
 
+def json_size(item: Any) -> int:
+    """Bytes of `item` as the HTTP client sends it (json.dumps defaults: ASCII with escapes), plus a separator."""
+    return len(json.dumps(item)) + 2
+
+
 def split_rows(title: str, row0: int, col0: int, rows: list[list[Any]]) -> Iterator[dict[str, Any]]:
     """ValueRanges of at most MAX_REQUEST_BYTES / 2 each."""
     start, size = 0, 0
     for i, row in enumerate(rows):
-        row_bytes = len(json.dumps(row, ensure_ascii=False).encode())
+        row_bytes = json_size(row)
         if i > start and size + row_bytes > MAX_REQUEST_BYTES // 2:
             yield {"range": a1(title, row0 + start, col0), "values": rows[start:i]}
             start, size = i, 0
@@ -185,12 +194,12 @@ def a1(title: str, row: int, col: int) -> str:
     return absolute_range_name(title, rowcol_to_a1(row + 1, col + 1))
 
 
-def chunks(items: Iterable[Any], limit: int = MAX_REQUEST_BYTES) -> Iterator[list[Any]]:
+def chunks(items: Iterable[Any], limit: int = MAX_REQUEST_BYTES - ENVELOPE_BYTES) -> Iterator[list[Any]]:
     """Items packed into lists whose JSON stays under `limit` bytes."""
     batch: list[Any] = []
     size = 0
     for item in items:
-        item_bytes = len(json.dumps(item, ensure_ascii=False).encode())
+        item_bytes = json_size(item)
         if batch and size + item_bytes > limit:
             yield batch
             batch, size = [], 0
@@ -201,8 +210,7 @@ def chunks(items: Iterable[Any], limit: int = MAX_REQUEST_BYTES) -> Iterator[lis
 
 
 def row_chunks(rows: list[list[Cell]]) -> Iterator[list[list[Any]]]:
-    for batch in chunks([[json_value(c) for c in r] for r in rows], MAX_REQUEST_BYTES - 1000):
-        yield batch
+    yield from chunks([[json_value(c) for c in r] for r in rows])
 
 
 # --- structure and formatting --------------------------------------------------------------
@@ -223,7 +231,9 @@ def grid_size(plan: TabPlan) -> tuple[int, int]:
 def check_cells(plans: Sequence[TabPlan], sheets: Sequence[SheetInfo]) -> list[dict[str, Any]]:
     """Requests that shrink unused columns when needed; LimitError if the commit cannot fit."""
     planned = {p.name: grid_size(p) for p in plans}
-    total = sum(planned.get(s.title, (s.rows, s.columns))[0] * planned.get(s.title, (s.rows, s.columns))[1] for s in sheets)
+    total = sum(
+        planned.get(s.title, (s.rows, s.columns))[0] * planned.get(s.title, (s.rows, s.columns))[1] for s in sheets
+    )
     total += sum(r * c for n, (r, c) in planned.items() if n not in {s.title for s in sheets})
     shrink: list[dict[str, Any]] = []
     if total > MAX_CELLS:
@@ -264,10 +274,20 @@ def structure_requests(plan: TabPlan, sheet_id: int) -> list[dict[str, Any]]:
             requests.append(protect(sheet_id, None, "gapbot's memory between runs; please leave it alone."))
     else:
         if cols > plan.info.columns:
-            requests.append({"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS", "length": cols - plan.info.columns}})
+            requests.append(
+                {"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS", "length": cols - plan.info.columns}}
+            )
         in_place_rows = max((w.row + 1 for w in plan.row_writes), default=0)
         if in_place_rows > plan.info.rows:
-            requests.append({"appendDimension": {"sheetId": sheet_id, "dimension": "ROWS", "length": in_place_rows - plan.info.rows}})
+            requests.append(
+                {
+                    "appendDimension": {
+                        "sheetId": sheet_id,
+                        "dimension": "ROWS",
+                        "length": in_place_rows - plan.info.rows,
+                    }
+                }
+            )
     schema = plan.schema
     columns = {c: column_of(schema, text) for c, text in plan.new_header.items()}
     if plan.new_header:
@@ -325,7 +345,13 @@ def header_cells(sheet_id: int, header: dict[int, str], columns: dict[int, Colum
         requests.append(
             {
                 "updateCells": {
-                    "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": c, "endColumnIndex": c + 1},
+                    "range": {
+                        "sheetId": sheet_id,
+                        "startRowIndex": 0,
+                        "endRowIndex": 1,
+                        "startColumnIndex": c,
+                        "endColumnIndex": c + 1,
+                    },
                     "rows": [{"values": [cell]}],
                     "fields": "userEnteredValue,userEnteredFormat(textFormat,backgroundColor),note",
                 }
@@ -380,7 +406,10 @@ def colour_rule(sheet_id: int, c: int, kind: str, value: str | float, colour: st
     rgb = {name: int(colour[i : i + 2], 16) / 255 for name, i in (("red", 0), ("green", 2), ("blue", 4))}
     return {
         "addConditionalFormatRule": {
-            "rule": {"ranges": [data_rows(sheet_id, c)], "booleanRule": {"condition": condition, "format": {"backgroundColor": rgb}}},
+            "rule": {
+                "ranges": [data_rows(sheet_id, c)],
+                "booleanRule": {"condition": condition, "format": {"backgroundColor": rgb}},
+            },
             "index": 0,
         }
     }

@@ -59,7 +59,7 @@ def describe(method: str, url: str) -> str:
     path = unquote(urlsplit(url).path)
     for marker in ("/values", ":batchUpdate"):
         if marker in path:
-            return f"{method.upper()} spreadsheets{path[path.index(marker):]}"
+            return f"{method.upper()} spreadsheets{path[path.index(marker) :]}"
     if "/drive/" in path:
         return f"{method.upper()} drive files" + ("" if path.rstrip("/").endswith("files") else "/{id}")
     return f"{method.upper()} spreadsheets/{{id}}"

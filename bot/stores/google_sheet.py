@@ -21,6 +21,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+
 import pandas as pd
 import requests
 from google.auth.credentials import Credentials
@@ -91,7 +92,13 @@ class GoogleSheetStore(Store):
             p = sheet["properties"]
             grid = p.get("gridProperties", {})
             out.append(
-                SheetInfo(p["sheetId"], p["title"], grid.get("rowCount", 0), grid.get("columnCount", 0), p.get("hidden", False))
+                SheetInfo(
+                    p["sheetId"],
+                    p["title"],
+                    grid.get("rowCount", 0),
+                    grid.get("columnCount", 0),
+                    p.get("hidden", False),
+                )
             )
         return out
 
@@ -105,7 +112,9 @@ class GoogleSheetStore(Store):
                 fix=f"open the sheet, click Share and add {who} as an Editor; "
                 "check that the ID is the part of the sheet's URL between /d/ and /edit",
             )
-        return StoreError(f"Google refused to read the sheet: {exc.code} {exc.error.get('message', '')}", where="--sheet")
+        return StoreError(
+            f"Google refused to read the sheet: {exc.code} {exc.error.get('message', '')}", where="--sheet"
+        )
 
     def _grids(self, names: Sequence[str]) -> dict[str, Grid]:
         if not names:
@@ -164,7 +173,9 @@ class GoogleSheetStore(Store):
             self.client.batch_update(self.spreadsheet_id, {"requests": structure})
 
         fresh = self._fresh_keys([p for p in plans if p.key_column is not None and p.row_writes])
-        data = [vr for p in plans for vr in value_ranges(p.name, aim(p, fresh[p.name]) if p.name in fresh else p.row_writes)]
+        data = [
+            vr for p in plans for vr in value_ranges(p.name, aim(p, fresh[p.name]) if p.name in fresh else p.row_writes)
+        ]
         for batch in chunks(data):
             self.client.values_batch_update(self.spreadsheet_id, {"valueInputOption": "RAW", "data": batch})
         for p in plans:
@@ -219,4 +230,3 @@ class GoogleSheetStore(Store):
             if candidate not in used:
                 used.add(candidate)
                 return candidate
-

@@ -207,11 +207,15 @@ class FakeGoogle:
             insert = first(q, "insertDataOption", "OVERWRITE")
             return 200, self.atomic(book, lambda b: b.append(rng, (body or {}).get("values", []), option, insert))
         if method == "GET":
-            return 200, book.read(rng, first(q, "valueRenderOption", "FORMATTED_VALUE"), first(q, "majorDimension", "ROWS"))
+            return 200, book.read(
+                rng, first(q, "valueRenderOption", "FORMATTED_VALUE"), first(q, "majorDimension", "ROWS")
+            )
         if method == "PUT":
             option = required(q, "valueInputOption")
             data = body or {}
-            return 200, self.atomic(book, lambda b: b.write(rng, data.get("values", []), option, data.get("majorDimension")))
+            return 200, self.atomic(
+                book, lambda b: b.write(rng, data.get("values", []), option, data.get("majorDimension"))
+            )
         raise not_found()
 
     def atomic(self, book: Spreadsheet, change: Callable[[Spreadsheet], Any]) -> Any:
@@ -253,7 +257,9 @@ class FakeGoogle:
         out: dict[str, Any] = {
             "spreadsheetId": book.id,
             "properties": {"title": book.title, **{k: v for k, v in book.properties.items() if k != "title"}},
-            "sheets": [sheet_resource(s, grid, wanted, bool(ranges)) for s in book.sheets if not ranges or s.id in wanted],
+            "sheets": [
+                sheet_resource(s, grid, wanted, bool(ranges)) for s in book.sheets if not ranges or s.id in wanted
+            ],
         }
         if book.named_ranges:
             out["namedRanges"] = book.named_ranges
@@ -323,7 +329,9 @@ class FakeAdapter(requests.adapters.BaseAdapter):
         super().__init__()
         self.fake = fake
 
-    def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: object = None, **kwargs: Any) -> requests.Response:
+    def send(
+        self, request: requests.PreparedRequest, stream: bool = False, timeout: object = None, **kwargs: Any
+    ) -> requests.Response:
         status, headers, body = self.fake.handle(request, timeout)
         response = requests.Response()
         response.status_code = status
@@ -340,7 +348,13 @@ class FakeAdapter(requests.adapters.BaseAdapter):
 
 def file_not_found(file_id: str) -> ApiError:
     message = f"File not found: {file_id}."
-    reason = {"message": message, "domain": "global", "reason": "notFound", "location": "fileId", "locationType": "parameter"}
+    reason = {
+        "message": message,
+        "domain": "global",
+        "reason": "notFound",
+        "location": "fileId",
+        "locationType": "parameter",
+    }
     return ApiError(404, message, errors=[reason])
 
 
@@ -386,14 +400,30 @@ def fault_body(status: int, call: Call) -> dict[str, Any]:
             "error": {
                 "code": 403,
                 "message": "User rate limit exceeded.",
-                "errors": [{"domain": "usageLimits", "reason": "userRateLimitExceeded", "message": "User rate limit exceeded."}],
+                "errors": [
+                    {"domain": "usageLimits", "reason": "userRateLimitExceeded", "message": "User rate limit exceeded."}
+                ],
             }
         }
-    statuses = {500: "INTERNAL", 502: "UNAVAILABLE", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED", 408: "DEADLINE_EXCEEDED"}
-    return {"error": {"code": status, "message": "The service is currently unavailable.", "status": statuses.get(status, "UNKNOWN")}}
+    statuses = {
+        500: "INTERNAL",
+        502: "UNAVAILABLE",
+        503: "UNAVAILABLE",
+        504: "DEADLINE_EXCEEDED",
+        408: "DEADLINE_EXCEEDED",
+    }
+    return {
+        "error": {
+            "code": status,
+            "message": "The service is currently unavailable.",
+            "status": statuses.get(status, "UNKNOWN"),
+        }
+    }
 
 
-def sheet_resource(sheet: Sheet, grid: bool, wanted: dict[int, list[tuple[int, int, int, int]]], ranged: bool) -> dict[str, Any]:
+def sheet_resource(
+    sheet: Sheet, grid: bool, wanted: dict[int, list[tuple[int, int, int, int]]], ranged: bool
+) -> dict[str, Any]:
     out: dict[str, Any] = {"properties": sheet.props}
     if grid:
         spans = wanted.get(sheet.id) or [(0, sheet.row_count, 0, sheet.column_count)]
@@ -403,7 +433,9 @@ def sheet_resource(sheet: Sheet, grid: bool, wanted: dict[int, list[tuple[int, i
     if sheet.conditional:
         out["conditionalFormats"] = sheet.conditional
     if sheet.protected:
-        out["protectedRanges"] = [{**p, "range": {**p["range"], **({"sheetId": sheet.id} if sheet.id else {})}} for p in sheet.protected]
+        out["protectedRanges"] = [
+            {**p, "range": {**p["range"], **({"sheetId": sheet.id} if sheet.id else {})}} for p in sheet.protected
+        ]
     if sheet.basic_filter:
         out["basicFilter"] = sheet.basic_filter
     if sheet.groups:
@@ -420,10 +452,20 @@ def grid_data(sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> dict[str, Any
             cell: dict[str, Any] = {}
             value = sheet.get(r, c)
             if value is not None:
-                kind = "boolValue" if isinstance(value, bool) else "stringValue" if isinstance(value, str) else "numberValue"
+                kind = (
+                    "boolValue"
+                    if isinstance(value, bool)
+                    else "stringValue"
+                    if isinstance(value, str)
+                    else "numberValue"
+                )
                 shown = sheet.rendered(r, c, "UNFORMATTED_VALUE")
                 entered = {"formulaValue": sheet.formulas[(r, c)]} if (r, c) in sheet.formulas else {kind: shown}
-                cell.update(userEnteredValue=entered, effectiveValue={kind: shown}, formattedValue=sheet.rendered(r, c, "FORMATTED_VALUE"))
+                cell.update(
+                    userEnteredValue=entered,
+                    effectiveValue={kind: shown},
+                    formattedValue=sheet.rendered(r, c, "FORMATTED_VALUE"),
+                )
             if (r, c) in sheet.cell_formats:
                 cell["userEnteredFormat"] = sheet.cell_formats[(r, c)]
             if (r, c) in sheet.notes:
@@ -444,8 +486,20 @@ def grid_data(sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> dict[str, Any
         out["startColumn"] = c0
     if rows:
         out["rowData"] = rows
-    out["rowMetadata"] = [{"pixelSize": sheet.sizes.get(("ROWS", r), {}).get("pixelSize", 21), **{k: v for k, v in sheet.sizes.get(("ROWS", r), {}).items() if k != "pixelSize"}} for r in range(r0, r1)]
-    out["columnMetadata"] = [{"pixelSize": sheet.sizes.get(("COLUMNS", c), {}).get("pixelSize", 100), **{k: v for k, v in sheet.sizes.get(("COLUMNS", c), {}).items() if k != "pixelSize"}} for c in range(c0, c1)]
+    out["rowMetadata"] = [
+        {
+            "pixelSize": sheet.sizes.get(("ROWS", r), {}).get("pixelSize", 21),
+            **{k: v for k, v in sheet.sizes.get(("ROWS", r), {}).items() if k != "pixelSize"},
+        }
+        for r in range(r0, r1)
+    ]
+    out["columnMetadata"] = [
+        {
+            "pixelSize": sheet.sizes.get(("COLUMNS", c), {}).get("pixelSize", 100),
+            **{k: v for k, v in sheet.sizes.get(("COLUMNS", c), {}).items() if k != "pixelSize"},
+        }
+        for c in range(c0, c1)
+    ]
     return out
 
 
@@ -519,11 +573,24 @@ def drive_query(q: str) -> Callable[[DriveFile], bool]:
     for part in re.split(r"\s+and\s+", q.strip()) if q.strip() else []:
         m = CLAUSE.fullmatch(part)
         if not m:
-            raise ApiError(400, "Invalid Value", errors=[{"domain": "global", "reason": "invalid", "message": "Invalid Value", "locationType": "parameter", "location": "q"}])
+            raise ApiError(
+                400,
+                "Invalid Value",
+                errors=[
+                    {
+                        "domain": "global",
+                        "reason": "invalid",
+                        "message": "Invalid Value",
+                        "locationType": "parameter",
+                        "location": "q",
+                    }
+                ],
+            )
         if m["in"]:
             tests.append(lambda f, p=m["parent"]: p in f.parents)
         elif m["bfield"]:
-            tests.append(lambda f, b=m["bool"].lower() == "true": b is False)
+            wants_trashed = m["bool"].lower() == "true"
+            tests.append(lambda f, trashed=wants_trashed: not trashed)  # nothing in the fake is in the trash
         else:
             attr = {"mimeType": "mime_type", "name": "name"}.get(m["field"], m["field"])
             value = m["value"].replace("\\'", "'")

@@ -67,10 +67,22 @@ DEFAULT_PROPERTIES: dict[str, Any] = {
         "themeColors": [
             {"colorType": "TEXT", "color": {"rgbColor": {}}},
             {"colorType": "BACKGROUND", "color": {"rgbColor": WHITE}},
-            {"colorType": "ACCENT1", "color": {"rgbColor": {"red": 0.25882354, "green": 0.52156866, "blue": 0.95686275}}},
-            {"colorType": "ACCENT2", "color": {"rgbColor": {"red": 0.91764706, "green": 0.2627451, "blue": 0.20784314}}},
-            {"colorType": "ACCENT3", "color": {"rgbColor": {"red": 0.9843137, "green": 0.7372549, "blue": 0.015686275}}},
-            {"colorType": "ACCENT4", "color": {"rgbColor": {"red": 0.20392157, "green": 0.65882355, "blue": 0.3254902}}},
+            {
+                "colorType": "ACCENT1",
+                "color": {"rgbColor": {"red": 0.25882354, "green": 0.52156866, "blue": 0.95686275}},
+            },
+            {
+                "colorType": "ACCENT2",
+                "color": {"rgbColor": {"red": 0.91764706, "green": 0.2627451, "blue": 0.20784314}},
+            },
+            {
+                "colorType": "ACCENT3",
+                "color": {"rgbColor": {"red": 0.9843137, "green": 0.7372549, "blue": 0.015686275}},
+            },
+            {
+                "colorType": "ACCENT4",
+                "color": {"rgbColor": {"red": 0.20392157, "green": 0.65882355, "blue": 0.3254902}},
+            },
             {"colorType": "ACCENT5", "color": {"rgbColor": {"red": 1, "green": 0.42745098, "blue": 0.003921569}}},
             {"colorType": "ACCENT6", "color": {"rgbColor": {"red": 0.27450982, "green": 0.7411765, "blue": 0.7764706}}},
             {"colorType": "LINK", "color": {"rgbColor": {"red": 0.06666667, "green": 0.33333334, "blue": 0.8}}},
@@ -164,10 +176,25 @@ class Sheet:
         own = self.cell_formats.get((r, c), {}).get("numberFormat")
         if own:
             return own
+        if c not in self.formatted_columns():
+            return None
         for rng, fmt in reversed(self.range_formats):
             if "numberFormat" in fmt and in_range(rng, r, c, self):
                 return fmt["numberFormat"]
         return None
+
+    def formatted_columns(self) -> set[int]:
+        """Columns some range number format touches (computed once per set of range formats)."""
+        key = len(self.range_formats), self.column_count
+        if getattr(self, "_formatted_key", None) != key:
+            self._formatted = {
+                c
+                for rng, fmt in self.range_formats
+                if "numberFormat" in fmt
+                for c in range(rng.get("startColumnIndex", 0), rng.get("endColumnIndex", self.column_count))
+            }
+            self._formatted_key = key
+        return self._formatted
 
     def rendered(self, r: int, c: int, option: str) -> Any:
         value = self.get(r, c)
@@ -175,6 +202,8 @@ class Sheet:
             return self.formulas[(r, c)]
         if value is None:
             return ""
+        if isinstance(value, str):
+            return value
         if option in ("UNFORMATTED_VALUE", "FORMULA"):
             return json_number(value) if isinstance(value, float) else value
         return formatted(value, self.number_format(r, c))
@@ -216,10 +245,9 @@ def round_half_up(x: float, decimals: int) -> float:
 
 
 def in_range(rng: dict[str, Any], r: int, c: int, sheet: Sheet) -> bool:
-    return (
-        rng.get("startRowIndex", 0) <= r < rng.get("endRowIndex", sheet.row_count)
-        and rng.get("startColumnIndex", 0) <= c < rng.get("endColumnIndex", sheet.column_count)
-    )
+    return rng.get("startRowIndex", 0) <= r < rng.get("endRowIndex", sheet.row_count) and rng.get(
+        "startColumnIndex", 0
+    ) <= c < rng.get("endColumnIndex", sheet.column_count)
 
 
 def user_entered(text: Any) -> tuple[Value, str | None, dict[str, Any] | None]:
@@ -355,7 +383,11 @@ class Spreadsheet:
         grid = []
         for r in range(row0, min(row1, len(sheet.rows))):
             cells = sheet.rows[r]
-            line = [sheet.rendered(r, c, option) for c in range(col0, min(col1, len(cells)))]
+            end = min(col1, len(cells))
+            line = [
+                v if type(v) is str else "" if v is None else sheet.rendered(r, c, option)
+                for c, v in zip(range(col0, end), cells[col0:end], strict=True)
+            ]
             while line and line[-1] == "":
                 line.pop()
             grid.append(line)
@@ -375,8 +407,7 @@ class Spreadsheet:
         if option not in ("RAW", "USER_ENTERED"):
             raise ApiError(400, "Invalid valueInputOption: " + str(option))
         if not isinstance(values, list) or any(not isinstance(r, list) for r in values):
-            shown = values if isinstance(values, str) else values
-            message = f"Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue), \"{shown}\""
+            message = f"Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue), \"{values}\""
             raise ApiError(
                 400,
                 message,
@@ -416,17 +447,17 @@ class Spreadsheet:
             raise ApiError(400, f"Range ({sheet.title}!{text}) exceeds grid limits.")
         cells = 0
         for i, row in enumerate(values):
+            if option == "RAW":
+                cells += self.write_raw_row(sheet, row0 + i, col0, row)
+                continue
             for j, cell in enumerate(row):
                 if cell is None:
                     continue
                 cells += 1
-                if option == "RAW":
-                    sheet.put(row0 + i, col0 + j, raw(cell) if cell != "" else None)
-                else:
-                    value, formula, number_format = user_entered(cell)
-                    sheet.put(row0 + i, col0 + j, value if value != "" else None, formula)
-                    if number_format:
-                        sheet.cell_formats[(row0 + i, col0 + j)] = {"numberFormat": number_format}
+                value, formula, number_format = user_entered(cell)
+                sheet.put(row0 + i, col0 + j, value if value != "" else None, formula)
+                if number_format:
+                    sheet.cell_formats[(row0 + i, col0 + j)] = {"numberFormat": number_format}
         rows_written = sum(1 for r in values if any(c is not None for c in r))
         cols_written = max((j + 1 for r in values for j, c in enumerate(r) if c is not None), default=0)
         if height == 0 or width == 0:
@@ -438,6 +469,24 @@ class Spreadsheet:
             "updatedColumns": cols_written,
             "updatedCells": cells,
         }
+
+    @staticmethod
+    def write_raw_row(sheet: Sheet, r: int, col0: int, row: list[Any]) -> int:
+        """One row of RAW input: text stays text, numbers numbers, null leaves the cell alone."""
+        while len(sheet.rows) <= r:
+            sheet.rows.append([])
+        target = sheet.rows[r]
+        if len(target) < col0 + len(row):
+            target.extend([None] * (col0 + len(row) - len(target)))
+        written = 0
+        for j, cell in enumerate(row):
+            if cell is None:
+                continue
+            written += 1
+            target[col0 + j] = None if cell == "" else cell if type(cell) is str else raw(cell)
+            if sheet.formulas:
+                sheet.formulas.pop((r, col0 + j), None)
+        return written
 
     def grow(self, sheet: Sheet, rows: int, columns: int) -> None:
         grid = sheet.props["gridProperties"]
@@ -454,7 +503,7 @@ class Spreadsheet:
         return a1.render(sheet.title, row0, row1, col0, col1)
 
     def append(self, text: str, values: Any, option: str, insert: str) -> dict[str, Any]:
-        sheet, row0, row1, col0, col1, parsed = self.resolve(text)
+        sheet, row0, row1, col0, col1, _ = self.resolve(text)
         start_col, table = table_at(sheet, row0, min(row1, sheet.row_count), col0, min(col1, sheet.column_count))
         out: dict[str, Any] = {"spreadsheetId": self.id}
         at = row0

@@ -6,7 +6,6 @@ every request succeeded.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -29,10 +28,12 @@ def apply_requests(book: Spreadsheet, requests: list[dict[str, Any]]) -> list[di
     for i, request in enumerate(requests):
         if len(request) != 1:
             raise ApiError(400, f"Invalid requests[{i}]: exactly one kind of request must be set.")
-        (kind, body), = request.items()
+        ((kind, body),) = request.items()
         handler = HANDLERS.get(kind)
         if handler is None:
-            raise ApiError(400, f'Invalid JSON payload received. Unknown name "{kind}" at \'requests[{i}]\': Cannot find field.')
+            raise ApiError(
+                400, f"Invalid JSON payload received. Unknown name \"{kind}\" at 'requests[{i}]': Cannot find field."
+            )
         reply = handler(book, strip_nulls(body or {}), f"requests[{i}].{kind}")
         replies.append({kind: reply} if reply is not None else {})
     book.check_limits()
@@ -71,8 +72,11 @@ def grid_range(book: Spreadsheet, rng: dict[str, Any], where: str) -> tuple[Shee
     r0, r1 = rng.get("startRowIndex", 0), rng.get("endRowIndex", sheet.row_count)
     c0, c1 = rng.get("startColumnIndex", 0), rng.get("endColumnIndex", sheet.column_count)
     if r1 > sheet.row_count or c1 > sheet.column_count:
-        raise ApiError(400, f"Invalid {where}: Range ({sheet.title}!{rng}) exceeds grid limits. Max rows: "
-                       f"{sheet.row_count}, max columns: {sheet.column_count}")
+        raise ApiError(
+            400,
+            f"Invalid {where}: Range ({sheet.title}!{rng}) exceeds grid limits. Max rows: "
+            f"{sheet.row_count}, max columns: {sheet.column_count}",
+        )
     return sheet, r0, r1, c0, c1
 
 
@@ -246,7 +250,9 @@ def repeat_cell(book: Spreadsheet, body: dict[str, Any], where: str) -> None:
     set_fields(fmt, cell, fields)
     rng = {"startRowIndex": r0, "endRowIndex": r1, "startColumnIndex": c0, "endColumnIndex": c1}
     if "userEnteredFormat" in fmt:
-        sheet.range_formats.append((rng, fmt["userEnteredFormat"]))
+        entry = (rng, fmt["userEnteredFormat"])
+        sheet.range_formats = [e for e in sheet.range_formats if e != entry]  # the same format again changes nothing
+        sheet.range_formats.append(entry)
     if "note" in fields.split(","):
         for r in range(r0, r1):
             for c in range(c0, c1):
@@ -281,9 +287,12 @@ def update_cells(book: Spreadsheet, body: dict[str, Any], where: str) -> None:
                 sheet.put(r, c, None if formula else value, formula)
             if any(f.startswith("userEnteredFormat") for f in fields):
                 fmt = dict(sheet.cell_formats.get((r, c), {}))
-                set_fields(fmt, cell.get("userEnteredFormat", {}), ",".join(
-                    f.removeprefix("userEnteredFormat.") for f in fields if f.startswith("userEnteredFormat.")
-                ) or "*")
+                set_fields(
+                    fmt,
+                    cell.get("userEnteredFormat", {}),
+                    ",".join(f.removeprefix("userEnteredFormat.") for f in fields if f.startswith("userEnteredFormat."))
+                    or "*",
+                )
                 sheet.cell_formats[(r, c)] = fmt
 
 
@@ -337,39 +346,56 @@ def delete_protected_range(book: Spreadsheet, body: dict[str, Any], where: str) 
 
 @handles("sortRange")
 def sort_range(book: Spreadsheet, body: dict[str, Any], where: str) -> None:
-    """Whole cells of the range move with their rows: values, formulas, notes and formats."""
+    """Whole cells of the range move with their rows: values, formulas, notes and formats.
+
+    Google's order: numbers, then text (case-insensitive), then booleans; blanks last either way.
+    """
     sheet, r0, r1, c0, c1 = grid_range(book, body["range"], where)
     specs = body.get("sortSpecs", [])
     rows = list(range(r0, r1))
 
-    def compare(a: int, b: int) -> int:
+    def key(r: int) -> tuple[Any, ...]:
+        parts: list[Any] = []
         for spec in specs:
-            col = spec.get("dimensionIndex", 0)
-            x, y = sheet.get(a, col), sheet.get(b, col)
-            empty_x, empty_y = x in (None, ""), y in (None, "")
-            if empty_x or empty_y:  # blanks sort last either way
-                if empty_x != empty_y:
-                    return 1 if empty_x else -1
+            value = sheet.get(r, spec.get("dimensionIndex", 0))
+            if value in (None, ""):
+                parts.append((1, 0, 0))
                 continue
-            kx, ky = sort_key(x), sort_key(y)
-            if kx != ky:
-                order = -1 if kx < ky else 1
-                return -order if spec.get("sortOrder") == "DESCENDING" else order
-        return 0
+            kind, v = sort_key(value)
+            if spec.get("sortOrder") == "DESCENDING":
+                kind, v = -kind, negate(v)
+            parts.append((0, kind, v))
+        return tuple(parts)
 
-    order = sorted(rows, key=functools.cmp_to_key(compare))
+    order = sorted(rows, key=key)
     moved = {old: new for new, old in zip(rows, order, strict=True)}
-    snapshot = {r: [sheet.get(r, c) for c in range(c0, c1)] for r in rows}
-    for old, new in moved.items():
-        for j, value in enumerate(snapshot[old]):
-            set_value(sheet, new, c0 + j, value)
+    if c0 == 0 and c1 == sheet.column_count:  # whole rows: move the row lists themselves
+        while len(sheet.rows) < r1:
+            sheet.rows.append([])
+        sheet.rows[r0:r1] = [sheet.rows[old] for old in order]
+    else:
+        snapshot = {r: [sheet.get(r, c) for c in range(c0, c1)] for r in rows if r < len(sheet.rows)}
+        for old, new in moved.items():
+            for j, value in enumerate(snapshot.get(old, [None] * (c1 - c0))):
+                set_value(sheet, new, c0 + j, value)
     for name in ("formulas", "notes", "cell_formats"):
         d = getattr(sheet, name)
-        setattr(
-            sheet,
-            name,
-            {((moved[r] if r in moved and c0 <= c < c1 else r), c): v for (r, c), v in d.items()},
-        )
+        setattr(sheet, name, {((moved[r] if r in moved and c0 <= c < c1 else r), c): v for (r, c), v in d.items()})
+
+
+def negate(v: Any) -> Any:
+    if isinstance(v, str):
+        return (*(-ord(ch) for ch in v), 1)  # reverses text order; a prefix sorts after longer text
+    return -v
+
+
+def sort_key(value: Any) -> tuple[int, Any]:
+    """Google orders numbers before text before booleans; text case-insensitively."""
+    if isinstance(value, bool):
+        return (2, int(value))
+    if isinstance(value, float | int):
+        return (0, value)
+    return (1, str(value).casefold())
 
 
 def set_value(sheet: Sheet, r: int, c: int, value: Any) -> None:
@@ -382,15 +408,6 @@ def set_value(sheet: Sheet, r: int, c: int, value: Any) -> None:
             return
         row.extend([None] * (c + 1 - len(row)))
     row[c] = value
-
-
-def sort_key(value: Any) -> tuple[int, Any]:
-    """Google orders numbers before text before booleans; text case-insensitively."""
-    if isinstance(value, bool):
-        return (2, value)
-    if isinstance(value, float | int):
-        return (0, value)
-    return (1, str(value).casefold())
 
 
 @handles("mergeCells")

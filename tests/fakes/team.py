@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,11 @@ from gspread.utils import absolute_range_name
 from bot import demo_market as m
 from bot.demo import demo_settings, write_demo
 from bot.export_writers import semrush_backlinks_rows
-from bot.stores import WorkbookStore
+from bot.stores import Store, WorkbookStore
 from bot.stores.google_retry import RetryingHTTPClient
 from bot.stores.google_sheet import GoogleSheetStore
+from jobs.context import JobContext
+from jobs.registry import load_jobs
 from sheets_schema.tabs import COMPETITORS, SETTINGS, TARGETS
 
 from .google import FakeAdapter, FakeGoogle
@@ -68,7 +71,7 @@ def demo_on_google(fake: FakeGoogle, tmp_path: Path) -> str:
     for name, frame in source.read_tabs(source.tab_names()).items():
         rows = [list(frame.columns), *frame.astype(str).values.tolist()]
         if name == SETTINGS.name:
-            rows = [r[:1] + [folder] + r[2:] if r[0] == "Exports folder" else r for r in rows]
+            rows = [[*r[:1], folder, *r[2:]] if r[0] == "Exports folder" else r for r in rows]
         tabs[name] = rows
     return paste_tabs(fake, tabs, "Demo sheet")
 
@@ -77,7 +80,7 @@ def market_tabs(prospects: int) -> dict[str, list[list[str]]]:
     """Inputs whose analysis gives `prospects` prospects: one Semrush export with that many linking domains."""
     template = m.TALLYBOOK[0]
     links = [
-        replace(template, source=f"https://site{i:06d}.example-news.com/resources/invoicing", authority=10 + i % 80)
+        replace(template, source=f"https://www.site{i:06d}-news.com/resources/invoicing", authority=10 + i % 80)
         for i in range(prospects)
     ]
     return {
@@ -86,3 +89,10 @@ def market_tabs(prospects: int) -> dict[str, list[list[str]]]:
         TARGETS.name: [TARGETS.names, *map(list, m.TARGETS)],
         "Raw: tallybook.io Semrush": semrush_backlinks_rows(links),
     }
+
+
+def run_jobs(store: Store, names: list[str], when: datetime = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)) -> None:
+    """Run jobs on `store` at a fixed time, as one scheduled run would."""
+    jobs = load_jobs()
+    for name in names:
+        jobs[name](JobContext(store=store, clock=lambda: when, run_id=f"{name}-{when:%Y%m%d}"))
