@@ -76,12 +76,20 @@ def demo_on_google(fake: FakeGoogle, tmp_path: Path) -> str:
     return paste_tabs(fake, tabs, "Demo sheet")
 
 
-def market_tabs(prospects: int) -> dict[str, list[list[str]]]:
-    """Inputs whose analysis gives `prospects` prospects: one Semrush export with that many linking domains."""
+def market_tabs(prospects: int, first: int = 0, authority_shift: int = 0) -> dict[str, list[list[str]]]:
+    """Inputs whose analysis gives `prospects` prospects: one pasted export whose linking domains
+    link to one, two or three competitors (so the prospects differ in overlap)."""
     template = m.TALLYBOOK[0]
+    competitors = ("https://tallybook.io/", "https://billhive.com/", "https://www.paypilot.co.uk/")
     links = [
-        replace(template, source=f"https://www.site{i:06d}-news.com/resources/invoicing", authority=10 + i % 80)
-        for i in range(prospects)
+        replace(
+            template,
+            source=f"https://www.site{i:06d}-news.com/resources/invoicing",
+            target=target,
+            authority=10 + (i * 7 + authority_shift) % 80,
+        )
+        for i in range(first, first + prospects)
+        for target in competitors[: 1 + (i * 5 + authority_shift) % 3]
     ]
     return {
         SETTINGS.name: [SETTINGS.names, *[list(s) for s in demo_settings() if s[0] != "Exports folder"]],
