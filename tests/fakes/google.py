@@ -29,7 +29,8 @@ import requests.adapters
 import responses
 
 from . import a1
-from .sheets_model import ApiError, Sheet, Spreadsheet, not_found
+from .masks import mask
+from .sheets_model import ApiError, Sheet, Spreadsheet, in_range, not_found
 from .sheets_requests import apply_requests, cell_in_validation
 
 SHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -205,11 +206,14 @@ class FakeGoogle:
         if v["verb"] == ":append" and method == "POST":
             option = required(q, "valueInputOption")
             insert = first(q, "insertDataOption", "OVERWRITE")
-            return 200, self.atomic(book, lambda b: b.append(rng, (body or {}).get("values", []), option, insert))
-        if method == "GET":
-            return 200, book.read(
-                rng, first(q, "valueRenderOption", "FORMATTED_VALUE"), first(q, "majorDimension", "ROWS")
+            data = body or {}
+            return 200, self.atomic(
+                book, lambda b: b.append(rng, data.get("values", []), option, insert, data.get("majorDimension"))
             )
+        if method == "GET":
+            option = first(q, "valueRenderOption", "FORMATTED_VALUE")
+            dates = first(q, "dateTimeRenderOption", "SERIAL_NUMBER")
+            return 200, book.read(rng, option, first(q, "majorDimension", "ROWS"), dates)
         if method == "PUT":
             option = required(q, "valueInputOption")
             data = body or {}
@@ -223,6 +227,7 @@ class FakeGoogle:
         twin = book.clone()
         reply = change(twin)
         self.books[book.id] = twin
+        self.files[book.id].name = twin.title
         self.touch(book.id)
         return reply
 
@@ -308,6 +313,7 @@ class FakeGoogle:
                 raise ApiError(
                     403,
                     "Only files with binary content can be downloaded. Use Export with Docs Editors files.",
+                    None,
                     errors=[{"domain": "global", "reason": "fileNotDownloadable", "location": "alt"}],
                 )
             return 200, file.data
@@ -355,7 +361,7 @@ def file_not_found(file_id: str) -> ApiError:
         "location": "fileId",
         "locationType": "parameter",
     }
-    return ApiError(404, message, errors=[reason])
+    return ApiError(404, message, None, errors=[reason])
 
 
 def first(q: dict[str, list[str]], key: str, default: str) -> str:
@@ -466,8 +472,13 @@ def grid_data(sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> dict[str, Any
                     effectiveValue={kind: shown},
                     formattedValue=sheet.rendered(r, c, "FORMATTED_VALUE"),
                 )
-            if (r, c) in sheet.cell_formats:
-                cell["userEnteredFormat"] = sheet.cell_formats[(r, c)]
+            fmt: dict[str, Any] = {}
+            for rng, range_fmt in sheet.range_formats:
+                if in_range(rng, r, c, sheet):
+                    fmt.update(range_fmt)
+            fmt.update(sheet.cell_formats.get((r, c), {}))
+            if fmt:
+                cell["userEnteredFormat"] = fmt
             if (r, c) in sheet.notes:
                 cell["note"] = sheet.notes[(r, c)]
             rule = cell_in_validation(sheet, r, c)
@@ -501,63 +512,6 @@ def grid_data(sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> dict[str, Any
         for c in range(c0, c1)
     ]
     return out
-
-
-# --- field masks ("a,b(c,d)", "a.b", "a/b/c") ------------------------------------------------
-
-
-def parse_mask(text: str) -> dict[str, Any]:
-    tree: dict[str, Any] = {}
-    i = 0
-
-    def parse_list(end: str | None) -> dict[str, Any]:
-        nonlocal i
-        node: dict[str, Any] = {}
-        while i < len(text):
-            j = i
-            while j < len(text) and text[j] not in ",()":
-                j += 1
-            path = text[i:j].strip()
-            i = j
-            leaf = node
-            keys = [k for k in re.split(r"[./]", path) if k]
-            for key in keys[:-1]:
-                leaf = leaf.setdefault(key, {})
-            last = keys[-1] if keys else None
-            if i < len(text) and text[i] == "(":
-                i += 1
-                sub = parse_list(")")
-                if last:
-                    existing = leaf.setdefault(last, {})
-                    if existing is not True:
-                        existing.update(sub)
-            elif last:
-                leaf[last] = True
-            if i < len(text) and text[i] == ")":
-                i += 1
-                return node
-            if i < len(text) and text[i] == ",":
-                i += 1
-        return node
-
-    tree = parse_list(None)
-    return tree
-
-
-def mask(value: Any, fields: str) -> Any:
-    return apply_mask(value, parse_mask(fields))
-
-
-def apply_mask(value: Any, tree: Any) -> Any:
-    if tree is True:
-        return value
-    if isinstance(value, list):
-        return [apply_mask(v, tree) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if "*" in tree:
-        return value
-    return {k: apply_mask(value[k], sub) for k, sub in tree.items() if k in value}
 
 
 # --- Drive queries ---------------------------------------------------------------------------

@@ -27,12 +27,15 @@ Value = str | float | bool | None
 
 
 class ApiError(Exception):
-    def __init__(self, code: int, message: str, status: str = "INVALID_ARGUMENT", **extra: Any) -> None:
+    def __init__(self, code: int, message: str, status: str | None = "INVALID_ARGUMENT", **extra: Any) -> None:
         super().__init__(message)
         self.code, self.message, self.status, self.extra = code, message, status, extra
 
     def body(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message, "status": self.status, **self.extra}}
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.status:  # Sheets sends a status; Drive v3 sends `errors` instead
+            error["status"] = self.status
+        return {"error": {**error, **self.extra}}
 
 
 def not_found() -> ApiError:
@@ -91,6 +94,7 @@ DEFAULT_PROPERTIES: dict[str, Any] = {
 }
 
 NUMBER = re.compile(r"^[+-]?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PERCENT = re.compile(r"^[+-]?\d+(?:\.\d+)?%$")
 ARITHMETIC = re.compile(r"^[\d\s.+\-*/()]+$")
 
@@ -196,7 +200,7 @@ class Sheet:
             self._formatted_key = key
         return self._formatted
 
-    def rendered(self, r: int, c: int, option: str) -> Any:
+    def rendered(self, r: int, c: int, option: str, dates: str = "SERIAL_NUMBER") -> Any:
         value = self.get(r, c)
         if option == "FORMULA" and (r, c) in self.formulas:
             return self.formulas[(r, c)]
@@ -205,6 +209,9 @@ class Sheet:
         if isinstance(value, str):
             return value
         if option in ("UNFORMATTED_VALUE", "FORMULA"):
+            number_format = self.number_format(r, c) if dates == "FORMATTED_STRING" else None
+            if number_format and number_format.get("type") in ("DATE", "DATE_TIME"):
+                return formatted(value, number_format)
             return json_number(value) if isinstance(value, float) else value
         return formatted(value, self.number_format(r, c))
 
@@ -274,6 +281,9 @@ def user_entered(text: Any) -> tuple[Value, str | None, dict[str, Any] | None]:
             pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
             return number, None, {"type": "NUMBER", "pattern": pattern}
         return number, None, None
+    if DATE.match(text.strip()):
+        day = date.fromisoformat(text.strip())
+        return float((day - date(1899, 12, 30)).days), None, {"type": "DATE", "pattern": "yyyy-mm-dd"}
     if PERCENT.match(text.strip()):
         return float(text.strip()[:-1]) / 100, None, {"type": "PERCENT", "pattern": "0%"}
     return text, None, None
@@ -375,7 +385,9 @@ class Spreadsheet:
         col1 = parsed.col1 if parsed.col1 is not None else sheet.column_count
         return sheet, row0, row1, col0, col1, parsed
 
-    def read(self, text: str, option: str = "FORMATTED_VALUE", major: str = "ROWS") -> dict[str, Any]:
+    def read(
+        self, text: str, option: str = "FORMATTED_VALUE", major: str = "ROWS", dates: str = "SERIAL_NUMBER"
+    ) -> dict[str, Any]:
         sheet, row0, row1, col0, col1, _ = self.resolve(text)
         row1, col1 = min(row1, sheet.row_count), min(col1, sheet.column_count)
         out: dict[str, Any] = {"range": a1.render(sheet.title, row0, max(row1, row0 + 1), col0, max(col1, col0 + 1))}
@@ -385,7 +397,7 @@ class Spreadsheet:
             cells = sheet.rows[r]
             end = min(col1, len(cells))
             line = [
-                v if type(v) is str else "" if v is None else sheet.rendered(r, c, option)
+                v if type(v) is str else "" if v is None else sheet.rendered(r, c, option, dates)
                 for c, v in zip(range(col0, end), cells[col0:end], strict=True)
             ]
             while line and line[-1] == "":
@@ -459,7 +471,7 @@ class Spreadsheet:
                 if number_format:
                     sheet.cell_formats[(row0 + i, col0 + j)] = {"numberFormat": number_format}
         rows_written = sum(1 for r in values if any(c is not None for c in r))
-        cols_written = max((j + 1 for r in values for j, c in enumerate(r) if c is not None), default=0)
+        cols_written = len({j for r in values for j, c in enumerate(r) if c is not None})
         if height == 0 or width == 0:
             return {"spreadsheetId": self.id, "updatedRange": a1.render(sheet.title, row0, row0 + 1, col0, col0 + 1)}
         return {
@@ -502,7 +514,10 @@ class Spreadsheet:
                 sheet.put(r, c, None)
         return a1.render(sheet.title, row0, row1, col0, col1)
 
-    def append(self, text: str, values: Any, option: str, insert: str) -> dict[str, Any]:
+    def append(self, text: str, values: Any, option: str, insert: str, major: str | None = None) -> dict[str, Any]:
+        if major == "COLUMNS" and isinstance(values, list):
+            width = max((len(c) for c in values), default=0)
+            values = [[col[i] if i < len(col) else None for col in values] for i in range(width)]
         sheet, row0, row1, col0, col1, _ = self.resolve(text)
         start_col, table = table_at(sheet, row0, min(row1, sheet.row_count), col0, min(col1, sheet.column_count))
         out: dict[str, Any] = {"spreadsheetId": self.id}

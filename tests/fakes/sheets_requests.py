@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .masks import set_fields
 from .sheets_model import ApiError, Sheet, Spreadsheet, in_range
 
 Handler = Callable[[Spreadsheet, dict[str, Any], str], dict[str, Any] | None]
@@ -49,22 +50,26 @@ def strip_nulls(value: Any) -> Any:
     return value
 
 
-def set_fields(target: dict[str, Any], source: dict[str, Any], fields: str) -> None:
-    if fields == "*":
-        target.update(source)
-        return
-    for path in fields.split(","):
-        keys = path.strip().split(".")
-        src: Any = source
-        dst = target
-        for key in keys[:-1]:
-            src = src.get(key, {}) if isinstance(src, dict) else {}
-            dst = dst.setdefault(key, {})
-        last = keys[-1]
-        if isinstance(src, dict) and last in src:
-            dst[last] = src[last]
-        else:
-            dst.pop(last, None)
+def without_defaults(props: dict[str, Any]) -> dict[str, Any]:
+    """Google leaves out false, zero colour parts and empty objects, and stores colours as 8-bit."""
+    out: dict[str, Any] = {}
+    for key, value in props.items():
+        if isinstance(value, dict):
+            value = without_defaults(value)
+            if key in ("red", "green", "blue", "alpha"):
+                continue
+            if not value and key not in ("gridProperties", "rgbColor", "foregroundColor"):
+                continue
+        elif key in ("red", "green", "blue", "alpha") and isinstance(value, int | float):
+            value = float(f"{int(value * 255) / 255:.8g}")
+            if value == 0:
+                continue
+            if value == 1:
+                value = 1
+        elif value is False:
+            continue
+        out[key] = value
+    return out
 
 
 def grid_range(book: Spreadsheet, rng: dict[str, Any], where: str) -> tuple[Sheet, int, int, int, int]:
@@ -121,8 +126,10 @@ def update_sheet_properties(book: Spreadsheet, body: dict[str, Any], where: str)
     set_fields(new, props, fields)
     if new.get("hidden") and all(s.props.get("hidden") for s in book.sheets if s is not sheet):
         raise ApiError(400, f"Invalid {where}: You can't hide all the sheets in a document.")
-    if not new.get("hidden"):
-        new.pop("hidden", None)
+    new = without_defaults(new)
+    new["gridProperties"] = without_defaults(new.get("gridProperties", {}))
+    new.setdefault("index", 0)
+    new.setdefault("sheetId", 0)
     for key in ("frozenRowCount", "frozenColumnCount"):
         if not new["gridProperties"].get(key):
             new["gridProperties"].pop(key, None)
@@ -327,9 +334,7 @@ def add_protected_range(book: Spreadsheet, body: dict[str, Any], where: str) -> 
         if given.get(key):
             stored[key] = given[key]
     stored["requestingUserCanEdit"] = True
-    stored["editors"] = {} if given.get("warningOnly") or not given.get("editors") else given["editors"]
-    if given.get("warningOnly"):
-        stored["editors"] = {}
+    stored["editors"] = {k: v for k, v in given.get("editors", {}).items() if v}  # Google drops empty lists
     sheet.protected.append(stored)
     return {"protectedRange": stored}
 
@@ -424,14 +429,50 @@ def merge_cells(book: Spreadsheet, body: dict[str, Any], where: str) -> None:
         if kind == "MERGE_COLUMNS"
         else [(r0, r1, c0, c1)]
     )
+    sheet.merges = [m for m in sheet.merges if not overlaps(m, r0, r1, c0, c1)]  # a new merge replaces them
     for a, b, c, d in pieces:
         sheet.merges.append(
-            {"sheetId": sheet.id, "startRowIndex": a, "endRowIndex": b, "startColumnIndex": c, "endColumnIndex": d}
+            reply_range(
+                {"sheetId": sheet.id, "startRowIndex": a, "endRowIndex": b, "startColumnIndex": c, "endColumnIndex": d}
+            )
         )
         for r in range(a, b):
             for col in range(c, d):
                 if (r, col) != (a, c):
                     sheet.put(r, col, None)
+
+
+def overlaps(m: dict[str, Any], r0: int, r1: int, c0: int, c1: int) -> bool:
+    return (
+        m.get("startRowIndex", 0) < r1
+        and r0 < m.get("endRowIndex", 0)
+        and m.get("startColumnIndex", 0) < c1
+        and c0 < m.get("endColumnIndex", 0)
+    )
+
+
+@handles("copyPaste")
+def copy_paste(book: Spreadsheet, body: dict[str, Any], where: str) -> None:
+    sheet, r0, r1, c0, c1 = grid_range(book, body["source"], where)
+    target, t0, _, u0, _ = grid_range(book, body["destination"], where)
+    block = [[sheet.get(r, c) for c in range(c0, c1)] for r in range(r0, r1)]
+    for i, row in enumerate(block):
+        for j, value in enumerate(row):
+            target.put(t0 + i, u0 + j, value)
+
+
+@handles("cutPaste")
+def cut_paste(book: Spreadsheet, body: dict[str, Any], where: str) -> None:
+    sheet, r0, r1, c0, c1 = grid_range(book, body["source"], where)
+    dest = body["destination"]
+    target = book.sheet_by_id(dest.get("sheetId", 0))
+    block = [[sheet.get(r, c) for c in range(c0, c1)] for r in range(r0, r1)]
+    for r in range(r0, r1):
+        for c in range(c0, c1):
+            sheet.put(r, c, None)
+    for i, row in enumerate(block):
+        for j, value in enumerate(row):
+            target.put(dest.get("rowIndex", 0) + i, dest.get("columnIndex", 0) + j, value)
 
 
 @handles("unmergeCells")
@@ -466,7 +507,9 @@ def update_named_range(book: Spreadsheet, body: dict[str, Any], where: str) -> N
 def set_basic_filter(book: Spreadsheet, body: dict[str, Any], where: str) -> None:
     rng = body["filter"].get("range", {})
     sheet = book.sheet_by_id(rng.get("sheetId", 0))
-    sheet.basic_filter = {**body["filter"], "range": reply_range(rng)}
+    bounds = {"endRowIndex": sheet.row_count, "endColumnIndex": sheet.column_count, **rng}
+    bounds = {"startRowIndex": 0, "startColumnIndex": 0, **bounds}  # a filter's range keeps its zeros
+    sheet.basic_filter = {**body["filter"], "range": reply_range(bounds)}
 
 
 @handles("clearBasicFilter")
