@@ -46,6 +46,7 @@ class Call:
     sent: int
     status: int = 0
     timeout: object = None
+    body: Any = None  # the parsed request body, kept when FakeGoogle.keep_bodies is set
 
     @property
     def is_write(self) -> bool:
@@ -94,6 +95,7 @@ class FakeGoogle:
         #: Each fault sees every request and may answer an HTTP status, "timeout", or None.
         self.faults: list[Fault] = []
         self.cut_after_writes: int | None = None
+        self.keep_bodies = False
         self.writes_done = 0
         self._clock = itertools.count()
         self._epoch = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -157,6 +159,8 @@ class FakeGoogle:
                 return outcome, {"Content-Type": "application/json"}, json.dumps(fault_body(outcome, call))
         try:
             payload = json.loads(raw) if raw and raw[:1] in (b"{", b"[") else None
+            if self.keep_bodies:
+                call.body = payload
             status, reply = self.route(call, payload, raw)
         except ApiError as exc:
             status, reply = exc.code, exc.body()

@@ -116,14 +116,21 @@ def endpoint(method: str, uri: str) -> str:
 
 
 def runs(interactions: list[dict[str, Any]]) -> Iterator[list[tuple[int, dict[str, Any]]]]:
-    """Interactions split into runs: each starts at a file creation (or the file's first request)."""
+    """Interactions split into runs: a run starts at a file creation once every file the previous
+    run created has been deleted again."""
     current: list[tuple[int, dict[str, Any]]] = []
+    live: set[str] = set()
     for i, it in enumerate(interactions):
         request = it["request"]
-        creates = request["method"] == "POST" and urlsplit(request["uri"]).path == "/drive/v3/files"
-        if creates and current:
+        path = urlsplit(request["uri"]).path
+        creates = request["method"] == "POST" and path == "/drive/v3/files"
+        if creates and current and not live:
             yield current
             current = []
+        if creates:
+            live.add(str((parse(it["response"]["body"]["string"]) or {}).get("id", "")))
+        if request["method"] == "DELETE":
+            live.discard(path.rsplit("/", 1)[-1])
         current.append((i, it))
     if current:
         yield current
