@@ -49,7 +49,7 @@ def list_exports(client: HTTPClient, folder: str) -> list[dict[str, Any]]:
     files: list[dict[str, Any]] = []
     token = ""
     while True:
-        params = {
+        params: dict[str, str | int | bool | float | list[str] | None] = {
             "q": query,
             "fields": "nextPageToken,files(id,name,mimeType)",
             "pageSize": "1000",

@@ -94,6 +94,7 @@ def plan_tab(
     in_place = replaced or info is None
     for r in range(1, max(len(before), len(after))):
         old = before[r] if r < len(before) else []
+        cells: dict[int, Cell]
         if r >= len(after):  # a replaced tab got shorter: blank the stale cells, trim later
             cells = {c: "" for c, v in enumerate(old) if cell_text(v) != ""}
             if cells:
@@ -315,9 +316,9 @@ def structure_requests(plan: TabPlan, sheet_id: int) -> list[dict[str, Any]]:
     if plan.info is None or plan.new_header or not schema.team_input:
         index = header_index(plan.after)
         for col in schema.columns:
-            c = index.get(header_key(col.name))
-            if c is not None:
-                requests.extend(column_formats(sheet_id, c, col))
+            at = index.get(header_key(col.name))
+            if at is not None:
+                requests.extend(column_formats(sheet_id, at, col))
     return requests
 
 

@@ -52,7 +52,10 @@ from .grid import MAX_CELL_CHARS, CommitNotes, Grid, apply_ops, cell_text, grid_
 from .ops import ReplaceTab, SetState, UpsertRows, WriteOp
 
 SHEET_FIELDS = "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)))"
-READ_OPTIONS = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
+READ_OPTIONS: dict[str, str | int | bool | float | list[str] | None] = {
+    "valueRenderOption": "FORMATTED_VALUE",
+    "majorDimension": "ROWS",
+}
 
 
 def tab_of(op: WriteOp) -> str:

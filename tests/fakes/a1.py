@@ -45,20 +45,20 @@ def column_letters(index: int) -> str:
 def split_title(text: str) -> tuple[str | None, str]:
     """('Sheet 1', 'A1:B2') from "'Sheet 1'!A1:B2"; a bare name is a whole sheet or a cell range."""
     if text.startswith("'"):
-        i, title = 1, []
+        i, chars = 1, []
         while i < len(text):
             if text[i] == "'":
                 if text[i + 1 : i + 2] == "'":
-                    title.append("'")
+                    chars.append("'")
                     i += 2
                     continue
                 break
-            title.append(text[i])
+            chars.append(text[i])
             i += 1
         rest = text[i + 1 :]
         if rest and not rest.startswith("!"):
             raise RangeError(text)
-        return "".join(title), rest[1:]
+        return "".join(chars), rest[1:]
     if "!" in text:
         title, _, cells = text.rpartition("!")
         return title, cells

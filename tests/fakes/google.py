@@ -140,7 +140,7 @@ class FakeGoogle:
     ) -> tuple[int, dict[str, str], bytes | str]:
         parts = urlsplit(request.url or "")
         body = request.body or b""
-        raw = body.encode() if isinstance(body, str) else body
+        raw = body.encode() if isinstance(body, str) else bytes(body)  # type: ignore[arg-type]
         call = Call(request.method or "GET", unquote(parts.path), parse_qs(parts.query), len(raw), timeout=timeout)
         self.calls.append(call)
         if parts.netloc.startswith("oauth2"):
@@ -303,9 +303,10 @@ class FakeGoogle:
             listing = {"kind": "drive#fileList", "incompleteSearch": False, "files": [f.resource() for f in found]}
             fields = first(q, "fields", "kind,incompleteSearch,files(kind,id,name,mimeType)")
             return 200, mask(listing, fields)
-        file = self.files.get(file_id or "")
-        if file is None:
+        found_file = self.files.get(file_id or "")
+        if found_file is None:
             raise file_not_found(file_id or "")
+        file = found_file
         if method == "DELETE":
             del self.files[file.id]
             self.books.pop(file.id, None)
@@ -339,7 +340,7 @@ class FakeAdapter(requests.adapters.BaseAdapter):
         super().__init__()
         self.fake = fake
 
-    def send(
+    def send(  # type: ignore[override]
         self, request: requests.PreparedRequest, stream: bool = False, timeout: object = None, **kwargs: Any
     ) -> requests.Response:
         status, headers, body = self.fake.handle(request, timeout)
@@ -526,8 +527,27 @@ CLAUSE = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class Clause:
+    attr: str  # "parent" or a DriveFile attribute
+    op: str  # "=", "!=" or "contains"
+    value: str
+
+    def matches(self, file: DriveFile) -> bool:
+        if self.attr == "parent":
+            return self.value in file.parents
+        actual = str(getattr(file, self.attr))
+        return (
+            actual == self.value
+            if self.op == "="
+            else actual != self.value
+            if self.op == "!="
+            else self.value in actual
+        )
+
+
 def drive_query(q: str) -> Callable[[DriveFile], bool]:
-    tests: list[Callable[[DriveFile], bool]] = []
+    tests: list[Clause] = []
     for part in re.split(r"\s+and\s+", q.strip()) if q.strip() else []:
         m = CLAUSE.fullmatch(part)
         if not m:
@@ -545,18 +565,8 @@ def drive_query(q: str) -> Callable[[DriveFile], bool]:
                 ],
             )
         if m["in"]:
-            tests.append(lambda f, p=m["parent"]: p in f.parents)
-        elif m["bfield"]:
-            wants_trashed = m["bool"].lower() == "true"
-            tests.append(lambda f, trashed=wants_trashed: not trashed)  # nothing in the fake is in the trash
-        else:
+            tests.append(Clause("parent", "=", m["parent"]))
+        elif not m["bfield"]:  # `trashed = …`: nothing in the fake is in the trash
             attr = {"mimeType": "mime_type", "name": "name"}.get(m["field"], m["field"])
-            value = m["value"].replace("\\'", "'")
-            op = m["op"].lower()
-            if op == "=":
-                tests.append(lambda f, a=attr, v=value: getattr(f, a) == v)
-            elif op == "!=":
-                tests.append(lambda f, a=attr, v=value: getattr(f, a) != v)
-            else:
-                tests.append(lambda f, a=attr, v=value: v in getattr(f, a))
-    return lambda f: all(t(f) for t in tests)
+            tests.append(Clause(attr, m["op"].lower(), m["value"].replace("\\'", "'")))
+    return lambda f: all(t.matches(f) for t in tests)

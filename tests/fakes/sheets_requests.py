@@ -253,7 +253,7 @@ def repeat_cell(book: Spreadsheet, body: dict[str, Any], where: str) -> None:
     sheet, r0, r1, c0, c1 = grid_range(book, body.get("range", {}), where)
     cell = body.get("cell", {})
     fields = body.get("fields", "")
-    fmt = {}
+    fmt: dict[str, Any] = {}
     set_fields(fmt, cell, fields)
     rng = {"startRowIndex": r0, "endRowIndex": r1, "startColumnIndex": c0, "endColumnIndex": c1}
     if "userEnteredFormat" in fmt:
