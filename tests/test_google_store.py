@@ -254,3 +254,29 @@ def test_sheet_ids_are_taken_from_urls_too() -> None:
     )
     with pytest.raises(ConfigError, match="not a Google Sheet ID"):
         sheet_id("my sheet")
+
+
+def test_the_sheet_option_builds_a_google_store_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.targets import open_store
+
+    monkeypatch.setenv(KEY_JSON_ENV, json.dumps(service_account_info()))
+    monkeypatch.delenv("GAPBOT_WORKBOOK", raising=False)
+    store = open_store(None, "https://docs.google.com/spreadsheets/d/1AbC_dEf-123456789012345/edit")
+    assert store.location == "https://docs.google.com/spreadsheets/d/1AbC_dEf-123456789012345/edit"
+    monkeypatch.delenv(KEY_JSON_ENV)
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", "/nonexistent/key.json")
+    with pytest.raises(ConfigError, match="does not exist"):
+        open_store(None, "1AbC_dEf-123456789012345")
+
+
+def test_drive_rate_limits_answered_with_403_are_retried_but_a_plain_403_is_not() -> None:
+    fake, sid = fresh()
+    first = iter([True])
+    fake.faults.append(lambda call: 403 if call.path.startswith("/drive") and next(first, False) else None)
+    store = google_store(fake, sid)
+    assert store.version()  # 403 userRateLimitExceeded (domain usageLimits), then success
+    assert [c.status for c in fake.api_calls()] == [403, 200]
+    fake.private.add(sid)
+    with pytest.raises(StoreError, match="Share"):
+        store.read_tabs(["Settings"])
+    assert fake.api_calls()[-1].status == 403 and len(fake.api_calls()) == 3  # no retry of a real refusal
