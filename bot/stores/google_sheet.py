@@ -105,14 +105,15 @@ class GoogleSheetStore(Store):
             )
         return out
 
-    def _open_error(self, exc: APIError) -> StoreError:
+    def _open_error(self, exc: APIError, drive: bool = False) -> StoreError:
         if exc.code in (403, 404):
             email = account_email(self.credentials)
             who = email or "the Google account gapbot runs as"
+            api = "enable the Google Drive API for its project; " if drive and exc.code == 403 else ""
             return StoreError(
                 f"gapbot cannot open the Google Sheet {self.spreadsheet_id!r} (Google answered {exc.code})",
                 where="--sheet",
-                fix=f"open the sheet, click Share and add {who} as an Editor; "
+                fix=f"{api}open the sheet, click Share and add {who} as an Editor; "
                 "check that the ID is the part of the sheet's URL between /d/ and /edit",
             )
         return StoreError(
@@ -145,7 +146,7 @@ class GoogleSheetStore(Store):
         try:
             return file_version(self.client, self.spreadsheet_id)
         except APIError as exc:
-            raise self._open_error(exc) from None
+            raise self._open_error(exc, drive=True) from None
 
     def export_files(self, folder: str) -> list[ExportFile]:
         if self._drive_reader is None:
