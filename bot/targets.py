@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .errors import ConfigError
 from .stores import Store, WorkbookStore
+from .stores.google_sheet import GoogleSheetStore
 
+SHEET_URL = re.compile(r"/spreadsheets/d/(?P<id>[A-Za-z0-9_-]+)")
+SHEET_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 WORKBOOK_ENV = "GAPBOT_WORKBOOK"
 SHEET_ENV = "GAPBOT_SHEET_ID"
 
@@ -22,11 +26,7 @@ def open_store(workbook: str | None, sheet: str | None) -> Store:
             fix=f"choose one (check {WORKBOOK_ENV} and {SHEET_ENV} in the environment and .env)",
         )
     if sheet:
-        raise ConfigError(
-            "Google Sheets are not available in this version",
-            where="--sheet",
-            fix="use --workbook PATH for a local .xlsx workbook",
-        )
+        return GoogleSheetStore(sheet_id(sheet))
     if not workbook:
         raise ConfigError(
             "no sheet to work on",
@@ -36,3 +36,18 @@ def open_store(workbook: str | None, sheet: str | None) -> Store:
     if path.suffix.lower() != ".xlsx":
         raise ConfigError(f"{workbook!r} is not an .xlsx file", where="--workbook", fix="give a path ending in .xlsx")
     return WorkbookStore(path)
+
+
+def sheet_id(text: str) -> str:
+    """The spreadsheet ID from an ID or a sheet URL (people often paste the whole link)."""
+    text = text.strip()
+    m = SHEET_URL.search(text)
+    if m:
+        return m["id"]
+    if SHEET_ID.match(text):
+        return text
+    raise ConfigError(
+        f"{text!r} is not a Google Sheet ID",
+        where=f"--sheet / {SHEET_ENV}",
+        fix="give the ID from the sheet's URL (the part between /d/ and /edit) or paste the whole URL",
+    )

@@ -5,10 +5,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from pathlib import Path
 
+from gspread.utils import absolute_range_name, rowcol_to_a1
 from openpyxl import load_workbook
 
 from bot.demo import write_workbook
 from bot.stores import MemoryStore, Store, WorkbookStore
+from tests.fakes.google import FakeGoogle
+from tests.fakes.team import google_store, paste_tabs, team_client
 
 
 class Backend(ABC):
@@ -84,3 +87,39 @@ class WorkbookBackend(Backend):
 
 
 BACKENDS: dict[str, type[Backend]] = {"memory": MemoryBackend, "workbook": WorkbookBackend}
+
+
+class GoogleBackend(Backend):
+    """The Google Sheet store on the in-memory fake; the team's edits go through the same API."""
+
+    name = "google"
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.fake = FakeGoogle()
+        self.spreadsheet_id = self.fake.create_spreadsheet("Team sheet")
+        self.store = google_store(self.fake, self.spreadsheet_id)
+        self.team = team_client(self.fake)
+
+    def team_tabs(self, tabs: dict[str, list[list[str]]]) -> None:
+        self.spreadsheet_id = paste_tabs(self.fake, tabs)
+        self.store = google_store(self.fake, self.spreadsheet_id)
+
+    def team_types(self, tab: str, row: int, column: int, value: str | None) -> None:
+        self.team.values_update(
+            self.spreadsheet_id,
+            absolute_range_name(tab, rowcol_to_a1(row, column)),
+            params={"valueInputOption": "RAW"},
+            body={"values": [[value if value is not None else ""]]},
+        )
+
+    def team_sorts(self, tab: str, column: int, descending: bool = False) -> None:
+        sheet_id = next(s.id for s in self.fake.book(self.spreadsheet_id).sheets if s.title == tab)
+        order = "DESCENDING" if descending else "ASCENDING"
+        sort = {
+            "range": {"sheetId": sheet_id, "startRowIndex": 1},
+            "sortSpecs": [{"dimensionIndex": column - 1, "sortOrder": order}],
+        }
+        self.team.batch_update(self.spreadsheet_id, {"requests": [{"sortRange": sort}]})
+
+
+BACKENDS["google"] = GoogleBackend

@@ -1,6 +1,7 @@
 """Sheet stores: one schema, many backends, one contract."""
 
 from .base import ExportFile, Store
+from .google_sheet import GoogleSheetStore
 from .grid import CommitNotes
 from .memory import MemoryStore
 from .ops import AppendRows, EnsureTab, ReplaceTab, SetState, UpsertRows, WriteOp
@@ -11,6 +12,7 @@ __all__ = [
     "CommitNotes",
     "EnsureTab",
     "ExportFile",
+    "GoogleSheetStore",
     "MemoryStore",
     "ReplaceTab",
     "SetState",

@@ -183,6 +183,8 @@ def upsert(grid: Grid | None, op: UpsertRows, notes: CommitNotes) -> Grid:
         existing[key] = i
 
     seen: set[str] = set()
+    columns = {name: index[header_key(name)] for name in frame.columns}
+    bot_columns = [(name, i) for name, i in columns.items() if header_key(name) in bot]
     for r in _frame_rows(schema, frame, notes.max_chars):
         key = cell_text(r.get(schema.key)).strip()
         if not key or key in seen:
@@ -190,13 +192,12 @@ def upsert(grid: Grid | None, op: UpsertRows, notes: CommitNotes) -> Grid:
         seen.add(key)
         if key in existing:
             row = out[existing[key]]
-            for name, value in r.items():
-                if header_key(name) in bot:
-                    _set(row, index[header_key(name)], value)
+            for name, i in bot_columns:
+                _set(row, i, r[name])
         else:
             new_row: list[Cell] = [None] * len(out[0])
             for name, value in r.items():
-                new_row[index[header_key(name)]] = value
+                new_row[columns[name]] = value
             out.append(new_row)
 
     for key, i in existing.items():

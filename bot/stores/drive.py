@@ -1,0 +1,89 @@
+"""Google Drive: the cheap change check and the exports folder."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+
+from bot.errors import InputError, StoreError
+
+from .base import EXPORT_SUFFIXES, ExportFile
+
+DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
+DRIVE_EXPORT_SUFFIXES = (*EXPORT_SUFFIXES, ".xlsx")
+FOLDER_URL = re.compile(r"/folders/(?P<id>[A-Za-z0-9_-]+)")
+FOLDER_ID = re.compile(r"^[A-Za-z0-9_-]{10,}$")
+SHARED_DRIVES = {"supportsAllDrives": "true"}
+
+
+def file_version(client: HTTPClient, file_id: str) -> str:
+    """Drive's `version` (bumped on every change) and `modifiedTime`: one small metadata read."""
+    reply = client.request(
+        "get", f"{DRIVE_FILES}/{file_id}", params={"fields": "version,modifiedTime", **SHARED_DRIVES}
+    ).json()
+    return f"{reply.get('version', '')}@{reply.get('modifiedTime', '')}"
+
+
+def folder_id(setting: str) -> str:
+    """The folder ID from the `Exports folder` setting: an ID or a Drive folder URL."""
+    text = setting.strip()
+    m = FOLDER_URL.search(text)
+    if m:
+        return m["id"]
+    if FOLDER_ID.match(text):
+        return text
+    raise InputError(
+        f"{setting!r} is not a Google Drive folder",
+        where="Settings › Exports folder",
+        fix="paste the folder's link from Drive (https://drive.google.com/drive/folders/…) or its ID",
+    )
+
+
+def list_exports(client: HTTPClient, folder: str) -> list[dict[str, Any]]:
+    """Export files (CSV, TSV, TXT, XLSX) directly in the folder, by name."""
+    query = f"'{folder}' in parents and trashed = false"
+    files: list[dict[str, Any]] = []
+    token = ""
+    while True:
+        params: dict[str, str | int | bool | float | list[str] | None] = {
+            "q": query,
+            "fields": "nextPageToken,files(id,name,mimeType)",
+            "pageSize": "1000",
+            "includeItemsFromAllDrives": "true",
+            **SHARED_DRIVES,
+        }
+        if token:
+            params["pageToken"] = token
+        reply = client.request("get", DRIVE_FILES, params=params).json()
+        files.extend(reply.get("files", []))
+        token = reply.get("nextPageToken", "")
+        if not token:
+            break
+    wanted = [f for f in files if f.get("name", "").lower().endswith(DRIVE_EXPORT_SUFFIXES)]
+    return sorted(wanted, key=lambda f: f["name"])
+
+
+def download_exports(client: HTTPClient, setting: str, account: Callable[[], str]) -> list[ExportFile]:
+    folder = folder_id(setting)
+    try:
+        listed = list_exports(client, folder)
+        return [
+            ExportFile(
+                f["name"],
+                client.request("get", f"{DRIVE_FILES}/{f['id']}", params={"alt": "media", **SHARED_DRIVES}).content,
+            )
+            for f in listed
+        ]
+    except APIError as exc:
+        if exc.code in (403, 404):
+            email = account()
+            raise StoreError(
+                f"gapbot cannot read the exports folder (Google answered {exc.code})",
+                where=f"Settings › Exports folder ({folder})",
+                fix=f"share the folder with {email or 'the service account'} as Viewer, and enable the Drive API",
+            ) from None
+        raise

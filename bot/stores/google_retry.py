@@ -1,0 +1,114 @@
+"""Every Google API request goes through here: a timeout, bounded retries with backoff, clear errors.
+
+gspread's own `BackOffHTTPClient` is not used: in gspread 6.2.1 its stop condition never
+triggers, so a quota error that does not clear retries forever.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import requests
+from google.auth.credentials import Credentials
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+
+from bot.errors import StoreError
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# Drive answers 403 (not 429) when a rate limit is hit; these reasons mean "try again later".
+DRIVE_RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "sharingRateLimitExceeded"})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    tries: int = 6
+    first_wait: float = 1.0  # seconds before the second try
+    max_wait: float = 32.0
+    timeout: tuple[float, float] = (10.0, 120.0)  # (connect, read) seconds for every request
+
+    def wait(self, attempt: int, rand: Callable[[], float] = random.random) -> float:
+        """Full jitter: a random wait up to first_wait * 2**attempt, capped."""
+        return rand() * min(self.max_wait, self.first_wait * 2**attempt)
+
+
+def is_retryable(exc: Exception) -> bool:
+    if isinstance(exc, requests.exceptions.Timeout | requests.exceptions.ConnectionError):
+        return True
+    if isinstance(exc, APIError):
+        status = exc.response.status_code
+        if status in RETRY_STATUSES:
+            return True
+        if status == 403:
+            errors = exc.error.get("errors") or []
+            return any(
+                e.get("domain") == "usageLimits" or e.get("reason") in DRIVE_RATE_REASONS
+                for e in errors
+                if isinstance(e, Mapping)
+            )
+    return False
+
+
+def describe(method: str, url: str) -> str:
+    """`GET values:batchGet` — the call, without ids or query strings (they can hold sheet ids)."""
+    path = unquote(urlsplit(url).path)
+    for marker in ("/values", ":batchUpdate"):
+        if marker in path:
+            return f"{method.upper()} spreadsheets{path[path.index(marker) :]}"
+    if "/drive/" in path:
+        return f"{method.upper()} drive files" + ("" if path.rstrip("/").endswith("files") else "/{id}")
+    return f"{method.upper()} spreadsheets/{{id}}"
+
+
+class RetryingHTTPClient(HTTPClient):
+    """gspread's HTTP client with a timeout on every request and bounded exponential backoff."""
+
+    def __init__(
+        self,
+        auth: Credentials,
+        session: requests.Session | None = None,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(auth, session)
+        self.policy = policy or RetryPolicy()
+        self.timeout = self.policy.timeout
+        self.sleep = sleep
+        self.retries = 0
+
+    def request(
+        self,
+        method: str,
+        endpoint: str,
+        params: Any = None,
+        data: bytes | None = None,
+        json: Mapping[str, Any] | None = None,
+        files: Any = None,
+        headers: MutableMapping[str, str] | None = None,
+    ) -> requests.Response:
+        for attempt in range(self.policy.tries):
+            try:
+                return super().request(method, endpoint, params, data, json, files, headers)
+            except (APIError, requests.exceptions.RequestException) as exc:
+                if not is_retryable(exc):
+                    raise
+                if attempt + 1 == self.policy.tries:
+                    raise StoreError(
+                        f"Google kept failing: {short(exc)} (tried {self.policy.tries} times)",
+                        where=describe(method, endpoint),
+                        fix="Google may be down or the quota used up; wait a few minutes and run again",
+                    ) from exc
+                self.retries += 1
+                self.sleep(self.policy.wait(attempt))
+        raise AssertionError("unreachable")
+
+
+def short(exc: Exception) -> str:
+    if isinstance(exc, APIError):
+        return f"{exc.code} {exc.error.get('message', '')}".strip()
+    return type(exc).__name__
