@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -11,10 +12,16 @@ import click
 from dotenv import load_dotenv
 
 from jobs.context import JobContext, JobResult
+from jobs.digest import PERIOD_DAYS, STALE_DAYS, digest_job
 from jobs.registry import load_jobs
+from sheets_schema.tabs import SETTINGS
 
 from .demo import write_demo
 from .errors import GapbotError
+from .notify import ConsoleNotifier, Notifier
+from .notify.config import build_notifier
+from .notify.hooks import run_job
+from .settings import parse_settings
 from .stores import Store, WorkbookStore
 from .targets import SHEET_ENV, WORKBOOK_ENV, open_store
 
@@ -73,9 +80,21 @@ def main(ctx: click.Context, workbook: str | None, sheet: str | None, debug: boo
     ctx.obj["target"] = (workbook, sheet)
 
 
-def _run(ctx: click.Context, job: str, store_factory: Callable[[], Store] | None = None) -> JobResult:
+def _notifier(store: Store) -> Notifier:
+    """Built once per command from the environment and the sheet's `Slack channel` setting."""
+    return build_notifier(os.environ, parse_settings(store.read_tab(SETTINGS.name)).slack_channel)
+
+
+def _run(
+    ctx: click.Context,
+    job: str,
+    store_factory: Callable[[], Store] | None = None,
+    notifier: Notifier | None = None,
+    run: Callable[[JobContext], JobResult] | None = None,
+) -> JobResult:
     store = store_factory() if store_factory else open_store(*ctx.obj["target"])
-    result = load_jobs()[job](JobContext(store=store, progress=progress))
+    job_context = JobContext(store=store, progress=progress, notifier=notifier or _notifier(store))
+    result = run_job(job, run or load_jobs()[job], job_context)
     report(result)
     return result
 
@@ -95,6 +114,24 @@ def analyze(ctx: click.Context) -> None:
 
 
 @main.command()
+@click.option("--days", default=PERIOD_DAYS, show_default=True, help="Length of the period compared.")
+@click.option(
+    "--stale-days", default=STALE_DAYS, show_default=True, help="List prospects contacted longer ago without an answer."
+)
+@click.pass_context
+def digest(ctx: click.Context, days: int, stale_days: int) -> None:
+    """Post the outcomes digest: this period vs the previous one, what works, what waits."""
+    _run(ctx, "digest", run=lambda job_context: digest_job(job_context, days, stale_days))
+
+
+@main.command("rerun-check")
+@click.pass_context
+def rerun_check(ctx: click.Context) -> None:
+    """Alert when the analysis should run again (new targets, exports, settings, cadence, ...)."""
+    _run(ctx, "rerun-check")
+
+
+@main.command()
 @click.option(
     "--out", default="gapbot-demo.xlsx", show_default=True, type=click.Path(dir_okay=False), help="Workbook to write."
 )
@@ -106,8 +143,10 @@ def demo(ctx: click.Context, out: str) -> None:
         path.unlink()
     exports = write_demo(path)
     store = WorkbookStore(path)
-    _run(ctx, "init", lambda: store)
-    _run(ctx, "analyze", lambda: store)
+    # The demo never posts to a real Slack: its digest is shown right here.
+    console = ConsoleNotifier()
+    _run(ctx, "init", lambda: store, console)
+    _run(ctx, "analyze", lambda: store, console)
     prospects = store.read_tab("Prospects")
     click.echo(f"\nDemo workbook: {path.resolve()}")
     click.echo(f"Export files:  {exports.resolve()}")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from bot.notify import ConsoleNotifier, Notifier
 from bot.stores import Store
 
 T = TypeVar("T")
@@ -28,6 +29,8 @@ class JobContext:
     #: Wraps a long iterable to show progress (the CLI passes a progress bar).
     progress: Callable[[Iterable[Any], str], Iterable[Any]] = _no_progress
     run_id: str = field(default_factory=lambda: "")
+    #: Where digests and alerts go; the CLI builds it once from the environment and Settings.
+    notifier: Notifier = field(default_factory=ConsoleNotifier)
 
     def __post_init__(self) -> None:
         if not self.run_id:

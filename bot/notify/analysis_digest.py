@@ -20,10 +20,10 @@ def _counts(heading: str, values: pd.Series) -> Section:
 
 
 def _prospect_line(row: pd.Series) -> str:
-    priority = f"{row['_priority']:.0f}" if pd.notna(row["_priority"]) else "–"
+    score = f"priority {row['_priority']:.0f}" if pd.notna(row["_priority"]) else f"overlap {row['Overlap'] or '?'}"
     why = row["Why"] or f"linked from {row['Competitors linked']}"
     new = " (new)" if row["Status"] == "New" else ""
-    return f"{row['Domain']}{new} — priority {priority} · {row['Link type'] or 'unclassified'} · {why}"
+    return f"{row['Domain']}{new} — {score} · {row['Link type'] or 'unclassified'} · {why}"
 
 
 def analysis_digest(store: Store, run_id: str) -> Message:
@@ -75,5 +75,5 @@ def analysis_digest(store: Store, run_id: str) -> Message:
         kind="analysis-digest",
         title=f"Backlink gap analysis: {new} new prospect{'s' if new != 1 else ''}",
         summary=summary,
-        sections=tuple(sections),
+        sections=tuple(s for s in sections if s.lines),
     )

@@ -10,7 +10,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from .base import DeliveryError, Notifier, Pacer
-from .chart import funnel_png
 from .message import Message
 from .render import fallback_text, to_blocks
 from .retry import RetryPolicy
@@ -94,6 +93,9 @@ class SlackNotifier(Notifier):
         self._channel_id = self._channel_id or str(response.get("channel") or "")
 
     def _upload_chart(self, message: Message) -> None:
+        # matplotlib is imported only when a chart is drawn: it is slow to load for every run.
+        from .chart import funnel_png
+
         assert message.chart is not None
         png = funnel_png(message.chart)
         channel_id = self._resolve_channel_id()
