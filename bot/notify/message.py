@@ -82,12 +82,13 @@ class Message:
         )
 
     def shrunk(self) -> Message:
-        """The same message with the longest section one line shorter (to fit a storage limit)."""
+        """The same message with the longest section cut by half (to fit a storage limit quickly)."""
         index = max(range(len(self.sections)), key=lambda i: len(self.sections[i].lines), default=None)
         if index is None or not self.sections[index].lines:
             raise ValueError("message cannot be shortened further")
         s = self.sections[index]
-        smaller = replace(s, lines=s.lines[:-1], more=s.more + 1)
+        keep = len(s.lines) // 2
+        smaller = replace(s, lines=s.lines[:keep], more=s.more + len(s.lines) - keep)
         return replace(self, sections=(*self.sections[:index], smaller, *self.sections[index + 1 :]))
 
 
