@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot.notify.hooks import deliver, end_of_job_alerts
+from bot.notify.hooks import RERUN_CHECK_JOB, deliver, end_of_job_alerts
 
 from .context import JobContext, JobResult
 from .registry import register
 
 
-@register("rerun-check")
+@register(RERUN_CHECK_JOB)
 def rerun_check(ctx: JobContext) -> JobResult:
     messages, memory, fired = end_of_job_alerts(ctx)
     notes = deliver(ctx, messages, memory)
@@ -17,4 +17,4 @@ def rerun_check(ctx: JobContext) -> JobResult:
         if fired
         else "nothing new since the last check"
     )
-    return JobResult("rerun-check", summary, {"triggers fired": len(fired)}, tuple(notes))
+    return JobResult(RERUN_CHECK_JOB, summary, {"triggers fired": len(fired)}, tuple(notes))

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: The job that sends win and rerun alerts itself, so they are not checked twice after it.
+RERUN_CHECK_JOB = "rerun-check"
+
 
 def deliver(ctx: JobContext, messages: Sequence[Message], memory: Mapping[str, str] | None = None) -> list[str]:
     """Record the messages (and the memory that goes with them), then send everything pending."""
@@ -88,4 +91,4 @@ def run_job(name: str, job: Callable[[JobContext], JobResult], ctx: JobContext) 
     except Exception as exc:
         alert_failure(ctx, name, exc)
         raise
-    return after_job(ctx, result)
+    return result if name == RERUN_CHECK_JOB else after_job(ctx, result)

@@ -24,6 +24,7 @@ import pandas as pd
 from bot.errors import GapbotError
 from bot.inputs import Inputs
 from bot.stores import Store
+from sheets_schema.settings_keys import SETTINGS_BY_NAME
 from sheets_schema.tabs import (
     COMPETITORS,
     HISTORY,
@@ -152,9 +153,9 @@ def since_analysis(base: Mapping[str, Any], now: Mapping[str, Any]) -> list[Fire
         fired.append(Fired.of("exports", "New or changed exports", exports, IMPORTS.name))
 
     settings = [
-        f"{key}: {base['settings'].get(key, '') or 'blank'} → {value or 'blank'}"
+        f"{SETTINGS_BY_NAME[key].name}: {base['settings'].get(key, '') or 'blank'} → {value or 'blank'}"
         for key, value in sorted(now["settings"].items())
-        if base["settings"].get(key, "") != value
+        if base["settings"].get(key, "") != value and key in SETTINGS_BY_NAME
     ]
     if now["model"] != base["model"]:
         settings.append("learned outcome rates (Model tab) changed, so feasibility scores change")
