@@ -42,9 +42,10 @@ def _by_win_rate(model: pd.DataFrame, dimension: str) -> tuple[list[str], list[s
     def line(r: pd.Series) -> str:
         return f"{r['Value']}: {r['_win']:.0%} won ({r['Won'] or 0} of {r['Sent']} sent)"
 
-    best = [line(r) for _, r in rows.head(RANKED).iterrows()]
-    rest = rows.iloc[len(best) :]
-    worst = [line(r) for _, r in rest.tail(RANKED).iloc[::-1].iterrows()]
+    # With few rows, the top half is "best" and the rest "worst": no value is listed as both.
+    shown = min(RANKED, (len(rows) + 1) // 2)
+    best = [line(r) for _, r in rows.head(shown).iterrows()]
+    worst = [line(r) for _, r in rows.iloc[shown:].tail(RANKED).iloc[::-1].iterrows()]
     return best, worst
 
 
