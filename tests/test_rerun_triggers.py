@@ -15,13 +15,14 @@ from bot.notify import ConsoleNotifier
 from bot.notify.hooks import run_job
 from bot.notify.triggers import HEALTH_FINGERPRINTS_KEY
 from bot.stores import AppendRows, MemoryStore, ReplaceTab, SetState, WorkbookStore
+from bot.stores.grid import Grid
 from jobs.context import JobContext, JobResult
 from jobs.registry import load_jobs
 from sheets_schema import STATE_TAB, header_key
 from sheets_schema.tabs import HISTORY, MODEL, TARGET_HEALTH
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-Grids = dict[str, list[list[object]]]
+Grids = dict[str, Grid]
 
 
 @pytest.fixture(scope="module")

@@ -77,7 +77,15 @@ class Message:
             title=data["title"],
             summary=data["summary"],
             sections=sections,
-            chart=Funnel(**{k: tuple(v) if isinstance(v, list) else v for k, v in chart.items()}) if chart else None,
+            chart=Funnel(
+                stages=tuple(chart["stages"]),
+                current=tuple(chart["current"]),
+                previous=tuple(chart["previous"]),
+                current_label=chart["current_label"],
+                previous_label=chart["previous_label"],
+            )
+            if chart
+            else None,
             meta=dict(data.get("meta") or {}),
         )
 

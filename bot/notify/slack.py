@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from slack_sdk import WebClient
@@ -121,8 +122,12 @@ class SlackNotifier(Notifier):
         while True:
             page = self._call(
                 "conversations.list",
-                lambda c=cursor: self._client.conversations_list(
-                    types="public_channel,private_channel", exclude_archived=True, limit=200, cursor=c
+                partial(
+                    self._client.conversations_list,
+                    types="public_channel,private_channel",
+                    exclude_archived=True,
+                    limit=200,
+                    cursor=cursor,
                 ),
             )
             for channel in page.get("channels") or []:
