@@ -239,3 +239,10 @@ def test_secrets_never_reach_logs_or_output(
     assert "Sending a request" in caplog.text  # the clients did log their requests
     assert TOKEN not in seen
     assert "webhooksecret0000" not in seen
+
+
+def test_a_malformed_webhook_url_is_a_clear_error_without_the_url() -> None:
+    secret = "hooks.slack.example/services/T1/B1/malformedsecret"
+    with pytest.raises(DeliveryError, match="check SLACK_WEBHOOK_URL") as caught:
+        WebhookNotifier(secret, retry=FAST, pacer=Pacer(0)).send(message())
+    assert "malformedsecret" not in str(caught.value)

@@ -152,3 +152,7 @@ class SlackNotifier(Notifier):
             raise DeliveryError(f"Slack {method} failed: {redact(str(exc))}", stop=True, fix=UNREACHABLE_FIX) from None
         except OSError as exc:  # URLError, refused or reset connections, timeouts
             raise DeliveryError(f"cannot reach Slack ({redact(str(exc))})", stop=True, fix=UNREACHABLE_FIX) from None
+        except ValueError as exc:  # urllib's answer to a malformed URL
+            raise DeliveryError(
+                f"the Slack API URL is not usable ({redact(str(exc))})", stop=True, fix="check SLACK_API_URL"
+            ) from None

@@ -38,6 +38,10 @@ class WebhookNotifier(Notifier):
             response = self._client.send(text=fallback_text(message), blocks=to_blocks(message), unfurl_links=False)
         except OSError as exc:
             raise DeliveryError(f"cannot reach Slack ({redact(str(exc))})", stop=True, fix=UNREACHABLE_FIX) from None
+        except ValueError as exc:  # urllib's answer to a malformed URL
+            raise DeliveryError(
+                f"the webhook URL is not usable ({redact(str(exc))})", stop=True, fix="check SLACK_WEBHOOK_URL"
+            ) from None
         status, body = response.status_code, redact(str(response.body or "")).strip()
         if status == 200:
             return
