@@ -21,7 +21,7 @@ from bot.notify.render import to_blocks, to_text
 from bot.notify.retry import RetryPolicy
 from bot.notify.slack import SlackNotifier
 from bot.notify.webhook import WebhookNotifier
-from bot.stores import MemoryStore, ReplaceTab, WriteOp
+from bot.stores import MemoryStore, ReplaceTab, SetState, WriteOp
 from bot.stores.grid import CommitNotes
 from jobs.context import JobContext, JobResult
 from jobs.digest import digest_job
@@ -324,3 +324,15 @@ def test_notifier_choice_from_environment_and_settings() -> None:
     both = build_notifier({"SLACK_WEBHOOK_URL": "https://hooks.example/x", "SLACK_BOT_TOKEN": "xoxb-1"}, "#links")
     assert isinstance(both, SlackNotifier) and both.description == "Slack #links"
     assert isinstance(build_notifier({"SLACK_BOT_TOKEN": "xoxb-1"}, ""), ChannelMissing)
+
+
+def test_a_notification_problem_never_fails_the_job() -> None:
+    store = MemoryStore()
+    store.commit([SetState({"rerun:fired": "{not json"})])  # the hidden state tab was edited by hand
+    ctx = JobContext(store=store, clock=lambda: NOW, notifier=ConsoleNotifier(io.StringIO()))
+    result = run_job("digest", lambda c: JobResult("digest", "ok"), ctx)
+    assert result.summary == "ok"
+    assert result.notes == (
+        "notify: messages could not be prepared (JSONDecodeError: Expecting property name "
+        "enclosed in double quotes: line 1 column 2 (char 1))",
+    )

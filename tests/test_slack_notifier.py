@@ -183,9 +183,18 @@ def test_chart_after_a_post_uses_the_channel_id_slack_returned(slack: SlackServe
     assert slack.completed[0]["channel_id"] == "C0LINKS01"
 
 
-def test_unknown_channel_name_for_upload(slack: SlackServer) -> None:
-    with pytest.raises(DeliveryError, match="no channel named '#nope'"):
+def test_unknown_channel_name_holds_up_only_the_chart(slack: SlackServer) -> None:
+    with pytest.raises(DeliveryError, match="no channel named '#nope'") as caught:
         bot(slack, channel="#nope").send(chart_message())
+    assert not caught.value.stop
+    assert "channel ID" in caught.value.fix
+
+
+def test_missing_scope_for_the_channel_lookup_holds_up_only_the_chart(slack: SlackServer) -> None:
+    slack.script("conversations.list", Reply(200, {"ok": False, "error": "missing_scope"}))
+    with pytest.raises(DeliveryError, match="missing_scope") as caught:
+        bot(slack).send(chart_message())
+    assert not caught.value.stop
 
 
 def webhook(slack: SlackServer) -> WebhookNotifier:

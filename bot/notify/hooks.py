@@ -19,6 +19,7 @@ from .base import DeliveryError
 from .failure import failure_message
 from .message import Message
 from .outbox import Outbox
+from .secrets import redact
 from .wins import win_alerts
 
 if TYPE_CHECKING:
@@ -42,6 +43,9 @@ def _noted(result: JobResult, step: Callable[[], list[str]]) -> JobResult:
         notes = step()
     except GapbotError as exc:
         notes = [f"notify: messages could not be prepared: {exc.message}"]
+    except Exception as exc:  # the job's own work is done and saved; a notification bug must not undo that
+        log.exception("preparing notifications failed")
+        notes = [f"notify: messages could not be prepared ({type(exc).__name__}: {redact(str(exc))})"]
     return replace(result, notes=(*result.notes, *notes))
 
 

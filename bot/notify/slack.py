@@ -20,6 +20,10 @@ T = TypeVar("T")
 
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 UNREACHABLE_FIX = "the message waits in the outbox and is sent on the next run"
+CHANNEL_ID_FIX = (
+    "invite the gapbot app to the channel and give it the channels:read scope, "
+    "or put the channel ID (C…) in Settings › Slack channel"
+)
 
 #: ok:false errors that every later message would hit too, with what the team should do.
 SETUP_ERRORS = {
@@ -114,9 +118,22 @@ class SlackNotifier(Notifier):
         )
 
     def _resolve_channel_id(self) -> str:
-        """`files_upload_v2` needs the channel's ID; Settings usually holds its name."""
+        """`files_upload_v2` needs the channel's ID; Settings usually holds its name.
+
+        A lookup that fails for a reason other than an outage only holds up the chart, never
+        the messages queued behind it.
+        """
         if self._channel_id:
             return self._channel_id
+        try:
+            self._channel_id = self._find_channel_id()
+        except DeliveryError as exc:
+            if exc.fix == UNREACHABLE_FIX:
+                raise
+            raise DeliveryError(exc.reason, stop=False, fix=CHANNEL_ID_FIX) from None
+        return self._channel_id
+
+    def _find_channel_id(self) -> str:
         wanted = self.channel.lstrip("#").casefold()
         cursor = None
         while True:
@@ -132,15 +149,10 @@ class SlackNotifier(Notifier):
             )
             for channel in page.get("channels") or []:
                 if str(channel.get("name", "")).casefold() == wanted:
-                    self._channel_id = str(channel["id"])
-                    return self._channel_id
+                    return str(channel["id"])
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
-                raise DeliveryError(
-                    f"no channel named {self.channel!r} is visible to the gapbot app",
-                    stop=True,
-                    fix=SETUP_ERRORS["not_in_channel"],
-                )
+                raise DeliveryError(f"no channel named {self.channel!r} is visible to the gapbot app", stop=True)
 
     def _call(self, method: str, call: Callable[[], T]) -> T:
         try:

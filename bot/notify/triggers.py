@@ -168,6 +168,8 @@ def cadence(last_analysis: str, rerun_days: int, now: datetime) -> list[Fired]:
     if not last_analysis:
         return []
     when = datetime.fromisoformat(last_analysis)
+    if when.tzinfo is None:  # written without a zone: gapbot's clock is UTC
+        when = when.replace(tzinfo=now.tzinfo)
     age = now - when
     if age < timedelta(days=rerun_days):
         return []
