@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import date
+
 import pandas as pd
 
 from bot.stores import Store
 from sheets_schema.tabs import ASSET_GAPS, NOISE, PROSPECTS, TARGET_HEALTH
 
-from .message import Message, Section, listed
+from .message import Message, Section, fingerprint, listed
 from .sheet import numbers, read_schema_tabs, tab_link
 
 TOP = 10
 TOP_GAPS = 5
+TOP_NEW = 5
 
 
 def _counts(heading: str, values: pd.Series) -> Section:
@@ -26,13 +30,15 @@ def _prospect_line(row: pd.Series) -> str:
     return f"{row['Domain']}{new} — {score} · {row['Link type'] or 'unclassified'} · {why}"
 
 
-def analysis_digest(store: Store, run_id: str) -> Message:
+def analysis_digest(store: Store, day: date) -> Message:
+    """The digest; the same content on the same day has the same key, so it is posted once."""
     tabs = read_schema_tabs(store, PROSPECTS, ASSET_GAPS, TARGET_HEALTH, NOISE)
     prospects = tabs[PROSPECTS.name]
     live = prospects[(prospects["Domain"] != "") & (prospects["Status"] != "Gone")]
     live = live.assign(_priority=numbers(live["Priority"]), _overlap=numbers(live["Overlap"]))
     ranked = live.sort_values(["_priority", "_overlap"], ascending=False, na_position="last", kind="stable")
-    new = int((live["Status"] == "New").sum())
+    fresh = ranked[ranked["Status"] == "New"]
+    new = len(fresh)
 
     sections = [
         Section(
@@ -41,6 +47,14 @@ def analysis_digest(store: Store, run_id: str) -> Message:
             max(0, len(ranked) - TOP),
             tab_link(store, PROSPECTS.name),
         ),
+        # On a first run everything is new and the top list already shows it.
+        Section(
+            f"New since the last run ({new})",
+            tuple(_prospect_line(r) for _, r in fresh.head(TOP_NEW).iterrows()),
+            max(0, len(fresh) - TOP_NEW),
+        )
+        if len(fresh) < len(live)
+        else Section("New since the last run"),
         _counts("By link type", live["Link type"].where(live["Link type"] != "", "Unclassified")),
         _counts("By next action", live["Next action"].where(live["Next action"] != "", live["Suggested action"])),
     ]
@@ -70,10 +84,11 @@ def analysis_digest(store: Store, run_id: str) -> Message:
     summary = f"{len(live)} prospects, {new} new since the last run."
     if not broken.empty:
         summary += f" {len(broken)} target page(s) need fixing before outreach."
+    shown = tuple(s for s in sections if s.lines)
     return Message(
-        key=f"analysis-digest:{run_id}",
+        key=f"analysis-digest:{day}:{fingerprint([summary, [asdict(s) for s in shown]])}",
         kind="analysis-digest",
         title=f"Backlink gap analysis: {new} new prospect{'s' if new != 1 else ''}",
         summary=summary,
-        sections=tuple(s for s in sections if s.lines),
+        sections=shown,
     )

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.errors import GapbotError
 
-from .message import Message, Section
+from .message import Message, Section, fingerprint
 from .secrets import redact
 
 UNEXPECTED_FIX = "run the same command with --debug and pass the output to whoever maintains gapbot"
 
 
-def failure_message(job: str, error: BaseException, run_id: str) -> Message:
+def failure_message(job: str, error: BaseException, day: date) -> Message:
+    """The alert; the same failure is reported once a day, not on every scheduled run."""
     if isinstance(error, GapbotError):
         what = f"{error.where}: {error.what}" if error.where else error.what
         fix = error.fix or "correct the input named above, then the next run picks it up"
@@ -19,7 +22,7 @@ def failure_message(job: str, error: BaseException, run_id: str) -> Message:
         fix = UNEXPECTED_FIX
     what = redact(" ".join(what.split()))
     return Message(
-        key=f"failure:{job}:{run_id}",
+        key=f"failure:{job}:{day}:{fingerprint(what)}",
         kind="failure",
         title=f"gapbot {job} failed",
         summary=what,

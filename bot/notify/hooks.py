@@ -54,7 +54,7 @@ def notify_after_analyze(ctx: JobContext, result: JobResult) -> JobResult:
 
     def step() -> list[str]:
         memory = triggers.after_analysis(ctx.store, read_inputs(ctx.store), ctx.store.read_state())
-        return deliver(ctx, [analysis_digest(ctx.store, ctx.run_id)], memory)
+        return deliver(ctx, [analysis_digest(ctx.store, ctx.clock().date())], memory)
 
     return _noted(result, step)
 
@@ -78,7 +78,7 @@ def after_job(ctx: JobContext, result: JobResult) -> JobResult:
 
 def alert_failure(ctx: JobContext, job: str, error: BaseException) -> None:
     """Tell the team a job failed. If the sheet itself is the problem, send without the outbox."""
-    message = failure_message(job, error, ctx.run_id)
+    message = failure_message(job, error, ctx.clock().date())
     try:
         deliver(ctx, [message])
     except GapbotError:

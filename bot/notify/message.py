@@ -7,6 +7,7 @@ JSON until Slack takes it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -103,3 +104,8 @@ class Message:
 def listed(heading: str, lines: list[str], limit: int, link: Link | None = None) -> Section:
     """A section showing the first `limit` lines and counting the rest."""
     return Section(heading, tuple(lines[:limit]), max(0, len(lines) - limit), link)
+
+
+def fingerprint(value: Any) -> str:
+    """A short stable digest of JSON-able content: same content, same key."""
+    return hashlib.sha1(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]

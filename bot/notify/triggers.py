@@ -38,6 +38,7 @@ from sheets_schema.tabs import (
 )
 
 from .message import Message, listed
+from .message import fingerprint as content_key
 from .outcomes import contact_timeline
 from .sheet import rate, read_schema_tabs, tab_link
 
@@ -71,11 +72,7 @@ class Fired:
 
     @staticmethod
     def of(trigger: str, heading: str, evidence: list[str], tab: str, fingerprint: str = "") -> Fired:
-        return Fired(trigger, heading, tuple(evidence), fingerprint or digest(evidence), tab)
-
-
-def digest(value: Any) -> str:
-    return hashlib.sha1(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+        return Fired(trigger, heading, tuple(evidence), fingerprint or content_key(evidence), tab)
 
 
 # --- what the analysis saw --------------------------------------------------------------------
@@ -91,15 +88,15 @@ def snapshot(store: Store, inputs: Inputs) -> dict[str, Any]:
         "targets": dict(zip(targets["url"], targets["asset_type"], strict=True)),
         "competitors": sorted(competitors["domain"]),
         # One digest per keyword keeps a large SERP tab within a state cell.
-        "serp": {k: digest(sorted(set(g))) for k, g in serp.groupby("Keyword")["URL"]},
+        "serp": {k: content_key(sorted(set(g))) for k, g in serp.groupby("Keyword")["URL"]},
         "exports": _export_digests(store, inputs),
         "settings": {k: v for k, v in inputs.settings.values.items() if k not in NOT_ANALYSIS_SETTINGS},
-        "model": digest(model.to_dict("list")),
+        "model": content_key(model.to_dict("list")),
     }
 
 
 def _export_digests(store: Store, inputs: Inputs) -> dict[str, str]:
-    found = {f"tab {name}": digest(frame.to_dict("list")) for name, frame in inputs.raw_tabs.items()}
+    found = {f"tab {name}": content_key(frame.to_dict("list")) for name, frame in inputs.raw_tabs.items()}
     if inputs.settings.exports_folder:
         try:
             files = store.export_files(inputs.settings.exports_folder)
@@ -266,7 +263,7 @@ def after_analysis(store: Store, inputs: Inputs, state: Mapping[str, str]) -> di
 
 def rerun_message(store: Store, fired: list[Fired]) -> Message:
     return Message(
-        key="rerun:" + digest(sorted((f.trigger, f.fingerprint) for f in fired)),
+        key="rerun:" + content_key(sorted((f.trigger, f.fingerprint) for f in fired)),
         kind="rerun",
         title=f"Time to rerun: {len(fired)} reason{'s' if len(fired) != 1 else ''}",
         summary="Run `gapbot analyze` (or wait for the scheduled run) so the prospects reflect these changes.",
