@@ -51,7 +51,7 @@ def test_post_carries_blocks_fallback_and_escaped_text(slack: SlackServer) -> No
     assert [c.method for c in slack.calls] == ["auth.test", "chat.postMessage"]
     posted = slack.messages[0]
     assert posted["channel"] == "#link-building"
-    assert posted["text"].startswith("Digest m1\n3 prospects <b>new</b>")
+    assert posted["text"].startswith("Digest m1\n3 prospects &lt;b&gt;new&lt;/b&gt; &amp; @channel")
     header, summary, section = posted["blocks"]
     assert header == {"type": "header", "text": {"type": "plain_text", "text": "Digest m1"}}
     # Team-typed text cannot become markup, links or mentions in Slack.
@@ -63,6 +63,16 @@ def test_post_carries_blocks_fallback_and_escaped_text(slack: SlackServer) -> No
         "• site0-2.com — why 2",
         "→ <https://docs.google.com/spreadsheets/d/abc/edit#gid=7|Prospects tab>",
     ]
+
+
+def test_sheet_text_cannot_mention_the_channel(slack: SlackServer) -> None:
+    sneaky = Message("x", "test", "<!channel> title", "<!here> summary", (Section("<@U123>", ("<!channel> hi",)),))
+    bot(slack).send(sneaky)
+    posted = slack.messages[0]
+    # Slack parses mentions in `text` and mrkdwn; a plain_text header is shown literally.
+    parsed = [posted["text"], *(b["text"]["text"] for b in posted["blocks"] if b["text"]["type"] == "mrkdwn")]
+    assert not any("<!" in t or "<@" in t for t in parsed)
+    assert posted["blocks"][0]["text"] == {"type": "plain_text", "text": "<!channel> title"}
 
 
 def test_auth_test_once_and_messages_in_order(slack: SlackServer) -> None:

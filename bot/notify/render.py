@@ -91,5 +91,9 @@ def to_text(message: Message) -> str:
 
 
 def fallback_text(message: Message) -> str:
-    """The `text` Slack shows in notifications and where blocks cannot be shown."""
-    return _cut(to_text(message), MAX_FALLBACK_CHARS)
+    """The `text` Slack shows in notifications and where blocks cannot be shown.
+
+    Slack parses this text too, so it is escaped like the blocks: a `<!channel>` typed in the
+    sheet must not page the whole channel.
+    """
+    return _cut(escape(to_text(message)), MAX_FALLBACK_CHARS)
