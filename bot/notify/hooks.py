@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.errors import GapbotError
 from bot.inputs import read_inputs
+from sheets_schema.tabs import PROSPECTS
 
 from . import triggers
 from .analysis_digest import analysis_digest
@@ -20,6 +21,7 @@ from .failure import failure_message
 from .message import Message
 from .outbox import Outbox
 from .secrets import redact
+from .sheet import read_schema_tabs
 from .wins import win_alerts
 
 if TYPE_CHECKING:
@@ -34,8 +36,8 @@ RERUN_CHECK_JOB = "rerun-check"
 def deliver(ctx: JobContext, messages: Sequence[Message], memory: Mapping[str, str] | None = None) -> list[str]:
     """Record the messages (and the memory that goes with them), then send everything pending."""
     outbox = Outbox(ctx.store, ctx.notifier, ctx.clock)
-    outbox.record(messages, memory)
-    return [f"notify: {n}" for n in outbox.flush().notes(ctx.notifier.description)]
+    entries = outbox.record(messages, memory)
+    return [f"notify: {n}" for n in outbox.flush(entries).notes(ctx.notifier.description)]
 
 
 def _noted(result: JobResult, step: Callable[[], list[str]]) -> JobResult:
@@ -62,8 +64,9 @@ def notify_after_analyze(ctx: JobContext, result: JobResult) -> JobResult:
 def end_of_job_alerts(ctx: JobContext) -> tuple[list[Message], dict[str, str], list[triggers.Fired]]:
     """Win alerts and the rerun alert, with the state entries that remember them."""
     state = ctx.store.read_state()
-    wins, memory = win_alerts(ctx.store, state)
-    rerun = triggers.check(ctx.store, read_inputs(ctx.store), state, ctx.clock())
+    tabs = read_schema_tabs(ctx.store, *triggers.CHECK_TABS)
+    wins, memory = win_alerts(ctx.store, tabs[PROSPECTS.name], state)
+    rerun = triggers.check(ctx.store, read_inputs(ctx.store), tabs, state, ctx.clock())
     messages = [*wins, *([rerun.message] if rerun.message else [])]
     return messages, {**memory, **rerun.memory}, rerun.fired
 

@@ -59,26 +59,25 @@ class Outbox:
             k[len(PREFIX) :]: json.loads(v) for k, v in self.store.read_state().items() if k.startswith(PREFIX) and v
         }
 
-    def record(self, messages: Sequence[Message], memory: Mapping[str, str] | None = None) -> list[str]:
+    def record(self, messages: Sequence[Message], memory: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
         """Record new messages (keys seen before are skipped) together with `memory` state entries.
 
-        Returns the keys recorded. Both land in one commit, so what a message reports and the
-        memory that stops it being reported again never disagree.
+        Both land in one commit, so what a message reports and the memory that stops it being
+        reported again never disagree. Returns every entry, as `flush` takes them.
         """
         known = self.entries()
         seq = max((int(e.get("seq", 0)) for e in known.values()), default=0)
         values: dict[str, str] = dict(memory or {})
-        recorded: list[str] = []
         for message in messages:
-            if message.key in known or message.key in recorded:
+            if message.key in known:
                 continue
             seq += 1
             entry = {"seq": seq, "status": PENDING, "created": self.clock().isoformat(), "attempts": 0}
             values[PREFIX + message.key] = self._fitted(entry, message)
-            recorded.append(message.key)
+            known[message.key] = json.loads(values[PREFIX + message.key])
         if values:
             self.store.commit([SetState(values)])
-        return recorded
+        return known
 
     def _fitted(self, entry: dict[str, Any], message: Message) -> str:
         limit = self.store.max_cell_chars - ENTRY_OVERHEAD
@@ -86,12 +85,13 @@ class Outbox:
             message = message.shrunk()
         return json.dumps({**entry, "message": json.loads(message.to_json())}, ensure_ascii=False)
 
-    def flush(self) -> FlushReport:
-        """Send pending messages in the order they were recorded."""
+    def flush(self, entries: Mapping[str, dict[str, Any]] | None = None) -> FlushReport:
+        """Send pending messages in the order they were recorded (`entries` saves re-reading them)."""
         report = FlushReport()
         now = self.clock()
         pending = sorted(
-            ((k, e) for k, e in self.entries().items() if e.get("status") == PENDING), key=lambda ke: ke[1]["seq"]
+            ((k, e) for k, e in (entries or self.entries()).items() if e.get("status") == PENDING),
+            key=lambda ke: ke[1]["seq"],
         )
         updates: dict[str, str] = {}
         stopped = False

@@ -78,12 +78,11 @@ class Fired:
 # --- what the analysis saw --------------------------------------------------------------------
 
 
-def snapshot(store: Store, inputs: Inputs) -> dict[str, Any]:
-    """The inputs an analysis depends on, small enough for one state cell."""
+def snapshot(store: Store, inputs: Inputs, model: pd.DataFrame) -> dict[str, Any]:
+    """The inputs an analysis depends on (with the Model tab's learned rates), small enough for one state cell."""
     targets = inputs.targets[inputs.targets["active"]]
     competitors = inputs.competitors[inputs.competitors["active"]]
     serp = inputs.serp[inputs.serp["Keyword"] != ""]
-    model = read_schema_tabs(store, MODEL)[MODEL.name]
     return {
         "targets": dict(zip(targets["url"], targets["asset_type"], strict=True)),
         "competitors": sorted(competitors["domain"]),
@@ -231,12 +230,17 @@ class RerunCheck:
     memory: dict[str, str]
 
 
-def check(store: Store, inputs: Inputs, state: Mapping[str, str], now: datetime) -> RerunCheck:
+#: The output tabs `check` reads (read once by the caller, shared with the win alerts).
+CHECK_TABS = (HISTORY, PROSPECTS, TARGET_HEALTH, MODEL)
+
+
+def check(
+    store: Store, inputs: Inputs, tabs: Mapping[str, pd.DataFrame], state: Mapping[str, str], now: datetime
+) -> RerunCheck:
     candidates: list[Fired] = []
     if state.get(BASELINE_KEY):
-        candidates += since_analysis(json.loads(state[BASELINE_KEY]), snapshot(store, inputs))
+        candidates += since_analysis(json.loads(state[BASELINE_KEY]), snapshot(store, inputs, tabs[MODEL.name]))
     candidates += cadence(state.get(LAST_ANALYSIS_KEY, ""), inputs.settings.rerun_days, now)
-    tabs = read_schema_tabs(store, HISTORY, PROSPECTS, TARGET_HEALTH)
     threshold_text = inputs.settings.raw("Response-rate alert below")
     threshold = rate(threshold_text) if threshold_text.strip() else DEFAULT_REPLY_ALERT
     candidates += reply_rate(tabs[HISTORY.name], tabs[PROSPECTS.name], threshold, now)
@@ -258,7 +262,8 @@ def after_analysis(store: Store, inputs: Inputs, state: Mapping[str, str]) -> di
     """State entries an analysis leaves: its snapshot, and a fresh start for its triggers."""
     remembered = json.loads(state.get(FIRED_KEY) or "{}")
     kept = {k: v for k, v in remembered.items() if k not in SINCE_ANALYSIS}
-    return {BASELINE_KEY: json.dumps(snapshot(store, inputs), sort_keys=True), FIRED_KEY: json.dumps(kept)}
+    model = read_schema_tabs(store, MODEL)[MODEL.name]
+    return {BASELINE_KEY: json.dumps(snapshot(store, inputs, model), sort_keys=True), FIRED_KEY: json.dumps(kept)}
 
 
 def rerun_message(store: Store, fired: list[Fired]) -> Message:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -12,7 +13,7 @@ from sheets_schema.tabs import PROSPECTS
 
 from .message import Message, Section
 from .outcomes import WON
-from .sheet import read_schema_tabs, tab_link
+from .sheet import tab_link
 
 #: State entry: prospects whose win was announced (or already won when gapbot started watching).
 WINS_KEY = "notify:wins"
@@ -40,13 +41,12 @@ def _win_message(row: pd.Series, store: Store) -> Message:
     )
 
 
-def win_alerts(store: Store, state: dict[str, str]) -> tuple[list[Message], dict[str, str]]:
-    """New wins as messages, and the state entry that remembers them.
+def win_alerts(store: Store, prospects: pd.DataFrame, state: Mapping[str, str]) -> tuple[list[Message], dict[str, str]]:
+    """New wins in `prospects` (the Prospects tab by schema) as messages, and the state entry that remembers them.
 
     The first time a sheet is watched, wins already there are remembered without alerts: they
     did not just happen.
     """
-    prospects = read_schema_tabs(store, PROSPECTS)[PROSPECTS.name]
     won = prospects[(prospects["Domain"] != "") & (prospects["Outcome"].map(header_key) == header_key(WON))]
     keys = list(dict.fromkeys(won["Domain"]))
     if not state.get(WINS_KEY):
