@@ -26,6 +26,8 @@ class DeliveryError(Exception):
 class Notifier(ABC):
     #: Where messages go, for people (never contains a secret).
     description: str
+    #: Whether a job's summary should say what was delivered (not needed when it was just printed).
+    remote: bool = True
 
     @abstractmethod
     def send(self, message: Message) -> None:

@@ -14,6 +14,7 @@ RULE = "─" * 60
 
 class ConsoleNotifier(Notifier):
     description = "console"
+    remote = False
 
     def __init__(self, stream: TextIO | None = None) -> None:
         # Looked up at send time by default, so redirected or captured output is honoured.

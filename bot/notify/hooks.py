@@ -37,7 +37,8 @@ def deliver(ctx: JobContext, messages: Sequence[Message], memory: Mapping[str, s
     """Record the messages (and the memory that goes with them), then send everything pending."""
     outbox = Outbox(ctx.store, ctx.notifier, ctx.clock)
     entries = outbox.record(messages, memory)
-    return [f"notify: {n}" for n in outbox.flush(entries).notes(ctx.notifier.description)]
+    report = outbox.flush(entries)
+    return [f"notify: {n}" for n in report.notes(ctx.notifier.description, ctx.notifier.remote)]
 
 
 def _noted(result: JobResult, step: Callable[[], list[str]]) -> JobResult:

@@ -36,9 +36,9 @@ class FlushReport:
     given_up: list[str] = field(default_factory=list)
     problem: str = ""
 
-    def notes(self, where: str) -> list[str]:
+    def notes(self, where: str, with_delivered: bool = True) -> list[str]:
         notes = []
-        if self.delivered:
+        if self.delivered and with_delivered:
             notes.append(f"{len(self.delivered)} message(s) delivered to {where}")
         if self.given_up:
             notes.append(f"{len(self.given_up)} message(s) given up: {', '.join(self.given_up)}")
