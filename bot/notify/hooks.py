@@ -85,11 +85,15 @@ def alert_failure(ctx: JobContext, job: str, error: BaseException) -> None:
     message = failure_message(job, error, ctx.clock().date())
     try:
         deliver(ctx, [message])
+        return
     except GapbotError:
-        try:
-            ctx.notifier.send(message)
-        except DeliveryError as exc:
-            log.warning("could not send the failure alert: %s", exc)
+        pass
+    except Exception:  # never let the alert hide the job's own error
+        log.exception("recording the failure alert failed")
+    try:
+        ctx.notifier.send(message)
+    except DeliveryError as exc:
+        log.warning("could not send the failure alert: %s", exc)
 
 
 def run_job(name: str, job: Callable[[JobContext], JobResult], ctx: JobContext) -> JobResult:
