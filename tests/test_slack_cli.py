@@ -79,3 +79,21 @@ def test_slack_down_for_a_run_and_up_for_the_next(
 def test_help_lists_the_notification_commands() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert "digest" in result.output and "rerun-check" in result.output
+
+
+def test_digest_through_a_webhook_from_the_environment(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    slack: SlackServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", slack.webhook_url)
+    result = CliRunner().invoke(main, ["--workbook", str(team_workbook(tmp_path)), "digest", "--days", "14"])
+    assert result.exit_code == 0, result.output
+    assert "notify: 1 message(s) delivered to Slack webhook" in result.output
+    (posted,) = slack.webhook_messages
+    assert posted["blocks"][0]["text"]["text"] == "Outreach, last 14 days: 0 won, 0 replies"
+    assert "webhooksecret0000" not in result.output + caplog.text
