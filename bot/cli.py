@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -11,12 +12,18 @@ import click
 from dotenv import load_dotenv
 
 from jobs.context import JobContext, JobResult
+from jobs.digest import PERIOD_DAYS, STALE_DAYS, digest_job
+from jobs.registry import Job
 from jobs.runner import Runner, available_jobs, configure_logging
 from jobs.scheduler import due_reason, serve
+from sheets_schema.tabs import SETTINGS
 
 from .demo import write_demo
 from .errors import GapbotError
 from .lease import LeaseBusy
+from .notify import ConsoleNotifier, Notifier
+from .notify.config import build_notifier
+from .settings import parse_settings
 from .stores import Store, WorkbookStore
 from .targets import SHEET_ENV, WORKBOOK_ENV, open_store
 
@@ -79,11 +86,23 @@ def main(ctx: click.Context, workbook: str | None, sheet: str | None, debug: boo
     ctx.obj["target"] = (workbook, sheet)
 
 
-def _run(ctx: click.Context, job: str, store_factory: Callable[[], Store] | None = None) -> JobResult:
+def _notifier(store: Store) -> Notifier:
+    """Built once per command from the environment and the sheet's `Slack channel` setting."""
+    return build_notifier(os.environ, parse_settings(store.read_tab(SETTINGS.name)).slack_channel)
+
+
+def _run(
+    ctx: click.Context,
+    job: str,
+    store_factory: Callable[[], Store] | None = None,
+    notifier: Notifier | None = None,
+    run: Job | None = None,
+) -> JobResult:
     store = store_factory() if store_factory else open_store(*ctx.obj["target"])
-    # A manual run takes the sheet's lease like the worker does; its errors go to the terminal, not to alerts.
+    # A manual run takes the sheet's lease like the worker does; its errors go to the terminal, not to the log.
     runner = Runner.from_environment(available_jobs(), alert=None)
-    result = runner.run(job, JobContext(store=store, progress=progress))
+    job_context = JobContext(store=store, progress=progress, notifier=notifier or _notifier(store))
+    result = runner.run(job, job_context, run)
     report(result)
     return result
 
@@ -112,7 +131,8 @@ def run(ctx: click.Context, log_json: bool) -> None:
     """Run the jobs on their schedules until stopped (SIGTERM/SIGINT finish the running job first)."""
     configure_logging(log_json)
     store = open_store(*ctx.obj["target"])
-    serve(store, Runner.from_environment(available_jobs()), lambda: JobContext(store=store))
+    notifier = _notifier(store)
+    serve(store, Runner.from_environment(available_jobs()), lambda: JobContext(store=store, notifier=notifier))
 
 
 @main.command("run-job")
@@ -135,7 +155,7 @@ def run_job(ctx: click.Context, name: str, wait: float, if_due: bool, log_json: 
     configure_logging(log_json)
     store = open_store(*ctx.obj["target"])
     runner = Runner.from_environment(available_jobs())
-    job_ctx = JobContext(store=store)
+    job_ctx = JobContext(store=store, notifier=_notifier(store))
     runner.job(name)
     if if_due and not _due(runner, name, job_ctx):
         click.echo(f"{name}: not due")
@@ -178,6 +198,24 @@ def page_context(ctx: click.Context) -> None:
 
 
 @main.command()
+@click.option("--days", default=PERIOD_DAYS, show_default=True, help="Length of the period compared.")
+@click.option(
+    "--stale-days", default=STALE_DAYS, show_default=True, help="List prospects contacted longer ago without an answer."
+)
+@click.pass_context
+def digest(ctx: click.Context, days: int, stale_days: int) -> None:
+    """Post the outcomes digest: this period vs the previous one, what works, what waits."""
+    _run(ctx, "digest", run=lambda job_context: digest_job(job_context, days, stale_days))
+
+
+@main.command("rerun-check")
+@click.pass_context
+def rerun_check(ctx: click.Context) -> None:
+    """Alert when the analysis should run again (new targets, exports, settings, cadence, ...)."""
+    _run(ctx, "rerun-check")
+
+
+@main.command()
 @click.option(
     "--out", default="gapbot-demo.xlsx", show_default=True, type=click.Path(dir_okay=False), help="Workbook to write."
 )
@@ -189,8 +227,10 @@ def demo(ctx: click.Context, out: str) -> None:
         path.unlink()
     exports = write_demo(path)
     store = WorkbookStore(path)
-    _run(ctx, "init", lambda: store)
-    _run(ctx, "analyze", lambda: store)
+    # The demo never posts to a real Slack: its digest is shown right here.
+    console = ConsoleNotifier()
+    _run(ctx, "init", lambda: store, console)
+    _run(ctx, "analyze", lambda: store, console)
     prospects = store.read_tab("Prospects")
     click.echo(f"\nDemo workbook: {path.resolve()}")
     click.echo(f"Export files:  {exports.resolve()}")

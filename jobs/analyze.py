@@ -9,6 +9,7 @@ from bot.errors import GapbotError
 from bot.ingest import ImportReport, read_export_bytes, read_export_frame
 from bot.inputs import by_schema, read_inputs
 from bot.linktable import empty_link_table
+from bot.notify.hooks import notify_after_analyze
 from bot.stores import AppendRows, ReplaceTab, SetState, UpsertRows
 from sheets_schema.tabs import HISTORY, IMPORTS, PROSPECTS
 
@@ -95,4 +96,4 @@ def analyze(ctx: JobContext) -> JobResult:
         f"{counts['prospects']} prospects ({counts['new prospects']} new) from {counts['links read']} links "
         f"in {counts['exports read']} export(s)"
     )
-    return JobResult("analyze", summary, counts, (*inputs.problems, *problems, *notes.notes))
+    return notify_after_analyze(ctx, JobResult("analyze", summary, counts, (*inputs.problems, *problems, *notes.notes)))

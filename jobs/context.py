@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from bot.crawl import FetcherFactory, default_fetcher
+from bot.notify import ConsoleNotifier, Notifier
 from bot.stores import Store
 
 T = TypeVar("T")
@@ -31,6 +32,8 @@ class JobContext:
     run_id: str = field(default_factory=lambda: "")
     #: Builds the crawler for the sheet's Settings (system DNS, public addresses only unless allowed).
     fetcher: FetcherFactory = default_fetcher
+    #: Where digests and alerts go; the CLI builds it once from the environment and Settings.
+    notifier: Notifier = field(default_factory=ConsoleNotifier)
 
     def __post_init__(self) -> None:
         if not self.run_id:

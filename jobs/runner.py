@@ -21,6 +21,7 @@ from typing import Any
 
 from bot.errors import ConfigError, GapbotError
 from bot.lease import Lease, LeaseBusy, LeasedStore, worker_identity
+from bot.notify.hooks import run_job as run_with_notifications
 from bot.stores import SetState
 
 from .context import JobContext, JobResult
@@ -124,8 +125,9 @@ class Runner:
             )
         return self.jobs[name]
 
-    def run(self, name: str, ctx: JobContext) -> JobResult:
-        job = self.job(name)
+    def run(self, name: str, ctx: JobContext, job: Job | None = None) -> JobResult:
+        """Run a registered job (or `job` under that name, e.g. with options) under the sheet's lease."""
+        job = job or self.job(name)
         started = time.monotonic()
         lease = Lease(ctx.store, self.holder, self.lease_ttl, ctx.clock, self.settle)
         try:
@@ -137,7 +139,8 @@ class Runner:
             self.failed(name, ctx, exc, time.monotonic() - started)
             raise
         try:
-            result = job(replace(ctx, store=LeasedStore(ctx.store, lease, name)))
+            # Inside the lease: win, rerun and failure alerts go through the outbox in the sheet.
+            result = run_with_notifications(name, job, replace(ctx, store=LeasedStore(ctx.store, lease, name)))
         except BaseException as exc:
             seconds = time.monotonic() - started
             self._finish(lease, ctx, name, {"result": "failed", "seconds": round(seconds, 3), "error": describe(exc)})

@@ -79,4 +79,10 @@ def test_analyze_makes_the_same_calls_on_a_small_and_a_larger_market() -> None:
     small, large = measure(100), measure(3_000)
     for (_, few), (_, many) in zip(small, large, strict=True):
         assert fixed_part(many) == fixed_part(few)
-        assert_chunked_by_bytes(many)
+        # A job commits several times (its output, then the outbox of its messages): compare with the
+        # small market rather than assume one commit; only the bytes may add chunks.
+        extra = [c for c in many if kind(c) in CHUNKED]
+        assert all(c.sent <= MAX_REQUEST_BYTES for c in many)
+        assert len(extra) - sum(kind(c) in CHUNKED for c in few) <= math.ceil(
+            sum(c.sent for c in extra) / (MAX_REQUEST_BYTES * 0.9)
+        )

@@ -80,7 +80,7 @@ def test_a_run_cut_off_after_any_write_costs_no_team_cell_and_the_next_run_repai
     expected = prospects_by_key(reference, sid)
 
     finished = False
-    for cut in range(20):
+    for cut in range(60):
         fake = copy.deepcopy(base)
         fake.cut_after_writes = cut
         try:

@@ -59,6 +59,10 @@ class Store(ABC):
     def read_tab(self, name: str) -> pd.DataFrame | None:
         return self.read_tabs([name]).get(name)
 
+    def tab_link(self, name: str) -> str:
+        """Where a person opens tab `name`: a URL straight to the tab for online sheets, else the location."""
+        return self.location
+
     def read_state_json(self, key: str, default: object = None) -> object:
         raw = self.read_state().get(key, "")
         return json.loads(raw) if raw else default

@@ -1,0 +1,94 @@
+"""The digest posted after each analysis: what is new, what to work on first, what to fix."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from bot.stores import Store
+from sheets_schema.tabs import ASSET_GAPS, NOISE, PROSPECTS, TARGET_HEALTH
+
+from .message import Message, Section, fingerprint, listed
+from .sheet import numbers, read_schema_tabs, tab_link
+
+TOP = 10
+TOP_GAPS = 5
+TOP_NEW = 5
+
+
+def _counts(heading: str, values: pd.Series) -> Section:
+    counted = values[values != ""].value_counts()
+    return listed(heading, [f"{name}: {n}" for name, n in counted.items()], TOP)
+
+
+def _prospect_line(row: pd.Series) -> str:
+    score = f"priority {row['_priority']:.0f}" if pd.notna(row["_priority"]) else f"overlap {row['Overlap'] or '?'}"
+    why = row["Why"] or f"linked from {row['Competitors linked']}"
+    new = " (new)" if row["Status"] == "New" else ""
+    return f"{row['Domain']}{new} — {score} · {row['Link type'] or 'unclassified'} · {why}"
+
+
+def analysis_digest(store: Store, day: date) -> Message:
+    """The digest; the same content on the same day has the same key, so it is posted once."""
+    tabs = read_schema_tabs(store, PROSPECTS, ASSET_GAPS, TARGET_HEALTH, NOISE)
+    prospects = tabs[PROSPECTS.name]
+    live = prospects[(prospects["Domain"] != "") & (prospects["Status"] != "Gone")]
+    live = live.assign(_priority=numbers(live["Priority"]), _overlap=numbers(live["Overlap"]))
+    ranked = live.sort_values(["_priority", "_overlap"], ascending=False, na_position="last", kind="stable")
+    fresh = ranked[ranked["Status"] == "New"]
+    new = len(fresh)
+
+    sections = [
+        Section(
+            f"Top {min(TOP, len(ranked))} by priority",
+            tuple(_prospect_line(r) for _, r in ranked.head(TOP).iterrows()),
+            max(0, len(ranked) - TOP),
+            tab_link(store, PROSPECTS.name),
+        ),
+        # On a first run everything is new and the top list already shows it.
+        Section(
+            f"New since the last run ({new})",
+            tuple(_prospect_line(r) for _, r in fresh.head(TOP_NEW).iterrows()),
+            max(0, len(fresh) - TOP_NEW),
+        )
+        if len(fresh) < len(live)
+        else Section("New since the last run"),
+        _counts("By link type", live["Link type"].where(live["Link type"] != "", "Unclassified")),
+        _counts("By next action", live["Next action"].where(live["Next action"] != "", live["Suggested action"])),
+    ]
+
+    gaps = tabs[ASSET_GAPS.name]
+    if not gaps.empty:
+        gaps = gaps.assign(_n=numbers(gaps["Gap domains"])).sort_values("_n", ascending=False, kind="stable")
+        lines = [
+            f"{g['Competitor page']} ({g['Asset type'] or 'asset'}) — {g['Gap domains']} gap domains link to it"
+            for _, g in gaps.iterrows()
+        ]
+        sections.append(listed("Asset gaps: content to create", lines, TOP_GAPS, tab_link(store, ASSET_GAPS.name)))
+
+    health = tabs[TARGET_HEALTH.name]
+    broken = health[health["Verdict"].str.casefold() == "fix first"]
+    if not broken.empty:
+        lines = [f"{h['Target URL']} — {h['Reasons'] or 'failed the health check'}" for _, h in broken.iterrows()]
+        sections.append(listed("Fix before outreach", lines, TOP, tab_link(store, TARGET_HEALTH.name)))
+
+    noise = tabs[NOISE.name]
+    if not noise.empty:
+        removed = noise.assign(_links=numbers(noise["Links"]).fillna(1)).groupby("Reason", sort=False)["_links"].sum()
+        removed = removed.sort_values(ascending=False, kind="stable")
+        lines = [f"{reason or 'Other'}: {int(n)} link(s)" for reason, n in removed.items()]
+        sections.append(listed(f"Noise removed ({len(noise)} domains)", lines, TOP, tab_link(store, NOISE.name)))
+
+    summary = f"{len(live)} prospects, {new} new since the last run."
+    if not broken.empty:
+        summary += f" {len(broken)} target page(s) need fixing before outreach."
+    shown = tuple(s for s in sections if s.lines)
+    return Message(
+        # What the team reads, not where it lives: a copy of the sheet is the same news.
+        key=f"analysis-digest:{day}:{fingerprint([summary, [(s.heading, s.lines, s.more) for s in shown]])}",
+        kind="analysis-digest",
+        title=f"Backlink gap analysis: {new} new prospect{'s' if new != 1 else ''}",
+        summary=summary,
+        sections=shown,
+    )

@@ -1,0 +1,276 @@
+"""When to rerun: each trigger compares the sheet now with what the last analysis saw.
+
+At the end of every analysis a snapshot of its inputs is kept in the state tab
+(`rerun:baseline`). A trigger fires with its evidence; what fired is remembered
+(`rerun:fired`, trigger -> evidence fingerprint), so the same evidence is never alerted twice.
+
+Target pages are compared with the health checker's fingerprints. The health check writes
+them to the state tab under `target_health:fingerprints` as JSON:
+`{"<target URL>": {"status": "200", "final_url": "<url>", "canonical": "<url>"}, ...}`;
+without that entry the `Target health` tab's Status, Final URL and Canonical columns are used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from bot.errors import GapbotError
+from bot.inputs import Inputs
+from bot.stores import Store
+from sheets_schema.settings_keys import SETTINGS_BY_NAME
+from sheets_schema.tabs import (
+    COMPETITORS,
+    HISTORY,
+    IMPORTS,
+    MODEL,
+    PROSPECTS,
+    SERP,
+    SETTINGS,
+    TARGET_HEALTH,
+    TARGETS,
+)
+
+from .message import Message, listed
+from .message import fingerprint as content_key
+from .outcomes import contact_timeline
+from .sheet import rate, read_schema_tabs, tab_link
+
+BASELINE_KEY = "rerun:baseline"
+FIRED_KEY = "rerun:fired"
+HEALTH_SEEN_KEY = "rerun:health_seen"
+HEALTH_FINGERPRINTS_KEY = "target_health:fingerprints"
+LAST_ANALYSIS_KEY = "last_analysis"  # written by the analysis
+
+#: Triggers measured against the last analysis: a new analysis starts them afresh.
+SINCE_ANALYSIS = ("targets", "competitors", "serp", "exports", "settings", "cadence")
+#: Settings that change how gapbot talks, not what the analysis finds.
+NOT_ANALYSIS_SETTINGS = frozenset(
+    {"slack channel", "timezone", "contact url", "rerun every (days)", "response-rate alert below"}
+)
+RECENT_SENDS = 20
+MIN_SENDS = 10
+#: Sends younger than this have not had a fair chance of a reply yet.
+REPLY_GRACE = timedelta(days=5)
+DEFAULT_REPLY_ALERT = 0.10
+EVIDENCE_LINES = 10
+
+
+@dataclass(frozen=True)
+class Fired:
+    trigger: str
+    heading: str
+    evidence: tuple[str, ...]
+    fingerprint: str
+    tab: str
+
+    @staticmethod
+    def of(trigger: str, heading: str, evidence: list[str], tab: str, fingerprint: str = "") -> Fired:
+        return Fired(trigger, heading, tuple(evidence), fingerprint or content_key(evidence), tab)
+
+
+# --- what the analysis saw --------------------------------------------------------------------
+
+
+def snapshot(store: Store, inputs: Inputs, model: pd.DataFrame) -> dict[str, Any]:
+    """The inputs an analysis depends on (with the Model tab's learned rates), small enough for one state cell."""
+    targets = inputs.targets[inputs.targets["active"]]
+    competitors = inputs.competitors[inputs.competitors["active"]]
+    serp = inputs.serp[inputs.serp["Keyword"] != ""]
+    return {
+        "targets": dict(zip(targets["url"], targets["asset_type"], strict=True)),
+        "competitors": sorted(competitors["domain"]),
+        # One digest per keyword keeps a large SERP tab within a state cell.
+        "serp": {k: content_key(sorted(set(g))) for k, g in serp.groupby("Keyword")["URL"]},
+        "exports": _export_digests(store, inputs),
+        "settings": {k: v for k, v in inputs.settings.values.items() if k not in NOT_ANALYSIS_SETTINGS},
+        "model": content_key(model.to_dict("list")),
+    }
+
+
+def _export_digests(store: Store, inputs: Inputs) -> dict[str, str]:
+    found = {f"tab {name}": content_key(frame.to_dict("list")) for name, frame in inputs.raw_tabs.items()}
+    if inputs.settings.exports_folder:
+        try:
+            files = store.export_files(inputs.settings.exports_folder)
+        except GapbotError:
+            files = []  # the analysis reports an unreadable folder; nothing to compare here
+        found |= {f"file {f.name}": hashlib.sha1(f.data).hexdigest()[:16] for f in files}
+    return found
+
+
+# --- triggers measured against the last analysis ----------------------------------------------
+
+
+def since_analysis(base: Mapping[str, Any], now: Mapping[str, Any]) -> list[Fired]:
+    fired: list[Fired] = []
+    targets = [
+        f"new target page: {url} ({kind or 'asset type not set'})"
+        for url, kind in now["targets"].items()
+        if url not in base["targets"]
+    ]
+    targets += [
+        f"{url}: asset type {base['targets'][url] or 'blank'} → {kind or 'blank'}"
+        for url, kind in now["targets"].items()
+        if url in base["targets"] and base["targets"][url] != kind
+    ]
+    if targets:
+        fired.append(Fired.of("targets", "New target pages or assets", targets, TARGETS.name))
+
+    added = sorted(set(now["competitors"]) - set(base["competitors"]))
+    removed = sorted(set(base["competitors"]) - set(now["competitors"]))
+    if added or removed:
+        lines = [f"competitor added: {d}" for d in added] + [f"competitor removed or inactive: {d}" for d in removed]
+        fired.append(Fired.of("competitors", "Competitor set changed", lines, COMPETITORS.name))
+
+    serp_lines = [f"keyword added: {k}" for k in sorted(set(now["serp"]) - set(base["serp"]))]
+    serp_lines += [f"keyword removed: {k}" for k in sorted(set(base["serp"]) - set(now["serp"]))]
+    serp_lines += [
+        f"ranking URLs changed for: {k}"
+        for k, urls in sorted(now["serp"].items())
+        if k in base["serp"] and urls != base["serp"][k]
+    ]
+    if serp_lines:
+        fired.append(Fired.of("serp", "Keyword / SERP set changed", serp_lines, SERP.name))
+
+    exports = [f"new export: {n.split(' ', 1)[1]}" for n in sorted(now["exports"]) if n not in base["exports"]]
+    exports += [
+        f"export changed: {n.split(' ', 1)[1]}"
+        for n in sorted(now["exports"])
+        if n in base["exports"] and base["exports"][n] != now["exports"][n]
+    ]
+    if exports:
+        fired.append(Fired.of("exports", "New or changed exports", exports, IMPORTS.name))
+
+    settings = [
+        f"{SETTINGS_BY_NAME[key].name}: {base['settings'].get(key, '') or 'blank'} → {value or 'blank'}"
+        for key, value in sorted(now["settings"].items())
+        if base["settings"].get(key, "") != value and key in SETTINGS_BY_NAME
+    ]
+    if now["model"] != base["model"]:
+        settings.append("learned outcome rates (Model tab) changed, so feasibility scores change")
+    if settings:
+        fired.append(Fired.of("settings", "Settings or scoring changed", settings, SETTINGS.name))
+    return fired
+
+
+def cadence(last_analysis: str, rerun_days: int, now: datetime) -> list[Fired]:
+    if not last_analysis:
+        return []
+    when = datetime.fromisoformat(last_analysis)
+    if when.tzinfo is None:  # written without a zone: gapbot's clock is UTC
+        when = when.replace(tzinfo=now.tzinfo)
+    age = now - when
+    if age < timedelta(days=rerun_days):
+        return []
+    line = f"last analysis {when:%Y-%m-%d} ({age.days} days ago); Settings ask for one every {rerun_days} days"
+    return [Fired.of("cadence", "Rerun cadence elapsed", [line], SETTINGS.name, fingerprint=last_analysis)]
+
+
+# --- triggers about outreach and our pages ----------------------------------------------------
+
+
+def reply_rate(history: pd.DataFrame, prospects: pd.DataFrame, threshold: float, now: datetime) -> list[Fired]:
+    timeline = contact_timeline(history, prospects)
+    settled = timeline[timeline["Sent"] <= pd.Timestamp(now - REPLY_GRACE)]
+    if len(settled) < MIN_SENDS:
+        return []
+    window = settled.tail(RECENT_SENDS)
+    replied = int(window["Replied"].notna().sum())
+    if replied / len(window) >= threshold:
+        return []
+    line = (
+        f"{replied} of the last {len(window)} sends replied ({replied / len(window):.0%}), "
+        f"below the alert level of {threshold:.0%}; review pitches, targets and link types"
+    )
+    # Once per block of RECENT_SENDS sends, not on every new send while the rate stays low.
+    fingerprint = f"sends-{len(settled) // RECENT_SENDS}"
+    return [Fired.of("reply_rate", "Reply rate dropped", [line], PROSPECTS.name, fingerprint=fingerprint)]
+
+
+def health_fingerprints(state: Mapping[str, str], health: pd.DataFrame) -> dict[str, dict[str, str]]:
+    if state.get(HEALTH_FINGERPRINTS_KEY):
+        raw: dict[str, dict[str, Any]] = json.loads(state[HEALTH_FINGERPRINTS_KEY])
+        return {url: {k: str(v or "") for k, v in fp.items()} for url, fp in raw.items()}
+    checked = health[(health["Target URL"] != "") & (health["Status"] != "")]
+    return {
+        row["Target URL"]: {"status": row["Status"], "final_url": row["Final URL"], "canonical": row["Canonical"]}
+        for _, row in checked.iterrows()
+    }
+
+
+def migration(now: Mapping[str, Mapping[str, str]], seen: Mapping[str, Mapping[str, str]]) -> list[Fired]:
+    lines = []
+    for url in sorted(set(now) & set(seen)):
+        changes = [
+            f"{label} {seen[url].get(k) or 'none'} → {now[url].get(k) or 'none'}"
+            for k, label in (("status", "status"), ("final_url", "final URL"), ("canonical", "canonical"))
+            if seen[url].get(k, "") != now[url].get(k, "")
+        ]
+        if changes:
+            lines.append(f"{url}: {'; '.join(changes)}")
+    if not lines:
+        return []
+    return [Fired.of("migration", "Target pages changed (migration?)", lines, TARGET_HEALTH.name)]
+
+
+# --- all together -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RerunCheck:
+    fired: list[Fired]
+    message: Message | None
+    memory: dict[str, str]
+
+
+#: The output tabs `check` reads (read once by the caller, shared with the win alerts).
+CHECK_TABS = (HISTORY, PROSPECTS, TARGET_HEALTH, MODEL)
+
+
+def check(
+    store: Store, inputs: Inputs, tabs: Mapping[str, pd.DataFrame], state: Mapping[str, str], now: datetime
+) -> RerunCheck:
+    candidates: list[Fired] = []
+    if state.get(BASELINE_KEY):
+        candidates += since_analysis(json.loads(state[BASELINE_KEY]), snapshot(store, inputs, tabs[MODEL.name]))
+    candidates += cadence(state.get(LAST_ANALYSIS_KEY, ""), inputs.settings.rerun_days, now)
+    threshold_text = inputs.settings.raw("Response-rate alert below")
+    threshold = rate(threshold_text) if threshold_text.strip() else DEFAULT_REPLY_ALERT
+    candidates += reply_rate(tabs[HISTORY.name], tabs[PROSPECTS.name], threshold, now)
+    health = health_fingerprints(state, tabs[TARGET_HEALTH.name])
+    seen = json.loads(state.get(HEALTH_SEEN_KEY) or "{}")
+    candidates += migration(health, seen)
+
+    remembered: dict[str, str] = json.loads(state.get(FIRED_KEY) or "{}")
+    fired = [f for f in candidates if remembered.get(f.trigger) != f.fingerprint]
+    memory: dict[str, str] = {}
+    if fired:
+        memory[FIRED_KEY] = json.dumps({**remembered, **{f.trigger: f.fingerprint for f in fired}})
+    if {**seen, **health} != seen:
+        memory[HEALTH_SEEN_KEY] = json.dumps({**seen, **health}, sort_keys=True)
+    return RerunCheck(fired, rerun_message(store, fired) if fired else None, memory)
+
+
+def after_analysis(store: Store, inputs: Inputs, state: Mapping[str, str]) -> dict[str, str]:
+    """State entries an analysis leaves: its snapshot, and a fresh start for its triggers."""
+    remembered = json.loads(state.get(FIRED_KEY) or "{}")
+    kept = {k: v for k, v in remembered.items() if k not in SINCE_ANALYSIS}
+    model = read_schema_tabs(store, MODEL)[MODEL.name]
+    return {BASELINE_KEY: json.dumps(snapshot(store, inputs, model), sort_keys=True), FIRED_KEY: json.dumps(kept)}
+
+
+def rerun_message(store: Store, fired: list[Fired]) -> Message:
+    return Message(
+        key="rerun:" + content_key(sorted((f.trigger, f.fingerprint) for f in fired)),
+        kind="rerun",
+        title=f"Time to rerun: {len(fired)} reason{'s' if len(fired) != 1 else ''}",
+        summary="Run `gapbot analyze` (or wait for the scheduled run) so the prospects reflect these changes.",
+        sections=tuple(listed(f.heading, list(f.evidence), EVIDENCE_LINES, tab_link(store, f.tab)) for f in fired),
+    )
