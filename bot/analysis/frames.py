@@ -1,0 +1,116 @@
+"""Small vectorised helpers shared by the analysis steps.
+
+Exports repeat the same page, title and host many times, so text checks run once per unique
+value and are mapped back. Regular expressions run through pyarrow (RE2, in C++) to find
+which values match, and Python's `re` only extracts the matched words for the evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def text(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A column as plain Python strings with "" for missing values (and for a missing column)."""
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index, dtype=object)
+    return frame[column].astype(object).where(frame[column].notna(), "").astype(str)
+
+
+def flag(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A boolean column with missing values read as False."""
+    if column not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame[column].astype("boolean").fillna(False).astype(bool)
+
+
+def number(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A numeric column as floats, NaN where unknown."""
+    if column not in frame.columns:
+        return pd.Series(np.nan, index=frame.index)
+    return pd.to_numeric(frame[column], errors="coerce").astype(float)
+
+
+def unique_rows(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """The distinct rows of `columns` and, for each input row, the position of its distinct row."""
+    keys = frame[list(columns)]
+    codes = keys.groupby(list(columns), sort=False, dropna=False).ngroup().to_numpy()
+    uniques = keys.drop_duplicates().reset_index(drop=True)
+    return uniques, codes
+
+
+def per_unique(frame: pd.DataFrame, columns: Sequence[str], fn: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+    """`fn` applied to the distinct rows of `columns`, spread back onto every row of `frame`."""
+    uniques, codes = unique_rows(frame, columns)
+    result = fn(uniques)
+    return result.iloc[codes].set_index(frame.index)
+
+
+def arrow(values: pd.Series) -> pd.Series:
+    """Strings in pyarrow storage so that regex matching runs in C++."""
+    return values.astype("string[pyarrow]")
+
+
+def matches(values: pd.Series, pattern: str) -> np.ndarray:
+    """Case-insensitive regex search over pyarrow strings (see `arrow`), as a numpy bool array."""
+    if values.empty:
+        return np.zeros(0, dtype=bool)
+    found = pc.match_substring_regex(pa.array(values.array), pattern, ignore_case=True)
+    return found.fill_null(False).to_numpy(zero_copy_only=False)
+
+
+WHOLE_VALUE_FIELDS = frozenset({"title", "anchor", "page type", "author", "platform"})
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One named text signal: `regex` searched in `field`; `label` says what it means to a person."""
+
+    field: str
+    regex: str
+    label: str = ""
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        return _compile(self.regex)
+
+    def evidence(self, values: pd.Series) -> pd.Series:
+        """Evidence text for values known to match, e.g. "title 'Useful links'" or "URL '/resources/'".
+
+        Text a person reads whole (titles, anchors, page types) is quoted whole; for URLs and
+        hosts the matching part is what explains the decision.
+        """
+        found = values if self.field in WHOLE_VALUE_FIELDS else values.map(lambda v: _first(self.compiled, v))
+        return f"{self.field} '" + found + "'" + (f" ({self.label})" if self.label else "")
+
+
+def _first(pattern: re.Pattern[str], value: str) -> str:
+    hit = pattern.search(value)
+    return hit.group(0).strip() if hit else ""
+
+
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def _compile(regex: str) -> re.Pattern[str]:
+    if regex not in _COMPILED:
+        _COMPILED[regex] = re.compile(regex, re.IGNORECASE)
+    return _COMPILED[regex]
+
+
+def quoted(values: pd.Series, limit: int = 60) -> pd.Series:
+    """Text shortened for evidence cells."""
+    return values.map(lambda v: v if len(v) <= limit else v[: limit - 1] + "…")
+
+
+def url_path(urls: pd.Series) -> pd.Series:
+    """Path and query of each URL, lower-case, with `_` as `-` so that word boundaries work."""
+    rest = urls.str.replace(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*", "", regex=True)
+    return rest.str.lower().str.replace("_", "-", regex=False)
