@@ -73,9 +73,11 @@ def main(ctx: click.Context, workbook: str | None, sheet: str | None, debug: boo
     ctx.obj["target"] = (workbook, sheet)
 
 
-def _run(ctx: click.Context, job: str, store_factory: Callable[[], Store] | None = None) -> JobResult:
+def _run(
+    ctx: click.Context, job: str, store_factory: Callable[[], Store] | None = None, topic: str = ""
+) -> JobResult:
     store = store_factory() if store_factory else open_store(*ctx.obj["target"])
-    result = load_jobs()[job](JobContext(store=store, progress=progress))
+    result = load_jobs()[job](JobContext(store=store, progress=progress, topic=topic))
     report(result)
     return result
 
@@ -88,10 +90,11 @@ def init(ctx: click.Context) -> None:
 
 
 @main.command()
+@click.option("--topic", default="", metavar="NAME", help="Analyse only this topic's competitors and targets.")
 @click.pass_context
-def analyze(ctx: click.Context) -> None:
+def analyze(ctx: click.Context, topic: str) -> None:
     """Read the exports, find the gap and update the output tabs."""
-    _run(ctx, "analyze")
+    _run(ctx, "analyze", topic=topic.strip())
 
 
 @main.command()

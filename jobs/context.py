@@ -28,6 +28,8 @@ class JobContext:
     #: Wraps a long iterable to show progress (the CLI passes a progress bar).
     progress: Callable[[Iterable[Any], str], Iterable[Any]] = _no_progress
     run_id: str = field(default_factory=lambda: "")
+    #: `analyze --topic NAME`: analyse one topic's competitors and targets only.
+    topic: str = ""
 
     def __post_init__(self) -> None:
         if not self.run_id:

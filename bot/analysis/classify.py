@@ -66,7 +66,7 @@ TYPE_SIGNALS: tuple[TypeSignal, ...] = (
         "Partnership / association",
         0.7,
         "title",
-        r"\b(our partners|partners|sponsors|members|our clients|clients|alliances?|avantages|acords)\b",
+        r"\b(our partners|partners|sponsors|members|our clients|alliances?|avantages|acords)\b",
     ),
     _s("Directory", 0.75, "page type", r"listing|directory"),
     _s(

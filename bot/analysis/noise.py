@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bot.urls import host_display
+
 from .frames import Pattern, arrow, flag, matches, number, quoted, text, unique_rows
 from .rules import TeamRules
 
@@ -207,3 +209,40 @@ def _pages(links: pd.DataFrame) -> pd.DataFrame:
 
 def _describe(rule: object) -> str:
     return rule.describe() if rule is not None and hasattr(rule, "describe") else ""
+
+
+def noise_tab(noisy: pd.DataFrame, competitor_names: dict[str, str]) -> pd.DataFrame:
+    """The `Noise` tab: one row per referring domain and reason, with evidence and an example page.
+
+    `noisy` holds link-table rows plus `noise_reason`, `noise_evidence` and `topic`.
+    """
+    columns = ["Domain", "Reason", "Evidence", "Linking page", "Competitors linked", "Links", "Topic"]
+    if noisy.empty:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(
+        {
+            "domain": text(noisy, "source_domain").map(host_display),
+            "reason": noisy["noise_reason"],
+            "evidence": noisy["noise_evidence"],
+            "page": text(noisy, "source_url"),
+            "competitor": text(noisy, "target_domain").map(competitor_names).fillna(""),
+            "topic": text(noisy, "topic"),
+        }
+    )
+    grouped = frame.groupby(["domain", "reason"], sort=False)
+    out = grouped.agg(evidence=("evidence", "first"), page=("page", "first"), links=("page", "size"), topic=("topic", "first"))
+    pairs = frame.drop_duplicates(["domain", "reason", "competitor"]).sort_values("competitor")
+    out["competitors"] = pairs.groupby(["domain", "reason"], sort=False)["competitor"].agg(", ".join)
+    out = out.reset_index().sort_values(["reason", "links", "domain"], ascending=[True, False, True], kind="stable")
+    return pd.DataFrame(
+        {
+            "Domain": out["domain"],
+            "Reason": out["reason"],
+            "Evidence": out["evidence"],
+            "Linking page": out["page"],
+            "Competitors linked": out["competitors"],
+            "Links": out["links"].astype(int),
+            "Topic": out["topic"],
+        },
+        columns=columns,
+    ).reset_index(drop=True)
