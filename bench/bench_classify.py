@@ -95,9 +95,13 @@ def main() -> int:
     text_only = classify_links(kept, url_and_title_only=True)
     macro_text = report("Link type from URL + title alone (page kind)", kept["page_kind"], text_only.link_type)
     full = classify_links(kept)
-    macro_full = report("Link type from every signal (dead competitor page = Broken link)", kept["link_type"], full.link_type)
-    print(f"\nSUMMARY noise_precision={precision:.3f} noise_recall={recall:.3f} "
-          f"macro_f1_url_title={macro_text:.3f} macro_f1_all_signals={macro_full:.3f}")
+    macro_full = report(
+        "Link type from every signal (dead competitor page = Broken link)", kept["link_type"], full.link_type
+    )
+    print(
+        f"\nSUMMARY noise_precision={precision:.3f} noise_recall={recall:.3f} "
+        f"macro_f1_url_title={macro_text:.3f} macro_f1_all_signals={macro_full:.3f}"
+    )
     return 0
 
 

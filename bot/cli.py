@@ -73,9 +73,7 @@ def main(ctx: click.Context, workbook: str | None, sheet: str | None, debug: boo
     ctx.obj["target"] = (workbook, sheet)
 
 
-def _run(
-    ctx: click.Context, job: str, store_factory: Callable[[], Store] | None = None, topic: str = ""
-) -> JobResult:
+def _run(ctx: click.Context, job: str, store_factory: Callable[[], Store] | None = None, topic: str = "") -> JobResult:
     store = store_factory() if store_factory else open_store(*ctx.obj["target"])
     result = load_jobs()[job](JobContext(store=store, progress=progress, topic=topic))
     report(result)

@@ -76,7 +76,9 @@ def analyze(ctx: JobContext) -> JobResult:
     inputs = read_inputs(ctx.store)
     links, reports = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
     current = ctx.store.read_tabs([PROSPECTS.name, LINKS.name, NOISE.name, ASSET_GAPS.name, MODEL.name])
-    existing = {schema.name: by_schema(current.get(schema.name), schema) for schema in (PROSPECTS, LINKS, NOISE, ASSET_GAPS)}
+    existing = {
+        schema.name: by_schema(current.get(schema.name), schema) for schema in (PROSPECTS, LINKS, NOISE, ASSET_GAPS)
+    }
     output = analyze_links(
         AnalysisInputs(
             links=links,

@@ -145,7 +145,12 @@ PROSPECTS = TabSchema(
         Column("Last seen", "When an export last showed it.", B, DATE, 100),
         Column("Topic", "Topic(s) of the competitors it links to.", B, width=140),
         Column("Target page", "Our page to pitch here.", B, URL, 280),
-        Column("Competitor asset", "What kind of asset won the competitor its link, and how many gap domains it won.", B, width=240),
+        Column(
+            "Competitor asset",
+            "What kind of asset won the competitor its link, and how many gap domains it won.",
+            B,
+            width=240,
+        ),
         Column("Type evidence", "What the link type is based on.", B, width=280),
         Column("Type confidence", "How sure gapbot is of the link type.", B, PCT, 90),
         *TEAM_WORK_COLUMNS,

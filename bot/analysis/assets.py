@@ -34,7 +34,16 @@ def competitor_assets(evidence: pd.DataFrame, competitors: pd.DataFrame) -> pd.D
 
     Columns: target_key, target_url, competitor, topic, asset_type, asset_evidence, gap_domains, examples.
     """
-    columns = ["target_key", "target_url", "competitor", "topic", "asset_type", "asset_evidence", "gap_domains", "examples"]
+    columns = [
+        "target_key",
+        "target_url",
+        "competitor",
+        "topic",
+        "asset_type",
+        "asset_evidence",
+        "gap_domains",
+        "examples",
+    ]
     if evidence.empty:
         return pd.DataFrame(columns=columns)
     frame = evidence.assign(
@@ -85,7 +94,9 @@ def asset_types(urls: pd.Series, anchors: pd.Series) -> tuple[pd.Series, pd.Seri
             free = matches(fast, regex) & (kind == "")
             if free.any():
                 kind[free] = asset
-                said[free] = Pattern(field, regex).evidence(quoted(values[free]) if field == "anchors" else values[free])
+                said[free] = Pattern(field, regex).evidence(
+                    quoted(values[free]) if field == "anchors" else values[free]
+                )
     rest = kind == ""
     kind[rest], said[rest] = "Guide / tutorial", "an inner content page with no stronger sign"
     return pd.Series(kind, index=urls.index), pd.Series(said, index=urls.index)

@@ -45,7 +45,8 @@ _RESOURCE_PATH = (
 )
 _NUMBERED_TITLE = (
     r"^\s*(top\s+)?\d+\s+\S|\btop \d+\b|\b\d+ (best|top|tips|ways|things|reasons|ideas|places|tricks|facts|"
-    r"cosas|lugares|razones|planes|spas?|consejos|choses|raisons|najkraj)|\bdie \d+ besten\b|\bbest \w+ (for|in|of|to)\b|"
+    r"cosas|lugares|razones|planes|spas?|consejos|choses|raisons|najkraj)|\bdie \d+ besten\b|"
+    r"\bbest \w+ (for|in|of|to)\b|"
     r"\balternatives\b|\broundup\b|\bround-up\b|\bmorning notes\b|\bin the news\b|\blos mejores\b|\blas mejores\b|"
     r"\bles meilleurs?\b|\bideas? y\b|\branking\b|\bnews archive\b"
 )
@@ -55,7 +56,12 @@ TYPE_SIGNALS: tuple[TypeSignal, ...] = (
     _s("Forum / UGC", 0.85, "page type", r"user content|forum|q&a|comment"),
     _s("Forum / UGC", 0.8, "platform", r"message-boards|forum|discourse|phpbb|vbulletin"),
     _s("Forum / UGC", 0.75, "URL", _FORUM_PATH),
-    _s("Forum / UGC", 0.75, "host", r"^(forum|forums|community|answers|board)\.|stackexchange\.com$|reddit\.com$|quora\.com$"),
+    _s(
+        "Forum / UGC",
+        0.75,
+        "host",
+        r"^(forum|forums|community|answers|board)\.|stackexchange\.com$|reddit\.com$|quora\.com$",
+    ),
     _s("Forum / UGC", 0.6, "title", r"\b(forum|foro|board|discussion|community|q&a)\b"),
     _s("Guest contribution", 0.85, "URL", r"guest-?(post|article|blog|author)|write-for-us|/contributors?/"),
     _s("Guest contribution", 0.85, "title", r"guest (post|article|blog)|write for us|contributed (post|article)"),
@@ -149,7 +155,9 @@ class Classification:
     evidence: pd.Series
 
 
-def classify_links(links: pd.DataFrame, rules: TeamRules | None = None, *, url_and_title_only: bool = False) -> Classification:
+def classify_links(
+    links: pd.DataFrame, rules: TeamRules | None = None, *, url_and_title_only: bool = False
+) -> Classification:
     """Link type, confidence and evidence of every link row (link-table columns).
 
     `url_and_title_only` uses the linking URL and title alone (how the benchmark measures the

@@ -25,8 +25,12 @@ def links_tab(evidence: pd.DataFrame, limit: int = LINKS_PER_PROSPECT) -> pd.Dat
     frame = pd.DataFrame(
         {
             "prospect": evidence["prospect"],
-            "source_key": text(evidence, "source_key").where(text(evidence, "source_key") != "", text(evidence, "source_url")),
-            "target_key": text(evidence, "target_key").where(text(evidence, "target_key") != "", text(evidence, "target_url")),
+            "source_key": text(evidence, "source_key").where(
+                text(evidence, "source_key") != "", text(evidence, "source_url")
+            ),
+            "target_key": text(evidence, "target_key").where(
+                text(evidence, "target_key") != "", text(evidence, "target_url")
+            ),
             "source_url": text(evidence, "source_url"),
             "title": text(evidence, "title"),
             "anchor": text(evidence, "anchor"),
@@ -34,7 +38,7 @@ def links_tab(evidence: pd.DataFrame, limit: int = LINKS_PER_PROSPECT) -> pd.Dat
             "target_domain": text(evidence, "target_domain"),
             "followed": ~flag(evidence, "nofollow"),
             "authority": evidence["authority"].astype("Float64"),
-            "source": text(evidence, "tool").where(text(evidence, "tool") != "", text(evidence, "export")),
+            "source": text(evidence, "export").where(text(evidence, "export") != "", text(evidence, "tool")),
             "first_seen": text(evidence, "first_seen").str[:10],
             "last_seen": text(evidence, "last_seen").str[:10],
             "link_type": text(evidence, "link_type"),

@@ -36,7 +36,9 @@ def prospect_keys(links: pd.DataFrame, review_level: str) -> pd.Series:
     return pages.where(pages != "", domains)
 
 
-def gap_links(links: pd.DataFrame, competitors: pd.DataFrame, our_domains: frozenset[str], review_level: str) -> GapLinks:
+def gap_links(
+    links: pd.DataFrame, competitors: pd.DataFrame, our_domains: frozenset[str], review_level: str
+) -> GapLinks:
     """Links to active competitors from sources that never link to us (any subdomain of ours, any tool)."""
     active = set(competitors.loc[competitors["active"], "domain"])
     linking_us = frozenset(links.loc[links["target_domain"].isin(our_domains), "source_domain"].dropna())

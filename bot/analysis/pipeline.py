@@ -96,7 +96,9 @@ def analyze_links(
 
     if topic:
         carried = carried_over(inputs.existing.get(PROSPECTS.name, pd.DataFrame()), topic, "Domain")
-        carried = carried[~carried["Domain"].isin(prospects["Domain"])][PROSPECTS.bot_columns] if len(carried) else carried
+        carried = (
+            carried[~carried["Domain"].isin(prospects["Domain"])][PROSPECTS.bot_columns] if len(carried) else carried
+        )
         prospects = pd.concat([prospects, carried], ignore_index=True) if len(carried) else prospects
     batches, batch_names = batch_prospects(prospects, settings.batch_size)
     prospects["Batch"] = batch_names
@@ -111,7 +113,11 @@ def analyze_links(
     if topic:
         noise, gaps, links = (
             _with_carried(new, inputs.existing.get(schema.name), topic, key)
-            for new, schema, key in ((noise, NOISE, "Domain"), (gaps, ASSET_GAPS, "Competitor page"), (links, LINKS, "Domain"))
+            for new, schema, key in (
+                (noise, NOISE, "Domain"),
+                (gaps, ASSET_GAPS, "Competitor page"),
+                (links, LINKS, "Domain"),
+            )
         )
 
     giants = giant_publishers(inputs.links, competitors)

@@ -94,7 +94,9 @@ def parse_rules(frame: pd.DataFrame) -> TeamRules:
             try:
                 re.compile(pattern)
             except re.error as exc:
-                problems.append(f"{where}, column Pattern: {pattern!r} is not a valid regular expression ({exc}); rule skipped")
+                problems.append(
+                    f"{where}, column Pattern: {pattern!r} is not a valid regular expression ({exc}); rule skipped"
+                )
                 continue
         if effect == "classify" and header_key(link_type) not in _TYPES:
             problems.append(
@@ -103,6 +105,8 @@ def parse_rules(frame: pd.DataFrame) -> TeamRules:
             )
             continue
         rules.append(
-            Rule(number, match, pattern, effect, _TYPES.get(header_key(link_type), ""), str(row.get("Note", "")).strip())
+            Rule(
+                number, match, pattern, effect, _TYPES.get(header_key(link_type), ""), str(row.get("Note", "")).strip()
+            )
         )
     return TeamRules(tuple(rules), tuple(problems))

@@ -168,15 +168,21 @@ def _why(
     parts = pd.DataFrame(index=prospects.index)
     parts["overlap"] = np.where(overlap >= 2, overlap.astype(int).astype(str) + " competitors link here", "")
     parts["type"] = prospects["Link type"].astype(str) + " (" + features["type_evidence"].astype(str) + ")"
-    parts["topic"] = np.where(kw_words != "", "mentions '" + kw_words.astype(str) + "'", "no keyword of ours on the page")
-    auth = np.where(authority.notna(), "authority " + authority.round().astype("Int64").astype(str), "authority unknown")
+    parts["topic"] = np.where(
+        kw_words != "", "mentions '" + kw_words.astype(str) + "'", "no keyword of ours on the page"
+    )
+    auth = np.where(
+        authority.notna(), "authority " + authority.round().astype("Int64").astype(str), "authority unknown"
+    )
     parts["value"] = auth + np.where(followed, ", followed", ", nofollow")
     gap = features["asset_gap"].astype(str)
     parts["fit"] = np.where(
         gap != "",
         "they won it with a " + gap + " we lack",
         np.where(
-            prospects["Target page"].astype(str) != "", "pitch " + prospects["Target page"].astype(str), "no target page fits"
+            prospects["Target page"].astype(str) != "",
+            "pitch " + prospects["Target page"].astype(str),
+            "no target page fits",
         ),
     )
     parts["lost"] = np.where(features["lost"], "link already lost", "")

@@ -15,7 +15,8 @@ GIANT_PUBLISHERS = frozenset(
         "indeed.com", "glassdoor.com", "tripadvisor.com", "yelp.com", "apple.com", "google.com", "microsoft.com",
     }
 )  # fmt: skip
-GIANT_SHARE = 0.6  # ranking for this share of all keywords also marks a giant
+GIANT_SHARE = 0.6  # ranking for this share of all keywords (of at least GIANT_MIN_KEYWORDS) marks a giant
+GIANT_MIN_KEYWORDS = 5
 MIN_KEYWORDS = 2
 
 
@@ -41,12 +42,14 @@ def competitor_suggestions(serp: pd.DataFrame, competitors: pd.DataFrame, our_do
     summary = grouped.agg(keywords=("keyword", "nunique"), best=("position", "min"))
     summary["examples"] = grouped.apply(
         lambda g: "; ".join(
-            f"{k} (#{int(p) if p == p else '?'}: {u})" for k, p, u in g[["keyword", "position", "url"]].head(3).to_numpy()
+            f"{k} (#{int(p) if p == p else '?'}: {u})"
+            for k, p, u in g[["keyword", "position", "url"]].head(3).to_numpy()
         ),
         include_groups=False,
     )
     summary = summary[summary["keywords"] >= MIN_KEYWORDS].reset_index()
-    giant = summary["domain"].isin(GIANT_PUBLISHERS) | (summary["keywords"] / all_keywords >= GIANT_SHARE)
+    broad = (all_keywords >= GIANT_MIN_KEYWORDS) & (summary["keywords"] / all_keywords >= GIANT_SHARE)
+    giant = summary["domain"].isin(GIANT_PUBLISHERS) | broad
     out = pd.DataFrame(
         {
             "Domain": summary["domain"].map(host_display),
@@ -57,6 +60,6 @@ def competitor_suggestions(serp: pd.DataFrame, competitors: pd.DataFrame, our_do
         },
         columns=columns,
     )
-    return out.sort_values(["Keywords", "Best position", "Domain"], ascending=[False, True, True], kind="stable").reset_index(
-        drop=True
-    )
+    return out.sort_values(
+        ["Keywords", "Best position", "Domain"], ascending=[False, True, True], kind="stable"
+    ).reset_index(drop=True)
