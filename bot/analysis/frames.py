@@ -66,7 +66,7 @@ def matches(values: pd.Series, pattern: str) -> np.ndarray:
     return found.fill_null(False).to_numpy(zero_copy_only=False)
 
 
-WHOLE_VALUE_FIELDS = frozenset({"title", "anchor", "page type", "author", "platform"})
+WHOLE_VALUE_FIELDS = frozenset({"title", "anchor", "anchors", "page type", "author", "platform"})
 
 
 @dataclass(frozen=True)
