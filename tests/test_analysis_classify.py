@@ -21,7 +21,11 @@ def classified(row: dict[str, object], team: tuple[tuple[str, str, str, str], ..
     [
         (link("https://site.org/resources/", TARGET, title="Tools"), "Resource page", "URL '/resources/'"),
         (link("https://site.org/p", TARGET, title="Useful links"), "Resource page", "title 'Useful links'"),
-        (link("https://site.org/a", TARGET, title="12 best invoicing apps"), "List / roundup", "title '12 best invoicing apps'"),
+        (
+            link("https://site.org/a", TARGET, title="12 best invoicing apps"),
+            "List / roundup",
+            "title '12 best invoicing apps'",
+        ),
         (link("https://site.org/guest-post-tips", TARGET), "Guest contribution", "URL 'guest-post'"),
         (link("https://site.org/a", TARGET, author="Guest author"), "Guest contribution", "author 'Guest author'"),
         (link("https://site.org/our-partners", TARGET), "Partnership / association", "URL '/our-partners'"),
@@ -30,7 +34,11 @@ def classified(row: dict[str, object], team: tuple[tuple[str, str, str, str], ..
         (link("https://site.org/news/x", TARGET, anchor="Rival's survey"), "Digital PR", "URL '/news/'"),
         (link("https://site.org/x", TARGET, anchor="data from Rival"), "Digital PR", "anchor 'data from Rival '"),
         (link("https://site.org/2025/03/how-i-work", TARGET), "Editorial mention", "URL '/2025/03/'"),
-        (link("https://site.org/a", TARGET, page_type="Article > Listicle"), "List / roundup", "page type 'Article > Listicle '"),
+        (
+            link("https://site.org/a", TARGET, page_type="Article > Listicle"),
+            "List / roundup",
+            "page type 'Article > Listicle '",
+        ),
         (link("https://site.org/a", TARGET, ugc=True), "Forum / UGC", "link marked UGC (user-generated)"),
         (link("https://site.org/a", TARGET, sponsored=True), "Partnership / association", "link marked sponsored"),
         (link("https://site.org/", TARGET), "Other", "no clear signal in URL, title or anchor"),

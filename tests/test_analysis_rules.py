@@ -55,7 +55,9 @@ def test_bad_rows_are_reported_with_row_and_column_and_skipped() -> None:
 
 def test_first_matching_rule_per_page_and_effect() -> None:
     team = parse_rules(
-        rules(("URL contains", "guest", "classify", "Guest contribution"), ("domain", "shop.com", "classify", "Directory"))
+        rules(
+            ("URL contains", "guest", "classify", "Guest contribution"), ("domain", "shop.com", "classify", "Directory")
+        )
     )
     found = team.first_match("classify", PAGES)
     assert [r.link_type if r else None for r in found] == ["Guest contribution", "Directory", None]
