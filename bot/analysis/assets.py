@@ -57,7 +57,7 @@ def competitor_assets(evidence: pd.DataFrame, competitors: pd.DataFrame) -> pd.D
         {
             "target_url": grouped["target_url"].first().astype(str),
             "target_domain": grouped["target_domain"].first().astype(str),
-            "anchors": grouped["_anchor"].agg(lambda a: " | ".join(dict.fromkeys(x for x in a if x))),
+            "anchors": _distinct_anchors(ranked).reindex(grouped["target_url"].first().index).fillna(""),
             "gap_domains": grouped["source_domain"].nunique(),
             "examples": grouped["prospect"].agg(lambda p: ", ".join(list(dict.fromkeys(p))[:3])),
         }
@@ -78,6 +78,17 @@ def competitor_assets(evidence: pd.DataFrame, competitors: pd.DataFrame) -> pd.D
             "examples": pages["examples"],
         },
         columns=columns,
+    )
+
+
+def _distinct_anchors(ranked: pd.DataFrame, limit: int = 10) -> pd.Series:
+    """The first distinct anchors pointing at each competitor page, joined with " | "."""
+    anchors = ranked.loc[ranked["_anchor"] != "", ["target_key", "_anchor"]].drop_duplicates()
+    return (
+        anchors.groupby("target_key", sort=False)
+        .head(limit)
+        .groupby("target_key", sort=False)["_anchor"]
+        .agg(" | ".join)
     )
 
 

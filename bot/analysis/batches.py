@@ -16,29 +16,42 @@ from .actions import OUTREACH_ACTIONS
 def batch_prospects(prospects: pd.DataFrame, batch_size: int) -> tuple[pd.DataFrame, pd.Series]:
     """The `Batches` tab and, for each prospect row, its batch name ("" when it is not for outreach)."""
     size = max(1, int(batch_size))
-    rows = prospects.assign(_priority=pd.to_numeric(prospects["Priority"], errors="coerce").fillna(0.0))
-    open_rows = rows[rows["Suggested action"].isin(OUTREACH_ACTIONS) & (rows["Status"].astype(str) != "Gone")]
-    open_rows = open_rows.sort_values(["_priority", "Domain"], ascending=[False, True], kind="stable")
-    names = pd.Series("", index=prospects.index, dtype=object)
-    tab: list[dict[str, object]] = []
-    groups = open_rows.groupby(["Link type", "Suggested action", "Target page"], sort=False)
-    for (link_type, action, target), group in sorted(groups, key=lambda g: -g[1]["_priority"].max()):
-        for number, start in enumerate(range(0, len(group), size), start=1):
-            chunk = group.iloc[start : start + size]
-            name = f"{link_type} → {_short(str(target))} #{number}"
-            names[chunk.index] = name
-            tab.append(
-                {
-                    "Batch": name,
-                    "Link type": link_type,
-                    "Pitch angle": _angle(str(action), str(target)),
-                    "Target page": target,
-                    "Prospects": len(chunk),
-                    "Domains": ", ".join(chunk["Domain"].astype(str)),
-                }
-            )
     columns = ["Batch", "Link type", "Pitch angle", "Target page", "Prospects", "Domains"]
-    return pd.DataFrame(tab, columns=columns), names
+    names = pd.Series("", index=prospects.index, dtype=object)
+    rows = prospects.assign(_priority=pd.to_numeric(prospects["Priority"], errors="coerce").fillna(0.0))
+    rows = rows[rows["Suggested action"].isin(OUTREACH_ACTIONS) & (rows["Status"].astype(str) != "Gone")]
+    if rows.empty:
+        return pd.DataFrame(columns=columns), names
+    rows = rows.sort_values(["_priority", "Domain"], ascending=[False, True], kind="stable")
+    # Groups are numbered in order of their best prospect, because rows are sorted by priority.
+    group = rows.groupby(["Link type", "Suggested action", "Target page"], sort=False).ngroup()
+    chunk = rows.groupby(group, sort=False).cumcount() // size + 1
+    short = rows["Target page"].astype(str).map({t: _short(t) for t in rows["Target page"].astype(str).unique()})
+    batch = rows["Link type"].astype(str) + " → " + short + " #" + chunk.astype(str)
+    names[rows.index] = batch
+    by_batch = rows.assign(_batch=batch, _group=group, _chunk=chunk).groupby(["_group", "_chunk"], sort=True)
+    tab = by_batch.agg(
+        Batch=("_batch", "first"),
+        link_type=("Link type", "first"),
+        action=("Suggested action", "first"),
+        target=("Target page", "first"),
+        Prospects=("Domain", "size"),
+        Domains=("Domain", lambda d: ", ".join(d.astype(str))),
+    ).reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "Batch": tab["Batch"],
+                "Link type": tab["link_type"],
+                "Pitch angle": [_angle(str(a), str(t)) for a, t in zip(tab["action"], tab["target"], strict=True)],
+                "Target page": tab["target"],
+                "Prospects": tab["Prospects"],
+                "Domains": tab["Domains"],
+            },
+            columns=columns,
+        ),
+        names,
+    )
 
 
 def _short(url: str) -> str:

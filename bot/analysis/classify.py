@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .frames import Pattern, arrow, flag, matches, number, quoted, text, unique_rows, url_path
+from .frames import Pattern, arrow, flag, matches, number, quoted, text, unique_rows, unique_values, url_path
 from .rules import TeamRules
 
 
@@ -222,11 +222,11 @@ def classify_links(
 
 
 def _signal_fields(links: pd.DataFrame, url_and_title_only: bool) -> dict[str, tuple[pd.Series, np.ndarray, pd.Series]]:
-    columns = {
-        "_path": url_path(text(links, "source_url")),
-        "source_host": text(links, "source_host"),
-        "title": text(links, "title"),
-    }
+    """Each text field's distinct values, row positions and pyarrow copy (URL paths derived per distinct URL)."""
+    urls, url_codes = unique_values(text(links, "source_url"))
+    paths, path_codes = unique_values(url_path(urls))
+    fields = {"_path": (paths, path_codes[url_codes])}
+    columns = {"source_host": text(links, "source_host"), "title": text(links, "title")}
     if not url_and_title_only:
         columns |= {
             "_page_type": text(links, "page_type") + " " + text(links, "page_category"),
@@ -234,11 +234,8 @@ def _signal_fields(links: pd.DataFrame, url_and_title_only: bool) -> dict[str, t
             "author": text(links, "author"),
             "_anchor_text": text(links, "anchor") + " " + text(links, "context"),
         }
-    out = {}
-    for name, series in columns.items():
-        uniques, codes = unique_rows(pd.DataFrame({"v": series}), ["v"])
-        out[name] = (uniques["v"], codes, arrow(uniques["v"]))
-    return out
+    fields |= {name: unique_values(series) for name, series in columns.items()}
+    return {name: (values, codes, arrow(values)) for name, (values, codes) in fields.items()}
 
 
 def _outbound_adjusted(links: pd.DataFrame, link_type: np.ndarray, confidence: np.ndarray) -> np.ndarray:

@@ -5,11 +5,12 @@ The same link reported by several tools or exports becomes one row listing its s
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from bot.urls import host_display
 
-from .frames import flag, text
+from .frames import flag, joined_labels, text
 
 LINKS_PER_PROSPECT = 5  # keeps the tab within the sheet's cell limit on large markets
 
@@ -37,22 +38,33 @@ def links_tab(evidence: pd.DataFrame, limit: int = LINKS_PER_PROSPECT) -> pd.Dat
             "target_url": text(evidence, "target_url"),
             "target_domain": text(evidence, "target_domain"),
             "followed": ~flag(evidence, "nofollow"),
-            "authority": evidence["authority"].astype("Float64"),
+            "authority": pd.to_numeric(evidence["authority"], errors="coerce").astype(float),
             "source": text(evidence, "export").where(text(evidence, "export") != "", text(evidence, "tool")),
-            "first_seen": text(evidence, "first_seen").str[:10],
-            "last_seen": text(evidence, "last_seen").str[:10],
+            "first_seen": _dates(evidence, "first_seen"),
+            "last_seen": _dates(evidence, "last_seen"),
             "link_type": text(evidence, "link_type"),
             "topic": text(evidence, "topic"),
         }
     )
-    keys = ["prospect", "source_key", "target_key"]
-    frame = frame.sort_values("authority", ascending=False, na_position="last", kind="stable")
-    strongest = frame.drop_duplicates(keys).groupby("prospect", sort=False).head(limit)[keys]
-    frame = frame.merge(strongest, on=keys, how="inner")
-    for column in ("title", "anchor", "first_seen", "last_seen"):
-        frame[column] = frame[column].replace("", None)
-    grouped = frame.groupby(keys, sort=False)
+    # Integer codes: the same link (prospect, linking page, competitor page) from several exports
+    # is one pair; keep each prospect's `limit` strongest pairs, then merge only their rows.
+    prospect, _ = pd.factorize(frame["prospect"])
+    source, _ = pd.factorize(frame["source_key"])
+    target, targets = pd.factorize(frame["target_key"])
+    page_pair, page_pairs = pd.factorize(source.astype(np.int64) * max(1, len(targets)) + target)
+    pair = prospect.astype(np.int64) * max(1, len(page_pairs)) + page_pair
+    strength = frame["authority"].fillna(-1.0).to_numpy()
+    order = np.lexsort((-strength, prospect))
+    firsts = pd.Series(pair[order]).drop_duplicates()
+    ranked_prospects = pd.Series(prospect[order][firsts.index.to_numpy()])
+    kept_pairs = firsts[ranked_prospects.groupby(ranked_prospects).cumcount().to_numpy() < limit].to_numpy()
+    rows = frame.iloc[order[np.isin(pair[order], kept_pairs)]]
+    rows = rows.assign(_pair=pair[order][np.isin(pair[order], kept_pairs)])
+    for column in ("title", "anchor"):
+        rows[column] = rows[column].replace("", None)
+    grouped = rows.groupby("_pair", sort=False)
     merged = grouped.agg(
+        prospect=("prospect", "first"),
         source_url=("source_url", "first"),
         title=("title", "first"),
         anchor=("anchor", "first"),
@@ -65,10 +77,11 @@ def links_tab(evidence: pd.DataFrame, limit: int = LINKS_PER_PROSPECT) -> pd.Dat
         link_type=("link_type", "first"),
         topic=("topic", "first"),
     )
-    merged["sources"] = _sources(frame, keys).reindex(merged.index).fillna("")
-    merged = merged.fillna({"title": "", "anchor": "", "first_seen": "", "last_seen": ""}).reset_index()
+    merged["sources"] = joined_labels(grouped.ngroup().to_numpy(), len(merged), rows["source"])
+    for column in ("first_seen", "last_seen"):
+        merged[column] = merged[column].dt.strftime("%Y-%m-%d").fillna("")
+    merged = merged.fillna({"title": "", "anchor": ""}).reset_index(drop=True)
     merged = merged.sort_values(["prospect", "authority"], ascending=[True, False], na_position="last", kind="stable")
-    merged = merged.groupby("prospect", sort=False).head(limit)
     return pd.DataFrame(
         {
             "Domain": merged["prospect"],
@@ -89,12 +102,6 @@ def links_tab(evidence: pd.DataFrame, limit: int = LINKS_PER_PROSPECT) -> pd.Dat
     ).reset_index(drop=True)
 
 
-def _sources(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """The tools/exports reporting each link, joined; built per distinct source, not per row."""
-    present = frame[frame["source"] != ""]
-    out: pd.Series | None = None
-    for name in sorted(present["source"].unique()):
-        has = present[present["source"] == name].groupby(keys, sort=False).size().index
-        flag_series = pd.Series(name, index=has)
-        out = flag_series if out is None else out.add(", " + flag_series, fill_value="").str.lstrip(", ")
-    return out if out is not None else pd.Series(dtype=object)
+def _dates(evidence: pd.DataFrame, column: str) -> pd.Series:
+    """ISO dates (time of day dropped) as datetimes, so that min/max run vectorised."""
+    return pd.to_datetime(text(evidence, column).str[:10], format="%Y-%m-%d", errors="coerce")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from bot.urls import host_display
 
-from .frames import text
+from .frames import flag, joined_labels, text
 
 GIANT_RATIO = 5.0  # referring domains versus the median of the other competitors
 GIANT_MINIMUM = 500  # and at least this many referring domains
@@ -59,28 +60,25 @@ def with_minimum_overlap(evidence: pd.DataFrame, minimum_overlap: int) -> pd.Dat
     return evidence[overlap >= max(1, minimum_overlap)]
 
 
-def summarise_prospects(evidence: pd.DataFrame, competitors: pd.DataFrame, rank: str = "authority") -> pd.DataFrame:
+def summarise_prospects(
+    evidence: pd.DataFrame, competitors: pd.DataFrame, best: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per prospect: competitors, overlap and its best link, named as in the Prospects tab.
 
-    The best link is the one ranked highest by the `rank` column (then followed, then by URL).
+    `best` holds each prospect's best link (from `best_links`); by default the highest authority.
     """
     names = dict(zip(competitors["domain"], competitors["display"], strict=True))
     keys = pd.Index(evidence["prospect"].unique())
     by_prospect = evidence.groupby("prospect", sort=False)
     overlap = by_prospect["target_domain"].nunique()
-    competitors_linked = (
-        evidence.drop_duplicates(["prospect", "target_domain"])
-        .assign(name=lambda f: f["target_domain"].map(names))
-        .sort_values("name")
-        .groupby("prospect", sort=False)["name"]
-        .agg(", ".join)
-    )
-    best = best_links(evidence, rank).set_index("prospect").reindex(keys)
+    codes = pd.Index(keys).get_indexer(evidence["prospect"])
+    competitors_linked = joined_labels(codes, len(keys), evidence["target_domain"].map(names).fillna(""))
+    best = (best if best is not None else best_links(evidence)).set_index("prospect").reindex(keys)
     followed = best["nofollow"].astype("boolean")
     return pd.DataFrame(
         {
             "Domain": keys,
-            "Competitors linked": competitors_linked.reindex(keys).to_numpy(),
+            "Competitors linked": competitors_linked,
             "Overlap": overlap.reindex(keys).to_numpy(),
             "Best linking page": text(best, "source_url").to_numpy(),
             "Page title": text(best, "title").to_numpy(),
@@ -112,13 +110,21 @@ def find_gap(
 
 
 def best_links(evidence: pd.DataFrame, rank: str = "authority") -> pd.DataFrame:
-    """The strongest page-level link of each prospect: highest `rank`, followed, then by URL."""
-    pages = evidence[evidence["source_url"].fillna("") != ""]
-    ranked = pages.assign(
-        _auth=pd.to_numeric(pages[rank], errors="coerce").fillna(-1.0),
-        _nofollow=pages["nofollow"].astype("boolean").fillna(False).astype(bool),
-    ).sort_values(["prospect", "_auth", "_nofollow", "source_url"], ascending=[True, False, True, True])
-    return ranked.drop_duplicates("prospect").drop(columns=["_auth", "_nofollow"])
+    """The strongest link of each prospect: highest `rank`, page-level, followed, then by URL.
+
+    Sorted with numpy on integer codes: a million links take a fraction of a second.
+    """
+    if evidence.empty:
+        return evidence.iloc[0:0]
+    codes, _ = pd.factorize(evidence["prospect"])
+    score = pd.to_numeric(evidence[rank], errors="coerce").fillna(-1.0).to_numpy(dtype=float)
+    urls = text(evidence, "source_url")
+    url_order, _ = pd.factorize(urls, sort=True)
+    no_page = (urls == "").to_numpy(dtype=bool)
+    order = np.lexsort((url_order, flag(evidence, "nofollow").to_numpy(), -score, no_page, codes))
+    sorted_codes = codes[order]
+    first = order[np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]]
+    return evidence.iloc[first]
 
 
 def giant_publishers(links: pd.DataFrame, competitors: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from bot.urls import host_display
 
-from .frames import Pattern, arrow, flag, matches, number, quoted, text, unique_rows
+from .frames import Pattern, arrow, flag, joined_labels, matches, number, quoted, text, unique_rows, unique_values
 from .rules import TeamRules
 
 SPAM_SCORE_AT_LEAST = 60.0  # tools' 0-100 spam/toxicity scores
@@ -160,9 +160,9 @@ def judge_noise(links: pd.DataFrame, market_languages: Iterable[str], rules: Tea
         ("spam score " + score.round().astype("Int64").astype(str) + " in " + tool).to_numpy(dtype=object),
     )
 
-    fields = {name: unique_rows(links.assign(_v=text(links, col)), ["_v"]) for name, col in _FIELDS.items()}
-    plain = {name: values["_v"] for name, (values, _) in fields.items()}
-    fast = {name: arrow(values["_v"]) for name, (values, _) in fields.items()}
+    fields = {name: unique_values(text(links, col)) for name, col in _FIELDS.items()}
+    plain = {name: values for name, (values, _) in fields.items()}
+    fast = {name: arrow(values) for name, (values, _) in fields.items()}
     for why, pattern in NOISE_PATTERNS:
         codes = fields[pattern.field][1]
         hit_unique = matches(fast[pattern.field], pattern.regex)
@@ -177,10 +177,11 @@ def judge_noise(links: pd.DataFrame, market_languages: Iterable[str], rules: Tea
     market = sorted({m.strip().lower() for m in market_languages if m.strip()})
     if market:
         languages = text(links, "language").str.lower()
-        spoken = languages.str.split(r"\s*[,;/]\s*", regex=True)
-        outside = (languages != "") & ~spoken.map(lambda langs: any(lang[:2] in market for lang in langs))
+        distinct, codes = unique_values(languages)
+        in_market = np.array([_speaks(value, market) for value in distinct], dtype=bool)[codes]
+        outside = (languages != "").to_numpy(dtype=bool) & ~in_market
         assign(
-            outside.to_numpy(),
+            outside,
             "Off-market language",
             ("page language '" + languages + f"' is not in Market languages ({', '.join(market)})").to_numpy(
                 dtype=object
@@ -204,6 +205,11 @@ def judge_noise(links: pd.DataFrame, market_languages: Iterable[str], rules: Tea
     evidence[kept] = [f"kept as {r}: {a.describe()}" for r, a in zip(reason[kept], allowed[kept], strict=True)]
     reason[kept] = ""
     return NoiseVerdict(pd.Series(reason, index=links.index), pd.Series(evidence, index=links.index))
+
+
+def _speaks(languages: str, market: list[str]) -> bool:
+    """Whether a tool's language field ("en", "es, en", "en-GB") names a market language."""
+    return any(lang.strip()[:2] in market for lang in languages.replace(";", ",").replace("/", ",").split(","))
 
 
 def _pages(links: pd.DataFrame) -> pd.DataFrame:
@@ -238,8 +244,7 @@ def noise_tab(noisy: pd.DataFrame, competitor_names: dict[str, str]) -> pd.DataF
     out = grouped.agg(
         evidence=("evidence", "first"), page=("page", "first"), links=("page", "size"), topic=("topic", "first")
     )
-    pairs = frame.drop_duplicates(["domain", "reason", "competitor"]).sort_values("competitor")
-    out["competitors"] = pairs.groupby(["domain", "reason"], sort=False)["competitor"].agg(", ".join)
+    out["competitors"] = joined_labels(grouped.ngroup().to_numpy(), len(out), frame["competitor"])
     out = out.reset_index().sort_values(["reason", "links", "domain"], ascending=[True, False, True], kind="stable")
     return pd.DataFrame(
         {

@@ -18,8 +18,8 @@ from .batches import batch_prospects
 from .classify import classify_links
 from .dashboard import dashboard
 from .evidence import links_tab
-from .frames import flag, text
-from .gap import gap_links, giant_publishers, summarise_prospects, with_minimum_overlap
+from .frames import flag, text, with_arrow_strings
+from .gap import best_links, gap_links, giant_publishers, summarise_prospects, with_minimum_overlap
 from .noise import judge_noise, noise_tab
 from .rules import parse_rules
 from .score import ScoreContext, score_prospects
@@ -74,7 +74,7 @@ def analyze_links(
     names = dict(zip(competitors["domain"], competitors["display"], strict=True))
 
     gap = gap_links(inputs.links, competitors, settings.our_domains, settings.review_level)
-    evidence = gap.evidence
+    evidence = with_arrow_strings(gap.evidence)
     evidence["topic"] = topic_of_links(evidence, competitors)
     verdict = judge_noise(evidence, settings.market_languages, rules)
     noisy = evidence[verdict.reason != ""].assign(
@@ -158,11 +158,11 @@ def _prospects(
     multipliers: Mapping[tuple[str, str], float] | None,
 ) -> pd.DataFrame:
     """Prospects with link type, target page, scores, why and suggested action (no status yet)."""
-    prospects = summarise_prospects(clean, competitors, rank="_rank")
+    strongest = best_links(clean, "_rank")
+    prospects = summarise_prospects(clean, competitors, strongest)
     if prospects.empty:
         return pd.DataFrame(columns=[c for c in PROSPECTS.names if c not in PROSPECTS.team_columns])
-    best = clean.sort_values("_rank", ascending=False, kind="stable").drop_duplicates("prospect").set_index("prospect")
-    best = best.reindex(prospects["Domain"])
+    best = strongest.set_index("prospect").reindex(prospects["Domain"])
     key = text(best, "target_key").where(text(best, "target_key") != "", text(best, "target_url"))
     asset = assets.set_index("target_key")
     gap_kinds = assets.loc[~matching_targets(assets, targets), ["target_key", "asset_type"]].set_index("target_key")

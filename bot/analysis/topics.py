@@ -12,6 +12,8 @@ import pandas as pd
 
 from bot.errors import ConfigError
 
+from .frames import joined_labels
+
 
 def topic_of_links(links: pd.DataFrame, competitors: pd.DataFrame) -> pd.Series:
     """The topic of the competitor each link points to ("" when the competitor has none)."""
@@ -21,8 +23,9 @@ def topic_of_links(links: pd.DataFrame, competitors: pd.DataFrame) -> pd.Series:
 
 def prospect_topics(evidence: pd.DataFrame) -> pd.Series:
     """Each prospect's topics, sorted and comma-joined (evidence needs `prospect` and `topic`)."""
-    pairs = evidence.loc[evidence["topic"] != "", ["prospect", "topic"]].drop_duplicates().sort_values("topic")
-    return pairs.groupby("prospect", sort=False)["topic"].agg(", ".join)
+    keys = pd.Index(evidence["prospect"].unique())
+    joined = joined_labels(keys.get_indexer(evidence["prospect"]), len(keys), evidence["topic"])
+    return pd.Series(joined, index=keys)
 
 
 def in_topic(topics: pd.Series, topic: str) -> pd.Series:
