@@ -46,20 +46,29 @@ def competitor_assets(evidence: pd.DataFrame, competitors: pd.DataFrame) -> pd.D
     ]
     if evidence.empty:
         return pd.DataFrame(columns=columns)
-    frame = evidence.assign(
-        target_key=text(evidence, "target_key").where(text(evidence, "target_key") != "", text(evidence, "target_url")),
-        _anchor=text(evidence, "anchor"),
-        _auth=evidence["authority"].astype("Float64").fillna(-1.0),
+    frame = pd.DataFrame(
+        {
+            "target_key": text(evidence, "target_key").where(
+                text(evidence, "target_key") != "", text(evidence, "target_url")
+            ),
+            "target_url": text(evidence, "target_url"),
+            "target_domain": text(evidence, "target_domain"),
+            "source_domain": evidence["source_domain"],
+            "prospect": evidence["prospect"],
+            "_anchor": text(evidence, "anchor"),
+            "_auth": pd.to_numeric(evidence["authority"], errors="coerce").astype(float).fillna(-1.0),
+        }
     )
     ranked = frame.sort_values("_auth", ascending=False, kind="stable")
     grouped = ranked.groupby("target_key", sort=False)
+    first_url = grouped["target_url"].first()
     pages = pd.DataFrame(
         {
-            "target_url": grouped["target_url"].first().astype(str),
+            "target_url": first_url.astype(str),
             "target_domain": grouped["target_domain"].first().astype(str),
-            "anchors": _distinct_anchors(ranked).reindex(grouped["target_url"].first().index).fillna(""),
+            "anchors": _first_distinct(ranked, "_anchor", 10, " | ").reindex(first_url.index).fillna(""),
             "gap_domains": grouped["source_domain"].nunique(),
-            "examples": grouped["prospect"].agg(lambda p: ", ".join(list(dict.fromkeys(p))[:3])),
+            "examples": _first_distinct(ranked, "prospect", 3, ", ").reindex(first_url.index).fillna(""),
         }
     )
     pages.index.name = "target_key"
@@ -81,15 +90,11 @@ def competitor_assets(evidence: pd.DataFrame, competitors: pd.DataFrame) -> pd.D
     )
 
 
-def _distinct_anchors(ranked: pd.DataFrame, limit: int = 10) -> pd.Series:
-    """The first distinct anchors pointing at each competitor page, joined with " | "."""
-    anchors = ranked.loc[ranked["_anchor"] != "", ["target_key", "_anchor"]].drop_duplicates()
-    return (
-        anchors.groupby("target_key", sort=False)
-        .head(limit)
-        .groupby("target_key", sort=False)["_anchor"]
-        .agg(" | ".join)
-    )
+def _first_distinct(ranked: pd.DataFrame, column: str, limit: int, separator: str) -> pd.Series:
+    """Per competitor page, the first `limit` distinct non-empty values of `column`, joined."""
+    values = ranked.loc[ranked[column].astype(str) != "", ["target_key", column]].drop_duplicates()
+    firsts = values.groupby("target_key", sort=False).head(limit)
+    return firsts.groupby("target_key", sort=False)[column].agg(lambda v: separator.join(v.astype(str)))
 
 
 def asset_types(urls: pd.Series, anchors: pd.Series) -> tuple[pd.Series, pd.Series]:

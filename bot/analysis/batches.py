@@ -36,7 +36,7 @@ def batch_prospects(prospects: pd.DataFrame, batch_size: int) -> tuple[pd.DataFr
         action=("Suggested action", "first"),
         target=("Target page", "first"),
         Prospects=("Domain", "size"),
-        Domains=("Domain", lambda d: ", ".join(d.astype(str))),
+        Domains=("Domain", ", ".join),
     ).reset_index(drop=True)
     return (
         pd.DataFrame(

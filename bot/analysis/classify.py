@@ -16,7 +16,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .frames import Pattern, arrow, flag, matches, number, quoted, text, unique_rows, unique_values, url_path
+from .frames import (
+    Pattern,
+    arrow,
+    combined_values,
+    flag,
+    matches,
+    number,
+    quoted,
+    text,
+    unique_rows,
+    unique_values,
+    url_path,
+)
 from .rules import TeamRules
 
 
@@ -222,19 +234,21 @@ def classify_links(
 
 
 def _signal_fields(links: pd.DataFrame, url_and_title_only: bool) -> dict[str, tuple[pd.Series, np.ndarray, pd.Series]]:
-    """Each text field's distinct values, row positions and pyarrow copy (URL paths derived per distinct URL)."""
-    urls, url_codes = unique_values(text(links, "source_url"))
+    """Each text field's distinct values, row positions and pyarrow copy, built per distinct value."""
+    urls, url_codes = unique_values(links["source_url"])
     paths, path_codes = unique_values(url_path(urls))
-    fields = {"_path": (paths, path_codes[url_codes])}
-    columns = {"source_host": text(links, "source_host"), "title": text(links, "title")}
+    fields = {
+        "_path": (paths, path_codes[url_codes]),
+        "source_host": unique_values(links["source_host"]),
+        "title": unique_values(links["title"]),
+    }
     if not url_and_title_only:
-        columns |= {
-            "_page_type": text(links, "page_type") + " " + text(links, "page_category"),
-            "platform": text(links, "platform"),
-            "author": text(links, "author"),
-            "_anchor_text": text(links, "anchor") + " " + text(links, "context"),
+        fields |= {
+            "_page_type": combined_values(unique_values(links["page_type"]), unique_values(links["page_category"])),
+            "platform": unique_values(links["platform"]),
+            "author": unique_values(links["author"]),
+            "_anchor_text": combined_values(unique_values(links["anchor"]), unique_values(links["context"])),
         }
-    fields |= {name: unique_values(series) for name, series in columns.items()}
     return {name: (values, codes, arrow(values)) for name, (values, codes) in fields.items()}
 
 

@@ -23,45 +23,38 @@ def links_tab(evidence: pd.DataFrame, limit: int = LINKS_PER_PROSPECT) -> pd.Dat
     ]  # fmt: skip
     if evidence.empty:
         return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame(
-        {
-            "prospect": evidence["prospect"],
-            "source_key": text(evidence, "source_key").where(
-                text(evidence, "source_key") != "", text(evidence, "source_url")
-            ),
-            "target_key": text(evidence, "target_key").where(
-                text(evidence, "target_key") != "", text(evidence, "target_url")
-            ),
-            "source_url": text(evidence, "source_url"),
-            "title": text(evidence, "title"),
-            "anchor": text(evidence, "anchor"),
-            "target_url": text(evidence, "target_url"),
-            "target_domain": text(evidence, "target_domain"),
-            "followed": ~flag(evidence, "nofollow"),
-            "authority": pd.to_numeric(evidence["authority"], errors="coerce").astype(float),
-            "source": text(evidence, "export").where(text(evidence, "export") != "", text(evidence, "tool")),
-            "first_seen": _dates(evidence, "first_seen"),
-            "last_seen": _dates(evidence, "last_seen"),
-            "link_type": text(evidence, "link_type"),
-            "topic": text(evidence, "topic"),
-        }
-    )
     # Integer codes: the same link (prospect, linking page, competitor page) from several exports
     # is one pair; keep each prospect's `limit` strongest pairs, then merge only their rows.
-    prospect, _ = pd.factorize(frame["prospect"])
-    source, _ = pd.factorize(frame["source_key"])
-    target, targets = pd.factorize(frame["target_key"])
+    prospect, _ = pd.factorize(evidence["prospect"])
+    source, _ = pd.factorize(_key_or_url(evidence, "source"))
+    target, targets = pd.factorize(_key_or_url(evidence, "target"))
     page_pair, page_pairs = pd.factorize(source.astype(np.int64) * max(1, len(targets)) + target)
     pair = prospect.astype(np.int64) * max(1, len(page_pairs)) + page_pair
-    strength = frame["authority"].fillna(-1.0).to_numpy()
+    strength = pd.to_numeric(evidence["authority"], errors="coerce").astype(float).fillna(-1.0).to_numpy()
     order = np.lexsort((-strength, prospect))
     firsts = pd.Series(pair[order]).drop_duplicates()
     ranked_prospects = pd.Series(prospect[order][firsts.index.to_numpy()])
     kept_pairs = firsts[ranked_prospects.groupby(ranked_prospects).cumcount().to_numpy() < limit].to_numpy()
-    rows = frame.iloc[order[np.isin(pair[order], kept_pairs)]]
-    rows = rows.assign(_pair=pair[order][np.isin(pair[order], kept_pairs)])
-    for column in ("title", "anchor"):
-        rows[column] = rows[column].replace("", None)
+    chosen = order[np.isin(pair[order], kept_pairs)]
+    picked = evidence.iloc[chosen]
+    rows = pd.DataFrame(
+        {
+            "_pair": pair[chosen],
+            "prospect": picked["prospect"].to_numpy(),
+            "source_url": text(picked, "source_url").to_numpy(),
+            "title": text(picked, "title").replace("", None).to_numpy(),
+            "anchor": text(picked, "anchor").replace("", None).to_numpy(),
+            "target_url": text(picked, "target_url").to_numpy(),
+            "target_domain": text(picked, "target_domain").to_numpy(),
+            "followed": (~flag(picked, "nofollow")).to_numpy(),
+            "authority": np.where(strength[chosen] >= 0, strength[chosen], np.nan),
+            "source": text(picked, "export").where(text(picked, "export") != "", text(picked, "tool")).to_numpy(),
+            "first_seen": _dates(picked, "first_seen").to_numpy(),
+            "last_seen": _dates(picked, "last_seen").to_numpy(),
+            "link_type": text(picked, "link_type").to_numpy(),
+            "topic": text(picked, "topic").to_numpy(),
+        }
+    )
     grouped = rows.groupby("_pair", sort=False)
     merged = grouped.agg(
         prospect=("prospect", "first"),
@@ -100,6 +93,12 @@ def links_tab(evidence: pd.DataFrame, limit: int = LINKS_PER_PROSPECT) -> pd.Dat
         },
         columns=columns,
     ).reset_index(drop=True)
+
+
+def _key_or_url(evidence: pd.DataFrame, side: str) -> pd.Series:
+    """The normalised key of a link's `side` ("source"/"target"), or its URL when no key was made."""
+    key = evidence[f"{side}_key"]
+    return key.where(key.fillna("") != "", evidence[f"{side}_url"])
 
 
 def _dates(evidence: pd.DataFrame, column: str) -> pd.Series:

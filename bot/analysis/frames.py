@@ -51,9 +51,28 @@ def unique_rows(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFra
 
 
 def unique_values(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """The distinct values of one column and, for each row, the position of its value."""
-    codes, uniques = pd.factorize(values.astype("string[pyarrow]"), use_na_sentinel=False)
-    return pd.Series(np.asarray(uniques, dtype=object), dtype=object), codes
+    """The distinct values of one text column ("" for missing) and each row's position among them.
+
+    Hash-based on the column as it is: no per-row conversion, so string work can then run on
+    the (far fewer) distinct values.
+    """
+    codes, uniques = pd.factorize(values)
+    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(distinct), codes)
+        distinct = pd.concat([distinct, pd.Series([""], dtype=object)], ignore_index=True)
+    return distinct.astype(str), codes
+
+
+def combined_values(
+    first: tuple[pd.Series, np.ndarray], second: tuple[pd.Series, np.ndarray], separator: str = " "
+) -> tuple[pd.Series, np.ndarray]:
+    """Distinct "first + separator + second" strings of two `unique_values` results, built per distinct pair."""
+    (left, left_codes), (right, right_codes) = first, second
+    width = max(1, len(right))
+    codes, combos = pd.factorize(left_codes.astype(np.int64) * width + right_codes)
+    joined = left.to_numpy(dtype=object)[combos // width] + separator + right.to_numpy(dtype=object)[combos % width]
+    return pd.Series(joined, dtype=object), codes
 
 
 def per_unique(frame: pd.DataFrame, columns: Sequence[str], fn: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
@@ -139,9 +158,3 @@ def joined_labels(codes: np.ndarray, groups: int, labels: pd.Series, separator: 
         current = out[present]
         out[present] = np.where(current == "", label, current + separator + label)
     return out
-
-
-def with_arrow_strings(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with its text columns in pyarrow storage (see `text`), converted once."""
-    textual = [c for c, t in frame.dtypes.items() if t == "string" or t == object]
-    return frame.astype({c: "string[pyarrow]" for c in textual}) if textual else frame

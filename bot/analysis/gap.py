@@ -9,7 +9,7 @@ import pandas as pd
 
 from bot.urls import host_display
 
-from .frames import flag, joined_labels, text
+from .frames import flag, joined_labels, text, unique_values
 
 GIANT_RATIO = 5.0  # referring domains versus the median of the other competitors
 GIANT_MINIMUM = 500  # and at least this many referring domains
@@ -30,7 +30,8 @@ class GapResult:
 
 def prospect_keys(links: pd.DataFrame, review_level: str) -> pd.Series:
     """A prospect's identity: registrable domain, or the normalised linking URL in page mode."""
-    domains = links["source_domain"].map(host_display)
+    distinct, codes = unique_values(links["source_domain"])
+    domains = pd.Series(distinct.map(host_display).to_numpy(dtype=object)[codes], index=links.index)
     if review_level != "page":
         return domains
     pages = links["source_key"].fillna("")
@@ -133,10 +134,13 @@ def giant_publishers(links: pd.DataFrame, competitors: pd.DataFrame) -> pd.DataF
     Columns: domain, display, referring_domains, ratio (to the median of the other competitors).
     """
     active = competitors.loc[competitors["active"], ["domain", "display"]]
+    linked = links[links["target_domain"].isin(active["domain"])]
+    sources, _ = pd.factorize(linked["source_domain"])
     counts = (
-        links[links["target_domain"].isin(active["domain"])]
-        .groupby("target_domain")["source_domain"]
-        .nunique()
+        pd.DataFrame({"target": linked["target_domain"].to_numpy(), "source": sources})
+        .drop_duplicates()
+        .groupby("target")
+        .size()
         .reindex(active["domain"], fill_value=0)
     )
     rows = []

@@ -18,7 +18,7 @@ from .batches import batch_prospects
 from .classify import classify_links
 from .dashboard import dashboard
 from .evidence import links_tab
-from .frames import flag, text, with_arrow_strings
+from .frames import flag, text
 from .gap import best_links, gap_links, giant_publishers, summarise_prospects, with_minimum_overlap
 from .noise import judge_noise, noise_tab
 from .rules import parse_rules
@@ -74,7 +74,7 @@ def analyze_links(
     names = dict(zip(competitors["domain"], competitors["display"], strict=True))
 
     gap = gap_links(inputs.links, competitors, settings.our_domains, settings.review_level)
-    evidence = with_arrow_strings(gap.evidence)
+    evidence = gap.evidence
     evidence["topic"] = topic_of_links(evidence, competitors)
     verdict = judge_noise(evidence, settings.market_languages, rules)
     noisy = evidence[verdict.reason != ""].assign(
