@@ -18,14 +18,16 @@ import pyarrow.compute as pc
 
 
 def text(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A column as strings with "" for missing values (and for a missing column).
+    """A text column with "" for missing values (and for a missing column), storage unchanged.
 
-    The strings live in pyarrow storage: comparisons, concatenation, slicing and factorising a
-    million of them run in C++ rather than one Python call per row.
+    Heavy string work should run on distinct values (`unique_values`) or through `arrow`.
     """
     if column not in frame.columns:
-        return pd.Series("", index=frame.index, dtype="string[pyarrow]")
-    return frame[column].astype("string[pyarrow]").fillna("")
+        return pd.Series("", index=frame.index, dtype=object)
+    values = frame[column]
+    return (
+        values.fillna("") if isinstance(values.dtype, pd.StringDtype) else values.where(values.notna(), "").astype(str)
+    )
 
 
 def flag(frame: pd.DataFrame, column: str) -> pd.Series:

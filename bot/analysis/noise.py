@@ -147,8 +147,8 @@ def judge_noise(links: pd.DataFrame, market_languages: Iterable[str], rules: Tea
             reason[free] = why
             evidence[free] = said(free)
 
-    pages, page_codes = unique_rows(_pages(links), ["source_url", "source_host", "source_domain", "title"])
-    blocked = rules.first_match("block", pages).to_numpy(dtype=object)[page_codes]
+    team_rule = _rule_matcher(links, rules)
+    blocked = team_rule("block")
     assign(pd.notna(blocked), "Blocklisted", lambda rows: [rule.describe() for rule in blocked[rows]])
 
     tool = text(links, "tool").where(text(links, "tool") != "", "the export").to_numpy(dtype=object)
@@ -197,7 +197,7 @@ def judge_noise(links: pd.DataFrame, market_languages: Iterable[str], rules: Tea
         ],
     )
 
-    allowed = rules.first_match("allow", pages).to_numpy(dtype=object)[page_codes]
+    allowed = team_rule("allow")
     kept = pd.notna(allowed) & (reason != "")
     evidence[kept] = [f"kept as {r}: {a.describe()}" for r, a in zip(reason[kept], allowed[kept], strict=True)]
     reason[kept] = ""
@@ -224,6 +224,17 @@ def _pages_per_pair(links: pd.DataFrame) -> np.ndarray:
 def _speaks(languages: str, market: list[str]) -> bool:
     """Whether a tool's language field ("en", "es, en", "en-GB") names a market language."""
     return any(lang.strip()[:2] in market for lang in languages.replace(";", ",").replace("/", ",").split(","))
+
+
+def _rule_matcher(links: pd.DataFrame, rules: TeamRules) -> Callable[[str], np.ndarray]:
+    """Per link, the first team rule of an effect that matches its page (None where none does).
+
+    Pages are matched once each, and only when the team has rules of that effect.
+    """
+    if not (rules.of("block") or rules.of("allow")):
+        return lambda effect: np.full(len(links), None, dtype=object)
+    pages, codes = unique_rows(_pages(links), ["source_url", "source_host", "source_domain", "title"])
+    return lambda effect: rules.first_match(effect, pages).to_numpy(dtype=object)[codes]
 
 
 def _pages(links: pd.DataFrame) -> pd.DataFrame:
