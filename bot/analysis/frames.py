@@ -160,3 +160,12 @@ def joined_labels(codes: np.ndarray, groups: int, labels: pd.Series, separator: 
         current = out[present]
         out[present] = np.where(current == "", label, current + separator + label)
     return out
+
+
+def distinct_per_group(groups: pd.Series, values: pd.Series) -> np.ndarray:
+    """For each row, how many distinct `values` its group has (integer codes, no per-group Python)."""
+    group, group_keys = pd.factorize(groups)
+    value, _ = pd.factorize(values)
+    width = int(value.max()) + 1 if len(value) else 1
+    distinct = np.unique(group.astype(np.int64) * width + value)
+    return np.bincount(distinct // width, minlength=len(group_keys))[group]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from bot.urls import host_display
 
-from .frames import flag, joined_labels, text, unique_values
+from .frames import distinct_per_group, flag, joined_labels, text, unique_values
 
 GIANT_RATIO = 5.0  # referring domains versus the median of the other competitors
 GIANT_MINIMUM = 500  # and at least this many referring domains
@@ -57,8 +57,9 @@ def gap_links(
 
 def with_minimum_overlap(evidence: pd.DataFrame, minimum_overlap: int) -> pd.DataFrame:
     """Only the evidence of prospects linking to at least `minimum_overlap` competitors."""
-    overlap = evidence.groupby("prospect", sort=False)["target_domain"].transform("nunique")
-    return evidence[overlap >= max(1, minimum_overlap)]
+    if minimum_overlap <= 1:
+        return evidence
+    return evidence[distinct_per_group(evidence["prospect"], evidence["target_domain"]) >= minimum_overlap]
 
 
 def summarise_prospects(

@@ -16,7 +16,19 @@ import pandas as pd
 
 from bot.urls import host_display
 
-from .frames import Pattern, arrow, flag, joined_labels, matches, number, quoted, text, unique_rows, unique_values
+from .frames import (
+    Pattern,
+    arrow,
+    distinct_per_group,
+    flag,
+    joined_labels,
+    matches,
+    number,
+    quoted,
+    text,
+    unique_rows,
+    unique_values,
+)
 from .rules import TeamRules
 
 SPAM_SCORE_AT_LEAST = 60.0  # tools' 0-100 spam/toxicity scores
@@ -212,13 +224,10 @@ def _evidence(pattern: Pattern, values: pd.Series, codes: np.ndarray) -> np.ndar
 
 def _pages_per_pair(links: pd.DataFrame) -> np.ndarray:
     """For each link, how many distinct pages of its site link to the same competitor."""
-    site, _ = pd.factorize(text(links, "source_domain"))
-    competitor, competitors = pd.factorize(text(links, "target_domain"))
-    page, _ = pd.factorize(text(links, "source_url"))
-    pair, pairs = pd.factorize(site.astype(np.int64) * max(1, len(competitors)) + competitor)
-    width = int(page.max()) + 1 if len(page) else 1
-    distinct = np.unique(pair.astype(np.int64) * width + page)
-    return np.bincount(distinct // width, minlength=len(pairs))[pair]
+    site, _ = pd.factorize(links["source_domain"])
+    competitor, competitors = pd.factorize(links["target_domain"])
+    pair = pd.Series(site.astype(np.int64) * max(1, len(competitors)) + competitor)
+    return distinct_per_group(pair, links["source_url"])
 
 
 def _speaks(languages: str, market: list[str]) -> bool:
