@@ -60,7 +60,8 @@ _NUMBERED_TITLE = (
     r"cosas|lugares|razones|planes|spas?|consejos|choses|raisons|najkraj)|\bdie \d+ besten\b|"
     r"\bbest \w+ (for|in|of|to)\b|"
     r"\balternatives\b|\broundup\b|\bround-up\b|\bmorning notes\b|\bin the news\b|\blos mejores\b|\blas mejores\b|"
-    r"\bles meilleurs?\b|\bideas? y\b|\branking\b|\bnews archive\b"
+    r"\bles meilleurs?\b|\bideas? y\b|\branking\b|\bnews archive\b|"
+    r"^\s*(three|five|seven|ten|tres|cinco|siete|diez|trois|cinq|sept|dix|drei|fünf|zehn)\s+\S"
 )
 
 # Tried in order; within a type the stronger signals come first.
@@ -133,7 +134,12 @@ TYPE_SIGNALS: tuple[TypeSignal, ...] = (
         r"\b(study|survey|research|report|data from|index|according to|statistics)\b",
     ),
     _s("Digital PR", 0.6, "title", r"\b(study|survey|report finds|research|statistics|record|finds)\b"),
-    _s("List / roundup", 0.65, "URL", r"\b(best|top-\d+|\d+-best|alternatives|roundup)\b|/\d+-[a-z]+-[a-z]+"),
+    _s(
+        "List / roundup",
+        0.65,
+        "URL",
+        r"\b(best|top-\d+|\d+-best|alternatives|roundup)\b|/\d+-[a-z]+-[a-z]+|/top-[a-z]+-",
+    ),
     _s("Editorial mention", 0.65, "page type", r"article|story|guide|how-to|review|opinion|wiki|definition|blog"),
     _s(
         "Editorial mention",
@@ -144,7 +150,13 @@ TYPE_SIGNALS: tuple[TypeSignal, ...] = (
     ),
     _s("Editorial mention", 0.45, "title", r"\b(how|why|what|guide|gu[ií]a|tips|review|blog)\b"),
     _s("Partnership / association", 0.55, "title", r"\b(summit|conference|congress|expo|festival|awards?)\b"),
-    _s("Other", 0.5, "URL", r"/(produit|product|products|shop|tienda|store|cart|services?)(/|$)"),
+    _s(
+        "Other",
+        0.5,
+        "URL",
+        r"/(produit|product|products|shop|tienda|store|cart|services?|tours?|booking|reserva|jobs?|careers?|empleo)(/|$)",
+    ),
+    _s("Other", 0.5, "host", r"^(jobs|careers|feina|empleo|shop|store)\."),
     # A titled page below the home page that no signal explains is most often an article.
     _s("Editorial mention", 0.35, "URL", r"^/[^?#]*[a-z]{3}"),
 )
