@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
 from bot.errors import ConfigError
-from bot.stores import MemoryStore
+from bot.stores import MemoryStore, WorkbookStore
 from jobs.context import JobContext
 from jobs.registry import load_jobs
 from sheets_schema.tabs import COMPETITORS, SETTINGS, TARGETS
@@ -75,3 +79,19 @@ def test_an_unknown_topic_is_a_clear_error() -> None:
     store = store_with([["https://a-inv.org/resources", "Resources", "https://inv.com/", "Inv"]])
     with pytest.raises(ConfigError, match=r"no active competitor has the topic 'garden'.*invoicing, tax"):
         run(store, topic="garden")
+
+
+def test_cli_analyze_topic_runs_a_focused_analysis(tmp_path: Path) -> None:
+    out = tmp_path / "demo.xlsx"
+    runner = CliRunner()
+    assert runner.invoke(main, ["demo", "--out", str(out)]).exit_code == 0
+    before = WorkbookStore(out).read_tab("Prospects")
+    result = runner.invoke(main, ["--workbook", str(out), "analyze", "--topic", "tax"])
+    assert result.exit_code == 0, result.output
+    assert "(topic tax)" in result.output
+    after = WorkbookStore(out).read_tab("Prospects")
+    assert before is not None and after is not None
+    # Rows with no tax competitor are carried over: same domains, none marked Gone.
+    assert set(after["Domain"]) == set(before["Domain"])
+    untouched = after[~after["Topic"].str.contains("tax")]
+    assert set(untouched["Status"]) == {"New"}
