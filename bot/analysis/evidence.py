@@ -36,7 +36,9 @@ def links_tab(evidence: pd.DataFrame, limit: int = LINKS_PER_PROSPECT) -> pd.Dat
     ranked_prospects = pd.Series(prospect[order][firsts.index.to_numpy()])
     kept_pairs = firsts[ranked_prospects.groupby(ranked_prospects).cumcount().to_numpy() < limit].to_numpy()
     chosen = order[np.isin(pair[order], kept_pairs)]
-    picked = evidence.iloc[chosen]
+    needed = ["prospect", "source_url", "title", "anchor", "target_url", "target_domain", "nofollow", "export", "tool"]
+    needed += ["first_seen", "last_seen", "link_type", "topic"]
+    picked = evidence[[c for c in needed if c in evidence.columns]].iloc[chosen]
     rows = pd.DataFrame(
         {
             "_pair": pair[chosen],
@@ -73,8 +75,8 @@ def links_tab(evidence: pd.DataFrame, limit: int = LINKS_PER_PROSPECT) -> pd.Dat
     merged["sources"] = joined_labels(grouped.ngroup().to_numpy(), len(merged), rows["source"])
     for column in ("first_seen", "last_seen"):
         merged[column] = merged[column].dt.strftime("%Y-%m-%d").fillna("")
+    # Rows came in prospect order, strongest first, and groups keep that order.
     merged = merged.fillna({"title": "", "anchor": ""}).reset_index(drop=True)
-    merged = merged.sort_values(["prospect", "authority"], ascending=[True, False], na_position="last", kind="stable")
     return pd.DataFrame(
         {
             "Domain": merged["prospect"],
