@@ -121,3 +121,9 @@ def test_competitor_suggestions_from_serp() -> None:
             "Yes",
         ],
     ]
+
+
+def test_no_links_gives_empty_tabs_not_errors() -> None:
+    out = run(table())
+    assert out.prospects.empty and out.noise.empty and out.links.empty and out.batches.empty
+    assert out.counts["prospects"] == 0

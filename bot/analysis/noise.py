@@ -144,7 +144,7 @@ _FIELDS = {
 @dataclass(frozen=True)
 class NoiseVerdict:
     reason: pd.Series  # per link row: a Noise reason, or "" when the link is kept
-    evidence: pd.Series  # per link row: what showed it (or which allow rule kept it)
+    evidence: pd.Series  # per link row: what showed it ("" when kept)
 
 
 def judge_noise(links: pd.DataFrame, market_languages: Iterable[str], rules: TeamRules) -> NoiseVerdict:
@@ -209,10 +209,8 @@ def judge_noise(links: pd.DataFrame, market_languages: Iterable[str], rules: Tea
         ],
     )
 
-    allowed = team_rule("allow")
-    kept = pd.notna(allowed) & (reason != "")
-    evidence[kept] = [f"kept as {r}: {a.describe()}" for r, a in zip(reason[kept], allowed[kept], strict=True)]
-    reason[kept] = ""
+    kept = pd.notna(team_rule("allow"))
+    reason[kept], evidence[kept] = "", ""
     return NoiseVerdict(pd.Series(reason, index=links.index), pd.Series(evidence, index=links.index))
 
 
