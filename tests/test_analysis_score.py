@@ -125,3 +125,9 @@ def test_multipliers_from_the_model_tab() -> None:
 def test_keyword_match(text: str, score: float, word: str) -> None:
     scores, words = keyword_match(pd.Series([text]), ["invoice template", "late payment"])
     assert (scores.iloc[0], words.iloc[0]) == (score, word)
+
+
+def test_direct_serp_competitors_count_more_than_aspirational_peers() -> None:
+    rows, features = prospects(direct=[True, False])
+    relevance = score_prospects(rows, features, CONTEXT)["Relevance"].tolist()
+    assert relevance == [100.0, 92.5]  # 15 × 1 for a direct SERP competitor, 15 × 0.5 for peers only
