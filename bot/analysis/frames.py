@@ -8,7 +8,7 @@ which values match, and Python's `re` only extracts the matched words for the ev
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,13 +75,6 @@ def combined_values(
     codes, combos = pd.factorize(left_codes.astype(np.int64) * width + right_codes)
     joined = left.to_numpy(dtype=object)[combos // width] + separator + right.to_numpy(dtype=object)[combos % width]
     return pd.Series(joined, dtype=object), codes
-
-
-def per_unique(frame: pd.DataFrame, columns: Sequence[str], fn: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
-    """`fn` applied to the distinct rows of `columns`, spread back onto every row of `frame`."""
-    uniques, codes = unique_rows(frame, columns)
-    result = fn(uniques)
-    return result.iloc[codes].set_index(frame.index)
 
 
 def arrow(values: pd.Series) -> pd.Series:
