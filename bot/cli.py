@@ -115,7 +115,10 @@ def demo(ctx: click.Context, out: str) -> None:
     if prospects is not None and not prospects.empty:
         click.echo("Top prospects:")
         for _, row in prospects.head(8).iterrows():
-            click.echo(f"  {row['Domain']:<32} overlap {row['Overlap']:<2} {row['Competitors linked']}")
+            click.echo(
+                f"  {row['Priority']:>5}  {row['Domain']:<30} {row['Link type']:<20} {row['Suggested action']:<24} "
+                f"{row['Competitors linked']}"
+            )
     click.echo("Open it in Excel or LibreOffice; Next action and Outcome in Prospects are dropdowns.")
 
 
