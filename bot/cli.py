@@ -97,11 +97,12 @@ def _run(
     store_factory: Callable[[], Store] | None = None,
     notifier: Notifier | None = None,
     run: Job | None = None,
+    topic: str = "",
 ) -> JobResult:
     store = store_factory() if store_factory else open_store(*ctx.obj["target"])
     # A manual run takes the sheet's lease like the worker does; its errors go to the terminal, not to the log.
     runner = Runner.from_environment(available_jobs(), alert=None)
-    job_context = JobContext(store=store, progress=progress, notifier=notifier or _notifier(store))
+    job_context = JobContext(store=store, progress=progress, notifier=notifier or _notifier(store), topic=topic)
     result = runner.run(job, job_context, run)
     report(result)
     return result
@@ -115,10 +116,11 @@ def init(ctx: click.Context) -> None:
 
 
 @main.command()
+@click.option("--topic", default="", metavar="NAME", help="Analyse only this topic's competitors and targets.")
 @click.pass_context
-def analyze(ctx: click.Context) -> None:
+def analyze(ctx: click.Context, topic: str) -> None:
     """Read the exports, find the gap and update the output tabs."""
-    _run(ctx, "analyze")
+    _run(ctx, "analyze", topic=topic.strip())
 
 
 LOG_JSON = click.option("--log-json", is_flag=True, help="Log JSON lines [env GAPBOT_LOG_FORMAT=json].")
@@ -237,7 +239,10 @@ def demo(ctx: click.Context, out: str) -> None:
     if prospects is not None and not prospects.empty:
         click.echo("Top prospects:")
         for _, row in prospects.head(8).iterrows():
-            click.echo(f"  {row['Domain']:<32} overlap {row['Overlap']:<2} {row['Competitors linked']}")
+            click.echo(
+                f"  {row['Priority']:>5}  {row['Domain']:<30} {row['Link type']:<20} {row['Suggested action']:<24} "
+                f"{row['Competitors linked']}"
+            )
     click.echo("Open it in Excel or LibreOffice; Next action and Outcome in Prospects are dropdowns.")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from sheets_schema.tabs import COMPETITORS, SETTINGS, TARGETS
+from sheets_schema.tabs import COMPETITORS, RULES, SERP, SETTINGS, TARGETS
 
 from . import demo_market as m
 from .export_writers import ahrefs_backlinks_tsv, semrush_backlinks_csv, semrush_backlinks_rows
@@ -29,9 +29,11 @@ def write_demo(path: Path) -> Path:
     exports = path.with_name(path.stem + EXPORTS_DIR_SUFFIX)
     exports.mkdir(parents=True, exist_ok=True)
     files = {
-        "billhive.com-backlinks-subdomains_2026-11-20.csv": ahrefs_backlinks_tsv(m.BILLHIVE),
-        "paypilot.co.uk-backlinks-subdomains_2026-11-20.csv": ahrefs_backlinks_tsv(m.PAYPILOT),
-        "freelancerbank.com-backlinks-subdomains_2026-11-20.csv": ahrefs_backlinks_tsv(m.FREELANCERBANK),
+        "billhive.com-backlinks-subdomains_2026-11-20.csv": ahrefs_backlinks_tsv((*m.BILLHIVE, *m.BILLHIVE_MORE)),
+        "paypilot.co.uk-backlinks-subdomains_2026-11-20.csv": ahrefs_backlinks_tsv((*m.PAYPILOT, *m.PAYPILOT_MORE)),
+        "freelancerbank.com-backlinks-subdomains_2026-11-20.csv": ahrefs_backlinks_tsv(
+            (*m.FREELANCERBANK, *m.FREELANCERBANK_MORE)
+        ),
         "oldrival.net-backlinks-subdomains_2026-11-20.csv": ahrefs_backlinks_tsv(m.OLDRIVAL),
         "ledgerly.io-backlinks-subdomains_2026-11-20.csv": ahrefs_backlinks_tsv(m.OURS_AHREFS),
         "ledgerly.io-backlinks.csv": semrush_backlinks_csv(m.OURS_SEMRUSH),
@@ -44,7 +46,10 @@ def write_demo(path: Path) -> Path:
         SETTINGS.name: [SETTINGS.names, *map(list, settings)],
         COMPETITORS.name: [COMPETITORS.names, *map(list, m.COMPETITORS)],
         TARGETS.name: [TARGETS.names, *map(list, m.TARGETS)],
-        "Raw - tallybook.io Semrush": semrush_backlinks_rows(m.TALLYBOOK),
+        RULES.name: [RULES.names, *map(list, m.RULES)],
+        SERP.name: [SERP.names, *map(list, m.SERP)],
+        "Raw - tallybook.io Semrush": semrush_backlinks_rows((*m.TALLYBOOK, *m.TALLYBOOK_MORE)),
+        "Raw - billhive broken links": [list(m.AHREFS_BROKEN_HEADER), *map(list, m.BILLHIVE_BROKEN)],
     }
     write_workbook(path, tabs)
     return exports

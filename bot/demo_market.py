@@ -5,6 +5,13 @@ cases a real gap analysis meets: `www.` and subdomains, a `.co.uk` registrable d
 written in Unicode by one tool and in punycode by another, blogspot's private suffix, sites
 that already link to us (one only through a subdomain, one only in another tool's export),
 and our own site linking out.
+
+The referring pages read like a real market: resource pages, roundups, a guest post, news
+coverage of a competitor's survey, a forum thread, directories, a broken link to a dead
+competitor page (from an Ahrefs broken-backlinks export), and the noise a real export carries:
+a coupon site, link-selling spam, a scraped copy, a feed reader, a member profile, a CDN host,
+a free web directory, a blogroll repeated on every page of one blog, and a competitor's
+affiliate the team blocks in `Rules` (while an `allow` rule keeps a trade guild's deals page).
 """
 
 from __future__ import annotations
@@ -222,6 +229,213 @@ FREELANCERBANK = (
         "https://freelancerbank.com/",
         27,
     ),
+)
+
+# Added to BILLHIVE: realistic prospects and the noise a real export carries.
+BILLHIVE_MORE = (
+    Link(
+        "https://softwareroundup.io/best-free-invoice-templates",
+        "15 best free invoice templates for 2026",
+        "BillHive invoice template",
+        "https://billhive.com/invoice-template",
+        55,
+        page_type="Article > Listicle",
+        external_links=41,
+    ),
+    Link(
+        "https://www.g2.com/products/billhive/reviews",
+        "BillHive Reviews 2026: Details, Pricing, & Features | G2",
+        "Visit website",
+        "https://billhive.com/",
+        91,
+        nofollow=True,
+        page_type="Listing > Product",
+    ),
+    Link(
+        "https://seo-links-hub.xyz/seo-backlinks-bulk-link-posting-12",
+        "SEO BACKLINKS, BULK LINK POSTING – TG @linkseller",
+        "invoice software",
+        "https://billhive.com/",
+        3,
+        external_links=3900,
+    ),
+    Link(
+        "https://invoicetips-copy.net/how-to-write-an-invoice",
+        "How to write an invoice: a UK freelancer's guide",
+        "Continue to original source",
+        "https://billhive.com/invoice-template",
+        6,
+    ),
+    Link(
+        "https://theoldreader.com/profile/5a1b2c3d4e",
+        "The Old Reader",
+        "BillHive blog",
+        "https://billhive.com/blog/invoicing-tips",
+        70,
+        external_links=410,
+    ),
+    Link(
+        "https://community.designhub.io/members/janeinvoices",
+        "janeinvoices - Member profile - DesignHub",
+        "my invoicing tool",
+        "https://billhive.com/",
+        40,
+        ugc=True,
+    ),
+    Link(
+        "https://d3k81ch9hvuctc.cloudfront.net/invoices/free-template.html",
+        "Free invoice template",
+        "BillHive",
+        "https://billhive.com/invoice-template",
+        0,
+    ),
+    Link(
+        "https://www.best-web-links-directory.com/business/finance",
+        "Free Web Directory - Finance - Submit your site",
+        "BillHive invoicing",
+        "https://billhive.com/",
+        8,
+        external_links=500,
+    ),
+    Link(
+        "https://www.rival-affiliates.com/billhive-review",
+        "BillHive review: is it worth it? (affiliate)",
+        "Try BillHive free",
+        "https://billhive.com/pricing",
+        24,
+    ),
+    Link(
+        "https://deals.freelancersguild.org/member-perks",
+        "Member perks & deals for guild members",
+        "BillHive (20% off for members)",
+        "https://billhive.com/pricing",
+        46,
+    ),
+    *(
+        Link(
+            f"https://invoicehacks.net/{year}/{month:02d}/post-{n}",
+            f"Invoice hack #{n}",
+            "BillHive",
+            "https://billhive.com/",
+            22,
+            sitewide=True,
+        )
+        for n, (year, month) in enumerate(((y, m) for y in (2023, 2024, 2025) for m in range(1, 13)), start=1)
+        if n <= 30
+    ),
+)
+
+PAYPILOT_MORE = (
+    Link(
+        "https://www.freelancefinance.blog/guest-posts/chasing-late-payments",
+        "Guest post: chasing late payments without losing clients",
+        "late payment guide",
+        "https://paypilot.co.uk/guides/late-payments",
+        38,
+        author="Guest contributor",
+    ),
+    Link(
+        "https://library.kent-uni.ac.uk/business/resources/freelancing",
+        "Freelancing: useful resources | Library",
+        "PayPilot late payment guide",
+        "https://paypilot.co.uk/guides/late-payments",
+        72,
+        page_type="Resource list",
+        external_links=58,
+    ),
+    Link(
+        "https://www.smallbusinessnews.co.uk/news/late-payment-survey-2025",
+        "Late payment survey: one in three invoices paid late",
+        "PayPilot's late payment survey",
+        "https://paypilot.co.uk/research/late-payments-2025",
+        63,
+        page_type="Article > News",
+    ),
+    Link(
+        "https://www.reddit.com/r/freelance/comments/1abc23/best_invoicing_app_for_uk/",
+        "Best invoicing app for UK freelancers? : r/freelance",
+        "PayPilot",
+        "https://paypilot.co.uk/",
+        91,
+        ugc=True,
+        nofollow=True,
+        page_type="User content > Forum",
+    ),
+    Link(
+        "https://softwareroundup.io/best-free-invoice-templates",
+        "15 best free invoice templates for 2026",
+        "PayPilot",
+        "https://paypilot.co.uk/",
+        55,
+        page_type="Article > Listicle",
+        external_links=41,
+    ),
+)
+
+TALLYBOOK_MORE = (
+    Link(
+        "https://www.startupfinance101.com/what-is-net-30",
+        "What is Net 30? Payment terms explained",
+        "net 30 definition",
+        "https://tallybook.io/glossary/net-30",
+        41,
+    ),
+)
+
+FREELANCERBANK_MORE = (
+    Link(
+        "https://www.accountingcoach-uk.com/vat/resources",
+        "VAT resources for sole traders",
+        "FreelancerBank VAT calculator",
+        "https://freelancerbank.com/vat-calculator",
+        50,
+        external_links=35,
+    ),
+)
+
+# An old Ahrefs "Broken backlinks" export of billhive.com: pages still linking to dead pages.
+AHREFS_BROKEN_HEADER = (
+    "#", "Domain Rating", "URL Rating (desc)", "Referring Domains", "Referring Page URL", "Referring Page Title",
+    "Internal Links Count", "External Links Count", "Link URL", "TextPre", "Link Anchor", "TextPost", "Type",
+    "HTTP Code", "DP check", "RP check", "Traffic", "Keywords", "Linked Domains",
+)  # fmt: skip
+BILLHIVE_BROKEN = (
+    (
+        "1", "48", "21", "30", "https://www.bizfinanceblog.com/2024/05/getting-paid-faster",
+        "Getting paid faster: lessons from 200 invoices", "35", "14",
+        "https://billhive.com/tools/late-fee-calculator", "work out what to charge with",
+        "BillHive's late-fee calculator", "before you send a reminder", "Dofollow", "404",
+        "2026-10-02 08:14:11", "2026-11-15 10:22:40", "310", "42", "12",
+    ),
+    (
+        "2", "33", "12", "9", "https://old-resources-page.org/links", "Useful links", "20", "88",
+        "https://billhive.com/invoice-checklist-2019", "", "invoice checklist", "", "Dofollow", "404",
+        "2026-09-12 11:02:09", "2026-11-12 06:41:55", "12", "3", "80",
+    ),
+)  # fmt: skip
+
+RULES = (
+    # Match, Pattern, Effect, Link type, Note
+    ("domain", "rival-affiliates.com", "block", "", "Affiliate site of a competitor"),
+    ("domain", "freelancersguild.org", "allow", "", "Our trade guild: a real partner, not a coupon site"),
+    ("URL contains", "/guest-posts/", "classify", "Guest contribution", "Their guest-post section"),
+)
+
+SERP = (
+    # Keyword, Position, URL
+    ("invoice template", "1", "https://billhive.com/invoice-template"),
+    ("invoice template", "2", "https://www.invoicesimple.com/invoice-template"),
+    ("invoice template", "3", "https://ledgerly.io/invoice-template"),
+    ("invoice template", "4", "https://www.wikihow.com/Make-an-Invoice"),
+    ("free invoice", "1", "https://www.invoicesimple.com/"),
+    ("free invoice", "2", "https://billhive.com/"),
+    ("free invoice", "5", "https://www.reddit.com/r/smallbusiness/comments/x1/free_invoice/"),
+    ("late payment interest", "1", "https://www.gov.uk/late-commercial-payments-interest-debt-recovery"),
+    ("late payment interest", "2", "https://paypilot.co.uk/guides/late-payments"),
+    ("late payment interest", "4", "https://www.invoicesimple.com/blog/late-fees"),
+    ("vat calculator", "1", "https://www.gov.uk/vat-rates"),
+    ("vat calculator", "2", "https://freelancerbank.com/vat-calculator"),
+    ("vat calculator", "3", "https://www.reddit.com/r/UKPersonalFinance/comments/x2/vat/"),
 )
 
 OLDRIVAL = (Link("https://oldrival-only.com/page", "Old review", "OldRival", "https://oldrival.net/", 20),)

@@ -1,17 +1,29 @@
-"""`gapbot analyze`: read the exports, find the gap, write Prospects and Imports."""
+"""`gapbot analyze`: read the exports, run the analysis, write every output tab in one commit."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from bot.analysis.pipeline import analyze_links
+from bot.analysis.pipeline import AnalysisInputs, analyze_links
+from bot.analysis.score import multipliers_from_model
 from bot.errors import GapbotError
 from bot.ingest import ImportReport, read_export_bytes, read_export_frame
 from bot.inputs import by_schema, read_inputs
 from bot.linktable import empty_link_table
 from bot.notify.hooks import notify_after_analyze
 from bot.stores import AppendRows, ReplaceTab, SetState, UpsertRows
-from sheets_schema.tabs import HISTORY, IMPORTS, PROSPECTS
+from sheets_schema.tabs import (
+    ASSET_GAPS,
+    BATCHES,
+    COMPETITOR_SUGGESTIONS,
+    DASHBOARD,
+    HISTORY,
+    IMPORTS,
+    LINKS,
+    MODEL,
+    NOISE,
+    PROSPECTS,
+)
 
 from .context import JobContext, JobResult
 from .registry import register
@@ -64,23 +76,44 @@ def analyze(ctx: JobContext) -> JobResult:
     now = ctx.clock()
     inputs = read_inputs(ctx.store)
     links, reports = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
-    existing = by_schema(ctx.store.read_tab(PROSPECTS.name), PROSPECTS)
-    output = analyze_links(links, inputs.competitors, inputs.settings, existing, now.date())
-
-    prospects = output.prospects.copy()
+    current = ctx.store.read_tabs([PROSPECTS.name, LINKS.name, NOISE.name, ASSET_GAPS.name, MODEL.name])
+    existing = {
+        schema.name: by_schema(current.get(schema.name), schema) for schema in (PROSPECTS, LINKS, NOISE, ASSET_GAPS)
+    }
+    output = analyze_links(
+        AnalysisInputs(
+            links=links,
+            competitors=inputs.competitors,
+            targets=inputs.targets,
+            rules=inputs.rules,
+            serp=inputs.serp,
+            settings=inputs.settings,
+            existing=existing,
+        ),
+        now.date(),
+        topic=ctx.topic,
+        multipliers=multipliers_from_model(current.get(MODEL.name)),
+    )
+    scope = f" (topic {ctx.topic})" if ctx.topic else ""
     history = pd.DataFrame(
         [
             {
                 "When": f"{now:%Y-%m-%d %H:%M}",
                 "Column": "analyze",
-                "New value": f"{len(prospects)} prospects",
+                "New value": f"{output.counts['prospects']} prospects{scope}",
                 "Run": ctx.run_id,
             }
         ]
     )
     notes = ctx.store.commit(
         [
-            UpsertRows(PROSPECTS, prospects, mark_missing={"Status": "Gone"}, sort_by="Overlap"),
+            UpsertRows(PROSPECTS, output.prospects, mark_missing={"Status": "Gone"}, sort_by="Priority"),
+            ReplaceTab(LINKS, output.links),
+            ReplaceTab(NOISE, output.noise),
+            ReplaceTab(ASSET_GAPS, output.asset_gaps),
+            ReplaceTab(BATCHES, output.batches),
+            ReplaceTab(DASHBOARD, output.dashboard),
+            ReplaceTab(COMPETITOR_SUGGESTIONS, output.suggestions),
             ReplaceTab(IMPORTS, imports_frame(reports, f"{now:%Y-%m-%d %H:%M}")),
             AppendRows(HISTORY, history),
             SetState({"last_analysis": now.isoformat(), "last_run_id": ctx.run_id}),
@@ -93,7 +126,10 @@ def analyze(ctx: JobContext) -> JobResult:
         "exports failed": len(problems),
     }
     summary = (
-        f"{counts['prospects']} prospects ({counts['new prospects']} new) from {counts['links read']} links "
-        f"in {counts['exports read']} export(s)"
+        f"{counts['prospects']} prospects ({counts['new prospects']} new){scope} from {counts['links read']} links "
+        f"in {counts['exports read']} export(s); {counts['noise domains']} noise domains, "
+        f"{counts['asset gaps']} asset gaps, {counts['batches']} batches"
     )
-    return notify_after_analyze(ctx, JobResult("analyze", summary, counts, (*inputs.problems, *problems, *notes.notes)))
+    return notify_after_analyze(
+        ctx, JobResult("analyze", summary, counts, (*inputs.problems, *output.notes, *problems, *notes.notes))
+    )

@@ -34,6 +34,8 @@ class JobContext:
     fetcher: FetcherFactory = default_fetcher
     #: Where digests and alerts go; the CLI builds it once from the environment and Settings.
     notifier: Notifier = field(default_factory=ConsoleNotifier)
+    #: `analyze --topic NAME`: analyse one topic's competitors and targets only.
+    topic: str = ""
 
     def __post_init__(self) -> None:
         if not self.run_id:

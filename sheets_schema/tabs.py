@@ -144,6 +144,16 @@ PROSPECTS = TabSchema(
         Column("Status", "New this run, Active, or Gone from the exports.", B, CHOICE, 80, PROSPECT_STATUSES),
         Column("First seen", "When gapbot first listed it.", B, DATE, 100),
         Column("Last seen", "When an export last showed it.", B, DATE, 100),
+        Column("Topic", "Topic(s) of the competitors it links to.", B, width=140),
+        Column("Target page", "Our page to pitch here.", B, URL, 280),
+        Column(
+            "Competitor asset",
+            "What kind of asset won the competitor its link, and how many gap domains it won.",
+            B,
+            width=240,
+        ),
+        Column("Type evidence", "What the link type is based on.", B, width=280),
+        Column("Type confidence", "How sure gapbot is of the link type.", B, PCT, 90),
         Column("Link verified", "For won links: whether the link to us is live (see Won links).", B, width=220),
         *TEAM_WORK_COLUMNS,
     ),
@@ -174,6 +184,8 @@ LINKS = TabSchema(
         Column("Sources", "Exports that report this link.", B, width=240),
         Column("First seen", "First seen by the tools.", B, DATE, 100),
         Column("Last seen", "Last seen by the tools.", B, DATE, 100),
+        Column("Link type", "What kind of link this is.", B, CHOICE, 150, LINK_TYPES),
+        Column("Topic", "Topic of the competitor linked.", B, width=140),
     ),
 )
 
@@ -187,6 +199,7 @@ NOISE = TabSchema(
         Column("Linking page", "An example page.", B, URL, 340),
         Column("Competitors linked", "Competitors it links to.", B, width=200),
         Column("Links", "How many links were removed.", B, INT, 70),
+        Column("Topic", "Topic of the competitors linked.", B, width=140),
     ),
 )
 
@@ -200,6 +213,7 @@ ASSET_GAPS = TabSchema(
         Column("Gap domains", "Gap domains linking to it.", B, INT, 90),
         Column("Examples", "Some of those domains.", B, width=320),
         Column("Evidence", "Why we think it is that asset type.", B, width=300),
+        Column("Topic", "The competitor's topic.", B, width=140),
     ),
 )
 

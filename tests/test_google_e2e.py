@@ -8,7 +8,7 @@ from jobs.context import JobContext
 from jobs.registry import load_jobs
 from tests.fakes.google import FakeGoogle
 from tests.fakes.team import demo_on_google, google_store
-from tests.test_demo_gap import EXPECTED, EXPECTED_OVERLAP
+from tests.test_demo_gap import EXPECTED_OVERLAP, EXPECTED_PROSPECTS
 
 
 def test_demo_on_a_google_sheet_finds_exactly_the_gap(tmp_path: Path) -> None:
@@ -22,11 +22,14 @@ def test_demo_on_a_google_sheet_finds_exactly_the_gap(tmp_path: Path) -> None:
     assert result.counts["exports failed"] == 0, result.notes
     prospects = store.read_tab("Prospects")
     assert prospects is not None
-    assert set(prospects["Domain"]) == EXPECTED
+    assert set(prospects["Domain"]) == EXPECTED_PROSPECTS
     overlap = dict(zip(prospects["Domain"], prospects["Overlap"], strict=True))
     assert {d: overlap[d] for d in EXPECTED_OVERLAP} == EXPECTED_OVERLAP
-    assert list(prospects["Overlap"]) == sorted(prospects["Overlap"], key=int, reverse=True)
+    assert list(prospects["Priority"]) == sorted(prospects["Priority"], key=float, reverse=True)
     imports = store.read_tab("Imports")
-    assert imports is not None and len(imports) == 7  # six Drive files and one Raw tab
+    exports = list((tmp_path / "demo-exports").iterdir())
+    raw_tabs = [n for n in store.tab_names() if n.casefold().startswith("raw")]
+    assert imports is not None and len(imports) == len(exports) + len(raw_tabs)  # Drive files and Raw tabs
+    assert set(imports["Export"]) >= {p.name for p in exports}
     assert "_gapbot_state" not in store.tab_names()
     assert store.read_state()["schema_version"]

@@ -73,7 +73,7 @@ def prospects_by_key(fake: FakeGoogle, sid: str, only_gapbot: bool = False) -> d
 def test_a_run_cut_off_after_any_write_costs_no_team_cell_and_the_next_run_repairs_it() -> None:
     base, sid = sheet_with_team_work()
     before = team_cells(base, sid)
-    assert sum(1 for cells in before.values() if any(cells)) == 6
+    assert sum(1 for cells in before.values() if "Sent" in cells) == 6  # Next action alone is seeded by gapbot
 
     reference = copy.deepcopy(base)
     run_jobs(google_store(reference, sid), ["analyze"])

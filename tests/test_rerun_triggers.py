@@ -118,11 +118,11 @@ def test_competitor_set_changed(team: Team) -> None:
 
 
 def test_serp_set_changed(team: Team) -> None:
-    team.type_row("SERP", {"Keyword": "invoice template", "Position": "1", "URL": "https://billhive.com/templates"})
-    fires_once(team, "Keyword / SERP set changed", "keyword added: invoice template")
+    team.type_row("SERP", {"Keyword": "recurring invoices", "Position": "1", "URL": "https://billhive.com/recurring"})
+    fires_once(team, "Keyword / SERP set changed", "keyword added: recurring invoices")
     team.run("analyze")
-    team.type_row("SERP", {"Keyword": "invoice template", "Position": "2", "URL": "https://rival.example/x"})
-    fires_once(team, "Keyword / SERP set changed", "ranking URLs changed for: invoice template")
+    team.type_row("SERP", {"Keyword": "recurring invoices", "Position": "2", "URL": "https://rival.example/x"})
+    fires_once(team, "Keyword / SERP set changed", "ranking URLs changed for: recurring invoices")
 
 
 def test_new_or_changed_exports(team: Team) -> None:

@@ -28,9 +28,9 @@ def test_demo_shows_the_analysis_digest_in_the_console(tmp_path: Path, monkeypat
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo.xlsx")])
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "Backlink gap analysis: 16 new prospects\n16 prospects, 16 new since the last run." in out
-    assert "Top 10 by priority:\n  - freelancejournal.com (new) — overlap 3 · unclassified" in out
-    assert "  … and 6 more in the sheet" in out
+    assert "Backlink gap analysis: 25 new prospects\n25 prospects, 25 new since the last run." in out
+    assert "Top 10 by priority:\n  - freelancejournal.com (new) — priority 76 · List / roundup · 3 competitors" in out
+    assert "  … and 15 more in the sheet" in out
     assert f"  → Prospects tab: {(tmp_path / 'demo.xlsx').resolve()}" in out
     assert "notify:" not in out  # printed right there: no note needed
 
@@ -70,7 +70,7 @@ def test_slack_down_for_a_run_and_up_for_the_next(
     assert "delivered" not in again.output
 
     (posted,) = slack.messages
-    assert posted["blocks"][0]["text"]["text"] == "Backlink gap analysis: 16 new prospects"
+    assert posted["blocks"][0]["text"]["text"] == "Backlink gap analysis: 25 new prospects"
     assert [c.method for c in slack.calls] == ["auth.test", "chat.postMessage"]
     seen = analysed.output + checked.output + again.output + caplog.text
     assert TOKEN not in seen
