@@ -22,6 +22,6 @@ def register(name: str) -> Callable[[Job], Job]:
 
 def load_jobs() -> dict[str, Job]:
     """Import every job module so each registers itself."""
-    from . import analyze, init  # noqa: F401
+    from . import analyze, init, watch  # noqa: F401
 
     return JOBS

@@ -123,7 +123,10 @@ def _with_columns(grid: Grid, schema: TabSchema, notes: CommitNotes) -> Grid:
     present = header_index(out)
     missing = [n for n in schema.names if header_key(n) not in present]
     if missing and len(out) > 1:
-        notes.notes.append(f"{schema.name}: added missing column(s) {', '.join(missing)} at the end")
+        notes.notes.append(
+            f"{schema.name}: column(s) {', '.join(missing)} were missing (renamed or deleted) and were added "
+            "again at the end; a renamed copy keeps its cells"
+        )
     out[0] = [*out[0], *missing]
     return out
 
@@ -168,6 +171,7 @@ def upsert(grid: Grid | None, op: UpsertRows, notes: CommitNotes) -> Grid:
     index = header_index(out)
     key_col = index[header_key(schema.key)]
     bot = {header_key(n) for n in schema.bot_columns}
+    fill = {header_key(n) for n in op.fill_blank} - bot
 
     existing: dict[str, int] = {}
     for i, row in enumerate(out[1:], start=1):
@@ -190,9 +194,10 @@ def upsert(grid: Grid | None, op: UpsertRows, notes: CommitNotes) -> Grid:
         if key in existing:
             row = out[existing[key]]
             for name, value in r.items():
-                if header_key(name) in bot:
-                    _set(row, index[header_key(name)], value)
-        else:
+                column = index[header_key(name)]
+                if header_key(name) in bot or (header_key(name) in fill and _blank(row, column)):
+                    _set(row, column, value)
+        elif op.add_new:
             new_row: list[Cell] = [None] * len(out[0])
             for name, value in r.items():
                 new_row[index[header_key(name)]] = value
@@ -207,6 +212,10 @@ def upsert(grid: Grid | None, op: UpsertRows, notes: CommitNotes) -> Grid:
     if op.sort_by is not None:
         out = [out[0], *sort_rows(out[1:], index[header_key(op.sort_by)])]
     return out
+
+
+def _blank(row: list[Cell], index: int) -> bool:
+    return index >= len(row) or cell_text(row[index]).strip() == ""
 
 
 def sort_rows(rows: Sequence[list[Cell]], column: int) -> list[list[Cell]]:
