@@ -61,9 +61,7 @@ class MemoryBackend(Backend):
             key=lambda r: str(r[column - 1] if column - 1 < len(r) and r[column - 1] is not None else ""),
             reverse=descending,
         )
-        for i, row in enumerate([grid[0], *body], start=1):
-            for j, value in enumerate(row, start=1):
-                self.store.edit(tab, i, j, value)
+        self.team_rewrites(tab, [grid[0], *body])
 
     def team_rewrites(self, tab: str, rows: list[list[str | None]]) -> None:
         assert isinstance(self.store, MemoryStore)

@@ -35,7 +35,7 @@ class Beta:
     def quantile(self, p: float) -> float:
         """The x with cdf(x) = p, by bisection (the cdf is monotone on [0, 1])."""
         low, high = 0.0, 1.0
-        for _ in range(60):
+        for _ in range(40):  # 1e-12 of the true value: far finer than a percentage shown
             mid = (low + high) / 2
             if self.cdf(mid) < p:
                 low = mid

@@ -2,7 +2,7 @@
 
 analyze calls these two pieces:
 
-    existing = by_schema(store.read_tab("Prospects"), PROSPECTS)
+    existing = store.read_tab("Prospects")
     extra = hand_added_rows(existing, found=prospects["Domain"])   # score these like the others
     prospects = pd.concat([prospects, extra])                     # ...then compute the scores
     store.commit([prospects_upsert(prospects, sort_by="Priority"), ...])
@@ -19,9 +19,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from bot.inputs import by_schema
 from bot.stores import UpsertRows
 from sheets_schema.tabs import PROSPECTS
+
+from .frames import pick
 
 HAND_ADDED_WHY = "Added by the team; no competitor link to it in the exports"
 
@@ -32,7 +33,7 @@ def hand_added_keys(existing: pd.DataFrame | None) -> list[str]:
     gapbot lists a prospect only with the competitors it links to, so a keyed row whose
     `Competitors linked` is blank was added by hand (whether or not gapbot has scored it since).
     """
-    rows = by_schema(existing, PROSPECTS)
+    rows = pick(existing, ["Domain", "Competitors linked"])
     picked = rows[(rows["Domain"] != "") & (rows["Competitors linked"] == "")]
     return list(dict.fromkeys(picked["Domain"]))
 

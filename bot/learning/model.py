@@ -8,17 +8,18 @@ relative to the default becomes a feasibility multiplier that analyze and watch 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
-from bot.inputs import by_schema
 from sheets_schema import header_key
-from sheets_schema.tabs import BATCHES, HISTORY, MODEL, PROSPECTS
+from sheets_schema.tabs import MODEL
 from sheets_schema.vocabularies import OUTCOMES
 
 from .beta import Beta
+from .frames import pick
 
 SENT, REPLIED, INTERESTED, WON, NO_FIT, NEEDS_ASSET = OUTCOMES
 # Outreach moves along this funnel: a later stage implies the earlier ones were reached.
@@ -29,6 +30,7 @@ LINK_TYPE, COMPETITOR, TARGET_PAGE, BATCH = "Link type", "Competitor", "Target p
 DIMENSIONS = (LINK_TYPE, COMPETITOR, TARGET_PAGE, BATCH)
 TARGET_PAGE_COLUMN = "Target page"  # read from Prospects when the tab has it, else through Batches
 
+PROSPECT_FIELDS = ["Domain", "Outcome", "Link type", "Competitors linked", "Batch"]
 MULTIPLIER_RANGE = (0.5, 2.0)  # learning may halve or double feasibility, never more
 
 Multipliers = Mapping[tuple[str, str], float]
@@ -62,33 +64,41 @@ class LearnedModel:
 
 
 def prospect_outcomes(prospects: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame:
-    """One row per prospect key: its dimensions and which outcome stages it ever reached."""
-    rows = by_schema(prospects, PROSPECTS)
+    """One row per prospect key: its groups per dimension and which outcome stages it ever reached."""
+    rows = pick(prospects, [*PROSPECT_FIELDS, TARGET_PAGE_COLUMN])
     rows = rows[rows["Domain"] != ""].drop_duplicates("Domain")
     seen: dict[str, set[str]] = {key: {_outcome(o)} for key, o in zip(rows["Domain"], rows["Outcome"], strict=True)}
-    log = by_schema(history, HISTORY)
+    log = pick(history, ["Key", "Column", "Old value", "New value"])
     log = log[log["Column"].map(header_key) == header_key("Outcome")]
     for key, old, new in zip(log["Key"], log["Old value"], log["New value"], strict=True):
         if key in seen:
             seen[key] |= {_outcome(old), _outcome(new)}
-    stage = pd.Series([max((FUNNEL.get(o, 0) for o in seen[k]), default=0) for k in rows["Domain"]], index=rows.index)
-    ever = pd.Series([seen[k] for k in rows["Domain"]], index=rows.index)
-    target = _target_pages(prospects, rows)
-    return pd.DataFrame(
-        {
-            "key": rows["Domain"],
-            LINK_TYPE: rows["Link type"].map(lambda v: [v] if v else []),
-            COMPETITOR: rows["Competitors linked"].map(lambda v: [c.strip() for c in v.split(",") if c.strip()]),
-            TARGET_PAGE: target.map(lambda v: [v] if v else []),
-            BATCH: rows["Batch"].map(lambda v: [v] if v else []),
-            "Sent": stage >= FUNNEL[SENT],
-            "Replied": stage >= FUNNEL[REPLIED],
-            "Interested": stage >= FUNNEL[INTERESTED],
-            "Won": stage >= FUNNEL[WON],
-            "No fit": ever.map(lambda s: NO_FIT in s),
-            "Needs asset": ever.map(lambda s: NEEDS_ASSET in s),
-        }
-    ).reset_index(drop=True)
+    records = []
+    for key, link_type, competitors, batch, target in zip(
+        rows["Domain"],
+        rows["Link type"],
+        rows["Competitors linked"],
+        rows["Batch"],
+        rows[TARGET_PAGE_COLUMN],
+        strict=True,
+    ):
+        stage = max(FUNNEL.get(o, 0) for o in seen[key])
+        records.append(
+            {
+                "key": key,
+                LINK_TYPE: [link_type] if link_type else [],
+                COMPETITOR: [c.strip() for c in competitors.split(",") if c.strip()],
+                TARGET_PAGE: [target] if target else [],
+                BATCH: [batch] if batch else [],
+                "Sent": stage >= FUNNEL[SENT],
+                "Replied": stage >= FUNNEL[REPLIED],
+                "Interested": stage >= FUNNEL[INTERESTED],
+                "Won": stage >= FUNNEL[WON],
+                "No fit": NO_FIT in seen[key],
+                "Needs asset": NEEDS_ASSET in seen[key],
+            }
+        )
+    return pd.DataFrame(records, columns=["key", *DIMENSIONS, *COUNTS])
 
 
 def learn(
@@ -99,16 +109,21 @@ def learn(
 ) -> LearnedModel:
     """The Model tab and the feasibility multipliers, from the current Prospects and History tabs."""
     outcomes = prospect_outcomes(_with_batch_targets(prospects, batches), history)
-    rows: list[dict[str, object]] = [_model_row("All", "All prospects", outcomes, priors, multiplier=False)]
+    overall: Counter[str] = Counter()
+    groups: dict[tuple[str, str], Counter[str]] = {}
+    for record in outcomes.to_dict("records"):
+        reached = Counter({"Prospects": 1, **{name: int(record[name]) for name in COUNTS}})
+        overall.update(reached)
+        for dimension in DIMENSIONS:
+            for value in dict.fromkeys(record[dimension]):
+                groups.setdefault((dimension, value), Counter()).update(reached)
+    rows: list[dict[str, object]] = [_model_row("All", "All prospects", overall, priors, multiplier=False)]
     multipliers: dict[tuple[str, str], float] = {}
-    for dimension in DIMENSIONS:
-        members = outcomes[[dimension, *COUNTS]].explode(dimension).dropna(subset=[dimension])
-        for value, group in members.groupby(dimension, sort=True):
-            row = _model_row(dimension, str(value), group, priors)
-            multipliers[(dimension, str(value))] = float(row["Feasibility multiplier"])  # type: ignore[arg-type]
-            rows.append(row)
-    table = pd.DataFrame(rows, columns=MODEL.names)
-    return LearnedModel(table, multipliers)
+    for dimension, value in sorted(groups, key=lambda g: (DIMENSIONS.index(g[0]), g[1])):
+        row = _model_row(dimension, value, groups[(dimension, value)], priors)
+        multipliers[(dimension, value)] = float(row["Feasibility multiplier"])  # type: ignore[arg-type]
+        rows.append(row)
+    return LearnedModel(pd.DataFrame(rows, columns=MODEL.names), multipliers)
 
 
 def prospect_multiplier(
@@ -121,18 +136,18 @@ def prospect_multiplier(
     seen count as 1.
     """
     outcomes = prospect_outcomes(_with_batch_targets(prospects, batches), None)
-    rows = by_schema(prospects, PROSPECTS)
     by_key: dict[str, float] = {}
-    for _, row in outcomes.iterrows():
+    for key, link_type, target, batch, competitors in zip(
+        outcomes["key"], outcomes[LINK_TYPE], outcomes[TARGET_PAGE], outcomes[BATCH], outcomes[COMPETITOR], strict=True
+    ):
         total = 1.0
-        for dimension in (LINK_TYPE, TARGET_PAGE, BATCH):
-            for value in row[dimension]:
+        for dimension, values in ((LINK_TYPE, link_type), (TARGET_PAGE, target), (BATCH, batch)):
+            for value in values:
                 total *= multipliers.get((dimension, value), 1.0)
-        competitors = [multipliers.get((COMPETITOR, c), 1.0) for c in row[COMPETITOR]]
         if competitors:
-            total *= sum(competitors) / len(competitors)
-        by_key[row["key"]] = min(max(total, MULTIPLIER_RANGE[0]), MULTIPLIER_RANGE[1])
-    return rows["Domain"].map(by_key).fillna(1.0).astype(float)
+            total *= sum(multipliers.get((COMPETITOR, c), 1.0) for c in competitors) / len(competitors)
+        by_key[key] = min(max(total, MULTIPLIER_RANGE[0]), MULTIPLIER_RANGE[1])
+    return pick(prospects, ["Domain"])["Domain"].map(by_key).fillna(1.0).astype(float)
 
 
 def needs_asset_first(
@@ -146,11 +161,7 @@ def needs_asset_first(
     source = _with_batch_targets(prospects, batches)
     outcomes = prospect_outcomes(source, history)
     flagged = set(outcomes.loc[outcomes["Needs asset"], "key"])
-    rows = by_schema(source, PROSPECTS)
-    target = _target_pages(source, rows)
-    picked = pd.DataFrame(
-        {"key": rows["Domain"], "Competitor page": rows["Competitor page"], "Target page": target.fillna("")}
-    )
+    picked = pick(source, ["Domain", "Competitor page", TARGET_PAGE_COLUMN]).rename(columns={"Domain": "key"})
     picked = picked[picked["key"].isin(flagged)].drop_duplicates("key")
     grouped = picked.groupby(["Competitor page", "Target page"], sort=True)["key"]
     out = pd.DataFrame({"Prospects": grouped.size(), "Examples": grouped.agg(lambda k: ", ".join(sorted(k)[:5]))})
@@ -158,16 +169,16 @@ def needs_asset_first(
 
 
 def _model_row(
-    dimension: str, value: str, group: pd.DataFrame, priors: Priors, multiplier: bool = True
+    dimension: str, value: str, counted: Counter[str], priors: Priors, multiplier: bool = True
 ) -> dict[str, object]:
-    counts = {name: int(group[name].sum()) for name in COUNTS}
+    counts = {name: counted[name] for name in COUNTS}
     reply = priors.reply.update(counts["Replied"], counts["Sent"])
     win = priors.win.update(counts["Won"], counts["Sent"])
     factor = min(max(win.mean / priors.win.mean, MULTIPLIER_RANGE[0]), MULTIPLIER_RANGE[1])
     return {
         "Dimension": dimension,
         "Value": value,
-        "Prospects": len(group),
+        "Prospects": counted["Prospects"],
         **counts,
         "Reply rate": round(reply.mean, 4),
         "Reply range": _range(reply),
@@ -187,20 +198,12 @@ def _outcome(text: str) -> str:
     return next((o for o in OUTCOMES if header_key(o) == wanted), "")
 
 
-def _target_pages(prospects: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
-    columns = {header_key(c): c for c in prospects.columns}
-    source = columns.get(header_key(TARGET_PAGE_COLUMN))
-    if source is None:
-        return pd.Series("", index=rows.index)
-    return prospects.loc[rows.index, source].astype(str).str.strip()
-
-
 def _with_batch_targets(prospects: pd.DataFrame, batches: pd.DataFrame | None) -> pd.DataFrame:
     """Prospects with a Target page column: their own if they have one, else their batch's."""
     columns = {header_key(c) for c in prospects.columns}
     if header_key(TARGET_PAGE_COLUMN) in columns or batches is None or batches.empty:
         return prospects
-    plan = by_schema(batches, BATCHES)
+    plan = pick(batches, ["Batch", "Target page"])
     target_of = dict(zip(plan["Batch"], plan["Target page"], strict=True))
-    batch = by_schema(prospects, PROSPECTS)["Batch"]
+    batch = pick(prospects, ["Batch"])["Batch"]
     return prospects.assign(**{TARGET_PAGE_COLUMN: batch.map(target_of).fillna("")})

@@ -8,11 +8,11 @@ from __future__ import annotations
 import pandas as pd
 
 from bot.analysis.priority import combine_priority, learned_feasibility
-from bot.inputs import by_schema
 from bot.settings import Settings
 from bot.stores import UpsertRows
 from sheets_schema.tabs import PROSPECTS
 
+from .frames import pick
 from .model import Multipliers, prospect_multiplier
 
 SCORE_COLUMNS = ["Domain", "Base feasibility", "Feasibility", "Priority"]
@@ -34,7 +34,7 @@ def rescored(
     its Feasibility is taken as the base (and written as such, so it is never scaled twice).
     Rows without numeric scores (e.g. a hand-added row not yet analysed) are left alone.
     """
-    rows = by_schema(prospects, PROSPECTS)
+    rows = pick(prospects, ["Domain", "Relevance", "Value", "Base feasibility", "Feasibility", "Priority"])
     number = {c: pd.to_numeric(rows[c], errors="coerce") for c in ("Base feasibility", "Feasibility")}
     relevance = pd.to_numeric(rows["Relevance"], errors="coerce")
     value = pd.to_numeric(rows["Value"], errors="coerce")
