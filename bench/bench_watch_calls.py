@@ -17,7 +17,7 @@ import pandas as pd
 
 from bot.stores import MemoryStore, Store, WriteOp
 from bot.stores.base import ExportFile
-from bot.stores.grid import CommitNotes
+from bot.stores.grid import Cell, CommitNotes, Grid
 from jobs.context import JobContext
 from jobs.watch import watch
 from sheets_schema.tabs import PROSPECTS
@@ -57,11 +57,11 @@ class CountingStore(Store):
         return self.inner.export_files(folder)
 
 
-def prospects_sheet(rows: int) -> list[list[object]]:
+def prospects_sheet(rows: int) -> Grid:
     header = PROSPECTS.names
-    body = []
+    body: Grid = []
     for i in range(rows):
-        values = {
+        values: dict[str, Cell] = {
             "Domain": f"site{i}.com",
             "Link type": "Resource page",
             "Competitors linked": "rival.com",
@@ -71,7 +71,7 @@ def prospects_sheet(rows: int) -> list[list[object]]:
             "Priority": 50,
         }
         body.append([values.get(c) for c in header])
-    return [header, *body]
+    return [list(header), *body]
 
 
 def watch_calls(rows: int) -> dict[str, tuple[Counter[str], float]]:

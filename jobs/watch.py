@@ -19,6 +19,7 @@ import weakref
 
 import pandas as pd
 
+from bot.errors import StoreError
 from bot.learning.model import learn
 from bot.learning.refresh import rescored, score_update
 from bot.learning.snapshot import Change, diff, from_state, initial_cells, state_entries, stored_parts, team_cells
@@ -65,7 +66,12 @@ def watch(ctx: JobContext) -> JobResult:
 
     prospects = store.read_tab(PROSPECTS.name)
     now = team_cells(prospects)
-    before = from_state(state)
+    problems: list[str] = []
+    try:
+        before = from_state(state)
+    except StoreError as exc:
+        before = None
+        problems.append(f"{exc.message}; edits since the last tick were not logged")
     changes = diff(before, now, initial_cells(prospects)) if before is not None else []
     if before == now:
         return _idle(store, version, "no team edits")
@@ -75,8 +81,10 @@ def watch(ctx: JobContext) -> JobResult:
     if changes:
         ops.append(AppendRows(HISTORY, history_rows(changes, when, ctx.run_id)))
     outcome_changes = [c for c in changes if header_key(c.column) == header_key("Outcome")]
+    # Outcomes typed before the first tick are not edits, but they are evidence worth learning from.
+    first_outcomes = before is None and any(row.get("Outcome") for row in now.values())
     rescore_count = 0
-    if outcome_changes and prospects is not None:
+    if (outcome_changes or first_outcomes) and prospects is not None:
         tabs = store.read_tabs([HISTORY.name, SETTINGS.name, BATCHES.name])
         history = pd.concat([tabs.get(HISTORY.name), history_rows(changes, when, ctx.run_id)], ignore_index=True)
         model = learn(prospects, history, tabs.get(BATCHES.name))
@@ -91,10 +99,11 @@ def watch(ctx: JobContext) -> JobResult:
     _AFTER_OWN_WRITE[store] = store.version()
 
     counts = {"changes": len(changes), "outcome changes": len(outcome_changes), "prospects rescored": rescore_count}
-    summary = (
+    logged = (
         f"{len(changes)} team edit(s) logged to History"
-        + (f"; Model relearned, {rescore_count} prospect(s) rescored" if outcome_changes else "")
         if before is not None
         else f"first snapshot of {len(now)} prospect(s) taken; edits are logged from now on"
     )
-    return JobResult("watch", summary, counts, tuple(notes.notes))
+    relearned = f"; Model relearned, {rescore_count} prospect(s) rescored" if outcome_changes or first_outcomes else ""
+    summary = logged + relearned
+    return JobResult("watch", summary, counts, (*problems, *notes.notes))

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from bot.demo import write_workbook
 from bot.stores import MemoryStore, Store, WorkbookStore
+from bot.stores.grid import Grid
 
 
 class Backend(ABC):
@@ -27,7 +28,7 @@ class Backend(ABC):
     def team_sorts(self, tab: str, column: int, descending: bool = False) -> None:
         """The team sorts a tab's data rows by a column (1-based), whole rows moving."""
 
-    def team_rewrites(self, tab: str, rows: list[list[str | None]]) -> None:
+    def team_rewrites(self, tab: str, rows: Grid) -> None:
         """The team reshapes a whole tab (inserts or deletes columns, pastes rows): cells by position."""
         current = self.store.read_tab(tab)
         old = [list(current.columns), *current.to_numpy().tolist()] if current is not None else []
@@ -37,7 +38,7 @@ class Backend(ABC):
             for c in range(max(len(new_row), len(old_row))):
                 value = new_row[c] if c < len(new_row) else None
                 if (old_row[c] if c < len(old_row) else "") != (value or ""):
-                    self.team_types(tab, r + 1, c + 1, value)
+                    self.team_types(tab, r + 1, c + 1, None if value is None else str(value))
 
 
 class MemoryBackend(Backend):
@@ -63,14 +64,15 @@ class MemoryBackend(Backend):
         )
         self.team_rewrites(tab, [grid[0], *body])
 
-    def team_rewrites(self, tab: str, rows: list[list[str | None]]) -> None:
+    def team_rewrites(self, tab: str, rows: Grid) -> None:
         assert isinstance(self.store, MemoryStore)
         width = max((len(r) for r in [*self.store.grid(tab), *rows]), default=0)
         height = max(len(self.store.grid(tab)), len(rows))
         for i in range(height):
             row = rows[i] if i < len(rows) else []
             for j in range(width):
-                self.store.edit(tab, i + 1, j + 1, row[j] if j < len(row) else None)
+                value = row[j] if j < len(row) else None
+                self.store.edit(tab, i + 1, j + 1, None if value is None else str(value))
 
 
 class WorkbookBackend(Backend):
@@ -101,7 +103,7 @@ class WorkbookBackend(Backend):
                 ws.cell(row=i, column=j).value = value
         wb.save(self.path)
 
-    def team_rewrites(self, tab: str, rows: list[list[str | None]]) -> None:
+    def team_rewrites(self, tab: str, rows: Grid) -> None:
         wb = load_workbook(self.path)
         ws = wb[tab]
         width = max([ws.max_column, *(len(r) for r in rows)])

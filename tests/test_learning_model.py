@@ -9,6 +9,7 @@ import pytest
 from bot.learning import learn, needs_asset_first, prospect_multiplier
 from bot.learning.beta import Beta
 from bot.stores import MemoryStore
+from bot.stores.grid import Cell, Grid
 from jobs.context import JobContext
 from jobs.watch import watch
 from sheets_schema.tabs import BATCHES, PROSPECTS
@@ -157,17 +158,17 @@ def test_needs_asset_first_names_the_pages_to_build() -> None:
     ]
 
 
-def scored_prospects() -> list[list[object]]:
+def scored_prospects() -> Grid:
     header = PROSPECTS.names
-    rows = [header]
+    rows: Grid = [list(header)]
     for name, competitor in [("x1", "rival.com"), ("x2", "rival.com"), ("x3", "rival.com"), ("x4", "rival.com")]:
         rows.append(_prospect(header, f"{name}.com", competitor))
     rows.append(_prospect(header, "p.com", "other.com"))
     return rows
 
 
-def _prospect(header: list[str], domain: str, competitor: str) -> list[object]:
-    values = {
+def _prospect(header: list[str], domain: str, competitor: str) -> list[Cell]:
+    values: dict[str, Cell] = {
         "Domain": domain,
         "Link type": "Resource page",
         "Competitors linked": competitor,
@@ -181,7 +182,8 @@ def _prospect(header: list[str], domain: str, competitor: str) -> list[object]:
 
 
 def test_priority_follows_the_win_rate_of_its_link_type() -> None:
-    store = MemoryStore({PROSPECTS.name: scored_prospects(), BATCHES.name: [BATCHES.names]})
+    batches: Grid = [[*BATCHES.names]]
+    store = MemoryStore({PROSPECTS.name: scored_prospects(), BATCHES.name: batches})
     outcome = PROSPECTS.names.index("Outcome") + 1
 
     def p_scores() -> tuple[float, float]:

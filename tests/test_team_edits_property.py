@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -33,7 +34,7 @@ TEAM_HEADERS = ["Call notes", "Budget", "Priority flag"]
 VALUES = ["", " ", "Ana", "2026-11-20", "=1+1", "call back Tuesday", *OUTCOMES, *NEXT_ACTIONS]
 BOT = {header_key(n) for n in PROSPECTS.bot_columns}
 # Examples per backend: the workbook saves a real .xlsx on every step, so it gets fewer.
-EXAMPLES = {"memory": 200, "workbook": 30}
+EXAMPLES = {"memory": 200, "workbook": 20}
 
 Cells = dict[str, dict[str, str]]
 
@@ -140,7 +141,7 @@ def simple_analyze(backend: Backend, exported: frozenset[str], suggested: str, s
     return list(frame["Domain"])
 
 
-def play(backend: Backend, steps: list[tuple[object, ...]]) -> None:
+def play(backend: Backend, steps: list[tuple[Any, ...]]) -> None:
     oracle = Oracle()
     for step in steps:
         kind = step[0]
@@ -150,21 +151,21 @@ def play(backend: Backend, steps: list[tuple[object, ...]]) -> None:
         team = [c for c in header if header_key(c) and header_key(c) not in BOT]
         if kind == "analyze":
             _, exported, suggested, seed = step
-            oracle.analyzed(simple_analyze(backend, exported, suggested, seed), suggested)  # type: ignore[arg-type]
+            oracle.analyzed(simple_analyze(backend, exported, suggested, seed), suggested)
         elif kind == "edit" and keys and team:
             _, row_pick, column_pick, value = step
-            key, column = sorted(set(keys))[row_pick % len(set(keys))], team[column_pick % len(team)]  # type: ignore[operator]
-            backend.team_types(PROSPECTS.name, keys.index(key) + 2, header.index(column) + 1, value or None)  # type: ignore[arg-type]
-            oracle.type(key, column, value)  # type: ignore[arg-type]
+            key, column = sorted(set(keys))[row_pick % len(set(keys))], team[column_pick % len(team)]
+            backend.team_types(PROSPECTS.name, keys.index(key) + 2, header.index(column) + 1, value or None)
+            oracle.type(key, column, value)
         elif kind == "sort" and header:
-            backend.team_sorts(PROSPECTS.name, step[1] % len(header) + 1, descending=bool(step[2]))  # type: ignore[operator]
+            backend.team_sorts(PROSPECTS.name, step[1] % len(header) + 1, descending=bool(step[2]))
         elif kind == "insert column" and header and step[2] not in header:
-            at = step[1] % (len(header) + 1)  # type: ignore[operator]
+            at = step[1] % (len(header) + 1)
             rows = [header, *frame.to_numpy().tolist()]
             rows = [[*r[:at], step[2] if i == 0 else None, *r[at:]] for i, r in enumerate(rows)]
             backend.team_rewrites(PROSPECTS.name, [[v if v != "" else None for v in r] for r in rows])
         elif kind == "delete column" and team:
-            column = team[step[1] % len(team)]  # type: ignore[operator]
+            column = team[step[1] % len(team)]
             at = header.index(column)
             rows = [[*r[:at], *r[at + 1 :]] for r in [header, *frame.to_numpy().tolist()]]
             backend.team_rewrites(PROSPECTS.name, [[v if v != "" else None for v in r] for r in rows])
@@ -172,11 +173,11 @@ def play(backend: Backend, steps: list[tuple[object, ...]]) -> None:
         elif kind == "add row" and header and step[1] not in keys:
             _, key, value = step
             row = len(keys) + 2
-            backend.team_types(PROSPECTS.name, row, header.index("Domain") + 1, key)  # type: ignore[arg-type]
+            backend.team_types(PROSPECTS.name, row, header.index("Domain") + 1, key)
             if "Outcome" in header and not _blank(value):
-                backend.team_types(PROSPECTS.name, row, header.index("Outcome") + 1, value)  # type: ignore[arg-type]
-                oracle.type(key, "Outcome", value)  # type: ignore[arg-type]
-            oracle.cells.setdefault(key, {})  # type: ignore[arg-type]
+                backend.team_types(PROSPECTS.name, row, header.index("Outcome") + 1, value)
+                oracle.type(key, "Outcome", value)
+            oracle.cells.setdefault(key, {})
         elif kind == "watch":
             watch(JobContext(store=backend.store))
             oracle.tick()
@@ -193,9 +194,9 @@ def test_no_team_cell_is_lost_or_moved_and_history_is_exact(backend_name: str) -
 
     @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(steps=actions)
-    def run(steps: list[tuple[object, ...]]) -> None:
+    def run(steps: list[tuple[Any, ...]]) -> None:
         with tempfile.TemporaryDirectory() as tmp:
-            play(BACKENDS[backend_name](Path(tmp)), steps)
+            play(BACKENDS[backend_name](Path(tmp)), steps)  # type: ignore[call-arg]
 
     run()
     print(f"{backend_name}: {examples} examples in {time.perf_counter() - started:.1f} s")

@@ -12,7 +12,7 @@ from bench.bench_watch_calls import CountingStore, prospects_sheet
 from bot.cli import main
 from bot.learning import prospects_upsert
 from bot.learning.snapshot import SNAPSHOT_KEY, decode, encode, from_state, team_cells
-from bot.stores import MemoryStore, WorkbookStore
+from bot.stores import MemoryStore, SetState, WorkbookStore
 from jobs.context import JobContext
 from jobs.watch import watch
 from sheets_schema.tabs import PROSPECTS
@@ -27,7 +27,7 @@ def logged(backend: Backend) -> list[tuple[str, str, str, str]]:
     frame = backend.store.read_tab("History")
     if frame is None:
         return []
-    return [tuple(r) for r in frame[["Key", "Column", "Old value", "New value"]].itertuples(index=False)]  # type: ignore[misc]
+    return [tuple(r) for r in frame[["Key", "Column", "Old value", "New value"]].itertuples(index=False)]
 
 
 def tick(backend: Backend) -> None:
@@ -198,3 +198,22 @@ def test_cli_watch_reports_the_tick(tmp_path: Path) -> None:
     assert "1 team edit(s) logged to History; Model relearned" in second.output
     model = WorkbookStore(path).read_tab("Model")
     assert model is not None and model.loc[0, "Sent"] == "1"
+
+
+def test_outcomes_typed_before_the_first_tick_are_learned_from_not_logged(backend: Backend) -> None:
+    backend.team_tabs({PROSPECTS.name: [[str(c) if c is not None else "" for c in r] for r in prospects_sheet(2)]})
+    backend.team_types(PROSPECTS.name, 2, OUTCOME, "Published / linked")
+    result = watch(JobContext(store=backend.store))
+    assert "Model relearned" in result.summary
+    assert logged(backend) == []
+    model = backend.store.read_tab("Model")
+    assert model is not None and model.loc[0, "Won"] == "1"
+
+
+def test_a_damaged_snapshot_is_reported_and_replaced(backend: Backend) -> None:
+    start(backend)
+    backend.store.commit([SetState({f"{SNAPSHOT_KEY}.1": "z1:not base64 at all!"})])
+    backend.team_types(PROSPECTS.name, 2, NOTES, "typed meanwhile")
+    result = watch(JobContext(store=backend.store))
+    assert any("watch snapshot cannot be read" in n and "_gapbot_state" in n for n in result.notes)
+    assert from_state(backend.store.read_state()) == team_cells(backend.store.read_tab(PROSPECTS.name))

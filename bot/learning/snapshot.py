@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sheets_schema import header_key
+from bot.errors import StoreError
+from sheets_schema import STATE_TAB, header_key
 from sheets_schema.tabs import PROSPECTS
 
 # key -> column -> value; blank values are left out
@@ -158,7 +159,14 @@ def from_state(state: Mapping[str, str]) -> TeamCells | None:
     count = stored_parts(state)
     if SNAPSHOT_KEY not in state:
         return None
-    return decode([state.get(f"{SNAPSHOT_KEY}.{i}", "") for i in range(1, count + 1)])
+    try:
+        return decode([state.get(f"{SNAPSHOT_KEY}.{i}", "") for i in range(1, count + 1)])
+    except (ValueError, zlib.error, KeyError, TypeError) as exc:  # binascii.Error and JSON errors are ValueErrors
+        raise StoreError(
+            f"the watch snapshot cannot be read ({type(exc).__name__})",
+            where=f"hidden tab {STATE_TAB!r}, keys {SNAPSHOT_KEY}*",
+            fix="leave the hidden state tab to gapbot; the next watch takes a fresh snapshot",
+        ) from exc
 
 
 def _find(frame: pd.DataFrame, name: str) -> str | None:
