@@ -97,10 +97,16 @@ class WorkbookBackend(Backend):
         wb = load_workbook(self.path)
         ws = wb[tab]
         rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
-        rows.sort(key=lambda r: str(r[column - 1] if r[column - 1] is not None else ""), reverse=descending)
+        rows.sort(
+            key=lambda r: str(r[column - 1] if column - 1 < len(r) and r[column - 1] is not None else ""),
+            reverse=descending,
+        )
         for i, row in enumerate(rows, start=2):
             for j, value in enumerate(row, start=1):
-                ws.cell(row=i, column=j).value = value
+                cell = ws.cell(row=i, column=j)
+                cell.value = value
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text stays text when rows move, as in a spreadsheet
         wb.save(self.path)
 
     def team_rewrites(self, tab: str, rows: Grid) -> None:
