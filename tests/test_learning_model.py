@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bot.learning import learn, needs_asset_first, prospect_multiplier
+from bot.learning import learn, learned_model, needs_asset_first, prospect_multiplier
 from bot.learning.beta import Beta
 from bot.stores import MemoryStore
 from bot.stores.grid import Cell, Grid
@@ -216,3 +216,18 @@ def test_priority_follows_the_win_rate_of_its_link_type() -> None:
     model = store.read_tab("Model")
     assert model is not None
     assert row(model, "Link type", "Resource page")["Won"] == "2"
+
+
+def test_analyze_reads_the_same_model_the_watch_writes() -> None:
+    store = MemoryStore({PROSPECTS.name: scored_prospects()})
+    outcome = PROSPECTS.names.index("Outcome") + 1
+    watch(JobContext(store=store))
+    store.edit(PROSPECTS.name, 2, outcome, "Published / linked")
+    watch(JobContext(store=store))
+    model = learned_model(store)
+    assert (
+        model.multipliers[("Link type", "Resource page")] == 1.46
+    )  # 1 won of 1 sent: (2 + 1) / (40 + 1) = 1.46 x 0.05
+    shown = store.read_tab("Model")
+    assert shown is not None
+    assert row(shown, "Link type", "Resource page")["Feasibility multiplier"] == "1.46"

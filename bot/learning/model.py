@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from bot.stores import Store
 from sheets_schema import header_key
-from sheets_schema.tabs import MODEL
+from sheets_schema.tabs import BATCHES, HISTORY, MODEL, PROSPECTS
 from sheets_schema.vocabularies import OUTCOMES
 
 from .beta import Beta
@@ -63,7 +64,7 @@ class LearnedModel:
     multipliers: dict[tuple[str, str], float]  # (dimension, value) -> feasibility multiplier
 
 
-def prospect_outcomes(prospects: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame:
+def prospect_outcomes(prospects: pd.DataFrame | None, history: pd.DataFrame | None) -> pd.DataFrame:
     """One row per prospect key: its groups per dimension and which outcome stages it ever reached."""
     rows = pick(prospects, [*PROSPECT_FIELDS, TARGET_PAGE_COLUMN])
     rows = rows[rows["Domain"] != ""].drop_duplicates("Domain")
@@ -102,7 +103,7 @@ def prospect_outcomes(prospects: pd.DataFrame, history: pd.DataFrame | None) -> 
 
 
 def learn(
-    prospects: pd.DataFrame,
+    prospects: pd.DataFrame | None,
     history: pd.DataFrame | None,
     batches: pd.DataFrame | None = None,
     priors: Priors = DEFAULT_PRIORS,
@@ -198,12 +199,19 @@ def _outcome(text: str) -> str:
     return next((o for o in OUTCOMES if header_key(o) == wanted), "")
 
 
-def _with_batch_targets(prospects: pd.DataFrame, batches: pd.DataFrame | None) -> pd.DataFrame:
+def _with_batch_targets(prospects: pd.DataFrame | None, batches: pd.DataFrame | None) -> pd.DataFrame | None:
     """Prospects with a Target page column: their own if they have one, else their batch's."""
-    columns = {header_key(c) for c in prospects.columns}
-    if header_key(TARGET_PAGE_COLUMN) in columns or batches is None or batches.empty:
+    if prospects is None or batches is None or batches.empty:
+        return prospects
+    if header_key(TARGET_PAGE_COLUMN) in {header_key(c) for c in prospects.columns}:
         return prospects
     plan = pick(batches, ["Batch", "Target page"])
     target_of = dict(zip(plan["Batch"], plan["Target page"], strict=True))
     batch = pick(prospects, ["Batch"])["Batch"]
     return prospects.assign(**{TARGET_PAGE_COLUMN: batch.map(target_of).fillna("")})
+
+
+def learned_model(store: Store) -> LearnedModel:
+    """The model as the sheet holds it now: what analyze calls to score with the same multipliers."""
+    tabs = store.read_tabs([PROSPECTS.name, HISTORY.name, BATCHES.name])
+    return learn(tabs.get(PROSPECTS.name), tabs.get(HISTORY.name), tabs.get(BATCHES.name))
