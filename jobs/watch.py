@@ -32,7 +32,24 @@ from .context import JobContext, JobResult
 from .registry import register
 
 CURSOR_KEY = "watch.cursor"  # the store version the last full read saw
-_AFTER_OWN_WRITE: weakref.WeakKeyDictionary[Store, str] = weakref.WeakKeyDictionary()
+
+
+class _LastSeen:
+    """The version each live store object was last seen at by this process (stores need not be hashable)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[weakref.ref[Store], str]] = {}
+
+    def get(self, store: Store) -> str | None:
+        entry = self._seen.get(id(store))
+        return entry[1] if entry is not None and entry[0]() is store else None
+
+    def __setitem__(self, store: Store, version: str) -> None:
+        self._seen = {k: v for k, v in self._seen.items() if v[0]() is not None}
+        self._seen[id(store)] = (weakref.ref(store), version)
+
+
+_AFTER_OWN_WRITE = _LastSeen()
 
 
 def history_rows(changes: list[Change], when: str, run_id: str) -> pd.DataFrame:
