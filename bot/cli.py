@@ -218,6 +218,13 @@ def rerun_check(ctx: click.Context) -> None:
 
 
 @main.command()
+@click.pass_context
+def watch(ctx: click.Context) -> None:
+    """Log the team's edits of Prospects to History and relearn the Model (one tick)."""
+    _run(ctx, "watch")
+
+
+@main.command()
 @click.option(
     "--out", default="gapbot-demo.xlsx", show_default=True, type=click.Path(dir_okay=False), help="Workbook to write."
 )

@@ -22,6 +22,6 @@ def register(name: str) -> Callable[[Job], Job]:
 
 def load_jobs() -> dict[str, Job]:
     """Import every job module so each registers itself."""
-    from . import analyze, digest, health, init, page_context, rerun_check, verify_links  # noqa: F401
+    from . import analyze, digest, health, init, page_context, rerun_check, verify_links, watch  # noqa: F401
 
     return JOBS

@@ -138,6 +138,13 @@ PROSPECTS = TabSchema(
         Column("Authority", "0-100 authority, comparable across tools.", B, NUM, 85),
         Column("Relevance", "0-100 topic, audience and market fit.", B, NUM, 85),
         Column("Feasibility", "0-100 how likely a link is.", B, NUM, 85),
+        Column(
+            "Base feasibility",
+            "Feasibility before the conversion rates learned from your outcomes (see Model).",
+            B,
+            NUM,
+            85,
+        ),
         Column("Value", "0-100 how much the link is worth.", B, NUM, 75),
         Column("Suggested action", "gapbot's suggestion for Next action.", B, CHOICE, 190, NEXT_ACTIONS),
         Column("Batch", "Outreach batch this prospect belongs to.", B, width=200),

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from bot.demo import write_workbook
 from bot.stores import MemoryStore, Store, WorkbookStore
+from bot.stores.grid import Grid
 from tests.fakes.google import FakeGoogle
 from tests.fakes.team import google_store, paste_tabs, team_client
 
@@ -29,6 +30,18 @@ class Backend(ABC):
     @abstractmethod
     def team_sorts(self, tab: str, column: int, descending: bool = False) -> None:
         """The team sorts a tab's data rows by a column (1-based), whole rows moving."""
+
+    def team_rewrites(self, tab: str, rows: Grid) -> None:
+        """The team reshapes a whole tab (inserts or deletes columns, pastes rows): cells by position."""
+        current = self.store.read_tab(tab)
+        old = [list(current.columns), *current.to_numpy().tolist()] if current is not None else []
+        for r in range(max(len(rows), len(old))):
+            new_row = rows[r] if r < len(rows) else []
+            old_row = old[r] if r < len(old) else []
+            for c in range(max(len(new_row), len(old_row))):
+                value = new_row[c] if c < len(new_row) else None
+                if (old_row[c] if c < len(old_row) else "") != (value or ""):
+                    self.team_types(tab, r + 1, c + 1, None if value is None else str(value))
 
 
 class MemoryBackend(Backend):
@@ -52,9 +65,17 @@ class MemoryBackend(Backend):
             key=lambda r: str(r[column - 1] if column - 1 < len(r) and r[column - 1] is not None else ""),
             reverse=descending,
         )
-        for i, row in enumerate([grid[0], *body], start=1):
-            for j, value in enumerate(row, start=1):
-                self.store.edit(tab, i, j, value)
+        self.team_rewrites(tab, [grid[0], *body])
+
+    def team_rewrites(self, tab: str, rows: Grid) -> None:
+        assert isinstance(self.store, MemoryStore)
+        width = max((len(r) for r in [*self.store.grid(tab), *rows]), default=0)
+        height = max(len(self.store.grid(tab)), len(rows))
+        for i in range(height):
+            row = rows[i] if i < len(rows) else []
+            for j in range(width):
+                value = row[j] if j < len(row) else None
+                self.store.edit(tab, i + 1, j + 1, None if value is None else str(value))
 
 
 class WorkbookBackend(Backend):
@@ -79,10 +100,29 @@ class WorkbookBackend(Backend):
         wb = load_workbook(self.path)
         ws = wb[tab]
         rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
-        rows.sort(key=lambda r: str(r[column - 1] if r[column - 1] is not None else ""), reverse=descending)
+        rows.sort(
+            key=lambda r: str(r[column - 1] if column - 1 < len(r) and r[column - 1] is not None else ""),
+            reverse=descending,
+        )
         for i, row in enumerate(rows, start=2):
             for j, value in enumerate(row, start=1):
-                ws.cell(row=i, column=j).value = value
+                cell = ws.cell(row=i, column=j)
+                cell.value = value
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text stays text when rows move, as in a spreadsheet
+        wb.save(self.path)
+
+    def team_rewrites(self, tab: str, rows: Grid) -> None:
+        wb = load_workbook(self.path)
+        ws = wb[tab]
+        width = max([ws.max_column, *(len(r) for r in rows)])
+        for i in range(1, max(ws.max_row, len(rows)) + 1):
+            row = rows[i - 1] if i <= len(rows) else []
+            for j in range(1, width + 1):
+                cell = ws.cell(row=i, column=j)
+                cell.value = row[j - 1] if j <= len(row) else None
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
         wb.save(self.path)
 
 

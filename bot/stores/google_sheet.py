@@ -21,6 +21,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from typing import Any
 
 import pandas as pd
 import requests
@@ -178,7 +179,9 @@ class GoogleSheetStore(Store):
 
         fresh = self._fresh_keys([p for p in plans if p.key_column is not None and p.row_writes])
         data = [
-            vr for p in plans for vr in value_ranges(p.name, aim(p, fresh[p.name]) if p.name in fresh else p.row_writes)
+            vr
+            for p in plans
+            for vr in value_ranges(p.name, aim(p, *fresh[p.name]) if p.name in fresh else p.row_writes)
         ]
         for batch in chunks(data):
             self.client.values_batch_update(self.spreadsheet_id, {"valueInputOption": "RAW", "data": batch})
@@ -199,25 +202,32 @@ class GoogleSheetStore(Store):
         mine = [op for op in ops if tab_of(op) == name]
         replaced = any(isinstance(op, ReplaceTab) for op in mine)
         sort_by = next((op.sort_by for op in reversed(mine) if isinstance(op, UpsertRows) and op.sort_by), None)
-        return plan_tab(name, info, before, after, replaced=replaced, sort_by=sort_by)
+        fill = [c for op in mine if isinstance(op, UpsertRows) for c in op.fill_blank]
+        return plan_tab(name, info, before, after, replaced=replaced, sort_by=sort_by, fill_blank=fill)
 
     def _header_range(self, plan: TabPlan) -> str:
         """Row 1 across the header: Google appends after the table that starts there."""
         return absolute_range_name(plan.name, f"A1:{rowcol_to_a1(1, plan.width)}")
 
-    def _fresh_keys(self, plans: Sequence[TabPlan]) -> dict[str, list[str]]:
-        """Each keyed tab's header and key column as they are now, right before writing."""
+    def _fresh_keys(self, plans: Sequence[TabPlan]) -> dict[str, tuple[list[str], dict[int, list[str]]]]:
+        """Each keyed tab's header, key column and blank-fill columns as they are now, right before writing."""
         if not plans:
             return {}
         ranges = []
         for p in plans:
             assert p.key_column is not None
-            letter = rowcol_to_a1(1, p.key_column + 1)[:-1]
-            ranges += [absolute_range_name(p.name, "1:1"), absolute_range_name(p.name, f"{letter}:{letter}")]
-        reply = self.client.values_batch_get(self.spreadsheet_id, ranges, params=READ_OPTIONS)["valueRanges"]
-        fresh: dict[str, list[str]] = {}
-        for i, p in enumerate(plans):
-            header = [cell_text(c) for c in (reply[2 * i].get("values") or [[]])[0]]
+            ranges.append(absolute_range_name(p.name, "1:1"))
+            for c in (p.key_column, *sorted(p.fill_columns)):
+                letter = rowcol_to_a1(1, c + 1)[:-1]
+                ranges.append(absolute_range_name(p.name, f"{letter}:{letter}"))
+        reply = iter(self.client.values_batch_get(self.spreadsheet_id, ranges, params=READ_OPTIONS)["valueRanges"])
+
+        def column(value_range: dict[str, Any]) -> list[str]:
+            return [cell_text(r[0]).strip() if r else "" for r in value_range.get("values", [])]
+
+        fresh: dict[str, tuple[list[str], dict[int, list[str]]]] = {}
+        for p in plans:
+            header = [cell_text(c) for c in (next(reply).get("values") or [[]])[0]]
             planned = [cell_text(c) for c in p.before[0]] if p.before else []
             if header[: len(planned)] != planned:
                 raise StoreError(
@@ -225,7 +235,8 @@ class GoogleSheetStore(Store):
                     where=f"tab {p.name!r}",
                     fix="run again",
                 )
-            fresh[p.name] = [cell_text(r[0]).strip() if r else "" for r in reply[2 * i + 1].get("values", [])]
+            keys = column(next(reply))
+            fresh[p.name] = (keys, {c: column(next(reply)) for c in sorted(p.fill_columns)})
         return fresh
 
     def _new_sheet_id(self, used: set[int]) -> int:

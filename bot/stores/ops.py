@@ -40,12 +40,18 @@ class UpsertRows:
     given (team columns only as initial values); existing keys absent from `frame` get
     `mark_missing` (e.g. Status = Gone). Rows are then ordered by `sort_by`, descending,
     moving the team's cells with their rows.
+
+    `fill_blank` names team columns that an existing row takes from `frame` only where its cell
+    is empty at commit time (e.g. Next action starts as the suggested action). With `add_new`
+    false, keys not already in the tab are left out instead of appended (in-place refreshes).
     """
 
     schema: TabSchema
     frame: pd.DataFrame
     mark_missing: Mapping[str, str] = field(default_factory=dict)
     sort_by: str | None = None
+    fill_blank: frozenset[str] = frozenset()
+    add_new: bool = True
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,62 @@
+"""How an analysis run merges into `Prospects` without losing anything the team typed.
+
+analyze calls these two pieces:
+
+    existing = store.read_tab("Prospects")
+    extra = hand_added_rows(existing, found=prospects["Domain"])   # score these like the others
+    prospects = pd.concat([prospects, extra])                     # ...then compute the scores
+    store.commit([prospects_upsert(prospects, sort_by="Priority"), ...])
+
+`prospects_upsert` keeps every team cell of an existing row, fills `Next action` with the
+suggested action only where it is blank, marks rows no export shows any more as `Gone`, and
+appends new keys. The store reports duplicate keys typed by the team and recreates renamed or
+deleted gapbot headers at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from bot.stores import UpsertRows
+from sheets_schema.tabs import PROSPECTS
+
+from .frames import pick
+
+HAND_ADDED_WHY = "Added by the team; no competitor link to it in the exports"
+
+
+def hand_added_keys(existing: pd.DataFrame | None) -> list[str]:
+    """Keys the team typed into `Prospects` itself, in sheet order.
+
+    gapbot lists a prospect only with the competitors it links to, so a keyed row whose
+    `Competitors linked` is blank was added by hand (whether or not gapbot has scored it since).
+    """
+    rows = pick(existing, ["Domain", "Competitors linked"])
+    picked = rows[(rows["Domain"] != "") & (rows["Competitors linked"] == "")]
+    return list(dict.fromkeys(picked["Domain"]))
+
+
+def hand_added_rows(existing: pd.DataFrame | None, found: Iterable[str]) -> pd.DataFrame:
+    """Prospects rows for hand-added keys the exports do not show, to be scored and kept `Active`.
+
+    A hand-added key that the exports do show is left out: the export row describes it better.
+    """
+    found_keys = {str(k).strip() for k in found}
+    keys = [k for k in hand_added_keys(existing) if k not in found_keys]
+    return pd.DataFrame({"Domain": keys, "Overlap": 0, "Why": HAND_ADDED_WHY, "Status": "Active"})
+
+
+def prospects_upsert(prospects: pd.DataFrame, sort_by: str | None = "Priority") -> UpsertRows:
+    """The write of a run's prospects: team cells kept, Next action filled only where blank."""
+    frame = prospects.copy()
+    if "Suggested action" in frame.columns:
+        frame["Next action"] = frame["Suggested action"]
+    return UpsertRows(
+        PROSPECTS,
+        frame,
+        mark_missing={"Status": "Gone"},
+        sort_by=sort_by,
+        fill_blank=frozenset({"Next action"}),
+    )

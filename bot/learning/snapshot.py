@@ -1,0 +1,174 @@
+"""The team's cells of `Prospects`, as a snapshot the watch can diff and keep in the state tab.
+
+A snapshot maps each prospect key to the values of the columns the team owns: the declared
+team columns and any column the team added. Rows are found by key, never by position, so
+sorting, filtering and inserted columns change nothing; a second row with the same key is
+tracked on its own as "key #2".
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from bot.errors import StoreError
+from sheets_schema import STATE_TAB, header_key
+from sheets_schema.tabs import PROSPECTS
+
+# key -> column -> value; blank values are left out
+TeamCells = dict[str, dict[str, str]]
+
+SNAPSHOT_KEY = "watch.snapshot"  # holds the number of parts; the parts are "watch.snapshot.1", ...
+ENCODING_TAG = "z1:"  # zlib-compressed JSON in base64; the tag also keeps a part from looking like a formula
+PART_MARGIN = 64
+
+_BOT_COLUMNS = {header_key(n) for n in PROSPECTS.bot_columns}
+_SCHEMA_NAMES = {header_key(n): n for n in PROSPECTS.names}
+_SUGGESTED, _NEXT_ACTION = "Suggested action", "Next action"
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str
+    column: str
+    old: str
+    new: str
+
+
+def team_column_names(frame: pd.DataFrame) -> dict[str, str]:
+    """Header as typed -> column name tracked, for every column gapbot does not own.
+
+    Declared columns keep their declared spelling; a column the team added keeps its header
+    (spaces tidied). A header that appears twice is tracked once, at its first position.
+    """
+    names: dict[str, str] = {}
+    seen: set[str] = set()
+    for header in frame.columns:
+        key = header_key(header)
+        if not key or key in _BOT_COLUMNS or key in seen:
+            continue
+        seen.add(key)
+        names[header] = _SCHEMA_NAMES.get(key, " ".join(str(header).split()))
+    return names
+
+
+def team_cells(frame: pd.DataFrame | None) -> TeamCells:
+    """The team's non-blank cells of a Prospects tab (as read: strings, header = columns), by key."""
+    if frame is None or frame.empty:
+        return {}
+    key_column = _find(frame, PROSPECTS.key or "Domain")
+    if key_column is None:
+        return {}
+    columns = team_column_names(frame)
+    positions = [list(frame.columns).index(h) for h in columns]
+    names = list(columns.values())
+    cells: TeamCells = {}
+    occurrences: dict[str, int] = {}
+    for key, values in zip(
+        frame.iloc[:, list(frame.columns).index(key_column)], frame.itertuples(index=False, name=None), strict=True
+    ):
+        key = str(key).strip()
+        if not key:
+            continue
+        occurrences[key] = occurrences.get(key, 0) + 1
+        tracked = key if occurrences[key] == 1 else f"{key} #{occurrences[key]}"
+        cells[tracked] = {n: str(values[p]) for n, p in zip(names, positions, strict=True) if str(values[p]).strip()}
+    return cells
+
+
+def initial_cells(frame: pd.DataFrame | None) -> TeamCells:
+    """What gapbot itself put in the team's cells of each row: Next action = Suggested action.
+
+    A key the watch sees for the first time is compared with this, so a prospect gapbot just
+    listed does not log its suggested action as a team edit, while anything else typed does.
+    """
+    if frame is None or frame.empty:
+        return {}
+    key_column, suggested = _find(frame, PROSPECTS.key or "Domain"), _find(frame, _SUGGESTED)
+    if key_column is None or suggested is None:
+        return {}
+    return {
+        str(k).strip(): {_NEXT_ACTION: str(s)}
+        for k, s in zip(frame[key_column], frame[suggested], strict=True)
+        if str(k).strip() and str(s).strip()
+    }
+
+
+def diff(before: Mapping[str, Mapping[str, str]], after: TeamCells, initial: TeamCells) -> list[Change]:
+    """Every team cell whose value differs, in sheet order; a row that vanished clears its cells."""
+    changes: list[Change] = []
+    for key, now in after.items():
+        was = before[key] if key in before else initial.get(key, {})
+        changes.extend(_row_changes(key, was, now))
+    for key, was in before.items():
+        if key not in after:
+            changes.extend(_row_changes(key, was, {}))
+    return changes
+
+
+def _row_changes(key: str, was: Mapping[str, str], now: Mapping[str, str]) -> list[Change]:
+    columns = [*now, *(c for c in was if c not in now)]
+    return [Change(key, c, was.get(c, ""), now.get(c, "")) for c in columns if was.get(c, "") != now.get(c, "")]
+
+
+def encode(cells: TeamCells, part_chars: int) -> list[str]:
+    """The snapshot as state-tab cells of at most `part_chars` characters each."""
+    columns = list(dict.fromkeys(c for row in cells.values() for c in row))
+    position = {c: i for i, c in enumerate(columns)}
+    rows = {}
+    for key, row in cells.items():
+        values = [""] * (max((position[c] for c in row), default=-1) + 1)
+        for column, value in row.items():
+            values[position[column]] = value
+        rows[key] = values
+    payload = json.dumps({"c": columns, "r": rows}, ensure_ascii=False, separators=(",", ":"))
+    text = base64.b64encode(zlib.compress(payload.encode("utf-8"), 9)).decode("ascii")
+    size = max(1, part_chars - PART_MARGIN)
+    return [ENCODING_TAG + text[i : i + size] for i in range(0, len(text), size)] or [ENCODING_TAG]
+
+
+def decode(parts: list[str]) -> TeamCells:
+    text = "".join(p.removeprefix(ENCODING_TAG) for p in parts)
+    if not text:
+        return {}
+    data = json.loads(zlib.decompress(base64.b64decode(text)).decode("utf-8"))
+    columns = data["c"]
+    return {key: {columns[i]: v for i, v in enumerate(values) if v} for key, values in data["r"].items()}
+
+
+def state_entries(cells: TeamCells, part_chars: int, previous_parts: int) -> dict[str, str]:
+    """State-tab entries holding the snapshot; parts left over from a longer one are emptied."""
+    parts = encode(cells, part_chars)
+    entries = {f"{SNAPSHOT_KEY}.{i}": part for i, part in enumerate(parts, start=1)}
+    entries |= {f"{SNAPSHOT_KEY}.{i}": "" for i in range(len(parts) + 1, previous_parts + 1)}
+    return {SNAPSHOT_KEY: str(len(parts)), **entries}
+
+
+def stored_parts(state: Mapping[str, str]) -> int:
+    count = state.get(SNAPSHOT_KEY, "")
+    return int(count) if count.isdigit() else 0
+
+
+def from_state(state: Mapping[str, str]) -> TeamCells | None:
+    """The snapshot kept in the state tab, or None before the first watch."""
+    count = stored_parts(state)
+    if SNAPSHOT_KEY not in state:
+        return None
+    try:
+        return decode([state.get(f"{SNAPSHOT_KEY}.{i}", "") for i in range(1, count + 1)])
+    except (ValueError, zlib.error, KeyError, TypeError) as exc:  # binascii.Error and JSON errors are ValueErrors
+        raise StoreError(
+            f"the watch snapshot cannot be read ({type(exc).__name__})",
+            where=f"hidden tab {STATE_TAB!r}, keys {SNAPSHOT_KEY}*",
+            fix="leave the hidden state tab to gapbot; the next watch takes a fresh snapshot",
+        ) from exc
+
+
+def _find(frame: pd.DataFrame, name: str) -> str | None:
+    wanted = header_key(name)
+    return next((c for c in frame.columns if header_key(c) == wanted), None)

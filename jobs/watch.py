@@ -1,0 +1,126 @@
+"""`gapbot watch`: one tick of the outcome watcher (the scheduler runs it every few minutes).
+
+A tick that finds the sheet as it left it costs one `version()` call. Otherwise it reads the
+team's cells of `Prospects`, compares them with the snapshot in the hidden state tab, appends
+one `History` row per changed cell and stores the new snapshot. When an `Outcome` changed, it
+also relearns the `Model` tab and refreshes Feasibility and Priority in place.
+
+The worker keeps nothing between ticks that it needs to be correct: the snapshot and the
+version it last read live in the state tab. It does remember, per store object, the version
+its own last write produced. A write changes the version, so a cursor written into the
+sheet can never equal the version that follows the write that stored it; the remembered
+version is what lets the next idle tick skip with one call. A fresh process does one full
+read first.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import pandas as pd
+
+from bot.errors import StoreError
+from bot.learning.model import learn
+from bot.learning.refresh import rescored, score_update
+from bot.learning.snapshot import Change, diff, from_state, initial_cells, state_entries, stored_parts, team_cells
+from bot.settings import parse_settings
+from bot.stores import AppendRows, ReplaceTab, SetState, Store, WriteOp
+from sheets_schema import header_key
+from sheets_schema.tabs import BATCHES, HISTORY, MODEL, PROSPECTS, SETTINGS
+
+from .context import JobContext, JobResult
+from .registry import register
+
+CURSOR_KEY = "watch.cursor"  # the store version the last full read saw
+
+
+class _LastSeen:
+    """The version each live store object was last seen at by this process (stores need not be hashable)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[weakref.ref[Store], str]] = {}
+
+    def get(self, store: Store) -> str | None:
+        entry = self._seen.get(id(store))
+        return entry[1] if entry is not None and entry[0]() is store else None
+
+    def __setitem__(self, store: Store, version: str) -> None:
+        self._seen = {k: v for k, v in self._seen.items() if v[0]() is not None}
+        self._seen[id(store)] = (weakref.ref(store), version)
+
+
+_AFTER_OWN_WRITE = _LastSeen()
+
+
+def history_rows(changes: list[Change], when: str, run_id: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "When": when,
+            "Key": [c.key for c in changes],
+            "Column": [c.column for c in changes],
+            "Old value": [c.old for c in changes],
+            "New value": [c.new for c in changes],
+            "Run": run_id,
+        },
+        columns=HISTORY.names,
+    )
+
+
+def _idle(store: Store, version: str, reason: str) -> JobResult:
+    _AFTER_OWN_WRITE[store] = version
+    return JobResult("watch", reason, {"changes": 0})
+
+
+@register("watch")
+def watch(ctx: JobContext) -> JobResult:
+    store = ctx.store
+    version = store.version()
+    if _AFTER_OWN_WRITE.get(store) == version:
+        return JobResult("watch", "nothing changed", {"changes": 0})
+    state = store.read_state()
+    if state.get(CURSOR_KEY) == version:
+        return _idle(store, version, "nothing changed")
+
+    prospects = store.read_tab(PROSPECTS.name)
+    now = team_cells(prospects)
+    problems: list[str] = []
+    try:
+        before = from_state(state)
+    except StoreError as exc:
+        before = None
+        problems.append(f"{exc.message}; edits since the last tick were not logged")
+    changes = diff(before, now, initial_cells(prospects)) if before is not None else []
+    if before == now:
+        return _idle(store, version, "no team edits")
+
+    ops: list[WriteOp] = []
+    when = f"{ctx.clock():%Y-%m-%d %H:%M}"
+    if changes:
+        ops.append(AppendRows(HISTORY, history_rows(changes, when, ctx.run_id)))
+    outcome_changes = [c for c in changes if header_key(c.column) == header_key("Outcome")]
+    # Outcomes typed before the first tick are not edits, but they are evidence worth learning from.
+    first_outcomes = before is None and any(row.get("Outcome") for row in now.values())
+    rescore_count = 0
+    if (outcome_changes or first_outcomes) and prospects is not None:
+        tabs = store.read_tabs([HISTORY.name, SETTINGS.name, BATCHES.name])
+        history = pd.concat([tabs.get(HISTORY.name), history_rows(changes, when, ctx.run_id)], ignore_index=True)
+        model = learn(prospects, history, tabs.get(BATCHES.name))
+        moved = rescored(prospects, model.multipliers, parse_settings(tabs.get(SETTINGS.name)), tabs.get(BATCHES.name))
+        ops.append(ReplaceTab(MODEL, model.table))
+        if not moved.empty:
+            ops.append(score_update(moved))
+        rescore_count = len(moved)
+    snapshot = state_entries(now, store.max_cell_chars, stored_parts(state))
+    ops.append(SetState({**snapshot, CURSOR_KEY: version}))
+    notes = store.commit(ops)
+    _AFTER_OWN_WRITE[store] = store.version()
+
+    counts = {"changes": len(changes), "outcome changes": len(outcome_changes), "prospects rescored": rescore_count}
+    logged = (
+        f"{len(changes)} team edit(s) logged to History"
+        if before is not None
+        else f"first snapshot of {len(now)} prospect(s) taken; edits are logged from now on"
+    )
+    relearned = f"; Model relearned, {rescore_count} prospect(s) rescored" if outcome_changes or first_outcomes else ""
+    summary = logged + relearned
+    return JobResult("watch", summary, counts, (*problems, *notes.notes))
