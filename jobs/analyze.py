@@ -5,16 +5,20 @@ from __future__ import annotations
 import pandas as pd
 
 from bot.analysis.pipeline import AnalysisInputs, analyze_links
-from bot.analysis.score import multipliers_from_model
+from bot.crawl.dead_pages import apply_dead_pages
+from bot.crawl.target_health import fix_first_targets, flag_prospects
 from bot.errors import GapbotError
 from bot.ingest import ImportReport, read_export_bytes, read_export_frame
 from bot.inputs import by_schema, read_inputs
+from bot.learning.merge import hand_added_rows, prospects_upsert
+from bot.learning.model import learn
 from bot.linktable import empty_link_table
 from bot.notify.hooks import notify_after_analyze
-from bot.stores import AppendRows, ReplaceTab, SetState, UpsertRows
+from bot.stores import AppendRows, ReplaceTab, SetState
 from sheets_schema.tabs import (
     ASSET_GAPS,
     BATCHES,
+    COMPETITOR_PAGES,
     COMPETITOR_SUGGESTIONS,
     DASHBOARD,
     HISTORY,
@@ -23,6 +27,7 @@ from sheets_schema.tabs import (
     MODEL,
     NOISE,
     PROSPECTS,
+    TARGET_HEALTH,
 )
 
 from .context import JobContext, JobResult
@@ -71,12 +76,32 @@ def imports_frame(reports: list[ImportReport], read_at: str) -> pd.DataFrame:
     )
 
 
+def after_checks(prospects: pd.DataFrame, links: pd.DataFrame, current: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """What the last `health` run found: dead competitor pages and target pages to fix first."""
+    dead = by_schema(current.get(COMPETITOR_PAGES.name), COMPETITOR_PAGES)
+    health = by_schema(current.get(TARGET_HEALTH.name), TARGET_HEALTH)
+    prospects = apply_dead_pages(prospects, links, dead)
+    return flag_prospects(prospects, fix_first_targets(health), "Target page")
+
+
 @register("analyze")
 def analyze(ctx: JobContext) -> JobResult:
     now = ctx.clock()
     inputs = read_inputs(ctx.store)
     links, reports = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
-    current = ctx.store.read_tabs([PROSPECTS.name, LINKS.name, NOISE.name, ASSET_GAPS.name, MODEL.name])
+    current = ctx.store.read_tabs(
+        [
+            PROSPECTS.name,
+            LINKS.name,
+            NOISE.name,
+            ASSET_GAPS.name,
+            HISTORY.name,
+            BATCHES.name,
+            COMPETITOR_PAGES.name,
+            TARGET_HEALTH.name,
+        ]
+    )
+    model = learn(current.get(PROSPECTS.name), current.get(HISTORY.name), current.get(BATCHES.name))
     existing = {
         schema.name: by_schema(current.get(schema.name), schema) for schema in (PROSPECTS, LINKS, NOISE, ASSET_GAPS)
     }
@@ -92,7 +117,11 @@ def analyze(ctx: JobContext) -> JobResult:
         ),
         now.date(),
         topic=ctx.topic,
-        multipliers=multipliers_from_model(current.get(MODEL.name)),
+        multipliers=model.multipliers,
+    )
+    prospects = after_checks(output.prospects, output.links, current)
+    prospects = pd.concat(
+        [prospects, hand_added_rows(current.get(PROSPECTS.name), found=prospects["Domain"])], ignore_index=True
     )
     scope = f" (topic {ctx.topic})" if ctx.topic else ""
     history = pd.DataFrame(
@@ -107,7 +136,8 @@ def analyze(ctx: JobContext) -> JobResult:
     )
     notes = ctx.store.commit(
         [
-            UpsertRows(PROSPECTS, output.prospects, mark_missing={"Status": "Gone"}, sort_by="Priority"),
+            prospects_upsert(prospects, sort_by="Priority"),
+            ReplaceTab(MODEL, model.table),
             ReplaceTab(LINKS, output.links),
             ReplaceTab(NOISE, output.noise),
             ReplaceTab(ASSET_GAPS, output.asset_gaps),

@@ -5,13 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import pytest
 
 from bot.analysis.score import (
     ScoreContext,
     feasibility_multiplier,
-    keyword_match,
-    multipliers_from_model,
     score_prospects,
 )
 
@@ -99,32 +96,6 @@ def test_multipliers_apply_to_feasibility_and_say_so() -> None:
     scores = score_prospects(rows, features, CONTEXT, {("Link type", "Resource page"): 0.5})
     assert scores["Feasibility"].iloc[0] == 40.0  # 80 × 0.5
     assert "learned feasibility ×0.5" in scores["Why"].iloc[0]
-
-
-def test_multipliers_from_the_model_tab() -> None:
-    model = pd.DataFrame(
-        {
-            "Dimension": ["Link type", "Competitor", "Link type", ""],
-            "Value": ["Resource page", "billhive.com", "Directory", "x"],
-            "Feasibility multiplier": ["1.25", "0,8", "", "2"],
-        }
-    )
-    assert multipliers_from_model(model) == {("Link type", "Resource page"): 1.25, ("Competitor", "billhive.com"): 0.8}
-    assert multipliers_from_model(None) == {}
-
-
-@pytest.mark.parametrize(
-    ("text", "score", "word"),
-    [
-        ("Best free invoice template 2026", 1.0, "invoice template"),
-        ("How to chase a late payment", 1.0, "late payment"),
-        ("Invoices made simple", 0.5, "invoice"),
-        ("Gardening", 0.0, ""),
-    ],
-)
-def test_keyword_match(text: str, score: float, word: str) -> None:
-    scores, words = keyword_match(pd.Series([text]), ["invoice template", "late payment"])
-    assert (scores.iloc[0], words.iloc[0]) == (score, word)
 
 
 def test_direct_serp_competitors_count_more_than_aspirational_peers() -> None:

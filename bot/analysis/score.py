@@ -7,8 +7,10 @@ Learned multipliers
 the `Model` tab. Dimensions are Prospects columns: `Link type`, `Competitor` (matched against
 each name in `Competitors linked`), `Target page` and `Topic` (each topic of the prospect).
 Names compare case- and space-insensitively. A prospect's multiplier is the product over
-dimensions; where a prospect has several values in one dimension (several competitors) their
-known multipliers are averaged. Unknown values count as 1. The result goes through
+dimensions (also `Batch`), kept within MULTIPLIER_RANGE; where a prospect has several values in
+one dimension (several competitors) their known multipliers are averaged. Unknown values count
+as 1. `analyze` and `watch` both use `feasibility_multiplier`, so a prospect scores the same
+whichever of them last wrote it. The result goes through
 `priority.learned_feasibility`, the same function `watch` uses to refresh scores in place.
 """
 
@@ -40,7 +42,9 @@ TYPE_FEASIBILITY: dict[str, float] = {
     "Partnership / association": 20,
 }
 MULTI_VALUED = {"competitor": "Competitors linked", "topic": "Topic"}
-SINGLE_VALUED = {"link type": "Link type", "target page": "Target page"}
+SINGLE_VALUED = {"link type": "Link type", "target page": "Target page", "batch": "Batch"}
+#: Learning may halve or double a prospect's feasibility, never more.
+MULTIPLIER_RANGE = (0.5, 2.0)
 _STOPWORDS = frozenset({"free", "best", "with", "from", "your", "online", "software", "tool", "tools", "page"})
 
 
@@ -88,7 +92,7 @@ def feasibility_multiplier(prospects: pd.DataFrame, multipliers: Mapping[tuple[s
             result *= values.map(factors).fillna(1.0)
         elif dimension in MULTI_VALUED and MULTI_VALUED[dimension] in prospects.columns:
             result *= prospects[MULTI_VALUED[dimension]].astype(str).map(lambda v, f=factors: _mean_known(v, f))
-    return result
+    return result.clip(*MULTIPLIER_RANGE)
 
 
 def _mean_known(values: str, factors: dict[str, float]) -> float:
@@ -132,7 +136,8 @@ def score_prospects(
     base = base + np.where((last_seen - first_seen).dt.days >= 365, 5, 0)  # the page keeps its links
     base = base - np.where(features["lost"], 20, 0) - np.where(followed, 0, 5)
     multiplier = feasibility_multiplier(prospects, multipliers)
-    feasibility = learned_feasibility(base.clip(0, 100).astype(float), multiplier)
+    base = base.clip(0, 100).astype(float).round(1)
+    feasibility = learned_feasibility(base, multiplier)
 
     traffic = pd.to_numeric(features["traffic"], errors="coerce")
     traffic_score = (np.log10(traffic.clip(lower=0) + 1) / 4).clip(upper=1).fillna(0.3)
@@ -142,7 +147,14 @@ def score_prospects(
     priority = combine_priority(relevance, feasibility, value, context.weights)
     why = _why(prospects, features, overlap, kw_words, authority, followed, multiplier)
     return pd.DataFrame(
-        {"Priority": priority, "Relevance": relevance, "Feasibility": feasibility, "Value": value, "Why": why},
+        {
+            "Priority": priority,
+            "Relevance": relevance,
+            "Base feasibility": base,
+            "Feasibility": feasibility,
+            "Value": value,
+            "Why": why,
+        },
         index=prospects.index,
     )
 
@@ -199,19 +211,3 @@ def join_parts(parts: pd.DataFrame, separator: str = "; ") -> pd.Series:
         value = parts[column].astype(str).to_numpy(dtype=object)
         out = np.where(out == "", value, np.where(value == "", out, out + separator + value))
     return pd.Series(out, index=parts.index)
-
-
-def multipliers_from_model(model: pd.DataFrame | None) -> dict[tuple[str, str], float]:
-    """The learned multipliers as the `Model` tab shows them (Dimension, Value, Feasibility multiplier).
-
-    Rows without a number are skipped: a blank model changes nothing.
-    """
-    if model is None or model.empty or not {"Dimension", "Value", "Feasibility multiplier"} <= set(model.columns):
-        return {}
-    factors = pd.to_numeric(model["Feasibility multiplier"].astype(str).str.replace(",", "."), errors="coerce")
-    rows = model.assign(_f=factors).dropna(subset=["_f"])
-    return {
-        (str(d).strip(), str(v).strip()): float(f)
-        for d, v, f in rows[["Dimension", "Value", "_f"]].itertuples(index=False)
-        if str(d).strip() and str(v).strip()
-    }

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from bot.analysis.score import MULTIPLIER_RANGE, feasibility_multiplier
 from bot.stores import Store
 from sheets_schema import header_key
 from sheets_schema.tabs import BATCHES, HISTORY, MODEL, PROSPECTS
@@ -32,7 +33,6 @@ DIMENSIONS = (LINK_TYPE, COMPETITOR, TARGET_PAGE, BATCH)
 TARGET_PAGE_COLUMN = "Target page"  # read from Prospects when the tab has it, else through Batches
 
 PROSPECT_FIELDS = ["Domain", "Outcome", "Link type", "Competitors linked", "Batch"]
-MULTIPLIER_RANGE = (0.5, 2.0)  # learning may halve or double feasibility, never more
 
 Multipliers = Mapping[tuple[str, str], float]
 
@@ -130,25 +130,16 @@ def learn(
 def prospect_multiplier(
     prospects: pd.DataFrame, multipliers: Multipliers, batches: pd.DataFrame | None = None
 ) -> pd.Series:
-    """Each prospect row's combined multiplier (index of `prospects`).
+    """Each prospect row's combined multiplier (index of `prospects`), as `analyze` computes it.
 
     The product of its link type's, its target page's and its batch's multipliers and the mean
     of its competitors' multipliers, kept within MULTIPLIER_RANGE. Groups the model has never
     seen count as 1.
     """
-    outcomes = prospect_outcomes(_with_batch_targets(prospects, batches), None)
-    by_key: dict[str, float] = {}
-    for key, link_type, target, batch, competitors in zip(
-        outcomes["key"], outcomes[LINK_TYPE], outcomes[TARGET_PAGE], outcomes[BATCH], outcomes[COMPETITOR], strict=True
-    ):
-        total = 1.0
-        for dimension, values in ((LINK_TYPE, link_type), (TARGET_PAGE, target), (BATCH, batch)):
-            for value in values:
-                total *= multipliers.get((dimension, value), 1.0)
-        if competitors:
-            total *= sum(multipliers.get((COMPETITOR, c), 1.0) for c in competitors) / len(competitors)
-        by_key[key] = min(max(total, MULTIPLIER_RANGE[0]), MULTIPLIER_RANGE[1])
-    return pick(prospects, ["Domain"])["Domain"].map(by_key).fillna(1.0).astype(float)
+    source = _with_batch_targets(prospects, batches)
+    assert source is not None
+    columns = pick(source, ["Link type", TARGET_PAGE_COLUMN, "Batch", "Competitors linked", "Topic"])
+    return feasibility_multiplier(columns.set_axis(prospects.index), multipliers).astype(float)
 
 
 def needs_asset_first(
