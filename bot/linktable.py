@@ -46,6 +46,9 @@ LINK_COLUMNS: dict[str, str] = {
     "tool": "string",
     "report": "string",
     "export_site": "string",  # registrable domain the export describes
+    "image": "boolean",  # the link is an image (the anchor is its alt text, if any)
+    "links_count": "Int64",  # domain-level rows: links from this domain to the target, as the tool counted
+    "sources": "string",  # every export this link was seen in, "; "-separated (see bot.ingest.merge)
 }
 
 

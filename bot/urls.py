@@ -10,16 +10,24 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from publicsuffixlist import PublicSuffixList
 
 _PSL = PublicSuffixList()
 
 TRACKING_PARAMS = frozenset(
-    {"gclid", "fbclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "_ga", "igshid", "ref_src"}
-)
+    {
+        "gclid", "gbraid", "wbraid", "gad_source", "fbclid", "dclid", "msclkid", "yclid", "ttclid", "twclid",
+        "li_fat_id", "mc_cid", "mc_eid", "_ga", "_gl", "igshid", "ref_src", "srsltid", "mkt_tok", "_hsenc",
+        "_hsmi", "oly_enc_id", "oly_anon_id", "vero_id", "wickedid", "s_cid",
+    }
+)  # fmt: skip
+TRACKING_PREFIXES = ("utm_",)
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _OTHER_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(?!//|\d)")  # mailto:, javascript:, tel:
 
@@ -114,10 +122,89 @@ def _strip_tracking(query: str) -> str:
     if not query:
         return ""
     pairs = parse_qsl(query, keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS]
+    kept = [
+        (k, v) for k, v in pairs if not k.lower().startswith(TRACKING_PREFIXES) and k.lower() not in TRACKING_PARAMS
+    ]
     return urlencode(kept, doseq=True) if len(kept) != len(pairs) else query
 
 
 def domain_of(url_or_host: str) -> str:
     """Registrable domain key of a URL or a bare host."""
     return registrable_domain(split_host(url_or_host))
+
+
+# Vectorised keys for whole export columns. Plain `http(s)://host/path?query` URLs (nearly all of
+# them) are split by one RE2 pass and their hosts keyed once per distinct host; anything unusual
+# (ports, credentials, spaces, non-ASCII hosts, possible tracking parameters) goes through
+# `url_key` itself, once per distinct value, so both paths always agree.
+_NOT_SPACE = r"[^\x00-\x20\x7f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+_PLAIN_URL = (
+    r"^[hH][tT][tT][pP][sS]?://(?P<host>[A-Za-z0-9._-]+)"
+    rf"(?P<path>/{_NOT_SPACE}?#]*)?(?:\?(?P<query>{_NOT_SPACE}#]*))?(?:#{_NOT_SPACE}]*)?$"
+)
+_MAYBE_TRACKING = "(?i)%|\\+|" + "|".join(re.escape(p) for p in (*TRACKING_PREFIXES, *sorted(TRACKING_PARAMS)))
+
+
+def per_distinct(
+    values: pa.ChunkedArray | pa.Array, func: Callable[[str], object], dtype: pa.DataType | None = None
+) -> pa.Array:
+    """`func` of every value of a column, computed once per distinct value (nulls are read as "")."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(pc.fill_null(values, ""))
+    mapped = pa.array([func(v) for v in encoded.dictionary.to_pylist()], type=dtype or pa.string())
+    return mapped.take(encoded.indices)
+
+
+def host_keys(hosts: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """`host_key` of every host in a column."""
+    return per_distinct(hosts, host_key)
+
+
+def registrable_domains(host_keys_: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """`registrable_domain` of every host in a column."""
+    return per_distinct(host_keys_, registrable_domain)
+
+
+def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
+    """(`url_key`, host key of `split_host`) of every URL in a column, equal to the scalar functions."""
+    urls = pc.fill_null(urls, "")
+    if isinstance(urls, pa.ChunkedArray):
+        urls = urls.combine_chunks()
+    parts = pc.extract_regex(urls, _PLAIN_URL)
+    plain = pc.and_(
+        pc.is_valid(parts),
+        pc.invert(pc.match_substring_regex(pc.struct_field(parts, "query").fill_null(""), _MAYBE_TRACKING)),
+    ).fill_null(False)
+    host = host_keys(pc.if_else(plain, pc.struct_field(parts, "host").fill_null(""), ""))
+    path = pc.struct_field(parts, "path").fill_null("")
+    path = pc.if_else(pc.equal(path, ""), "/", path)
+    query = pc.struct_field(parts, "query").fill_null("")
+    query = pc.if_else(pc.equal(query, ""), "", pc.binary_join_element_wise("?", query, ""))
+    key = pc.binary_join_element_wise(host, path, query, "")
+    key = pc.if_else(pc.equal(host, ""), "", key)
+    if pc.all(plain).as_py():
+        return key, host
+    odd = pc.invert(plain)
+    odd_urls = urls.filter(odd)
+    odd_keys = per_distinct(odd_urls, url_key)
+    odd_hosts = per_distinct(odd_urls, lambda u: host_key(split_host(u)))
+    return pc.replace_with_mask(key, odd, odd_keys), pc.replace_with_mask(host, odd, odd_hosts)
+
+
+def domain_in_text(text: str) -> str:
+    """The first registrable domain with a known public suffix named in free text (a file or tab name).
+
+    File names glue words to domains with `-` and `_` (`www.site.com-backlinks-subdomains.csv`),
+    so every run of hyphen-joined words is tried, longest first.
+    """
+    for token in re.split(r"[^\w.-]+|_", text.casefold()):
+        words = token.strip(".-").split("-")
+        for start in range(len(words)):
+            for end in range(len(words), start, -1):
+                candidate = "-".join(words[start:end]).strip(".")
+                host = host_key(candidate) if "." in candidate else ""
+                domain = _PSL.privatesuffix(host, accept_unknown=False) if host else None
+                if domain:
+                    return domain
+    return ""
