@@ -57,6 +57,9 @@ def host_display(host_or_key: str) -> str:
 
 
 def is_ip_literal(host: str) -> bool:
+    # Host names end in a letter (TLDs are alphabetic): only digits or IPv6 colons need the slow check.
+    if not host or not (host[-1].isdigit() or ":" in host or host.endswith("]")):
+        return False
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -171,18 +174,27 @@ def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
     urls = pc.fill_null(urls, "")
     if isinstance(urls, pa.ChunkedArray):
         urls = urls.combine_chunks()
+    encoded = pc.dictionary_encode(urls)
+    if len(encoded.dictionary) < len(urls) // 2:  # target columns repeat a few pages many times
+        keys, hosts = _url_keys(encoded.dictionary)
+        return keys.take(encoded.indices), hosts.take(encoded.indices)
+    return _url_keys(urls)
+
+
+def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
     parts = pc.extract_regex(urls, _PLAIN_URL)
-    plain = pc.and_(
-        pc.is_valid(parts),
-        pc.invert(pc.match_substring_regex(pc.struct_field(parts, "query").fill_null(""), _MAYBE_TRACKING)),
-    ).fill_null(False)
-    host = host_keys(pc.if_else(plain, pc.struct_field(parts, "host").fill_null(""), ""))
-    path = pc.struct_field(parts, "path").fill_null("")
+    plain = pc.is_valid(parts)
+    # host_key of an ASCII host: lower-case, no trailing dots, no leading "www."
+    host = pc.utf8_lower(pc.fill_null(pc.struct_field(parts, "host"), ""))
+    host = pc.replace_substring_regex(pc.replace_substring_regex(host, r"\.+$", ""), r"^www\.", "", max_replacements=1)
+    path = pc.fill_null(pc.struct_field(parts, "path"), "")
     path = pc.if_else(pc.equal(path, ""), "/", path)
-    query = pc.struct_field(parts, "query").fill_null("")
+    query = pc.fill_null(pc.struct_field(parts, "query"), "")
+    tracking = pc.match_substring_regex(query, _MAYBE_TRACKING)
+    if pc.any(tracking).as_py():
+        query = pc.replace_with_mask(query, tracking, per_distinct(query.filter(tracking), _strip_tracking))
     query = pc.if_else(pc.equal(query, ""), "", pc.binary_join_element_wise("?", query, ""))
-    key = pc.binary_join_element_wise(host, path, query, "")
-    key = pc.if_else(pc.equal(host, ""), "", key)
+    key = pc.if_else(pc.equal(host, ""), "", pc.binary_join_element_wise(host, path, query, ""))
     if pc.all(plain).as_py():
         return key, host
     odd = pc.invert(plain)

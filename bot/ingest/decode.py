@@ -198,23 +198,28 @@ def _parse_body(
         skipped[WRONG_WIDTH] += 1
         return "skip"
 
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(body),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid_row
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(keep, pa.string()),
-                include_columns=keep,
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-        return table, skipped
-    except (pa.ArrowInvalid, UnicodeDecodeError):
-        pass
+    # Cells with line breaks are rare and make pyarrow twice as slow: parse without them first and
+    # again with them when rows come out the wrong width (what a quoted line break looks like).
+    for newlines_in_values in (False, True):
+        skipped.clear()
+        try:
+            table = pacsv.read_csv(
+                io.BytesIO(body),
+                read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter, newlines_in_values=newlines_in_values, invalid_row_handler=on_invalid_row
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(keep, pa.string()),
+                    include_columns=keep,
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            continue
+        if not skipped or newlines_in_values:
+            return table, skipped
     text = body_text or body.decode("utf-8", errors="replace")
     skipped.clear()
     rows = []

@@ -90,7 +90,8 @@ def wanted_columns(fmt: ExportFormat, names: list[str]) -> list[str]:
 def _text(table: pa.Table, column: str | None) -> pa.Array | None:
     if column is None:
         return None
-    return pc.fill_null(table.column(column).combine_chunks(), "")
+    values = table.column(column).combine_chunks()
+    return pc.fill_null(values, "") if values.null_count else values
 
 
 def _expand_targets(table: pa.Table, fmt: ExportFormat, names: list[str]) -> tuple[pa.Table, str]:
@@ -262,7 +263,7 @@ def _report_kind(fmt: ExportFormat, target_status: pa.Array | None) -> str:
 
 
 _PANDAS_TYPES = {
-    pa.string(): pd.StringDtype(),
+    pa.string(): pd.StringDtype("pyarrow"),
     pa.bool_(): pd.BooleanDtype(),
     pa.float64(): pd.Float64Dtype(),
     pa.int64(): pd.Int64Dtype(),
