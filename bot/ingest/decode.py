@@ -144,9 +144,17 @@ def _text_body(text: str, encoding: str, notes: list[str]) -> _Text:
     return _Text(text[:HEAD_BYTES], encoding, notes, body)
 
 
+# Legacy encodings of Latin-script text are told apart badly from a small sample; the tools that
+# write them are Windows programs in Western locales, so any Latin guess is read as Windows-1252.
+_LATIN_GUESSES = frozenset(
+    {"cp1250", "cp1252", "latin_1", "iso8859_2", "iso8859_9", "iso8859_15", "mac_roman", "mac_latin2"}
+)
+
+
 def _decode_legacy(data: bytes, where: str, notes: list[str]) -> _Text:
     best = from_bytes(data[:HEAD_BYTES]).best()
-    encoding = best.encoding if best is not None and best.encoding not in ("utf_8", "ascii") else "cp1252"
+    guess = best.encoding if best is not None else "cp1252"
+    encoding = "cp1252" if guess in _LATIN_GUESSES or guess in ("utf_8", "ascii") else guess
     text = data.decode(encoding, errors="replace")
     return _text_body(text, encoding, [*notes, f"the file is not UTF-8; read as {encoding}"])
 

@@ -234,8 +234,9 @@ def _context(out: dict[str, pa.Array], cols: dict[str, pa.Array | None]) -> None
         return
     empty = pa.array([""] * len(out["source_key"]), pa.string())
     parts = [p if p is not None else empty for p in (left, cols.get("anchor"), right)]
-    joined = pc.binary_join_element_wise(*parts, " ")
-    out["context"] = pc.utf8_trim_whitespace(pc.replace_substring_regex(joined, r"\s{2,}", " "))
+    joined = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.binary_join_element_wise(*parts, " "), r"\s+", " "))
+    around = pc.utf8_trim_whitespace(pc.binary_join_element_wise(parts[0], parts[2], ""))
+    out["context"] = pc.if_else(pc.equal(around, ""), "", joined)
 
 
 def _flags(out: dict[str, pa.Array], cols: dict[str, pa.Array | None], fmt: ExportFormat) -> None:
