@@ -32,11 +32,15 @@ _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _OTHER_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(?!//|\d)")  # mailto:, javascript:, tel:
 
 
+# letters (any script), digits, "-", "_" and dots; ":" and brackets only occur in IPv6 literals
+_HOST_CHARS = re.compile(r"[\w.:\[\]-]+")
+
+
 @lru_cache(maxsize=262_144)
 def host_key(host: str) -> str:
     """Lower-case punycode host without `www.` and trailing dot; "" when it is not a hostname."""
     host = host.strip().rstrip(".").lower()
-    if not host or any(c in host for c in " /\\@"):
+    if not _HOST_CHARS.fullmatch(host):
         return ""
     try:
         ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host

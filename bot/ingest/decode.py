@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -27,8 +28,12 @@ from bot.errors import InputError
 HEAD_BYTES = 256 * 1024
 HEADER_SEARCH_ROWS = 50
 DELIMITERS = ("\t", ",", ";")
+BINARY = "the file holds binary data, not a text export"
+BINARY_FIX = "export the report again as CSV (or XLSX) from the tool"
 WRONG_WIDTH = "row has a different number of cells than the header (file cut short or a stray separator)"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
+_LINE = re.compile(r"([^\r\n]*)(?:\r\n|\n|\r|$)")  # a line and its ending, any of the three
 
 HeaderTest = Callable[[list[str]], int]  # 2 = a known format's header, 1 = usable header, 0 = not a header
 
@@ -71,7 +76,10 @@ def sniff_delimiter(line: str) -> str:
 
 
 def _cells(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter), [])
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:  # a stray NUL or similar: the line is no header
+        return [line]
 
 
 def find_header(rows: Sequence[Sequence[str]], is_header: HeaderTest) -> int:
@@ -110,6 +118,9 @@ def _decode(data: bytes, where: str) -> _Text:
     utf16 = _is_utf16(data)
     if utf16:
         return _decode_as(data, utf16, where, [f"no byte-order mark; read as {utf16.upper()}"])
+    sample = data[:65536]
+    if len(_CONTROL_BYTES.findall(sample)) > max(8, len(sample) // 100):
+        raise InputError(BINARY, where=where, fix=BINARY_FIX)
     return _decode_as(data, "utf-8", where, [])
 
 
@@ -164,11 +175,7 @@ def _check_text(head: str, where: str) -> None:
     if not sample.strip():
         raise InputError("the file is empty", where=where, fix="export the report again with its header row")
     if "\x00" in sample or len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
-        raise InputError(
-            "the file holds binary data, not a text export",
-            where=where,
-            fix="export the report again as CSV (or XLSX) from the tool",
-        )
+        raise InputError(BINARY, where=where, fix=BINARY_FIX)
 
 
 def read_text_table(
@@ -177,9 +184,9 @@ def read_text_table(
     """Parse a CSV/TSV file. `wanted(header)` names the columns to keep (None: the header is unknown)."""
     text = _decode(data, where)
     _check_text(text.head, where)
-    lines = text.head.split("\n")
-    delimiters = [sniff_delimiter(line) for line in lines[:HEADER_SEARCH_ROWS]]
-    rows = [_cells(line.rstrip("\r"), d) for line, d in zip(lines, delimiters, strict=False)]
+    lines = [(m.group(1), m.end()) for m in islice(_LINE.finditer(text.head), HEADER_SEARCH_ROWS)]
+    delimiters = [sniff_delimiter(line) for line, _ in lines]
+    rows = [_cells(line, d) for (line, _), d in zip(lines, delimiters, strict=True)]
     index = find_header(rows, is_header)
     notes = list(text.notes)
     if index:
@@ -189,8 +196,7 @@ def read_text_table(
     keep = wanted(names)
     if keep is None:
         return RawTable(names, pa.table({}), notes=notes)
-    offset = sum(len(line) + 1 for line in lines[: index + 1])
-    body, body_text = text.body(min(offset, len(text.head)))
+    body, body_text = text.body(lines[index][1])
     table, skipped = _parse_body(body, body_text, names, keep, delimiters[index])
     return RawTable(names, table, skipped, notes)
 

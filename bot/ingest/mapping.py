@@ -157,7 +157,8 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
         too_long_cell,
         _np(pc.greater(pc.utf8_length(source), MAX_URL_CHARS)),
         _np(ip),
-        _np(pc.equal(hosts, "")) | (_np(pc.equal(keys, "")) & (not domain_level)),
+        # a web host has a dot: single words ("n/a", "localhost") and formulas are not URLs
+        _np(pc.invert(pc.match_substring(hosts, "."))) | (_np(pc.equal(keys, "")) & (not domain_level)),
         _np(pc.equal(domains, "")),
     ]
     keep, skipped = _reasons(masks, DOMAIN_REASONS if domain_level else PAGE_REASONS)

@@ -93,7 +93,7 @@ def _read(name: str, where: str, load: Callable[[_Detector], RawTable]) -> tuple
 
 
 def _unknown_format(where: str, header: list[str]) -> str:
-    shown = [h for h in header if h.strip()][:15]
+    shown = [h if len(h) <= 60 else h[:57] + "…" for h in header if h.strip()][:15]
     if not shown:
         return InputError(
             "no header row found", where=where, fix="paste or export the report with its header row"
