@@ -63,7 +63,8 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for name, dtype in LINK_COLUMNS.items():
         if name in frame.columns:
-            out[name] = frame[name].astype(dtype, copy=False)
+            column = frame[name]
+            out[name] = column if column.dtype == dtype else column.astype(dtype)
         else:
             out[name] = pd.Series(pd.NA, index=frame.index, dtype=dtype)
     return pd.DataFrame(out, index=frame.index, copy=False)

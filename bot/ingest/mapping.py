@@ -90,7 +90,7 @@ def wanted_columns(fmt: ExportFormat, names: list[str]) -> list[str]:
 def _text(table: pa.Table, column: str | None) -> pa.Array | None:
     if column is None:
         return None
-    values = table.column(column).combine_chunks()
+    values = table.column(column)
     return pc.fill_null(values, "") if values.null_count else values
 
 
@@ -187,22 +187,17 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
         if cols.get(field_name) is not None:
             out[field_name] = dates(cols[field_name])
     report = _report_kind(fmt, out.get("target_status"))
-    links = _frame(out, len(source))
+    n = len(source)
     if "authority_raw" in out:
-        raw_authority = links["authority_raw"]
-        links["authority"] = raw_authority.where((raw_authority >= 0) & (raw_authority <= 100))
-        links["authority_metric"] = pd.Series(fmt.authority_metric, index=links.index, dtype="string").where(
-            raw_authority.notna()
-        )
-    for column, value in (
-        ("level", fmt.level),
-        ("export", name),
-        ("tool", fmt.tool),
-        ("report", report),
-        ("export_site", site),
-        ("sources", name),
-    ):
-        links[column] = value
+        raw_authority = out["authority_raw"]
+        known = pc.is_valid(raw_authority)
+        in_scale = pc.and_(pc.greater_equal(raw_authority, 0), pc.less_equal(raw_authority, 100))
+        out["authority"] = pc.if_else(in_scale, raw_authority, pa.scalar(None, pa.float64()))
+        out["authority_metric"] = pc.if_else(known, fmt.authority_metric, pa.scalar(None, pa.string()))
+    constants = {"level": fmt.level, "export": name, "tool": fmt.tool, "report": report, "export_site": site}
+    for column, value in {**constants, "sources": name}.items():
+        out[column] = pa.repeat(value, n)
+    links = _frame(out, n)
     return Mapped(conform(links), skipped, site, report)
 
 
