@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -168,9 +169,54 @@ def host_keys(hosts: pa.ChunkedArray | pa.Array) -> pa.Array:
     return per_distinct(hosts, host_key)
 
 
-def registrable_domains(host_keys_: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """`registrable_domain` of every host in a column."""
-    return per_distinct(host_keys_, registrable_domain)
+def registrable_domains(hosts: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """`registrable_domain` of every host in a column, equal to the scalar function.
+
+    Plain ASCII host names whose suffixes meet no wildcard or exception rule (nearly all) are
+    matched against the Public Suffix List's rules in Arrow, one pass per label depth; the rest
+    go through `registrable_domain`.
+    """
+    if isinstance(hosts, pa.ChunkedArray):
+        hosts = hosts.combine_chunks()
+    encoded = pc.dictionary_encode(pc.fill_null(hosts, ""))
+    distinct = encoded.dictionary
+    # host_key again (as registrable_domain does), then the PSL's own lower-casing of labels
+    keys = pc.replace_substring_regex(pc.utf8_lower(distinct), r"^www\.", "", max_replacements=1)
+    simple = pc.match_substring_regex(keys, r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*$")
+    simple = pc.and_(simple, pc.invert(pc.match_substring_regex(keys, r"[0-9]$")))  # IP literals: slow path
+    suffixes = [pc.struct_field(pc.extract_regex(keys, rf"(?:^|\.)(?P<s>(?:[^.]+\.){{{k - 1}}}[^.]+)$"), "s")
+                for k in range(1, _PSL_RULES.max_labels + 2)]  # fmt: skip
+    depth = pa.array([1] * len(keys), pa.int32())  # unknown TLDs count as one-label suffixes
+    for k, suffix in enumerate(suffixes[:-1], start=1):
+        simple = pc.and_(simple, pc.invert(pc.fill_null(pc.is_in(suffix, _PSL_RULES.special), False)))
+        depth = pc.if_else(pc.fill_null(pc.is_in(suffix, _PSL_RULES.exact), False), k, depth)
+    domain = pa.array([""] * len(keys), pa.string())
+    for k, suffix in enumerate(suffixes[1:], start=1):
+        domain = pc.if_else(pc.equal(depth, k), pc.fill_null(suffix, ""), domain)
+    simple = pc.fill_null(simple, False)
+    if not pc.all(simple).as_py():
+        odd = pc.invert(simple)
+        domain = pc.replace_with_mask(
+            domain, odd, pa.array([registrable_domain(h) for h in distinct.filter(odd).to_pylist()], pa.string())
+        )
+    return domain.take(encoded.indices)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    exact: pa.Array  # suffixes that are public
+    special: pa.Array  # suffixes a wildcard or exception rule starts from: left to publicsuffixlist
+    max_labels: int
+
+
+def _psl_rules() -> _Rules:
+    rules = _PSL._publicsuffix  # the bundled list, as publicsuffixlist parsed it
+    exact = sorted(r for r in rules if not r.startswith(("!", "*.")))
+    special = sorted({r[2:] for r in rules if r.startswith("*.")} | {r[1:] for r in rules if r.startswith("!")})
+    return _Rules(pa.array(exact, pa.string()), pa.array(special, pa.string()), _PSL._maxlabel)
+
+
+_PSL_RULES = _psl_rules()
 
 
 def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:

@@ -12,6 +12,7 @@ from bot.urls import (
     host_key,
     is_ip_literal,
     registrable_domain,
+    registrable_domains,
     split_host,
     url_key,
     url_keys,
@@ -100,7 +101,7 @@ URL_PARTS = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(URL_PARTS, min_size=1, max_size=12))
 def test_vectorised_keys_equal_scalar_keys(urls: list[str]) -> None:
     keys, hosts = url_keys(pa.array(urls, pa.string()))
@@ -136,3 +137,24 @@ def test_private_suffix_section_and_ip_hosts() -> None:
     assert registrable_domain("news.craftaccounting.co.uk") == "craftaccounting.co.uk"
     assert is_ip_literal("203.0.113.9") and is_ip_literal("[2001:db8::1]")
     assert not is_ip_literal("example.com") and not is_ip_literal("")
+
+
+PSL_SUFFIXES = ["com", "co.uk", "blogspot.com", "kobe.jp", "city.kobe.jp", "ck", "www.ck", "s3.amazonaws.com",
+                "xn--p1ai", "unknowntld", "github.io", "pvt.k12.ma.us", "bd", "com.bd", "uk"]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            lambda labels, suffix: ".".join([*labels, suffix]),
+            st.lists(st.sampled_from(["www", "a", "b-c", "x_y", "city", "123", "WWW", ""]), max_size=4),
+            st.sampled_from(PSL_SUFFIXES),
+        )
+        | st.text(max_size=12),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_vectorised_registrable_domains_equal_scalar(hosts: list[str]) -> None:
+    assert registrable_domains(pa.array(hosts, pa.string())).to_pylist() == [registrable_domain(h) for h in hosts]
