@@ -53,7 +53,7 @@ class _Text:
     head: str  # decoded start of the file, for finding the header
     encoding: str
     notes: list[str]
-    body: Callable[[int], tuple[bytes, str]]  # char offset in head -> (UTF-8 bytes from there, decoded text)
+    body: Callable[[int], tuple[pa.Buffer | bytes, str]]  # char offset in head -> (UTF-8 from there, its text)
 
 
 def unique_names(header: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -134,9 +134,9 @@ def _decode_as(data: bytes, encoding: str, where: str, notes: list[str]) -> _Tex
                 return _decode_legacy(data, where, notes)
             head = head_bytes[: exc.start].decode("utf-8")
 
-        def utf8_body(offset: int) -> tuple[bytes, str]:
+        def utf8_body(offset: int) -> tuple[pa.Buffer, str]:
             start = len(head[:offset].encode("utf-8"))
-            return data[start:], ""
+            return pa.py_buffer(data)[start:], ""  # a zero-copy view: exports can be gigabytes
 
         return _Text(head, "UTF-8", notes, utf8_body)
     try:
@@ -148,7 +148,7 @@ def _decode_as(data: bytes, encoding: str, where: str, notes: list[str]) -> _Tex
 
 
 def _text_body(text: str, encoding: str, notes: list[str]) -> _Text:
-    def body(offset: int) -> tuple[bytes, str]:
+    def body(offset: int) -> tuple[pa.Buffer | bytes, str]:
         rest = text[offset:]
         return rest.encode("utf-8"), rest
 
@@ -201,11 +201,16 @@ def read_text_table(
     return RawTable(names, table, skipped, notes)
 
 
+def _is_blank(body: pa.Buffer | bytes) -> bool:
+    view = memoryview(body)
+    return not bytes(view[:65536]).strip() and not bytes(view).strip()
+
+
 def _parse_body(
-    body: bytes, body_text: str, names: list[str], keep: list[str], delimiter: str
+    body: pa.Buffer | bytes, body_text: str, names: list[str], keep: list[str], delimiter: str
 ) -> tuple[pa.Table, Counter[str]]:
     skipped: Counter[str] = Counter()
-    if not body.strip():
+    if _is_blank(body):
         return pa.table({n: pa.array([], pa.string()) for n in keep}), skipped
 
     def on_invalid_row(row: object) -> str:
@@ -218,7 +223,7 @@ def _parse_body(
         skipped.clear()
         try:
             table = pacsv.read_csv(
-                io.BytesIO(body),
+                pa.BufferReader(body),
                 read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
                 parse_options=pacsv.ParseOptions(
                     delimiter=delimiter, newlines_in_values=newlines_in_values, invalid_row_handler=on_invalid_row
@@ -234,7 +239,7 @@ def _parse_body(
             continue
         if not skipped or newlines_in_values:
             return table, skipped
-    text = body_text or body.decode("utf-8", errors="replace")
+    text = body_text or bytes(body).decode("utf-8", errors="replace")
     skipped.clear()
     rows = []
     for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
