@@ -239,3 +239,12 @@ def test_any_prefix_of_a_utf16_export_never_raises(cut: int) -> None:
     links, report = read(data)
     assert report.rows_read == len(links)
     assert report.problem or report.tool == "Semrush"
+
+
+def test_damaged_bytes_deep_inside_a_utf8_file() -> None:
+    many = [Link(f"https://site{i}.example.com/é", "Café", "a", "https://tallybook.io/") for i in range(6000)]
+    data = bytearray(semrush_text(many).encode())
+    data[-200] = 0xFF  # one byte that is not UTF-8, far past the start of the file
+    links, report = read(bytes(data))
+    assert "some bytes are not valid UTF-8 and were replaced" in report.notes
+    assert report.rows_read == 6000 and links["title"].iloc[0] == "Café"

@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import re
+import struct
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -126,13 +127,13 @@ def _decode(data: bytes, where: str) -> _Text:
 
 def _decode_as(data: bytes, encoding: str, where: str, notes: list[str]) -> _Text:
     if encoding == "utf-8":
-        head_bytes = data[:HEAD_BYTES]
-        try:
-            head = head_bytes.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            if exc.start < len(head_bytes) - 4:  # not just a character cut by the head's end
+        if not _is_utf8(data):
+            if not _is_utf8(data[: HEAD_BYTES - 4]):
                 return _decode_legacy(data, where, notes)
-            head = head_bytes[: exc.start].decode("utf-8")
+            text = data.decode("utf-8", errors="replace")  # a UTF-8 file with a few damaged bytes
+            return _text_body(text, "UTF-8", [*notes, "some bytes are not valid UTF-8 and were replaced"])
+        head_bytes = data[:HEAD_BYTES]
+        head = head_bytes.decode("utf-8", errors="ignore")  # ignores only a character cut at the end
 
         def utf8_body(offset: int) -> tuple[pa.Buffer, str]:
             start = len(head[:offset].encode("utf-8"))
@@ -145,6 +146,17 @@ def _decode_as(data: bytes, encoding: str, where: str, notes: list[str]) -> _Tex
         text = data.decode(encoding, errors="replace")
         notes = [*notes, f"some bytes are not valid {encoding.upper()} and were replaced"]
     return _text_body(text, encoding.upper(), notes)
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether all of `data` is valid UTF-8, checked by Arrow without copying or decoding it."""
+    offsets = pa.py_buffer(struct.pack("<qq", 0, len(data)))
+    whole = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        whole.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _text_body(text: str, encoding: str, notes: list[str]) -> _Text:

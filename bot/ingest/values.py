@@ -105,8 +105,9 @@ def dates(values: Column) -> pa.Array:
     iso = pc.match_substring_regex(values, _ISO_DAY)
     if pc.all(iso).as_py():
         return pc.utf8_slice_codeunits(values, 0, 10)
-    firsts = pc.extract_regex(values, r"^(?P<a>\d{1,2})/\d{1,2}/\d{4}")
-    day_first = bool(pc.max(pc.cast(pc.struct_field(firsts, "a").drop_null(), pa.int32())).as_py() or 0) > 12
+    distinct = pc.unique(values).to_pylist()
+    slashed = (re.match(r"^\s*(\d{1,2})/\d{1,2}/\d{4}", t) for t in distinct)
+    day_first = any(int(m.group(1)) > 12 for m in slashed if m)
     return per_distinct(values, lambda t: _date(t, day_first) or "", pa.string())
 
 
