@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.urls import host_display, split_host
 
@@ -114,7 +115,7 @@ class ExportLayout:
     row: Callable[[Link], dict[str, str]]
     encoding: str = "utf-8"  # "utf-16" is little-endian with a BOM, as Ahrefs writes it
     delimiter: str = ","
-    quoting: int = csv.QUOTE_MINIMAL
+    quoting: Literal[0, 1, 2, 3] = csv.QUOTE_MINIMAL
     lineterminator: str = "\n"
     level: str = "page"
 

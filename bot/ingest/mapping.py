@@ -87,9 +87,7 @@ def wanted_columns(fmt: ExportFormat, names: list[str]) -> list[str]:
     return list(dict.fromkeys(columns))
 
 
-def _text(table: pa.Table, column: str | None) -> pa.Array | None:
-    if column is None:
-        return None
+def _text(table: pa.Table, column: str) -> pa.ChunkedArray:
     values = table.column(column)
     return pc.fill_null(values, "") if values.null_count else values
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import TypeAlias
 
 import pandas as pd
 import pyarrow as pa
@@ -15,7 +16,7 @@ import pyarrow.compute as pc
 
 from bot.urls import per_distinct
 
-Column = pa.Array | pa.ChunkedArray
+Column: TypeAlias = pa.Array | pa.ChunkedArray
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x", "+", "✓", "✔", "wahr", "ja", "sí", "si", "oui", "vrai"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "-", "", "falsch", "nein", "non", "faux"})
