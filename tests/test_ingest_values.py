@@ -55,7 +55,7 @@ def test_dates() -> None:
     assert dates(day_first).to_pylist() == ["2020-06-30", "2020-07-01", "2020-06-30"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.binary(max_size=400) | st.text(max_size=300).map(lambda t: t.encode("utf-8")))
 def test_no_bytes_make_the_file_reader_raise(data: bytes) -> None:
     links, report = read_export_bytes("fuzz.csv", b"Source URL,Target URL,Anchor\n" + data)
@@ -64,7 +64,7 @@ def test_no_bytes_make_the_file_reader_raise(data: bytes) -> None:
     assert report.rows_read == len(links)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.lists(st.lists(st.text(max_size=20), min_size=3, max_size=3), max_size=6))
 def test_no_pasted_grid_makes_the_tab_reader_raise(rows: list[list[str]]) -> None:
     import pandas as pd
