@@ -231,6 +231,13 @@ def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
     return _url_keys(urls)
 
 
+def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Host key of `split_host` of every value: URLs or bare host names (referring-domain columns)."""
+    values = pc.fill_null(values, "")
+    bare = pc.match_substring_regex(values, r"^[A-Za-z0-9._-]+(?:/|$)")  # no scheme: read as http://
+    return url_keys(pc.if_else(bare, pc.binary_join_element_wise("http://", values, ""), values))[1]
+
+
 def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
     parts = pc.extract_regex(urls, _PLAIN_URL)
     plain = pc.is_valid(parts)

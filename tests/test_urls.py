@@ -10,6 +10,7 @@ from bot.urls import (
     domain_of,
     host_display,
     host_key,
+    host_keys_of,
     is_ip_literal,
     registrable_domain,
     registrable_domains,
@@ -107,6 +108,7 @@ def test_vectorised_keys_equal_scalar_keys(urls: list[str]) -> None:
     keys, hosts = url_keys(pa.array(urls, pa.string()))
     assert keys.to_pylist() == [url_key(u) for u in urls]
     assert hosts.to_pylist() == [host_key(split_host(u)) for u in urls]
+    assert host_keys_of(pa.array(urls, pa.string())).to_pylist() == hosts.to_pylist()
 
 
 def test_vectorised_keys_on_repeated_values() -> None:

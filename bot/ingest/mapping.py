@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bot.linktable import conform
-from bot.urls import domain_in_text, host_key, is_ip_literal, per_distinct, registrable_domains, split_host, url_keys
+from bot.urls import domain_in_text, host_keys_of, is_ip_literal, per_distinct, registrable_domains, url_keys
 from sheets_schema import header_key
 
 from .decode import RawTable
@@ -140,7 +140,7 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
     source = cols["domain" if domain_level else "source_url"]
     assert source is not None  # the format's required columns include it
     if domain_level:
-        hosts = per_distinct(source, lambda v: host_key(split_host(v)))
+        hosts = host_keys_of(source)
         keys = pa.array([""] * len(source), pa.string())
     else:
         keys, hosts = url_keys(source)
