@@ -54,7 +54,7 @@ class _Text:
     head: str  # decoded start of the file, for finding the header
     encoding: str
     notes: list[str]
-    body: Callable[[int], tuple[pa.Buffer | bytes, str]]  # char offset in head -> (UTF-8 from there, its text)
+    body: Callable[[int], pa.Buffer]  # char offset in head -> the UTF-8 text from there on
 
 
 def unique_names(header: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -135,9 +135,8 @@ def _decode_as(data: bytes, encoding: str, where: str, notes: list[str]) -> _Tex
         head_bytes = data[:HEAD_BYTES]
         head = head_bytes.decode("utf-8", errors="ignore")  # ignores only a character cut at the end
 
-        def utf8_body(offset: int) -> tuple[pa.Buffer, str]:
-            start = len(head[:offset].encode("utf-8"))
-            return pa.py_buffer(data)[start:], ""  # a zero-copy view: exports can be gigabytes
+        def utf8_body(offset: int) -> pa.Buffer:
+            return pa.py_buffer(data)[len(head[:offset].encode("utf-8")) :]  # a view: exports can be gigabytes
 
         return _Text(head, "UTF-8", notes, utf8_body)
     try:
@@ -160,9 +159,10 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def _text_body(text: str, encoding: str, notes: list[str]) -> _Text:
-    def body(offset: int) -> tuple[pa.Buffer | bytes, str]:
-        rest = text[offset:]
-        return rest.encode("utf-8"), rest
+    encoded = pa.py_buffer(text.encode("utf-8"))
+
+    def body(offset: int) -> pa.Buffer:
+        return encoded[len(text[:offset].encode("utf-8")) :]
 
     return _Text(text[:HEAD_BYTES], encoding, notes, body)
 
@@ -208,19 +208,18 @@ def read_text_table(
     keep = wanted(names)
     if keep is None:
         return RawTable(names, pa.table({}), notes=notes)
-    body, body_text = text.body(lines[index][1])
-    table, skipped = _parse_body(body, body_text, names, keep, delimiters[index])
+    body = text.body(lines[index][1])
+    del text  # the decoded text of a UTF-16 export is as big as the file: let it go before parsing
+    table, skipped = _parse_body(body, names, keep, delimiters[index])
     return RawTable(names, table, skipped, notes)
 
 
-def _is_blank(body: pa.Buffer | bytes) -> bool:
+def _is_blank(body: pa.Buffer) -> bool:
     view = memoryview(body)
     return not bytes(view[:65536]).strip() and not bytes(view).strip()
 
 
-def _parse_body(
-    body: pa.Buffer | bytes, body_text: str, names: list[str], keep: list[str], delimiter: str
-) -> tuple[pa.Table, Counter[str]]:
+def _parse_body(body: pa.Buffer, names: list[str], keep: list[str], delimiter: str) -> tuple[pa.Table, Counter[str]]:
     skipped: Counter[str] = Counter()
     if _is_blank(body):
         return pa.table({n: pa.array([], pa.string()) for n in keep}), skipped
@@ -251,7 +250,7 @@ def _parse_body(
             continue
         if not skipped or newlines_in_values:
             return table, skipped
-    text = body_text or bytes(body).decode("utf-8", errors="replace")
+    text = body.to_pybytes().decode("utf-8", errors="replace")
     skipped.clear()
     rows = []
     for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
