@@ -164,11 +164,6 @@ def per_distinct(
     return mapped.take(encoded.indices)
 
 
-def host_keys(hosts: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """`host_key` of every host in a column."""
-    return per_distinct(hosts, host_key)
-
-
 def registrable_domains(hosts: pa.ChunkedArray | pa.Array) -> pa.Array:
     """`registrable_domain` of every host in a column, equal to the scalar function.
 

@@ -10,7 +10,6 @@ import re
 from datetime import datetime
 from typing import TypeAlias
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -125,8 +124,3 @@ def rel_flags(values: Column) -> dict[str, pa.Array]:
         "ugc": has("ugc"),
         "sponsored": has("sponsored|paid"),
     }
-
-
-def to_series(values: pa.Array, index: pd.Index, dtype: str) -> pd.Series:
-    """A pandas column of the link table's dtype from a pyarrow array."""
-    return pd.Series(values.to_pandas(), index=index).astype(dtype)
