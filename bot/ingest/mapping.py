@@ -97,15 +97,12 @@ def _expand_targets(table: pa.Table, fmt: ExportFormat, names: list[str]) -> tup
     parts = []
     for column in target_columns(fmt, names):
         values = pc.utf8_lower(pc.utf8_trim_whitespace(_text(table, column)))
-        linked = pc.invert(pc.is_in(values, pa.array(NO_LINK)))
-        part = table.filter(linked)
-        parts.append(part.append_column("__target", pa.array([column] * part.num_rows, pa.string())))
-        parts[-1] = parts[-1].append_column("__count", part.column(column))
+        part = table.filter(pc.invert(pc.is_in(values, pa.array(NO_LINK))))
+        part = part.append_column("__target", pa.repeat(column, part.num_rows))
+        parts.append(part.append_column("__count", part.column(column)))
     if not parts:
-        empty = table.slice(0, 0)
-        return empty.append_column("__target", pa.array([], pa.string())).append_column(
-            "__count", pa.array([], pa.string())
-        ), ""
+        empty = table.slice(0, 0).append_column("__target", pa.array([], pa.string()))
+        return empty.append_column("__count", pa.array([], pa.string())), "__target"
     return pa.concat_tables(parts), "__target"
 
 
@@ -137,18 +134,16 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
     cols = {f: _text(table, c) for f, c in resolved.items()}
 
     domain_level = fmt.level == DOMAIN
-    source = cols["domain" if domain_level else "source_url"]
-    assert source is not None  # the format's required columns include it
+    source = cols["domain" if domain_level else "source_url"]  # a required column of the format
     if domain_level:
         hosts = host_keys_of(source)
-        keys = pa.array([""] * len(source), pa.string())
+        keys = pa.repeat("", len(source))
     else:
         keys, hosts = url_keys(source)
     domains = registrable_domains(hosts)
     too_long_cell = np.zeros(len(source), dtype=bool)
     for column in cols.values():
-        if column is not None:
-            too_long_cell |= _np(pc.greater(pc.utf8_length(column), MAX_CELL_CHARS))
+        too_long_cell |= _np(pc.greater(pc.utf8_length(column), MAX_CELL_CHARS))
     ip = per_distinct(hosts, is_ip_literal, pa.bool_())
     masks = [
         _np(pc.equal(pc.utf8_trim_whitespace(source), "")),
@@ -161,28 +156,28 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
     ]
     keep, skipped = _reasons(masks, DOMAIN_REASONS if domain_level else PAGE_REASONS)
     keep_array = pa.array(keep)
-    cols = {f: (c.filter(keep_array) if c is not None else None) for f, c in cols.items()}
+    cols = {f: c.filter(keep_array) for f, c in cols.items()}
     if links_count_column:
         cols["links_count"] = _text(table, links_count_column).filter(keep_array)
     source, keys, hosts, domains = (a.filter(keep_array) for a in (source, keys, hosts, domains))
 
     out: dict[str, pa.Array] = {
-        "source_url": pa.array([""] * len(source), pa.string()) if domain_level else source,
+        "source_url": pa.repeat("", len(source)) if domain_level else source,
         "source_key": keys,
         "source_host": hosts,
         "source_domain": domains,
     }
     site = _targets(out, cols.get("target_url"), name)
     for field_name in TEXT_FIELDS:
-        if cols.get(field_name) is not None:
+        if field_name in cols:
             out[field_name] = cols[field_name]
     _context(out, cols)
     _flags(out, cols, fmt)
     for field_name in (*FLOAT_FIELDS, *INT_FIELDS, "authority_raw"):
-        if cols.get(field_name) is not None:
+        if field_name in cols:
             out[field_name] = numbers(cols[field_name])
     for field_name in DATE_FIELDS:
-        if cols.get(field_name) is not None:
+        if field_name in cols:
             out[field_name] = dates(cols[field_name])
     report = _report_kind(fmt, out.get("target_status"))
     n = len(source)
@@ -195,7 +190,7 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
     constants = {"level": fmt.level, "export": name, "tool": fmt.tool, "report": report, "export_site": site}
     for column, value in {**constants, "sources": name}.items():
         out[column] = pa.repeat(value, n)
-    links = _frame(out, n)
+    links = _frame(out)
     return Mapped(conform(links), skipped, site, report)
 
 
@@ -204,7 +199,7 @@ def _targets(out: dict[str, pa.Array], targets: pa.Array | None, name: str) -> s
     n = len(out["source_key"])
     if targets is None:
         site = domain_in_text(name)
-        out["target_domain"] = pa.array([site] * n, pa.string())
+        out["target_domain"] = pa.repeat(site, n)
         return site
     target_keys, target_hosts = url_keys(targets)
     target_domains = registrable_domains(target_hosts)
@@ -220,20 +215,20 @@ def _targets(out: dict[str, pa.Array], targets: pa.Array | None, name: str) -> s
     return site
 
 
-def _context(out: dict[str, pa.Array], cols: dict[str, pa.Array | None]) -> None:
+def _context(out: dict[str, pa.Array], cols: dict[str, pa.ChunkedArray]) -> None:
     left, right = cols.get("context_left"), cols.get("context_right")
     if left is None and right is None:
         if cols.get("context") is not None:
             out["context"] = cols["context"]
         return
-    empty = pa.array([""] * len(out["source_key"]), pa.string())
+    empty = pa.repeat("", len(out["source_key"]))
     parts = [p if p is not None else empty for p in (left, cols.get("anchor"), right)]
     joined = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.binary_join_element_wise(*parts, " "), r"\s+", " "))
     around = pc.utf8_trim_whitespace(pc.binary_join_element_wise(parts[0], parts[2], ""))
     out["context"] = pc.if_else(pc.equal(around, ""), "", joined)
 
 
-def _flags(out: dict[str, pa.Array], cols: dict[str, pa.Array | None], fmt: ExportFormat) -> None:
+def _flags(out: dict[str, pa.Array], cols: dict[str, pa.ChunkedArray], fmt: ExportFormat) -> None:
     for field_name in FLAG_FIELDS:
         if cols.get(field_name) is not None:
             out[field_name] = flags(cols[field_name], fmt.empty_flag_is_false)
@@ -265,12 +260,11 @@ _PANDAS_TYPES = {
 }
 
 
-def _frame(out: dict[str, pa.Array], n: int) -> pd.DataFrame:
+def _frame(out: dict[str, pa.Array]) -> pd.DataFrame:
     arrays = {}
     for column, values in out.items():
         if column in INT_FIELDS:
             in_range = pc.less(pc.abs(values), 1e15)
             values = pc.cast(pc.round(pc.if_else(in_range, values, pa.scalar(None, pa.float64()))), pa.int64())
         arrays[column] = values
-    table = pa.table(arrays) if arrays else pa.table({"source_key": pa.array([""] * n, pa.string())})
-    return table.to_pandas(types_mapper=_PANDAS_TYPES.get)
+    return pa.table(arrays).to_pandas(types_mapper=_PANDAS_TYPES.get)
