@@ -176,7 +176,7 @@ def registrable_domains(hosts: pa.ChunkedArray | pa.Array) -> pa.Array:
     encoded = pc.dictionary_encode(pc.fill_null(hosts, ""))
     distinct = encoded.dictionary
     # host_key again (as registrable_domain does), then the PSL's own lower-casing of labels
-    keys = pc.replace_substring_regex(pc.utf8_lower(distinct), r"^www\.", "", max_replacements=1)
+    keys = _drop_www(pc.utf8_lower(distinct))
     simple = pc.match_substring_regex(keys, r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*$")
     simple = pc.and_(simple, pc.invert(pc.match_substring_regex(keys, r"[0-9]$")))  # IP literals: slow path
     suffixes = [pc.struct_field(pc.extract_regex(keys, rf"(?:^|\.)(?P<s>(?:[^.]+\.){{{k - 1}}}[^.]+)$"), "s")
@@ -219,11 +219,18 @@ def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
     urls = pc.fill_null(urls, "")
     if isinstance(urls, pa.ChunkedArray):
         urls = urls.combine_chunks()
+    # Target columns repeat a few pages many times: key those once each. Linking pages are nearly
+    # all distinct, and encoding a million of them costs more than it saves (judged on a sample).
+    sample = urls.slice(0, 20_000)
+    if len(urls) > 1000 and pc.count_distinct(sample).as_py() > len(sample) // 2:
+        return _url_keys(urls)
     encoded = pc.dictionary_encode(urls)
-    if len(encoded.dictionary) < len(urls) // 2:  # target columns repeat a few pages many times
-        keys, hosts = _url_keys(encoded.dictionary)
-        return keys.take(encoded.indices), hosts.take(encoded.indices)
-    return _url_keys(urls)
+    keys, hosts = _url_keys(encoded.dictionary)
+    return keys.take(encoded.indices), hosts.take(encoded.indices)
+
+
+def _drop_www(hosts: pa.Array) -> pa.Array:
+    return pc.if_else(pc.starts_with(hosts, "www."), pc.utf8_slice_codeunits(hosts, 4), hosts)
 
 
 def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -238,7 +245,7 @@ def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
     plain = pc.is_valid(parts)
     # host_key of an ASCII host: lower-case, no trailing dots, no leading "www."
     host = pc.utf8_lower(pc.fill_null(pc.struct_field(parts, "host"), ""))
-    host = pc.replace_substring_regex(pc.replace_substring_regex(host, r"\.+$", ""), r"^www\.", "", max_replacements=1)
+    host = _drop_www(pc.utf8_rtrim(host, "."))
     path = pc.fill_null(pc.struct_field(parts, "path"), "")
     path = pc.if_else(pc.equal(path, ""), "/", path)
     query = pc.fill_null(pc.struct_field(parts, "query"), "")

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bot.linktable import conform
-from bot.urls import domain_in_text, host_keys_of, is_ip_literal, per_distinct, registrable_domains, url_keys
+from bot.urls import domain_in_text, host_keys_of, is_ip_literal, registrable_domains, url_keys
 from sheets_schema import header_key
 
 from .decode import RawTable
@@ -140,11 +140,12 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
         keys = pa.repeat("", len(source))
     else:
         keys, hosts = url_keys(source)
-    domains = registrable_domains(hosts)
+    distinct_hosts = pc.dictionary_encode(hosts)
+    domains = registrable_domains(distinct_hosts.dictionary).take(distinct_hosts.indices)
+    ip = pa.array(map(is_ip_literal, distinct_hosts.dictionary.to_pylist()), pa.bool_()).take(distinct_hosts.indices)
     too_long_cell = np.zeros(len(source), dtype=bool)
     for column in cols.values():
         too_long_cell |= _np(pc.greater(pc.utf8_length(column), MAX_CELL_CHARS))
-    ip = per_distinct(hosts, is_ip_literal, pa.bool_())
     masks = [
         _np(pc.equal(pc.utf8_trim_whitespace(source), "")),
         too_long_cell,
