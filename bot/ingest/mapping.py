@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bot.linktable import conform
+from bot.linktable import LINK_COLUMNS, STRING, conform
 from bot.urls import domain_in_text, host_keys_of, is_ip_literal, registrable_domains, url_keys
 from sheets_schema import header_key
 
@@ -191,7 +191,7 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
     constants = {"level": fmt.level, "export": name, "tool": fmt.tool, "report": report, "export_site": site}
     for column, value in {**constants, "sources": name}.items():
         out[column] = pa.repeat(value, n)
-    links = _frame(out)
+    links = _frame(out, n)
     return Mapped(conform(links), skipped, site, report)
 
 
@@ -261,10 +261,17 @@ _PANDAS_TYPES = {
 }
 
 
-def _frame(out: dict[str, pa.Array]) -> pd.DataFrame:
+_ARROW_TYPES = {STRING: pa.string(), "boolean": pa.bool_(), "Float64": pa.float64(), "Int64": pa.int64()}
+
+
+def _frame(out: dict[str, pa.Array], n: int) -> pd.DataFrame:
+    """The link table, every column built in Arrow (absent ones as nulls) and handed to pandas once."""
     arrays = {}
-    for column, values in out.items():
-        if column in INT_FIELDS:
+    for column, dtype in LINK_COLUMNS.items():
+        values = out.get(column)
+        if values is None:
+            values = pa.nulls(n, _ARROW_TYPES[dtype])
+        elif column in INT_FIELDS:
             in_range = pc.less(pc.abs(values), 1e15)
             values = pc.cast(pc.round(pc.if_else(in_range, values, pa.scalar(None, pa.float64()))), pa.int64())
         arrays[column] = values
