@@ -32,7 +32,10 @@ def _rss_mb() -> float:
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    # VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork and exec
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1]) * 1024 / 1e6
 
 
 def measure(mode: str, path: Path) -> dict[str, float]:
