@@ -236,8 +236,17 @@ def _drop_www(hosts: pa.Array) -> pa.Array:
 def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     """Host key of `split_host` of every value: URLs or bare host names (referring-domain columns)."""
     values = pc.fill_null(values, "")
-    bare = pc.match_substring_regex(values, r"^[A-Za-z0-9._-]+(?:/|$)")  # no scheme: read as http://
-    return url_keys(pc.if_else(bare, pc.binary_join_element_wise("http://", values, ""), values))[1]
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    # a bare ASCII host name (nearly every referring-domain cell) is keyed without URL parsing
+    host_only = pc.match_substring_regex(values, r"^[A-Za-z0-9._-]+$")
+    hosts = _drop_www(pc.utf8_rtrim(pc.utf8_lower(values), "."))
+    if pc.all(host_only).as_py():
+        return hosts
+    rest = values.filter(pc.invert(host_only))
+    bare = pc.match_substring_regex(rest, r"^[A-Za-z0-9._-]+/")  # no scheme: read as http://
+    rest_hosts = url_keys(pc.if_else(bare, pc.binary_join_element_wise("http://", rest, ""), rest))[1]
+    return pc.replace_with_mask(hosts, pc.invert(host_only), rest_hosts)
 
 
 def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
