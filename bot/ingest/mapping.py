@@ -119,6 +119,13 @@ def _reasons(masks: list[np.ndarray], reasons: tuple[str, ...]) -> tuple[np.ndar
     return keep, counted
 
 
+def _ip_literals(hosts: pa.Array) -> pa.Array:
+    """`is_ip_literal` of each host; only those ending in a digit or holding ":" can be one."""
+    candidates = pc.match_substring_regex(hosts, r"[0-9\]]$|:")
+    checked = pa.array([is_ip_literal(h) for h in hosts.filter(candidates).to_pylist()], pa.bool_())
+    return pc.replace_with_mask(pa.repeat(False, len(hosts)), candidates, checked)
+
+
 def _np(mask: pa.Array) -> np.ndarray:
     return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
 
@@ -142,7 +149,7 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
         keys, hosts = url_keys(source)
     distinct_hosts = pc.dictionary_encode(hosts)
     domains = registrable_domains(distinct_hosts.dictionary).take(distinct_hosts.indices)
-    ip = pa.array(map(is_ip_literal, distinct_hosts.dictionary.to_pylist()), pa.bool_()).take(distinct_hosts.indices)
+    ip = _ip_literals(distinct_hosts.dictionary).take(distinct_hosts.indices)
     too_long_cell = np.zeros(len(source), dtype=bool)
     for column in cols.values():
         too_long_cell |= _np(pc.greater(pc.utf8_length(column), MAX_CELL_CHARS))
