@@ -9,29 +9,31 @@ from __future__ import annotations
 
 import pandas as pd
 
-# name -> pandas dtype. Strings use the pandas "string" dtype so NA is explicit.
+# name -> pandas dtype. Strings use the pandas "string" dtype so NA is explicit, stored in Arrow:
+# exports come out of pyarrow, and Python-object storage would cost a second per million cells.
+STRING = "string[pyarrow]"
 LINK_COLUMNS: dict[str, str] = {
-    "source_url": "string",  # linking page as the tool wrote it (display)
-    "source_key": "string",  # bot.urls.url_key(source_url); "" for domain-level rows
-    "source_host": "string",  # host key of the linking page (punycode, no www)
-    "source_domain": "string",  # registrable domain key (punycode)
-    "target_url": "string",  # page linked to (a competitor's or ours)
-    "target_key": "string",
-    "target_domain": "string",  # registrable domain key of the target
-    "anchor": "string",
-    "context": "string",  # text around the link (left + right context, Semrush Text…)
-    "title": "string",  # linking page title
+    "source_url": STRING,  # linking page as the tool wrote it (display)
+    "source_key": STRING,  # bot.urls.url_key(source_url); "" for domain-level rows
+    "source_host": STRING,  # host key of the linking page (punycode, no www)
+    "source_domain": STRING,  # registrable domain key (punycode)
+    "target_url": STRING,  # page linked to (a competitor's or ours)
+    "target_key": STRING,
+    "target_domain": STRING,  # registrable domain key of the target
+    "anchor": STRING,
+    "context": STRING,  # text around the link (left + right context, Semrush Text…)
+    "title": STRING,  # linking page title
     "nofollow": "boolean",
     "ugc": "boolean",
     "sponsored": "boolean",
-    "authority_metric": "string",  # e.g. "Ahrefs DR", "Semrush AS", "Moz DA"
+    "authority_metric": STRING,  # e.g. "Ahrefs DR", "Semrush AS", "Moz DA"
     "authority_raw": "Float64",
     "authority": "Float64",  # 0-100, comparable across tools
-    "language": "string",
-    "page_type": "string",
-    "page_category": "string",
-    "platform": "string",
-    "author": "string",
+    "language": STRING,
+    "page_type": STRING,
+    "page_category": STRING,
+    "platform": STRING,
+    "author": STRING,
     "is_spam": "boolean",
     "spam_score": "Float64",
     "sitewide": "boolean",
@@ -39,13 +41,16 @@ LINK_COLUMNS: dict[str, str] = {
     "traffic": "Float64",
     "target_status": "Int64",  # HTTP status of the target as the tool saw it (broken backlinks)
     "lost": "boolean",
-    "first_seen": "string",  # ISO date
-    "last_seen": "string",
-    "level": "string",  # "page" or "domain"
-    "export": "string",  # tab or file it came from
-    "tool": "string",
-    "report": "string",
-    "export_site": "string",  # registrable domain the export describes
+    "first_seen": STRING,  # ISO date
+    "last_seen": STRING,
+    "level": STRING,  # "page" or "domain"
+    "export": STRING,  # tab or file it came from
+    "tool": STRING,
+    "report": STRING,
+    "export_site": STRING,  # registrable domain the export describes
+    "image": "boolean",  # the link is an image (the anchor is its alt text, if any)
+    "links_count": "Int64",  # domain-level rows: links from this domain to the target, as the tool counted
+    "sources": STRING,  # every export this link was seen in, "; "-separated (see bot.ingest.merge)
 }
 
 
@@ -58,7 +63,8 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for name, dtype in LINK_COLUMNS.items():
         if name in frame.columns:
-            out[name] = frame[name].astype(dtype)
+            column = frame[name]
+            out[name] = column if column.dtype == dtype else column.astype(dtype)
         else:
             out[name] = pd.Series(pd.NA, index=frame.index, dtype=dtype)
-    return pd.DataFrame(out, index=frame.index)
+    return pd.DataFrame(out, index=frame.index, copy=False)

@@ -10,25 +10,38 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from publicsuffixlist import PublicSuffixList
 
 _PSL = PublicSuffixList()
 
 TRACKING_PARAMS = frozenset(
-    {"gclid", "fbclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "_ga", "igshid", "ref_src"}
-)
+    {
+        "gclid", "gbraid", "wbraid", "gad_source", "fbclid", "dclid", "msclkid", "yclid", "ttclid", "twclid",
+        "li_fat_id", "mc_cid", "mc_eid", "_ga", "_gl", "igshid", "ref_src", "srsltid", "mkt_tok", "_hsenc",
+        "_hsmi", "oly_enc_id", "oly_anon_id", "vero_id", "wickedid", "s_cid",
+    }
+)  # fmt: skip
+TRACKING_PREFIXES = ("utm_",)
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _OTHER_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(?!//|\d)")  # mailto:, javascript:, tel:
+
+
+# letters (any script), digits, "-", "_" and dots; ":" and brackets only occur in IPv6 literals
+_HOST_CHARS = re.compile(r"[\w.:\[\]-]+")
 
 
 @lru_cache(maxsize=262_144)
 def host_key(host: str) -> str:
     """Lower-case punycode host without `www.` and trailing dot; "" when it is not a hostname."""
     host = host.strip().rstrip(".").lower()
-    if not host or any(c in host for c in " /\\@"):
+    if not _HOST_CHARS.fullmatch(host):
         return ""
     try:
         ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
@@ -49,6 +62,9 @@ def host_display(host_or_key: str) -> str:
 
 
 def is_ip_literal(host: str) -> bool:
+    # Host names end in a letter (TLDs are alphabetic): only digits or IPv6 colons need the slow check.
+    if not host or not (host[-1].isdigit() or ":" in host or host.endswith("]")):
+        return False
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -114,10 +130,161 @@ def _strip_tracking(query: str) -> str:
     if not query:
         return ""
     pairs = parse_qsl(query, keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS]
+    kept = [
+        (k, v) for k, v in pairs if not k.lower().startswith(TRACKING_PREFIXES) and k.lower() not in TRACKING_PARAMS
+    ]
     return urlencode(kept, doseq=True) if len(kept) != len(pairs) else query
 
 
 def domain_of(url_or_host: str) -> str:
     """Registrable domain key of a URL or a bare host."""
     return registrable_domain(split_host(url_or_host))
+
+
+# Vectorised keys for whole export columns. Plain `http(s)://host/path?query` URLs (nearly all of
+# them) are split by one RE2 pass and their hosts keyed once per distinct host; anything unusual
+# (ports, credentials, spaces, non-ASCII hosts, possible tracking parameters) goes through
+# `url_key` itself, once per distinct value, so both paths always agree.
+_NOT_SPACE = r"[^\x00-\x20\x7f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+_PLAIN_URL = (
+    r"^[hH][tT][tT][pP][sS]?://(?P<host>[A-Za-z0-9._-]+)"
+    rf"(?P<path>/{_NOT_SPACE}?#]*)?(?:\?(?P<query>{_NOT_SPACE}#]*))?(?:#{_NOT_SPACE}]*)?$"
+)
+_MAYBE_TRACKING = "(?i)%|\\+|" + "|".join(re.escape(p) for p in (*TRACKING_PREFIXES, *sorted(TRACKING_PARAMS)))
+
+
+def per_distinct(
+    values: pa.ChunkedArray | pa.Array, func: Callable[[str], object], dtype: pa.DataType | None = None
+) -> pa.Array:
+    """`func` of every value of a column, computed once per distinct value (nulls are read as "")."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(pc.fill_null(values, ""))
+    mapped = pa.array([func(v) for v in encoded.dictionary.to_pylist()], type=dtype or pa.string())
+    return mapped.take(encoded.indices)
+
+
+def registrable_domains(hosts: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """`registrable_domain` of every host in a column, equal to the scalar function.
+
+    Plain ASCII host names whose suffixes meet no wildcard or exception rule (nearly all) are
+    matched against the Public Suffix List's rules in Arrow, one pass per label depth; the rest
+    go through `registrable_domain`.
+    """
+    if isinstance(hosts, pa.ChunkedArray):
+        hosts = hosts.combine_chunks()
+    encoded = pc.dictionary_encode(pc.fill_null(hosts, ""))
+    distinct = encoded.dictionary
+    # host_key again (as registrable_domain does), then the PSL's own lower-casing of labels
+    keys = _drop_www(pc.utf8_lower(distinct))
+    simple = pc.match_substring_regex(keys, r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*$")
+    simple = pc.and_(simple, pc.invert(pc.match_substring_regex(keys, r"[0-9]$")))  # IP literals: slow path
+    suffixes = [pc.struct_field(pc.extract_regex(keys, rf"(?:^|\.)(?P<s>(?:[^.]+\.){{{k - 1}}}[^.]+)$"), "s")
+                for k in range(1, _PSL_RULES.max_labels + 2)]  # fmt: skip
+    depth = pa.array([1] * len(keys), pa.int32())  # unknown TLDs count as one-label suffixes
+    for k, suffix in enumerate(suffixes[:-1], start=1):
+        simple = pc.and_(simple, pc.invert(pc.fill_null(pc.is_in(suffix, _PSL_RULES.special), False)))
+        depth = pc.if_else(pc.fill_null(pc.is_in(suffix, _PSL_RULES.exact), False), k, depth)
+    domain = pa.array([""] * len(keys), pa.string())
+    for k, suffix in enumerate(suffixes[1:], start=1):
+        domain = pc.if_else(pc.equal(depth, k), pc.fill_null(suffix, ""), domain)
+    simple = pc.fill_null(simple, False)
+    if not pc.all(simple).as_py():
+        odd = pc.invert(simple)
+        domain = pc.replace_with_mask(
+            domain, odd, pa.array([registrable_domain(h) for h in distinct.filter(odd).to_pylist()], pa.string())
+        )
+    return domain.take(encoded.indices)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    exact: pa.Array  # suffixes that are public
+    special: pa.Array  # suffixes a wildcard or exception rule starts from: left to publicsuffixlist
+    max_labels: int
+
+
+def _psl_rules() -> _Rules:
+    rules = _PSL._publicsuffix  # the bundled list, as publicsuffixlist parsed it
+    exact = sorted(r for r in rules if not r.startswith(("!", "*.")))
+    special = sorted({r[2:] for r in rules if r.startswith("*.")} | {r[1:] for r in rules if r.startswith("!")})
+    return _Rules(pa.array(exact, pa.string()), pa.array(special, pa.string()), _PSL._maxlabel)
+
+
+_PSL_RULES = _psl_rules()
+
+
+def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
+    """(`url_key`, host key of `split_host`) of every URL in a column, equal to the scalar functions."""
+    urls = pc.fill_null(urls, "")
+    if isinstance(urls, pa.ChunkedArray):
+        urls = urls.combine_chunks()
+    # Target columns repeat a few pages many times: key those once each. Linking pages are nearly
+    # all distinct, and encoding a million of them costs more than it saves (judged on a sample).
+    sample = urls.slice(0, 20_000)
+    if len(urls) > 1000 and pc.count_distinct(sample).as_py() > len(sample) // 2:
+        return _url_keys(urls)
+    encoded = pc.dictionary_encode(urls)
+    keys, hosts = _url_keys(encoded.dictionary)
+    return keys.take(encoded.indices), hosts.take(encoded.indices)
+
+
+def _drop_www(hosts: pa.Array) -> pa.Array:
+    return pc.if_else(pc.starts_with(hosts, "www."), pc.utf8_slice_codeunits(hosts, 4), hosts)
+
+
+def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Host key of `split_host` of every value: URLs or bare host names (referring-domain columns)."""
+    values = pc.fill_null(values, "")
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    # a bare ASCII host name (nearly every referring-domain cell) is keyed without URL parsing
+    host_only = pc.match_substring_regex(values, r"^[A-Za-z0-9._-]+$")
+    hosts = _drop_www(pc.utf8_rtrim(pc.utf8_lower(values), "."))
+    if pc.all(host_only).as_py():
+        return hosts
+    rest = values.filter(pc.invert(host_only))
+    bare = pc.match_substring_regex(rest, r"^[A-Za-z0-9._-]+/")  # no scheme: read as http://
+    rest_hosts = url_keys(pc.if_else(bare, pc.binary_join_element_wise("http://", rest, ""), rest))[1]
+    return pc.replace_with_mask(hosts, pc.invert(host_only), rest_hosts)
+
+
+def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
+    parts = pc.extract_regex(urls, _PLAIN_URL)
+    plain = pc.is_valid(parts)
+    # host_key of an ASCII host: lower-case, no trailing dots, no leading "www."
+    host = pc.utf8_lower(pc.fill_null(pc.struct_field(parts, "host"), ""))
+    host = _drop_www(pc.utf8_rtrim(host, "."))
+    path = pc.fill_null(pc.struct_field(parts, "path"), "")
+    path = pc.if_else(pc.equal(path, ""), "/", path)
+    query = pc.fill_null(pc.struct_field(parts, "query"), "")
+    tracking = pc.match_substring_regex(query, _MAYBE_TRACKING)
+    if pc.any(tracking).as_py():
+        query = pc.replace_with_mask(query, tracking, per_distinct(query.filter(tracking), _strip_tracking))
+    query = pc.if_else(pc.equal(query, ""), "", pc.binary_join_element_wise("?", query, ""))
+    key = pc.if_else(pc.equal(host, ""), "", pc.binary_join_element_wise(host, path, query, ""))
+    if pc.all(plain).as_py():
+        return key, host
+    odd = pc.invert(plain)
+    odd_urls = urls.filter(odd)
+    odd_keys = per_distinct(odd_urls, url_key)
+    odd_hosts = per_distinct(odd_urls, lambda u: host_key(split_host(u)))
+    return pc.replace_with_mask(key, odd, odd_keys), pc.replace_with_mask(host, odd, odd_hosts)
+
+
+def domain_in_text(text: str) -> str:
+    """The first registrable domain with a known public suffix named in free text (a file or tab name).
+
+    File names glue words to domains with `-` and `_` (`www.site.com-backlinks-subdomains.csv`),
+    so every run of hyphen-joined words is tried, longest first.
+    """
+    for token in re.split(r"[^\w.-]+|_", text.casefold()):
+        words = token.strip(".-").split("-")
+        for start in range(len(words)):
+            for end in range(len(words), start, -1):
+                candidate = "-".join(words[start:end]).strip(".")
+                host = host_key(candidate) if "." in candidate else ""
+                domain = _PSL.privatesuffix(host, accept_unknown=False) if host else None
+                if domain:
+                    return domain
+    return ""

@@ -1,8 +1,23 @@
 from __future__ import annotations
 
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.urls import domain_of, host_display, registrable_domain, url_key
+from bot.urls import (
+    domain_in_text,
+    domain_of,
+    host_display,
+    host_key,
+    host_keys_of,
+    is_ip_literal,
+    registrable_domain,
+    registrable_domains,
+    split_host,
+    url_key,
+    url_keys,
+)
 
 
 @pytest.mark.parametrize(
@@ -45,3 +60,103 @@ def test_same_page_same_key(a: str, b: str) -> None:
 def test_different_pages_differ() -> None:
     assert url_key("https://example.com/a") != url_key("https://example.com/b")
     assert url_key("https://example.com:8080/a") != url_key("https://example.com/a")
+
+
+# -- vectorised keys agree with the scalar functions ------------------------------------------------
+
+URL_PARTS = st.one_of(
+    st.sampled_from(
+        [
+            "https://www.Example.com/a?b=1#frag",
+            "http://example.com",
+            "HTTP://EXAMPLE.COM:80/x",
+            "https://example.com:8443/x?utm_source=a&id=2",
+            "https://münzkasse.com/ä",
+            "https://xn--mnzkasse-65a.com/",
+            "http://192.168.0.1/page",
+            "http://[::1]/x",
+            "mailto:someone@example.com",
+            "javascript:void(0)",
+            '=HYPERLINK("http://evil.example")',
+            "example.org/path?q=%20x+y",
+            "//cdn.example.net/lib.js",
+            "https://user:pw@example.com/",
+            "https://example.com./trailing-dot",
+            "https://www./",
+            " https://example.com/space ",
+            "https://example.com/p?gclid=1",
+            "https://example.com/p?x=1&UTM_medium=2",
+            "https://a.blogspot.com/?",
+            "",
+        ]
+    ),
+    st.builds(
+        lambda scheme, host, path, query, frag: f"{scheme}{host}{path}{query}{frag}",
+        st.sampled_from(["http://", "https://", "HTTPS://", "", "ftp://", "//"]),
+        st.from_regex(r"(www\.)?[a-zA-Z0-9_-]{1,8}(\.[a-z]{2,3}){1,2}\.?(:\d{1,5})?", fullmatch=True),
+        st.from_regex(r"(/[a-zA-Z0-9%._~ -]{0,8}){0,3}", fullmatch=True),
+        st.from_regex(r"(\?([a-z_]{1,8}=[a-z0-9%+]{0,4}&?){0,3})?", fullmatch=True),
+        st.sampled_from(["", "#top", "#"]),
+    ),
+    st.text(max_size=30),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(URL_PARTS, min_size=1, max_size=12))
+def test_vectorised_keys_equal_scalar_keys(urls: list[str]) -> None:
+    keys, hosts = url_keys(pa.array(urls, pa.string()))
+    assert keys.to_pylist() == [url_key(u) for u in urls]
+    assert hosts.to_pylist() == [host_key(split_host(u)) for u in urls]
+    assert host_keys_of(pa.array(urls, pa.string())).to_pylist() == hosts.to_pylist()
+
+
+def test_vectorised_keys_on_repeated_values() -> None:
+    urls = ["https://www.example.com/a?utm_source=x"] * 5 + ["https://b.example.org/"] * 3 + [None]
+    keys, hosts = url_keys(pa.array(urls, pa.string()))
+    assert keys.to_pylist() == ["example.com/a"] * 5 + ["b.example.org/"] * 3 + [""]
+    assert hosts.to_pylist() == ["example.com"] * 5 + ["b.example.org"] * 3 + [""]
+
+
+@pytest.mark.parametrize(
+    ("text", "domain"),
+    [
+        ("www.caldea.com-backlinks-subdomains.csv", "caldea.com"),
+        ("http___www.johnmurch.com_-Latest links-2020-07-15.csv", "johnmurch.com"),
+        ("Raw: paypilot.co.uk Ahrefs", "paypilot.co.uk"),
+        ("old-resources-page.org-backlinks.csv", "old-resources-page.org"),
+        ("münzkasse.com export", "xn--mnzkasse-65a.com"),
+        ("backlinks.csv", ""),
+        ("Raw: Ahrefs", ""),
+    ],
+)
+def test_domain_named_in_a_file_or_tab_name(text: str, domain: str) -> None:
+    assert domain_in_text(text) == domain
+
+
+def test_private_suffix_section_and_ip_hosts() -> None:
+    assert registrable_domain("a.blogspot.com") != registrable_domain("b.blogspot.com")
+    assert registrable_domain("news.craftaccounting.co.uk") == "craftaccounting.co.uk"
+    assert is_ip_literal("203.0.113.9") and is_ip_literal("[2001:db8::1]")
+    assert not is_ip_literal("example.com") and not is_ip_literal("")
+
+
+PSL_SUFFIXES = ["com", "co.uk", "blogspot.com", "kobe.jp", "city.kobe.jp", "ck", "www.ck", "s3.amazonaws.com",
+                "xn--p1ai", "unknowntld", "github.io", "pvt.k12.ma.us", "bd", "com.bd", "uk"]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            lambda labels, suffix: ".".join([*labels, suffix]),
+            st.lists(st.sampled_from(["www", "a", "b-c", "x_y", "city", "123", "WWW", ""]), max_size=4),
+            st.sampled_from(PSL_SUFFIXES),
+        )
+        | st.text(max_size=12),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_vectorised_registrable_domains_equal_scalar(hosts: list[str]) -> None:
+    assert registrable_domains(pa.array(hosts, pa.string())).to_pylist() == [registrable_domain(h) for h in hosts]

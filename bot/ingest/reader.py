@@ -1,26 +1,27 @@
-"""Recognise an export by its header names and map it onto the canonical link table."""
+"""Read one export (a pasted `Raw: …` tab or a file) into the canonical link table.
+
+Neither entry point raises: an export that cannot be read gives an empty table and an
+`ImportReport` whose `problem` says what was wrong, where, and what to do, so one bad export
+never stops the others.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from bot.errors import InputError
-from bot.linktable import conform, empty_link_table
-from bot.urls import domain_of, host_key, registrable_domain, split_host, url_key
+from bot.errors import GapbotError, InputError
+from bot.linktable import empty_link_table
 from sheets_schema import header_key
 
-from .decode import decode_text, parse_rows
+from .decode import RawTable, cell_text, container_kind, read_grid_table, read_text_table, xlsx_grid
+from .formats import FORMATS, ExportFormat, closest, detect
+from .mapping import to_links, wanted_columns
 
-# canonical field -> header aliases, most specific first
-ALIASES: dict[str, tuple[str, ...]] = {
-    "source_url": ("referring page url", "source url", "linking page", "referring url", "url", "source"),
-    "target_url": ("target url", "link url", "target", "destination url"),
-    "title": ("referring page title", "source title", "title", "page title"),
-    "anchor": ("anchor", "link anchor", "anchor text"),
-}
+NOT_BACKLINKS = "not a backlinks report"
 
 
 @dataclass
@@ -32,85 +33,99 @@ class ImportReport:
     rows_read: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     problem: str = ""
+    notes: list[str] = field(default_factory=list)  # how it was read: encoding, skipped preamble, duplicate columns
 
     @property
     def rows_skipped(self) -> int:
         return sum(self.skipped.values())
 
 
-def _find(headers: list[str], field_name: str) -> str | None:
-    by_key = {header_key(h): h for h in reversed(headers)}
-    for alias in ALIASES[field_name]:
-        if alias in by_key:
-            return by_key[alias]
-    return None
+class _Detector:
+    """Remembers the format of the header row it accepted, for the reader to map with."""
+
+    def __init__(self) -> None:
+        self.format: ExportFormat | None = None
+
+    def is_header(self, cells: list[str]) -> int:
+        keys = {header_key(c) for c in cells}
+        if any(f.matches(keys) for f in FORMATS):
+            return 2
+        return 1 if detect(cells) is not None else 0
+
+    def wanted(self, names: list[str]) -> list[str] | None:
+        self.format = detect(names)
+        return None if self.format is None else wanted_columns(self.format, names)
+
+
+def _read(name: str, where: str, load: Callable[[_Detector], RawTable]) -> tuple[pd.DataFrame, ImportReport]:
+    report = ImportReport(export=name)
+    detector = _Detector()
+    try:
+        raw = load(detector)
+        report.notes = raw.notes
+        report.skipped.update(raw.skipped)
+        fmt = detector.format
+        if fmt is None:
+            report.problem = _unknown_format(where, raw.header)
+            return empty_link_table(), report
+        report.tool, report.report = fmt.tool, fmt.report
+        if fmt.not_backlinks:
+            report.skipped[NOT_BACKLINKS] += raw.rows.num_rows
+            report.problem = InputError(
+                f"this is the {fmt.name} report, not a backlinks report: {fmt.not_backlinks}", where=where
+            ).message
+            return empty_link_table(), report
+        mapped = to_links(raw, fmt, name)
+    except GapbotError as exc:
+        report.problem = exc.message
+        return empty_link_table(), report
+    except Exception as exc:  # a damaged export must never stop the others
+        report.problem = InputError(
+            f"could not be read ({type(exc).__name__}: {str(exc)[:200]})",
+            where=where,
+            fix="export it again from the tool; if it keeps failing, send this file to whoever maintains gapbot",
+        ).message
+        return empty_link_table(), report
+    report.report, report.site = mapped.report, mapped.site
+    report.skipped.update(mapped.skipped)
+    report.rows_read = len(mapped.links)
+    return mapped.links, report
+
+
+def _unknown_format(where: str, header: list[str]) -> str:
+    shown = [h if len(h) <= 60 else h[:57] + "…" for h in header if h.strip()][:15]
+    if not shown:
+        return InputError(
+            "no header row found", where=where, fix="paste or export the report with its header row"
+        ).message
+    best, missing = closest(header)
+    more = f" (+{len(header) - len(shown)} more)" if len(header) > len(shown) else ""
+    return InputError(
+        f"unknown export format; headers found: {', '.join(shown)}{more}. "
+        f"Closest known format: {best.name}, which also needs: {', '.join(missing)}",
+        where=where,
+        fix="export the report with its original header row, or rename the columns "
+        "(a linking page URL or referring domain column is the minimum)",
+    ).message
 
 
 def read_export_frame(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, ImportReport]:
-    """Map one export (header row = columns, all strings) onto the link table.
-
-    An export that cannot be read gives an empty table and a report whose `problem` says why.
-    """
-    report = ImportReport(export=name, tool="CSV", report="Backlinks")
-    headers = [str(c) for c in frame.columns]
-    source_col, target_col = _find(headers, "source_url"), _find(headers, "target_url")
-    if source_col is None:
-        report.problem = (
-            f"no linking-page column among the headers {headers[:12]}; expected one of "
-            f"{', '.join(repr(a) for a in ALIASES['source_url'][:4])} — export the backlinks report with its header row"
-        )
-        return empty_link_table(), report
-
-    links = pd.DataFrame(
-        {
-            "source_url": frame[source_col].astype(str).str.strip(),
-            "target_url": frame[target_col].astype(str).str.strip() if target_col else "",
-        }
-    )
-    for optional in ("title", "anchor"):
-        col = _find(headers, optional)
-        links[optional] = frame[col].astype(str) if col else ""
-
-    links["source_key"] = links["source_url"].map(url_key)
-    links["source_host"] = links["source_url"].map(lambda u: host_key(split_host(u)))
-    links["source_domain"] = links["source_host"].map(registrable_domain)
-    links["target_key"] = links["target_url"].map(url_key)
-    links["target_domain"] = links["target_url"].map(domain_of)
-
-    bad = links["source_domain"] == ""
-    report.skipped.update({"linking page is not a web URL with a domain": int(bad.sum())})
-    links = links[~bad]
-
-    known_targets = links.loc[links["target_domain"] != "", "target_domain"]
-    site = known_targets.mode().iloc[0] if not known_targets.empty else _site_from_name(name)
-    links["target_domain"] = links["target_domain"].where(links["target_domain"] != "", site)
-    links["export_site"] = site
-    links["export"], links["tool"], links["report"], links["level"] = name, report.tool, report.report, "page"
-    report.site = site
-    report.rows_read = len(links)
-    report.skipped = +report.skipped
-    return conform(links.reset_index(drop=True)), report
-
-
-def _site_from_name(name: str) -> str:
-    """The site an export describes when its rows do not say: the first domain in its name."""
-    for token in name.replace(":", " ").replace("_", " ").split():
-        domain = domain_of(token)
-        if domain and "." in token:
-            return domain
-    return ""
+    """Map one pasted export (header row = columns, all strings) onto the link table."""
+    grid = [[cell_text(c) for c in frame.columns]]
+    grid.extend([cell_text(v) if not pd.isna(v) else "" for v in row] for row in frame.itertuples(index=False))
+    return _read(name, f"tab {name}", lambda d: read_grid_table(grid, d.wanted, d.is_header))
 
 
 def read_export_bytes(name: str, data: bytes) -> tuple[pd.DataFrame, ImportReport]:
-    """Read an export file's bytes (any encoding, tab/comma/semicolon separated)."""
+    """Read an export file's bytes: CSV/TSV in any encoding and separator, or an XLSX workbook."""
     where = f"file {name}"
-    try:
-        rows = parse_rows(decode_text(data, where), where)
-    except InputError as exc:
-        return empty_link_table(), ImportReport(export=name, problem=exc.message)
-    if not rows:
-        return empty_link_table(), ImportReport(export=name, problem=f"{where}: the file is empty")
-    header, body = rows[0], rows[1:]
-    width = len(header)
-    body = [r[:width] + [""] * (width - len(r)) for r in body]
-    return read_export_frame(name, pd.DataFrame(body, columns=header, dtype=object))
+    kind = container_kind(data)
+    if kind in ("zip", "xls"):
+        fix = "unzip it and put the CSV inside in the folder" if kind == "zip" else "save it as .xlsx or CSV"
+        what = "a ZIP archive" if kind == "zip" else "an old-style Excel .xls workbook"
+        return empty_link_table(), ImportReport(
+            export=name, problem=InputError(f"the file is {what}", where=where, fix=fix).message
+        )
+    if kind == "xlsx":
+        return _read(name, where, lambda d: read_grid_table(xlsx_grid(data, where), d.wanted, d.is_header))
+    return _read(name, where, lambda d: read_text_table(data, where, d.wanted, d.is_header))

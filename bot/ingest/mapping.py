@@ -1,0 +1,285 @@
+"""A recognised export's text columns -> the canonical link table, one vectorised pass.
+
+URLs and hosts are normalised once per distinct value (see `bot.urls.url_keys`); flags, numbers
+and dates once per distinct text. Rows that cannot be a link are dropped and counted by reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bot.linktable import LINK_COLUMNS, STRING, conform
+from bot.urls import domain_in_text, host_keys_of, is_ip_literal, registrable_domains, url_keys
+from sheets_schema import header_key
+
+from .decode import RawTable
+from .formats import DOMAIN, ExportFormat
+from .values import dates, flags, numbers, rel_flags
+
+MAX_CELL_CHARS = 50_000  # a Google Sheets cell holds no more
+MAX_URL_CHARS = 4_096
+
+TEXT_FIELDS = ("title", "anchor", "language", "platform", "author", "page_type", "page_category")
+FLAG_FIELDS = ("nofollow", "ugc", "sponsored", "is_spam", "sitewide", "image", "lost")
+FLOAT_FIELDS = ("spam_score", "traffic")
+INT_FIELDS = ("external_links", "target_status", "links_count")
+DATE_FIELDS = ("first_seen", "last_seen")
+# values in a Link Intersect / Backlink Gap target column that mean "no link to this target"
+NO_LINK = ("", "0", "-", "—", "false", "no")
+
+PAGE_REASONS = (
+    "no linking page URL",
+    f"a cell longer than {MAX_CELL_CHARS:,} characters",
+    f"linking page URL longer than {MAX_URL_CHARS:,} characters",
+    "linking page is an IP address, not a host name",
+    "linking page is not a web URL",
+    "linking page has no registrable domain",
+)
+DOMAIN_REASONS = (
+    "no referring domain",
+    f"a cell longer than {MAX_CELL_CHARS:,} characters",
+    f"referring domain longer than {MAX_URL_CHARS:,} characters",
+    "referring domain is an IP address, not a host name",
+    "referring domain is not a domain name",
+    "referring domain has no registrable domain",
+)
+
+
+@dataclass(frozen=True)
+class Mapped:
+    links: pd.DataFrame
+    skipped: Counter[str]
+    site: str
+    report: str
+
+
+def resolve_columns(fmt: ExportFormat, names: list[str]) -> dict[str, str]:
+    """Link-table field -> the export's column holding it (the first alias present)."""
+    by_key: dict[str, str] = {}
+    for name in names:
+        by_key.setdefault(header_key(name), name)
+    resolved = {}
+    for field_name, aliases in fmt.columns.items():
+        found = next((by_key[header_key(a)] for a in aliases if header_key(a) in by_key), None)
+        if found is not None:
+            resolved[field_name] = found
+    return resolved
+
+
+def target_columns(fmt: ExportFormat, names: list[str]) -> list[str]:
+    """Link Intersect / Backlink Gap: the columns named after a compared site."""
+    if not fmt.per_target:
+        return []
+    used = set(resolve_columns(fmt, names).values())
+    return [n for n in names if n not in used and domain_in_text(n)]
+
+
+def wanted_columns(fmt: ExportFormat, names: list[str]) -> list[str]:
+    if fmt.not_backlinks:
+        return names[:1]  # only to count the rows
+    columns = [*resolve_columns(fmt, names).values(), *target_columns(fmt, names)]
+    return list(dict.fromkeys(columns))
+
+
+def _text(table: pa.Table, column: str) -> pa.ChunkedArray:
+    values = table.column(column)
+    return pc.fill_null(values, "") if values.null_count else values
+
+
+def _expand_targets(table: pa.Table, fmt: ExportFormat, names: list[str]) -> tuple[pa.Table, str]:
+    """One row per (referring domain, compared site it links to); the site goes into `__target`."""
+    parts = []
+    for column in target_columns(fmt, names):
+        values = pc.utf8_lower(pc.utf8_trim_whitespace(_text(table, column)))
+        part = table.filter(pc.invert(pc.is_in(values, pa.array(NO_LINK))))
+        part = part.append_column("__target", pa.repeat(column, part.num_rows))
+        parts.append(part.append_column("__count", part.column(column)))
+    if not parts:
+        empty = table.slice(0, 0).append_column("__target", pa.array([], pa.string()))
+        return empty.append_column("__count", pa.array([], pa.string())), "__target"
+    return pa.concat_tables(parts), "__target"
+
+
+def _reasons(masks: list[np.ndarray], reasons: tuple[str, ...]) -> tuple[np.ndarray, Counter[str]]:
+    """Per row the first reason that applies; the rows with none are kept."""
+    keep = np.ones(len(masks[0]) if masks else 0, dtype=bool)
+    counted: Counter[str] = Counter()
+    for mask, reason in zip(masks, reasons, strict=True):
+        hit = mask & keep
+        n = int(hit.sum())
+        if n:
+            counted[reason] = n
+            keep &= ~hit
+    return keep, counted
+
+
+def _ip_literals(hosts: pa.Array) -> pa.Array:
+    """`is_ip_literal` of each host; only those ending in a digit or holding ":" can be one."""
+    candidates = pc.match_substring_regex(hosts, r"[0-9\]]$|:")
+    checked = pa.array([is_ip_literal(h) for h in hosts.filter(candidates).to_pylist()], pa.bool_())
+    return pc.replace_with_mask(pa.repeat(False, len(hosts)), candidates, checked)
+
+
+def _np(mask: pa.Array) -> np.ndarray:
+    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
+
+
+def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
+    table = raw.rows
+    resolved = resolve_columns(fmt, raw.header)
+    links_count_column = resolved.get("links_count")
+    if fmt.per_target:
+        table, target_column = _expand_targets(table, fmt, raw.header)
+        resolved["target_url"] = target_column
+        links_count_column = "__count"
+    cols = {f: _text(table, c) for f, c in resolved.items()}
+
+    domain_level = fmt.level == DOMAIN
+    source = cols["domain" if domain_level else "source_url"]  # a required column of the format
+    if domain_level:
+        hosts = host_keys_of(source)
+        keys = pa.repeat("", len(source))
+    else:
+        keys, hosts = url_keys(source)
+    distinct_hosts = pc.dictionary_encode(hosts)
+    domains = registrable_domains(distinct_hosts.dictionary).take(distinct_hosts.indices)
+    ip = _ip_literals(distinct_hosts.dictionary).take(distinct_hosts.indices)
+    too_long_cell = np.zeros(len(source), dtype=bool)
+    for column in cols.values():
+        too_long_cell |= _np(pc.greater(pc.utf8_length(column), MAX_CELL_CHARS))
+    masks = [
+        _np(pc.equal(pc.utf8_trim_whitespace(source), "")),
+        too_long_cell,
+        _np(pc.greater(pc.utf8_length(source), MAX_URL_CHARS)),
+        _np(ip),
+        # a web host has a dot: single words ("n/a", "localhost") and formulas are not URLs
+        _np(pc.invert(pc.match_substring(hosts, "."))) | (_np(pc.equal(keys, "")) & (not domain_level)),
+        _np(pc.equal(domains, "")),
+    ]
+    keep, skipped = _reasons(masks, DOMAIN_REASONS if domain_level else PAGE_REASONS)
+    keep_array = pa.array(keep)
+    cols = {f: c.filter(keep_array) for f, c in cols.items()}
+    if links_count_column:
+        cols["links_count"] = _text(table, links_count_column).filter(keep_array)
+    source, keys, hosts, domains = (a.filter(keep_array) for a in (source, keys, hosts, domains))
+
+    out: dict[str, pa.Array] = {
+        "source_url": pa.repeat("", len(source)) if domain_level else source,
+        "source_key": keys,
+        "source_host": hosts,
+        "source_domain": domains,
+    }
+    site = _targets(out, cols.get("target_url"), name)
+    for field_name in TEXT_FIELDS:
+        if field_name in cols:
+            out[field_name] = cols[field_name]
+    _context(out, cols)
+    _flags(out, cols, fmt)
+    for field_name in (*FLOAT_FIELDS, *INT_FIELDS, "authority_raw"):
+        if field_name in cols:
+            out[field_name] = numbers(cols[field_name])
+    for field_name in DATE_FIELDS:
+        if field_name in cols:
+            out[field_name] = dates(cols[field_name])
+    report = _report_kind(fmt, out.get("target_status"))
+    n = len(source)
+    if "authority_raw" in out:
+        raw_authority = out["authority_raw"]
+        known = pc.is_valid(raw_authority)
+        in_scale = pc.and_(pc.greater_equal(raw_authority, 0), pc.less_equal(raw_authority, 100))
+        out["authority"] = pc.if_else(in_scale, raw_authority, pa.scalar(None, pa.float64()))
+        out["authority_metric"] = pc.if_else(known, fmt.authority_metric, pa.scalar(None, pa.string()))
+    constants = {"level": fmt.level, "export": name, "tool": fmt.tool, "report": report, "export_site": site}
+    for column, value in {**constants, "sources": name}.items():
+        out[column] = pa.repeat(value, n)
+    links = _frame(out, n)
+    return Mapped(conform(links), skipped, site, report)
+
+
+def _targets(out: dict[str, pa.Array], targets: pa.Array | None, name: str) -> str:
+    """Fill target columns; returns the site the export describes (majority target domain)."""
+    n = len(out["source_key"])
+    if targets is None:
+        site = domain_in_text(name)
+        out["target_domain"] = pa.repeat(site, n)
+        return site
+    target_keys, target_hosts = url_keys(targets)
+    target_domains = registrable_domains(target_hosts)
+    counts = pc.value_counts(target_domains.filter(pc.not_equal(target_domains, "")))
+    if len(counts):
+        top = int(np.argmax(counts.field("counts").to_numpy()))
+        site = counts.field("values")[top].as_py()
+    else:
+        site = domain_in_text(name)
+    out["target_url"] = targets
+    out["target_key"] = target_keys
+    out["target_domain"] = pc.if_else(pc.equal(target_domains, ""), site, target_domains)
+    return site
+
+
+def _context(out: dict[str, pa.Array], cols: dict[str, pa.ChunkedArray]) -> None:
+    left, right = cols.get("context_left"), cols.get("context_right")
+    if left is None and right is None:
+        if cols.get("context") is not None:
+            out["context"] = cols["context"]
+        return
+    empty = pa.repeat("", len(out["source_key"]))
+    parts = [p if p is not None else empty for p in (left, cols.get("anchor"), right)]
+    joined = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.binary_join_element_wise(*parts, " "), r"\s+", " "))
+    around = pc.utf8_trim_whitespace(pc.binary_join_element_wise(parts[0], parts[2], ""))
+    out["context"] = pc.if_else(pc.equal(around, ""), "", joined)
+
+
+def _flags(out: dict[str, pa.Array], cols: dict[str, pa.ChunkedArray], fmt: ExportFormat) -> None:
+    for field_name in FLAG_FIELDS:
+        if cols.get(field_name) is not None:
+            out[field_name] = flags(cols[field_name], fmt.empty_flag_is_false)
+    if cols.get("dofollow") is not None and "nofollow" not in out:
+        out["nofollow"] = pc.invert(flags(cols["dofollow"]))
+    if cols.get("rel") is not None:
+        for field_name, values in rel_flags(cols["rel"]).items():
+            out[field_name] = pc.coalesce(out[field_name], values) if field_name in out else values
+    if cols.get("lost_date") is not None:
+        lost_date = pc.not_equal(pc.utf8_trim_whitespace(cols["lost_date"]), "")
+        out["lost"] = pc.or_(out["lost"], lost_date) if "lost" in out else lost_date
+
+
+def _report_kind(fmt: ExportFormat, target_status: pa.Array | None) -> str:
+    """Backlinks whose targets mostly answer 4xx/5xx are the Broken backlinks report."""
+    if fmt.report != "Backlinks" or target_status is None:
+        return fmt.report
+    known = target_status.drop_null()
+    if len(known) and pc.mean(pc.cast(pc.greater_equal(known, 400), pa.int8())).as_py() >= 0.5:
+        return "Broken backlinks"
+    return fmt.report
+
+
+_PANDAS_TYPES = {
+    pa.string(): pd.StringDtype("pyarrow"),
+    pa.bool_(): pd.BooleanDtype(),
+    pa.float64(): pd.Float64Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+}
+
+
+_ARROW_TYPES = {STRING: pa.string(), "boolean": pa.bool_(), "Float64": pa.float64(), "Int64": pa.int64()}
+
+
+def _frame(out: dict[str, pa.Array], n: int) -> pd.DataFrame:
+    """The link table, every column built in Arrow (absent ones as nulls) and handed to pandas once."""
+    arrays = {}
+    for column, dtype in LINK_COLUMNS.items():
+        values = out.get(column)
+        if values is None:
+            values = pa.nulls(n, _ARROW_TYPES[dtype])
+        elif column in INT_FIELDS:
+            in_range = pc.less(pc.abs(values), 1e15)
+            values = pc.cast(pc.round(pc.if_else(in_range, values, pa.scalar(None, pa.float64()))), pa.int64())
+        arrays[column] = values
+    return pa.table(arrays).to_pandas(types_mapper=_PANDAS_TYPES.get)

@@ -1,0 +1,126 @@
+"""Cell text -> typed values, for whole columns at once.
+
+Each parser works on a pyarrow string array and does the real work once per distinct value, so a
+million-row export with a few thousand distinct numbers or flags costs a few thousand parses.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TypeAlias
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bot.urls import per_distinct
+
+Column: TypeAlias = pa.Array | pa.ChunkedArray
+
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x", "+", "✓", "✔", "wahr", "ja", "sí", "si", "oui", "vrai"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "-", "", "falsch", "nein", "non", "faux"})
+
+
+def _flag(text: str, empty_is_false: bool) -> bool | None:
+    word = text.strip().casefold()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return True if empty_is_false else None
+
+
+def flags(values: Column, empty_is_false: bool = False) -> pa.Array:
+    """true/false, Yes/No, 1/0; with `empty_is_false` any other non-empty text is true (Majestic)."""
+    return per_distinct(values, lambda t: _flag(t, empty_is_false), pa.bool_())
+
+
+_GROUPED = re.compile(r"^-?\d{1,3}(?:([,.' \u00a0\u202f])\d{3})(?:\1\d{3})*(?:[.,]\d+)?$")
+
+
+def number(text: str) -> float | None:
+    """A number as the tools write it: `1,240`, `1.240,5`, `4.7`, `4,7`, `12%`, `1 240`."""
+    t = text.strip().rstrip("%").strip()
+    if not t or t in ("-", "—", "n/a", "N/A"):
+        return None
+    grouped = _GROUPED.match(t)
+    if grouped:
+        sep = grouped.group(1)
+        t = t.replace(sep, "")
+        t = t.replace(",", ".") if sep == "." else t.replace(",", "")
+    elif t.count(",") == 1 and "." not in t:
+        t = t.replace(",", ".")  # decimal comma: "4,7"
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def numbers(values: Column) -> pa.Array:
+    return per_distinct(values, number, pa.float64())
+
+
+_ISO_DAY = r"^\d{4}-\d{2}-\d{2}"
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%b %d, %Y",
+    "%d %b %Y",
+    "%B %d, %Y",
+    "%d %B %Y",
+    "%Y%m%d",
+)
+
+
+def _date(text: str, day_first: bool) -> str | None:
+    t = text.strip()
+    if not t:
+        return None
+    if re.match(_ISO_DAY, t):
+        return t[:10]
+    slashed = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})", t)
+    if slashed:
+        a, b, year = (int(g) for g in slashed.groups())
+        day, month = (a, b) if day_first else (b, a)
+        try:
+            return datetime(year, month, day).date().isoformat()
+        except ValueError:
+            return None
+    head = t.split(" ")[0] if re.match(r"^\d{4}", t) else t
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(head, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def dates(values: Column) -> pa.Array:
+    """ISO days (`YYYY-MM-DD`) from the tools' date and date-time formats; "" when unreadable.
+
+    Slashed dates are month-first unless some value in the column only makes sense day-first.
+    """
+    values = pc.fill_null(values, "")
+    iso = pc.match_substring_regex(values, _ISO_DAY)
+    if pc.all(iso).as_py():
+        return pc.utf8_slice_codeunits(values, 0, 10)
+    distinct = pc.unique(values).to_pylist()
+    slashed = (re.match(r"^\s*(\d{1,2})/\d{1,2}/\d{4}", t) for t in distinct)
+    day_first = any(int(m.group(1)) > 12 for m in slashed if m)
+    return per_distinct(values, lambda t: _date(t, day_first) or "", pa.string())
+
+
+def rel_flags(values: Column) -> dict[str, pa.Array]:
+    """nofollow/ugc/sponsored from text holding combined flags ("Nofollow, UGC", "dofollow")."""
+    lowered = pc.utf8_lower(pc.fill_null(values, ""))
+    known = pc.match_substring_regex(lowered, "follow|ugc|sponsored")
+
+    def has(word: str) -> pa.Array:
+        return pc.if_else(known, pc.match_substring_regex(lowered, word), pa.scalar(None, pa.bool_()))
+
+    return {
+        "nofollow": has(r"no[\s_-]?follow"),
+        "ugc": has("ugc"),
+        "sponsored": has("sponsored|paid"),
+    }
