@@ -70,6 +70,7 @@ def imports_frame(reports: list[ImportReport], read_at: str) -> pd.DataFrame:
             "Rows skipped": [r.rows_skipped for r in reports],
             "Skipped because": ["; ".join(f"{why}: {n}" for why, n in r.skipped.most_common()) for r in reports],
             "Problem": [r.problem for r in reports],
+            "Notes": ["; ".join(r.notes) for r in reports],
             "Read at": read_at,
         },
         columns=IMPORTS.names,

@@ -333,6 +333,7 @@ IMPORTS = TabSchema(
         Column("Rows skipped", "Rows left out.", B, INT, 85),
         Column("Skipped because", "Reasons with counts.", B, width=320),
         Column("Problem", "What stopped the export from being read, and what to do.", B, width=360),
+        Column("Notes", "How it was read: encoding, skipped preamble lines, duplicate columns.", B, width=300),
         Column("Read at", "When it was read.", B, DT, 140),
     ),
 )

@@ -29,7 +29,8 @@ def test_demo_shows_the_analysis_digest_in_the_console(tmp_path: Path, monkeypat
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Backlink gap analysis: 25 new prospects\n25 prospects, 25 new since the last run." in out
-    assert "Top 10 by priority:\n  - freelancejournal.com (new) — priority 76 · List / roundup · 3 competitors" in out
+    assert "Top 10 by priority:\n  - freelancejournal.com (new) — priority " in out
+    assert " · List / roundup · 3 competitors link here" in out
     assert "  … and 15 more in the sheet" in out
     assert f"  → Prospects tab: {(tmp_path / 'demo.xlsx').resolve()}" in out
     assert "notify:" not in out  # printed right there: no note needed

@@ -74,7 +74,7 @@ def combined_values(
     width = max(1, len(right))
     codes, combos = pd.factorize(left_codes.astype(np.int64) * width + right_codes)
     joined = left.to_numpy(dtype=object)[combos // width] + separator + right.to_numpy(dtype=object)[combos % width]
-    return pd.Series(joined, dtype=object), codes
+    return pd.Series(joined, dtype=object).str.strip(), codes
 
 
 def arrow(values: pd.Series) -> pd.Series:

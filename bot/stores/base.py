@@ -15,7 +15,7 @@ from .grid import MAX_CELL_CHARS, CommitNotes, Grid, apply_ops, cell_text, grid_
 from .ops import SetState, WriteOp
 
 SCHEMA_VERSION_KEY = "schema_version"
-EXPORT_SUFFIXES = (".csv", ".tsv", ".txt")
+EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 
 
 @dataclass(frozen=True)

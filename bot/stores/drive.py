@@ -14,7 +14,7 @@ from bot.errors import InputError, StoreError
 from .base import EXPORT_SUFFIXES, ExportFile
 
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
-DRIVE_EXPORT_SUFFIXES = (*EXPORT_SUFFIXES, ".xlsx")
+DRIVE_EXPORT_SUFFIXES = EXPORT_SUFFIXES
 FOLDER_URL = re.compile(r"/folders/(?P<id>[A-Za-z0-9_-]+)")
 FOLDER_ID = re.compile(r"^[A-Za-z0-9_-]{10,}$")
 SHARED_DRIVES = {"supportsAllDrives": "true"}
