@@ -8,6 +8,7 @@ Every call goes through a wrapper that counts it, so the numbers are what a remo
 
 from __future__ import annotations
 
+import io
 import sys
 import time
 from collections import Counter
@@ -15,10 +16,12 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from bot.notify import ConsoleNotifier
 from bot.stores import MemoryStore, Store, WriteOp
 from bot.stores.base import ExportFile
 from bot.stores.grid import Cell, CommitNotes, Grid
 from jobs.context import JobContext
+from jobs.runner import Runner
 from jobs.watch import watch
 from sheets_schema.tabs import PROSPECTS
 
@@ -44,7 +47,7 @@ class CountingStore(Store):
         self.calls["read_state"] += 1
         return self.inner.read_state()
 
-    def commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
+    def _commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
         self.calls["commit"] += 1
         return self.inner.commit(ops)
 
@@ -55,6 +58,9 @@ class CountingStore(Store):
     def export_files(self, folder: str) -> list[ExportFile]:
         self.calls["export_files"] += 1
         return self.inner.export_files(folder)
+
+
+QUIET = ConsoleNotifier(stream=io.StringIO())
 
 
 def prospects_sheet(rows: int) -> Grid:
@@ -97,9 +103,10 @@ def watch_calls(rows: int) -> dict[str, tuple[Counter[str], float]]:
 
 
 def _tick(store: CountingStore) -> tuple[Counter[str], float]:
+    """One tick as the worker runs it: through the runner, with its lease and heartbeat writes."""
     store.calls.clear()
     started = time.perf_counter()
-    watch(JobContext(store=store))
+    Runner({"watch": watch}, settle=0, alert=None).run("watch", JobContext(store=store, notifier=QUIET))
     return Counter(store.calls), time.perf_counter() - started
 
 

@@ -169,8 +169,17 @@ class LeasedStore(Store):
         self.max_cell_chars = inner.max_cell_chars
 
     def commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
+        return self._commit(ops)
+
+    def _commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
         self.lease.check_held(self.job)
         return self.inner.commit([*ops, self.lease.renewal(self.job)])
+
+    def remember_version(self, version: str) -> None:
+        self.inner.remember_version(version)
+
+    def unchanged_since_remembered(self) -> bool:
+        return self.inner.unchanged_since_remembered()
 
     def tab_names(self) -> list[str]:
         return self.inner.tab_names()

@@ -25,7 +25,7 @@ from bot.notify.hooks import run_job as run_with_notifications
 from bot.stores import SetState
 
 from .context import JobContext, JobResult
-from .registry import Job, load_jobs
+from .registry import SKIP_WHEN_UNCHANGED, Job, load_jobs
 
 log = logging.getLogger("gapbot.jobs")
 # Silent unless a command configures logging (`run`, `run-job`): manual commands print their own report.
@@ -127,8 +127,11 @@ class Runner:
 
     def run(self, name: str, ctx: JobContext, job: Job | None = None) -> JobResult:
         """Run a registered job (or `job` under that name, e.g. with options) under the sheet's lease."""
-        job = job or self.job(name)
         started = time.monotonic()
+        if job is None and name in SKIP_WHEN_UNCHANGED and ctx.store.unchanged_since_remembered():
+            log_run(name, "skipped", time.monotonic() - started, ctx.run_id, "nothing changed since the last run")
+            return JobResult(name, "nothing changed", {"changes": 0})
+        job = job or self.job(name)
         lease = Lease(ctx.store, self.holder, self.lease_ttl, ctx.clock, self.settle)
         try:
             lease.acquire(name)

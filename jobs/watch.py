@@ -6,16 +6,14 @@ one `History` row per changed cell and stores the new snapshot. When an `Outcome
 also relearns the `Model` tab and refreshes Feasibility and Priority in place.
 
 The worker keeps nothing between ticks that it needs to be correct: the snapshot and the
-version it last read live in the state tab. It does remember, per store object, the version
-its own last write produced. A write changes the version, so a cursor written into the
-sheet can never equal the version that follows the write that stored it; the remembered
-version is what lets the next idle tick skip with one call. A fresh process does one full
-read first.
+version it last read live in the state tab. A write changes the version, so a cursor written
+into the sheet can never equal the version that follows the write that stored it; the store
+remembers in memory the version its own last write produced (`Store.remembered_version`), which
+lets the next idle tick skip with one call, also under the worker's lease writes. A fresh
+process does one full read first.
 """
 
 from __future__ import annotations
-
-import weakref
 
 import pandas as pd
 
@@ -34,24 +32,6 @@ from .registry import register
 CURSOR_KEY = "watch.cursor"  # the store version the last full read saw
 
 
-class _LastSeen:
-    """The version each live store object was last seen at by this process (stores need not be hashable)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[int, tuple[weakref.ref[Store], str]] = {}
-
-    def get(self, store: Store) -> str | None:
-        entry = self._seen.get(id(store))
-        return entry[1] if entry is not None and entry[0]() is store else None
-
-    def __setitem__(self, store: Store, version: str) -> None:
-        self._seen = {k: v for k, v in self._seen.items() if v[0]() is not None}
-        self._seen[id(store)] = (weakref.ref(store), version)
-
-
-_AFTER_OWN_WRITE = _LastSeen()
-
-
 def history_rows(changes: list[Change], when: str, run_id: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -67,16 +47,16 @@ def history_rows(changes: list[Change], when: str, run_id: str) -> pd.DataFrame:
 
 
 def _idle(store: Store, version: str, reason: str) -> JobResult:
-    _AFTER_OWN_WRITE[store] = version
+    store.remember_version(version)
     return JobResult("watch", reason, {"changes": 0})
 
 
-@register("watch")
+@register("watch", skip_when_unchanged=True)
 def watch(ctx: JobContext) -> JobResult:
     store = ctx.store
-    version = store.version()
-    if _AFTER_OWN_WRITE.get(store) == version:
+    if store.unchanged_since_remembered():
         return JobResult("watch", "nothing changed", {"changes": 0})
+    version = store.version()
     state = store.read_state()
     if state.get(CURSOR_KEY) == version:
         return _idle(store, version, "nothing changed")
@@ -113,7 +93,7 @@ def watch(ctx: JobContext) -> JobResult:
     snapshot = state_entries(now, store.max_cell_chars, stored_parts(state))
     ops.append(SetState({**snapshot, CURSOR_KEY: version}))
     notes = store.commit(ops)
-    _AFTER_OWN_WRITE[store] = store.version()
+    store.remember_version(store.version())  # everything the sheet held was just read and answered
 
     counts = {"changes": len(changes), "outcome changes": len(outcome_changes), "prospects rescored": rescore_count}
     logged = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -217,3 +218,13 @@ def test_a_damaged_snapshot_is_reported_and_replaced(backend: Backend) -> None:
     result = watch(JobContext(store=backend.store))
     assert any("watch snapshot cannot be read" in n and "_gapbot_state" in n for n in result.notes)
     assert from_state(backend.store.read_state()) == team_cells(backend.store.read_tab(PROSPECTS.name))
+
+
+def test_the_worker_skips_an_unchanged_sheet_with_one_call_despite_its_lease_writes() -> None:
+    from bench.bench_watch_calls import watch_calls
+
+    calls = watch_calls(20)
+    for idle in ("unchanged sheet", "unchanged again", "after its own write"):
+        assert calls[idle][0] == Counter({"version": 1}), idle
+    for busy in ("team typed a note", "team set an outcome"):
+        assert calls[busy][0]["commit"] >= 1, busy  # the edit was seen and logged

@@ -44,9 +44,29 @@ class Store(ABC):
     def read_state(self) -> dict[str, str]:
         """The hidden state tab as key -> value."""
 
-    @abstractmethod
+    #: The version this process last knew the whole sheet at: after its own write, or after a
+    #: read that found nothing new. In memory only; correctness never depends on it.
+    remembered_version: str | None = None
+
     def commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
         """Apply every op together. Either all of them land or the sheet is left as it was."""
+        # gapbot's own bookkeeping (state entries only: lease, heartbeat, outbox) keeps the sheet
+        # known if nobody changed it since; any other write changes what the team sees.
+        known = all(isinstance(op, SetState) for op in ops) and self.unchanged_since_remembered()
+        notes = self._commit(ops)
+        self.remembered_version = self.version() if known else None
+        return notes
+
+    @abstractmethod
+    def _commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
+        """The store's own way of applying `ops` all together."""
+
+    def remember_version(self, version: str) -> None:
+        self.remembered_version = version
+
+    def unchanged_since_remembered(self) -> bool:
+        """One cheap call: has anyone changed the sheet since this process last knew it?"""
+        return self.remembered_version is not None and self.version() == self.remembered_version
 
     @abstractmethod
     def version(self) -> str:
@@ -98,7 +118,7 @@ class GridStore(Store):
             return {}
         return {cell_text(k): cell_text(v) for k, v in zip(frame.iloc[:, 0], frame.iloc[:, 1], strict=True) if k}
 
-    def commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
+    def _commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
         before, _ = self._load()
         after, notes = apply_ops(before, with_schema_version(ops), self.max_cell_chars)
         self._save(before, after, notes)

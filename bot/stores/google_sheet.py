@@ -158,7 +158,7 @@ class GoogleSheetStore(Store):
 
     # --- writes ----------------------------------------------------------------------------
 
-    def commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
+    def _commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
         ops = with_schema_version(ops)
         sheets = self._sheets()
         by_title = {s.title: s for s in sheets}
