@@ -52,6 +52,3 @@ class JobResult:
 
 #: State entry `analyze` writes when it finishes (ISO time): the scheduler reruns it `Rerun every (days)` later.
 LAST_ANALYSIS_KEY = "last_analysis"
-#: State entry a job sets (ISO time) when a rerun trigger fires; with `Auto rerun` on, the next
-#: scheduled check runs `analyze` if this is newer than the last analysis.
-RERUN_DUE_KEY = "rerun_due"

@@ -37,11 +37,12 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.errors import ConfigError
+from bot.notify.triggers import RERUN_DUE_KEY
 from bot.settings import Settings, parse_settings
 from bot.stores import Store
 from sheets_schema.tabs import SETTINGS
 
-from .context import LAST_ANALYSIS_KEY, RERUN_DUE_KEY, JobContext
+from .context import LAST_ANALYSIS_KEY, JobContext
 from .runner import Runner, log_run
 
 log = logging.getLogger("gapbot.worker")

@@ -117,6 +117,20 @@ def test_competitor_set_changed(team: Team) -> None:
     fires_once(team, "Competitor set changed", "competitor added: newrival.com")
 
 
+def test_a_fired_trigger_makes_analyze_due_for_the_worker(team: Team) -> None:
+    from bot.notify.triggers import RERUN_DUE_KEY
+    from jobs.scheduler import due_reason
+
+    assert RERUN_DUE_KEY not in team.store.read_state()
+    team.type_cell("Competitors", "billhive.com", "Active", "No")
+    team.type_row("Settings", {"Setting": "Auto rerun", "Value": "yes"})
+    team.now += timedelta(hours=1)
+    fires_once(team, "Competitor set changed", "competitor removed or inactive: billhive.com")
+    assert RERUN_DUE_KEY in team.store.read_state()
+    reason = due_reason("analyze", JobContext(store=team.store, clock=lambda: team.now))
+    assert reason is not None and "rerun alert" in reason
+
+
 def test_serp_set_changed(team: Team) -> None:
     team.type_row("SERP", {"Keyword": "recurring invoices", "Position": "1", "URL": "https://billhive.com/recurring"})
     fires_once(team, "Keyword / SERP set changed", "keyword added: recurring invoices")

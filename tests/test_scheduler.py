@@ -15,9 +15,10 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.errors import ConfigError
+from bot.notify.triggers import RERUN_DUE_KEY
 from bot.settings import Settings, parse_settings
 from bot.stores import MemoryStore, SetState
-from jobs.context import LAST_ANALYSIS_KEY, RERUN_DUE_KEY, JobContext, JobResult
+from jobs.context import LAST_ANALYSIS_KEY, JobContext, JobResult
 from jobs.runner import Runner
 from jobs.scheduler import Planned, Worker, analysis_due, build_scheduler, plan, sheet_timezone
 

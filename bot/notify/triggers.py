@@ -44,6 +44,8 @@ from .sheet import rate, read_schema_tabs, tab_link
 
 BASELINE_KEY = "rerun:baseline"
 FIRED_KEY = "rerun:fired"
+#: When a rerun trigger last fired (ISO time).
+RERUN_DUE_KEY = "rerun_due"
 HEALTH_SEEN_KEY = "rerun:health_seen"
 HEALTH_FINGERPRINTS_KEY = "target_health:fingerprints"
 LAST_ANALYSIS_KEY = "last_analysis"  # written by the analysis
@@ -253,6 +255,7 @@ def check(
     memory: dict[str, str] = {}
     if fired:
         memory[FIRED_KEY] = json.dumps({**remembered, **{f.trigger: f.fingerprint for f in fired}})
+        memory[RERUN_DUE_KEY] = now.isoformat()  # with `Auto rerun` on, the worker's next check runs analyze
     if {**seen, **health} != seen:
         memory[HEALTH_SEEN_KEY] = json.dumps({**seen, **health}, sort_keys=True)
     return RerunCheck(fired, rerun_message(store, fired) if fired else None, memory)
