@@ -18,6 +18,7 @@ from . import triggers
 from .analysis_digest import analysis_digest
 from .base import DeliveryError
 from .failure import failure_message
+from .lost_links import lost_link_alerts
 from .message import Message
 from .outbox import Outbox
 from .secrets import redact
@@ -67,8 +68,9 @@ def end_of_job_alerts(ctx: JobContext) -> tuple[list[Message], dict[str, str], l
     state = ctx.store.read_state()
     tabs = read_schema_tabs(ctx.store, *triggers.CHECK_TABS)
     wins, memory = win_alerts(ctx.store, tabs[PROSPECTS.name], state)
+    lost = lost_link_alerts(ctx.store, state, ctx.clock().date())
     rerun = triggers.check(ctx.store, read_inputs(ctx.store), tabs, state, ctx.clock())
-    messages = [*wins, *([rerun.message] if rerun.message else [])]
+    messages = [*wins, *lost, *([rerun.message] if rerun.message else [])]
     return messages, {**memory, **rerun.memory}, rerun.fired
 
 
