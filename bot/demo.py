@@ -9,7 +9,12 @@ from openpyxl import Workbook
 from sheets_schema.tabs import COMPETITORS, RULES, SERP, SETTINGS, TARGETS
 
 from . import demo_market as m
-from .export_writers import ahrefs_backlinks_tsv, semrush_backlinks_csv, semrush_backlinks_rows
+from .export_writers import (
+    AHREFS_V2_BACKLINKS_HEADER,
+    ahrefs_backlinks_tsv,
+    semrush_backlinks_csv,
+    semrush_backlinks_rows,
+)
 
 EXPORTS_DIR_SUFFIX = "-exports"
 
@@ -49,7 +54,7 @@ def write_demo(path: Path) -> Path:
         RULES.name: [RULES.names, *map(list, m.RULES)],
         SERP.name: [SERP.names, *map(list, m.SERP)],
         "Raw - tallybook.io Semrush": semrush_backlinks_rows((*m.TALLYBOOK, *m.TALLYBOOK_MORE)),
-        "Raw - billhive broken links": [list(m.AHREFS_BROKEN_HEADER), *map(list, m.BILLHIVE_BROKEN)],
+        "Raw - billhive broken links": [list(AHREFS_V2_BACKLINKS_HEADER), *map(list, m.BILLHIVE_BROKEN)],
     }
     write_workbook(path, tabs)
     return exports

@@ -394,11 +394,6 @@ FREELANCERBANK_MORE = (
 )
 
 # An old Ahrefs "Broken backlinks" export of billhive.com: pages still linking to dead pages.
-AHREFS_BROKEN_HEADER = (
-    "#", "Domain Rating", "URL Rating (desc)", "Referring Domains", "Referring Page URL", "Referring Page Title",
-    "Internal Links Count", "External Links Count", "Link URL", "TextPre", "Link Anchor", "TextPost", "Type",
-    "HTTP Code", "DP check", "RP check", "Traffic", "Keywords", "Linked Domains",
-)  # fmt: skip
 BILLHIVE_BROKEN = (
     (
         "1", "48", "21", "30", "https://www.bizfinanceblog.com/2024/05/getting-paid-faster",

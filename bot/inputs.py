@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -25,16 +26,28 @@ class Inputs:
     problems: list[str] = field(default_factory=list)
 
 
+def pick(frame: pd.DataFrame | None, names: Iterable[str]) -> pd.DataFrame:
+    """Just these columns, stripped text, found case- and space-insensitively; absent ones are blank.
+
+    The first column with a matching header wins, as in the stores (a team may type a header
+    twice). Built in one go, so it stays cheap on the watch's hot path.
+    """
+    wanted = list(names)
+    if frame is None:
+        return pd.DataFrame({n: pd.Series(dtype=object) for n in wanted})
+    position: dict[str, int] = {}
+    for i, column in enumerate(frame.columns):
+        position.setdefault(header_key(column), i)
+    data = {
+        n: frame.iloc[:, position[header_key(n)]].astype(str).str.strip() if header_key(n) in position else ""
+        for n in wanted
+    }
+    return pd.DataFrame(data, index=frame.index)
+
+
 def by_schema(frame: pd.DataFrame | None, schema: TabSchema) -> pd.DataFrame:
     """The schema's columns of a team tab, found by header text; absent ones are blank."""
-    if frame is None:
-        return pd.DataFrame({n: pd.Series(dtype=object) for n in schema.names})
-    found = {header_key(c): c for c in reversed(list(frame.columns))}
-    out = pd.DataFrame(index=frame.index)
-    for name in schema.names:
-        source = found.get(header_key(name))
-        out[name] = frame[source].astype(str).str.strip() if source is not None else ""
-    return out
+    return pick(frame, schema.names)
 
 
 def _active(series: pd.Series) -> pd.Series:

@@ -19,10 +19,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from bot.inputs import pick
 from bot.stores import UpsertRows
 from sheets_schema.tabs import PROSPECTS
-
-from .frames import pick
 
 HAND_ADDED_WHY = "Added by the team; no competitor link to it in the exports"
 

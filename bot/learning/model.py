@@ -15,13 +15,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from bot.analysis.score import MULTIPLIER_RANGE, feasibility_multiplier
+from bot.inputs import pick
 from bot.stores import Store
 from sheets_schema import header_key
 from sheets_schema.tabs import BATCHES, HISTORY, MODEL, PROSPECTS
 from sheets_schema.vocabularies import OUTCOMES
 
 from .beta import Beta
-from .frames import pick
 
 SENT, REPLIED, INTERESTED, WON, NO_FIT, NEEDS_ASSET = OUTCOMES
 # Outreach moves along this funnel: a later stage implies the earlier ones were reached.

@@ -8,11 +8,11 @@ from __future__ import annotations
 import pandas as pd
 
 from bot.analysis.priority import combine_priority, learned_feasibility
+from bot.inputs import pick
 from bot.settings import Settings
 from bot.stores import UpsertRows
 from sheets_schema.tabs import PROSPECTS
 
-from .frames import pick
 from .model import Multipliers, prospect_multiplier
 
 SCORE_COLUMNS = ["Domain", "Base feasibility", "Feasibility", "Priority"]
