@@ -143,6 +143,12 @@ def test_url_and_title_only_ignores_tool_fields() -> None:
             "title 'Get an instant car insurance quote' (product or booking page)",
         ),
         (
+            "https://hotels.com/leeds",
+            "Hotels in Leeds | Best price guaranteed",
+            "Other",
+            "title 'Hotels in Leeds | Best price guaranteed' (product or booking page)",
+        ),
+        (
             "https://site.org/a",
             "Gift ideas for runners",
             "List / roundup",

@@ -189,6 +189,15 @@ TYPE_SIGNALS: tuple[TypeSignal, ...] = (
         r"/(blog|bloc|blogs|articles?|articulo|post|posts|story|stories|magazine|guides?|guia|reviews?|learn|"
         r"learning-center|insights|tips|explora|archive|tag|category)/|/\d{4}/\d{1,2}/",
     ),
+    # A title that sells (a quote, a price, booking) marks a sales page, even one that lists businesses.
+    _s(
+        "Other",
+        0.5,
+        "title",
+        r"\b(get|free|instant|request|online)\b[^|]{0,30}\bquotes?\b|\b(best|mejor|meilleur) (price|precio|prix)\b|"
+        r"\b(buy now|buy online|book now|reserva ya|for sale|en venta|à vendre)\b",
+        "product or booking page",
+    ),
     _s(
         "Directory",
         0.55,
@@ -206,14 +215,6 @@ TYPE_SIGNALS: tuple[TypeSignal, ...] = (
         r"careers?|empleo|pricing|quote|templates?|checklists?|calculators?)(/|$)",
     ),
     _s("Other", 0.5, "host", r"^(jobs|careers|feina|empleo|shop|store)\."),
-    _s(
-        "Other",
-        0.5,
-        "title",
-        r"\b(get|free|instant|request|online)\b[^|]{0,30}\bquotes?\b|\b(best|mejor|meilleur) (price|precio|prix)\b|"
-        r"\b(buy now|buy online|book now|reserva ya|for sale|en venta|à vendre)\b",
-        "product or booking page",
-    ),
     _s("Editorial mention", 0.5, "URL", r"\.html?$|/[a-z0-9]+(-[a-z0-9]+){3,}"),
     # A titled page below the home page that no signal explains is most often an article.
     _s("Editorial mention", 0.35, "URL", r"^/[^?#]*[a-z]{3}"),
