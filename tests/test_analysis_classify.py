@@ -72,3 +72,120 @@ def test_outbound_links_shift_confidence_of_list_like_pages() -> None:
 def test_url_and_title_only_ignores_tool_fields() -> None:
     rows = table(link("https://site.org/", TARGET, ugc=True, target_status=404, page_type="User content > Forum"))
     assert classify_links(rows, url_and_title_only=True).link_type.iloc[0] == "Other"
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "link_type", "evidence"),
+    [
+        (
+            "https://dailyinsurancenews.com/flood-cover-rises-across-the-state",
+            "Flood cover rises across the state",
+            "Digital PR",
+            "host 'dailyinsurancenews.com' (news site)",
+        ),
+        (
+            "https://paper.ad/societat/city-invests-in-the-spa",
+            "City invests in the spa",
+            "Digital PR",
+            "URL '/societat/'",
+        ),
+        (
+            "https://tv.com/home/headlines/best-and-worst-counties-for-drivers",
+            "Best and worst counties for drivers",
+            "Digital PR",
+            "URL '/headlines/'",
+        ),
+        (
+            "https://site.org/a",
+            "Spa group reports 12% growth",
+            "Digital PR",
+            "title 'Spa group reports 12% growth' (company figures)",
+        ),
+        (
+            "https://site.org/a",
+            "Encuesta: los autónomos cobran tarde",
+            "Digital PR",
+            "title 'Encuesta: los autónomos cobran tarde'",
+        ),
+        (
+            "https://uni.edu/services/student-partners/",
+            "Discounts",
+            "Partnership / association",
+            "URL '/student-partners/'",
+        ),
+        ("https://brand.com/stockists/", "Find us", "Partnership / association", "URL '/stockists/'"),
+        (
+            "https://club.org/p",
+            "Member benefits",
+            "Partnership / association",
+            "title 'Member benefits' (partner page)",
+        ),
+        (
+            "https://club.org/p",
+            "Nuestros socios",
+            "Partnership / association",
+            "title 'Nuestros socios' (partner page)",
+        ),
+        (
+            "https://find.co/leeds/dentists/12",
+            "Dentists in Leeds",
+            "Directory",
+            "title 'Dentists in Leeds' (businesses in a place)",
+        ),
+        ("https://globe.com/map/old-town-spa/", "Old Town Spa", "Directory", "URL '/map/'"),
+        ("https://nav.cn/", "全球旅行导航", "Directory", "title '全球旅行导航'"),
+        ("https://shop.fr/produit/huile-de-corps-mandarine-douce/", "Huile", "Other", "URL '/produit/'"),
+        ("https://tool.com/checklist/audit-checklist/", "Audit checklist", "Other", "URL '/checklist/'"),
+        (
+            "https://broker.com/car-insurance/",
+            "Get an instant car insurance quote",
+            "Other",
+            "title 'Get an instant car insurance quote' (product or booking page)",
+        ),
+        (
+            "https://hotels.com/leeds",
+            "Hotels in Leeds | Best price guaranteed",
+            "Other",
+            "title 'Hotels in Leeds | Best price guaranteed' (product or booking page)",
+        ),
+        (
+            "https://site.org/a",
+            "Gift ideas for runners",
+            "List / roundup",
+            "title 'Gift ideas for runners' (gift guide)",
+        ),
+        (
+            "https://blog.org/2026/03/",
+            "5 March 2026 - Notes",
+            "Editorial mention",
+            "title '5 March 2026 - Notes' (dated post)",
+        ),
+    ],
+)
+def test_link_type_from_url_and_title(url: str, title: str, link_type: str, evidence: str) -> None:
+    result = classify_links(table(link(url, TARGET, title=title)), url_and_title_only=True)
+    assert (result.link_type.iloc[0], result.evidence.iloc[0]) == (link_type, evidence)
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "not_type"),
+    [
+        # A site whose name ends in "Partners" is not a partner page.
+        (
+            "https://acmeinsurancepartners.com/a",
+            "Rates rise again - Acme Insurance Partners",
+            "Partnership / association",
+        ),
+        # "finds" alone is not a study.
+        ("https://podcast.fm/episode-12", "Episode 12: Speed finds a way", "Digital PR"),
+        # A numbered title that is a date is not a list.
+        ("https://blog.org/p", "12 octubre 2025 - Diario", "List / roundup"),
+        # Buying as a topic is not a shop.
+        ("https://site.org/why-men-buy-cover", "Reasons men buy life insurance", "Other"),
+        # An editorial section beats the listing wording of its title.
+        ("https://tv.com/explora/balnearios-en-andorra", "Balnearios en Andorra", "Directory"),
+    ],
+)
+def test_wording_that_looks_like_a_type_but_is_not(url: str, title: str, not_type: str) -> None:
+    result = classify_links(table(link(url, TARGET, title=title)), url_and_title_only=True)
+    assert result.link_type.iloc[0] != not_type

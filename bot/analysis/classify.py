@@ -47,10 +47,12 @@ _FORUM_PATH = (
     r"forums?\b|/threads?/|/topic/|/tema/|viewtopic|showthread|viewthread|/questions?/\d|/t/[^/]+/\d+|/community/|"
     r"/board/|[/?]threads?/|/discussion|/comments?/|/read-blog/|/foro/"
 )
-_PARTNER_PATH = (
-    r"/(our-)?(partners?|partnerships?|sponsors?|members|clients|affiliates|associations?|alliances?|acords|acuerdos|"
-    r"avantages|convenios)(/|\.|$|-)"
+_PARTNER_WORDS = (
+    r"(partners?|partnerships?|sponsors?|members|clients|affiliates|associations?|alliances?|acords|acuerdos|"
+    r"avantages|convenios|stockists?|where-to-buy|points-de-vente|distribuidores|distributors|resellers|revendeurs)"
 )
+# "/partners/", "/our-partners", and a one-word qualifier before the word as a whole segment ("/carnet-acords/").
+_PARTNER_PATH = rf"/(our-)?{_PARTNER_WORDS}(/|\.|$|-)|/[a-z]+-{_PARTNER_WORDS}(/|\.|$)"
 _RESOURCE_PATH = (
     r"/(resources?|recursos|useful-links|helpful-links|links|enlaces|enllacos|enlacos|webs?-de-interes|liens|"
     r"koppelingen|link-?list|recommended(-tools)?|tools-we-(use|recommend))(/|\.|$|-)"
@@ -62,6 +64,22 @@ _NUMBERED_TITLE = (
     r"\balternatives\b|\broundup\b|\bround-up\b|\bmorning notes\b|\bin the news\b|\blos mejores\b|\blas mejores\b|"
     r"\bles meilleurs?\b|\bideas? y\b|\branking\b|\bnews archive\b|"
     r"^\s*(three|five|seven|ten|tres|cinco|siete|diez|trois|cinq|sept|dix|drei|fünf|zehn)\s+\S"
+)
+
+_MONTHS = (
+    r"(january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|"
+    r"abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janvier|février|mars|avril|mai|juin|"
+    r"juillet|août|septembre|octobre|novembre|décembre|gener|febrer|març|maig|juny|juliol|setembre|octubre)"
+)
+# What a news desk writes when a company publishes figures: a record, or an announcement with numbers.
+_FIGURES_TITLE = (
+    r"\br[eé]cords?\b|"
+    r"\b(reports?|announces?|unveils?|anuncia|presenta|invertir[àáa]|invests?)\b.*\b\d"
+)
+_BUSINESS_CATEGORIES = (
+    r"(centros?|balnearios|spas|hotels|hoteles|hôtels|restaurants|restaurantes|dentists|dentistas|clinics|"
+    r"cl[ií]nicas|cliniques|gyms|gimnasios|lawyers|abogados|avocats|plumbers|fontaneros|tiendas|stores|shops|"
+    r"companies|empresas|agencies|agencias|schools|escuelas|salons|peluquer[ií]as|bars|cafes|cafés)"
 )
 
 # Tried in order; within a type the stronger signals come first.
@@ -85,7 +103,11 @@ TYPE_SIGNALS: tuple[TypeSignal, ...] = (
         "Partnership / association",
         0.7,
         "title",
-        r"\b(our partners|partners|sponsors|members|our clients|alliances?|avantages|acords)\b",
+        r"^(partners|sponsors|members|clients|socios|partenaires|patrocinadores)\b|"
+        r"\b(our|nos|nuestros|els nostres) (partners|sponsors|members|clients|clientes|socios|partenaires)\b|"
+        r"\b(alliances?|avantages|acords|convenios|affiliates|where to buy|stockists?)\b|"
+        r"\bmember(ship)? (perks|benefits|discounts|offers|deals)\b|\bfor our members\b",
+        "partner page",
     ),
     _s("Directory", 0.75, "page type", r"listing|directory"),
     _s(
@@ -100,13 +122,14 @@ TYPE_SIGNALS: tuple[TypeSignal, ...] = (
         0.65,
         "URL",
         r"/(listings?|directory|directorio|company|companies|organization|places?|spot|business-directory|"
-        r"attraction-review|rincon|place|listing)/",
+        r"attraction-review|rincon|place|listing|maps?)/",
     ),
     _s(
         "Directory",
         0.6,
         "title",
-        r"\b(directory|listing|company profile|opiniones y reseñas|reviews & tips|things to do, reviews)\b",
+        r"\b(directory|listing|company profile|opiniones y reseñas|reviews & tips|things to do, reviews|annuaire|"
+        r"directorio|branchenbuch|verzeichnis|google maps)\b|导航|网址大全",
     ),
     _s("Resource page", 0.8, "page type", r"resource"),
     _s("Resource page", 0.75, "URL", _RESOURCE_PATH),
@@ -119,21 +142,39 @@ TYPE_SIGNALS: tuple[TypeSignal, ...] = (
     ),
     _s("Digital PR", 0.75, "page type", r"news|research|press"),
     _s("List / roundup", 0.8, "page type", r"roundup|listicle|list\b"),
+    _s("Editorial mention", 0.5, "title", rf"^\s*\d{{1,2}}\s+(de\s+)?{_MONTHS}\b", "dated post"),
     _s("List / roundup", 0.7, "title", _NUMBERED_TITLE),
+    _s(
+        "List / roundup",
+        0.65,
+        "title",
+        r"\b(gift ideas|gift guide|gifts for|ideas de regalo|regalos originales|regals|idées cadeaux|geschenkideen)\b",
+        "gift guide",
+    ),
     _s(
         "Digital PR",
         0.7,
         "URL",
-        r"/(news|noticias|press|press-releases?|news-releases?|newsroom|actualidad)/|prnewswire|businesswire",
+        r"/(news|noticias|not[ií]cies|press|press-releases?|news-releases?|newsroom|actualidad|actualitat|actualit[eé]s?|"
+        r"headlines|breaking-news|societat|sociedad|soci[eé]t[eé]|economia|economy|[eé]conomie|"
+        r"business-news|press-room|comunicados|communiqu[eé]s)/|prnewswire|businesswire",
     ),
     _s("Digital PR", 0.65, "host", r"^news\.|prnewswire|businesswire|newswire"),
+    _s("Digital PR", 0.6, "host", r"[^.]*news[^.]*\.[a-z.]+$", "news site"),
     _s(
         "Digital PR",
         0.65,
         "anchor",
         r"\b(study|survey|research|report|data from|index|according to|statistics)\b",
     ),
-    _s("Digital PR", 0.6, "title", r"\b(study|survey|report finds|research|statistics|record|finds)\b"),
+    _s(
+        "Digital PR",
+        0.6,
+        "title",
+        r"\b(study|survey|research|statistics|estudio|encuesta|[eé]tude|sondage|umfrage|studie)\b|"
+        r"\b(study|survey|report|research|poll|data|analysis) (finds|shows|reveals)\b",
+    ),
+    _s("Digital PR", 0.6, "title", _FIGURES_TITLE, "company figures"),
     _s(
         "List / roundup",
         0.65,
@@ -146,7 +187,23 @@ TYPE_SIGNALS: tuple[TypeSignal, ...] = (
         0.55,
         "URL",
         r"/(blog|bloc|blogs|articles?|articulo|post|posts|story|stories|magazine|guides?|guia|reviews?|learn|"
-        r"learning-center|insights|tips|explora|archive|tag|category)/|/\d{4}/\d{1,2}/|\.html?$|/[a-z0-9]+(-[a-z0-9]+){3,}",
+        r"learning-center|insights|tips|explora|archive|tag|category)/|/\d{4}/\d{1,2}/",
+    ),
+    # A title that sells (a quote, a price, booking) marks a sales page, even one that lists businesses.
+    _s(
+        "Other",
+        0.5,
+        "title",
+        r"\b(get|free|instant|request|online)\b[^|]{0,30}\bquotes?\b|\b(best|mejor|meilleur) (price|precio|prix)\b|"
+        r"\b(buy now|buy online|book now|reserva ya|for sale|en venta|à vendre)\b",
+        "product or booking page",
+    ),
+    _s(
+        "Directory",
+        0.55,
+        "title",
+        rf"^{_BUSINESS_CATEGORIES}\b[^|]{{0,40}}\b(en|in|near|à|cerca de)\b",
+        "businesses in a place",
     ),
     _s("Editorial mention", 0.45, "title", r"\b(how|why|what|guide|gu[ií]a|tips|review|blog)\b"),
     _s("Partnership / association", 0.55, "title", r"\b(summit|conference|congress|expo|festival|awards?)\b"),
@@ -154,9 +211,11 @@ TYPE_SIGNALS: tuple[TypeSignal, ...] = (
         "Other",
         0.5,
         "URL",
-        r"/(produit|product|products|shop|tienda|store|cart|services?|tours?|booking|reserva|jobs?|careers?|empleo)(/|$)",
+        r"/(produit|producto|product|products|shop|tienda|boutique|store|cart|services?|tours?|booking|reserva|jobs?|"
+        r"careers?|empleo|pricing|quote|templates?|checklists?|calculators?)(/|$)",
     ),
     _s("Other", 0.5, "host", r"^(jobs|careers|feina|empleo|shop|store)\."),
+    _s("Editorial mention", 0.5, "URL", r"\.html?$|/[a-z0-9]+(-[a-z0-9]+){3,}"),
     # A titled page below the home page that no signal explains is most often an article.
     _s("Editorial mention", 0.35, "URL", r"^/[^?#]*[a-z]{3}"),
 )
