@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from publicsuffixlist import PublicSuffixList
@@ -164,6 +165,23 @@ def per_distinct(
     return mapped.take(encoded.indices)
 
 
+def replace_where(values: pa.Array, mask: pa.Array, replacements: pa.Array) -> pa.Array:
+    """`values` with the masked positions taken from `replacements` in order (`pc.replace_with_mask`).
+
+    Done as one `take` from both arrays: Arrow's replace_with_mask copies strings one by one.
+    """
+    values, mask, replacements = (
+        a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+        for a in (values, pc.fill_null(mask, False), replacements)
+    )
+    masked = mask.to_numpy(zero_copy_only=False)
+    if not masked.any():
+        return values
+    indices = np.arange(len(values), dtype=np.int64)
+    indices[masked] = len(values) + np.arange(int(masked.sum()), dtype=np.int64)
+    return pa.concat_arrays([values, replacements.cast(values.type)]).take(pa.array(indices))
+
+
 def registrable_domains(hosts: pa.ChunkedArray | pa.Array) -> pa.Array:
     """`registrable_domain` of every host in a column, equal to the scalar function.
 
@@ -191,7 +209,7 @@ def registrable_domains(hosts: pa.ChunkedArray | pa.Array) -> pa.Array:
     simple = pc.fill_null(simple, False)
     if not pc.all(simple).as_py():
         odd = pc.invert(simple)
-        domain = pc.replace_with_mask(
+        domain = replace_where(
             domain, odd, pa.array([registrable_domain(h) for h in distinct.filter(odd).to_pylist()], pa.string())
         )
     return domain.take(encoded.indices)
@@ -246,30 +264,39 @@ def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     rest = values.filter(pc.invert(host_only))
     bare = pc.match_substring_regex(rest, r"^[A-Za-z0-9._-]+/")  # no scheme: read as http://
     rest_hosts = url_keys(pc.if_else(bare, pc.binary_join_element_wise("http://", rest, ""), rest))[1]
-    return pc.replace_with_mask(hosts, pc.invert(host_only), rest_hosts)
+    return replace_where(hosts, pc.invert(host_only), rest_hosts)
 
 
 def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
     parts = pc.extract_regex(urls, _PLAIN_URL)
     plain = pc.is_valid(parts)
     # host_key of an ASCII host: lower-case, no trailing dots, no leading "www."
-    host = pc.utf8_lower(pc.fill_null(pc.struct_field(parts, "host"), ""))
-    host = _drop_www(pc.utf8_rtrim(host, "."))
+    # hosts repeat: key each distinct one once
+    raw_hosts = pc.dictionary_encode(pc.fill_null(pc.struct_field(parts, "host"), ""))
+    host = _drop_www(pc.utf8_rtrim(pc.utf8_lower(raw_hosts.dictionary), ".")).take(raw_hosts.indices)
     path = pc.fill_null(pc.struct_field(parts, "path"), "")
-    path = pc.if_else(pc.equal(path, ""), "/", path)
+    no_path = pc.equal(path, "")
+    if pc.any(no_path).as_py():
+        path = pc.if_else(no_path, "/", path)
     query = pc.fill_null(pc.struct_field(parts, "query"), "")
     tracking = pc.match_substring_regex(query, _MAYBE_TRACKING)
     if pc.any(tracking).as_py():
-        query = pc.replace_with_mask(query, tracking, per_distinct(query.filter(tracking), _strip_tracking))
-    query = pc.if_else(pc.equal(query, ""), "", pc.binary_join_element_wise("?", query, ""))
-    key = pc.if_else(pc.equal(host, ""), "", pc.binary_join_element_wise(host, path, query, ""))
+        query = replace_where(query, tracking, per_distinct(query.filter(tracking), _strip_tracking))
+    with_query = pc.not_equal(query, "")
+    if pc.any(with_query).as_py():
+        key = pc.binary_join_element_wise(host, path, pc.if_else(with_query, "?", ""), query, "")
+    else:
+        key = pc.binary_join_element_wise(host, path, "")
+    no_host = pc.equal(host, "")
+    if pc.any(no_host).as_py():
+        key = pc.if_else(no_host, "", key)
     if pc.all(plain).as_py():
         return key, host
     odd = pc.invert(plain)
     odd_urls = urls.filter(odd)
     odd_keys = per_distinct(odd_urls, url_key)
     odd_hosts = per_distinct(odd_urls, lambda u: host_key(split_host(u)))
-    return pc.replace_with_mask(key, odd, odd_keys), pc.replace_with_mask(host, odd, odd_hosts)
+    return replace_where(key, odd, odd_keys), replace_where(host, odd, odd_hosts)
 
 
 def domain_in_text(text: str) -> str:
