@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bot.linktable import LINK_COLUMNS, STRING, conform
-from bot.urls import domain_in_text, host_keys_of, is_ip_literal, registrable_domains, url_keys
+from bot.urls import domain_in_text, host_keys_of, is_ip_literal, registrable_domains, replace_where, url_keys
 from sheets_schema import header_key
 
 from .decode import RawTable
@@ -240,7 +240,12 @@ def _context(out: dict[str, pa.Array], cols: dict[str, pa.ChunkedArray]) -> None
         return
     empty = pa.repeat("", len(out["source_key"]))
     parts = [p if p is not None else empty for p in (left, cols.get("anchor"), right)]
-    joined = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.binary_join_element_wise(*parts, " "), r"\s+", " "))
+    joined = pc.binary_join_element_wise(*parts, " ")
+    # collapse runs of whitespace, rewriting only the cells that hold one (few do)
+    spaced = pc.match_substring_regex(joined, r"[^ \S]|\s\s")
+    if pc.any(spaced).as_py():
+        joined = replace_where(joined, spaced, pc.replace_substring_regex(joined.filter(spaced), r"\s+", " "))
+    joined = pc.utf8_trim_whitespace(joined)
     around = pc.utf8_trim_whitespace(pc.binary_join_element_wise(parts[0], parts[2], ""))
     out["context"] = pc.if_else(pc.equal(around, ""), "", joined)
 
