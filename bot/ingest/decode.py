@@ -115,7 +115,7 @@ def _decode(data: bytes, where: str) -> _Text:
         (codecs.BOM_UTF16_BE, "utf-16-be"),
     ):
         if data.startswith(bom):
-            return _decode_as(data[len(bom) :], encoding, where, [])
+            return _decode_as(data, encoding, where, [], start=len(bom))
     utf16 = _is_utf16(data)
     if utf16:
         return _decode_as(data, utf16, where, [f"no byte-order mark; read as {utf16.upper()}"])
@@ -125,8 +125,10 @@ def _decode(data: bytes, where: str) -> _Text:
     return _decode_as(data, "utf-8", where, [])
 
 
-def _decode_as(data: bytes, encoding: str, where: str, notes: list[str]) -> _Text:
+def _decode_as(data: bytes, encoding: str, where: str, notes: list[str], start: int = 0) -> _Text:
+    """Decode `data` from byte `start` on (past a byte-order mark)."""
     if encoding == "utf-8":
+        data = data[start:]
         if not _is_utf8(data):
             if not _is_utf8(data[: HEAD_BYTES - 4]):
                 return _decode_legacy(data, where, notes)
@@ -139,10 +141,11 @@ def _decode_as(data: bytes, encoding: str, where: str, notes: list[str]) -> _Tex
             return pa.py_buffer(data)[len(head[:offset].encode("utf-8")) :]  # a view: exports can be gigabytes
 
         return _Text(head, "UTF-8", notes, utf8_body)
+    view = memoryview(data)[start:]  # decoded in place: a copy of a big export would cost as much as decoding
     try:
-        text = data.decode(encoding)
+        text = codecs.decode(view, encoding)
     except UnicodeDecodeError:
-        text = data.decode(encoding, errors="replace")
+        text = codecs.decode(view, encoding, "replace")
         notes = [*notes, f"some bytes are not valid {encoding.upper()} and were replaced"]
     return _text_body(text, encoding.upper(), notes)
 
