@@ -157,6 +157,14 @@ _PLAIN_URL_PARTS = r"^[hH][tT][tT][pP][sS]?://(?P<host>[A-Za-z0-9._-]+)(?P<path>
 _MAYBE_TRACKING = "(?i)%|\\+|" + "|".join(re.escape(p) for p in (*TRACKING_PREFIXES, *sorted(TRACKING_PARAMS)))
 
 
+def join(*parts: pa.Array | pa.ChunkedArray | str, separator: str = "") -> pa.Array | pa.ChunkedArray:
+    """Element-wise concatenation of string columns and constants, in the widest string type among them."""
+    arrays = [p for p in parts if not isinstance(p, str)]
+    text = pa.large_string() if any(a.type == pa.large_string() for a in arrays) else pa.string()
+    typed = [pa.scalar(p, text) if isinstance(p, str) else p.cast(text) for p in parts]
+    return pc.binary_join_element_wise(*typed, pa.scalar(separator, text))
+
+
 def per_distinct(
     values: pa.ChunkedArray | pa.Array, func: Callable[[str], object], dtype: pa.DataType | None = None
 ) -> pa.Array:
@@ -266,7 +274,7 @@ def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
         return hosts
     rest = values.filter(pc.invert(host_only))
     bare = pc.match_substring_regex(rest, r"^[A-Za-z0-9._-]+/")  # no scheme: read as http://
-    rest_hosts = url_keys(pc.if_else(bare, pc.binary_join_element_wise("http://", rest, ""), rest))[1]
+    rest_hosts = url_keys(pc.if_else(bare, join("http://", rest), rest))[1]
     return replace_where(hosts, pc.invert(host_only), rest_hosts)
 
 
@@ -286,10 +294,7 @@ def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
     if pc.any(tracking).as_py():
         query = replace_where(query, tracking, per_distinct(query.filter(tracking), _strip_tracking))
     with_query = pc.not_equal(query, "")
-    if pc.any(with_query).as_py():
-        key = pc.binary_join_element_wise(host, path, pc.if_else(with_query, "?", ""), query, "")
-    else:
-        key = pc.binary_join_element_wise(host, path, "")
+    key = join(host, path, pc.if_else(with_query, "?", ""), query) if pc.any(with_query).as_py() else join(host, path)
     no_host = pc.equal(host, "")
     if pc.any(no_host).as_py():
         key = pc.if_else(no_host, "", key)

@@ -16,10 +16,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bot.linktable import LINK_COLUMNS, STRING, conform
-from bot.urls import domain_in_text, host_keys_of, is_ip_literal, registrable_domains, replace_where, url_keys
+from bot.urls import domain_in_text, host_keys_of, is_ip_literal, join, registrable_domains, replace_where, url_keys
 from sheets_schema import header_key
 
-from .decode import RawTable
+from .decode import TEXT, RawTable
 from .formats import DOMAIN, ExportFormat
 from .values import dates, flags, numbers, rel_flags
 
@@ -240,13 +240,13 @@ def _context(out: dict[str, pa.Array], cols: dict[str, pa.ChunkedArray]) -> None
         return
     empty = pa.repeat("", len(out["source_key"]))
     parts = [p if p is not None else empty for p in (left, cols.get("anchor"), right)]
-    joined = pc.binary_join_element_wise(*parts, " ")
+    joined = join(*parts, separator=" ")
     # collapse runs of whitespace, rewriting only the cells that hold one (few do)
     spaced = pc.match_substring_regex(joined, r"[^ \S]|\s\s")
     if pc.any(spaced).as_py():
         joined = replace_where(joined, spaced, pc.replace_substring_regex(joined.filter(spaced), r"\s+", " "))
     joined = pc.utf8_trim_whitespace(joined)
-    around = pc.utf8_trim_whitespace(pc.binary_join_element_wise(parts[0], parts[2], ""))
+    around = pc.utf8_trim_whitespace(join(parts[0], parts[2]))
     out["context"] = pc.if_else(pc.equal(around, ""), "", joined)
 
 
@@ -275,14 +275,14 @@ def _report_kind(fmt: ExportFormat, target_status: pa.Array | None) -> str:
 
 
 _PANDAS_TYPES = {
-    pa.string(): pd.StringDtype("pyarrow"),
+    pa.large_string(): pd.StringDtype("pyarrow"),
     pa.bool_(): pd.BooleanDtype(),
     pa.float64(): pd.Float64Dtype(),
     pa.int64(): pd.Int64Dtype(),
 }
 
 
-_ARROW_TYPES = {STRING: pa.string(), "boolean": pa.bool_(), "Float64": pa.float64(), "Int64": pa.int64()}
+_ARROW_TYPES = {STRING: TEXT, "boolean": pa.bool_(), "Float64": pa.float64(), "Int64": pa.int64()}
 
 
 def _frame(out: dict[str, pa.Array], n: int) -> pd.DataFrame:
@@ -295,5 +295,5 @@ def _frame(out: dict[str, pa.Array], n: int) -> pd.DataFrame:
         elif column in INT_FIELDS:
             in_range = pc.less(pc.abs(values), 1e15)
             values = pc.cast(pc.round(pc.if_else(in_range, values, pa.scalar(None, pa.float64()))), pa.int64())
-        arrays[column] = values
+        arrays[column] = values.cast(_ARROW_TYPES[dtype])  # a no-op for columns read from the file
     return pa.table(arrays).to_pandas(types_mapper=_PANDAS_TYPES.get)
