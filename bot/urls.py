@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from publicsuffixlist import PublicSuffixList
@@ -147,10 +148,21 @@ def domain_of(url_or_host: str) -> str:
 # `url_key` itself, once per distinct value, so both paths always agree.
 _NOT_SPACE = r"[^\x00-\x20\x7f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
 _PLAIN_URL = (
-    r"^[hH][tT][tT][pP][sS]?://(?P<host>[A-Za-z0-9._-]+)"
-    rf"(?P<path>/{_NOT_SPACE}?#]*)?(?:\?(?P<query>{_NOT_SPACE}#]*))?(?:#{_NOT_SPACE}]*)?$"
+    r"^[hH][tT][tT][pP][sS]?://[A-Za-z0-9._-]+"
+    rf"(?:/{_NOT_SPACE}?#]*)?(?:\?{_NOT_SPACE}#]*)?(?:#{_NOT_SPACE}]*)?$"
 )
+# The parts of a URL known to be plain. Matching the strict pattern without captures and then
+# extracting with this loose, unanchored one is several times faster than one capturing pass.
+_PLAIN_URL_PARTS = r"^[hH][tT][tT][pP][sS]?://(?P<host>[A-Za-z0-9._-]+)(?P<path>/[^?#]*)?(?:\?(?P<query>[^#]*))?"
 _MAYBE_TRACKING = "(?i)%|\\+|" + "|".join(re.escape(p) for p in (*TRACKING_PREFIXES, *sorted(TRACKING_PARAMS)))
+
+
+def join(*parts: pa.Array | pa.ChunkedArray | str, separator: str = "") -> pa.Array | pa.ChunkedArray:
+    """Element-wise concatenation of string columns and constants, in the widest string type among them."""
+    arrays = [p for p in parts if not isinstance(p, str)]
+    text = pa.large_string() if any(a.type == pa.large_string() for a in arrays) else pa.string()
+    typed = [pa.scalar(p, text) if isinstance(p, str) else p.cast(text) for p in parts]
+    return pc.binary_join_element_wise(*typed, pa.scalar(separator, text))
 
 
 def per_distinct(
@@ -162,6 +174,23 @@ def per_distinct(
     encoded = pc.dictionary_encode(pc.fill_null(values, ""))
     mapped = pa.array([func(v) for v in encoded.dictionary.to_pylist()], type=dtype or pa.string())
     return mapped.take(encoded.indices)
+
+
+def replace_where(values: pa.Array, mask: pa.Array, replacements: pa.Array) -> pa.Array:
+    """`values` with the masked positions taken from `replacements` in order (`pc.replace_with_mask`).
+
+    Done as one `take` from both arrays: Arrow's replace_with_mask copies strings one by one.
+    """
+    values, mask, replacements = (
+        a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+        for a in (values, pc.fill_null(mask, False), replacements)
+    )
+    masked = mask.to_numpy(zero_copy_only=False)
+    if not masked.any():
+        return values
+    indices = np.arange(len(values), dtype=np.int64)
+    indices[masked] = len(values) + np.arange(int(masked.sum()), dtype=np.int64)
+    return pa.concat_arrays([values, replacements.cast(values.type)]).take(pa.array(indices))
 
 
 def registrable_domains(hosts: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -191,7 +220,7 @@ def registrable_domains(hosts: pa.ChunkedArray | pa.Array) -> pa.Array:
     simple = pc.fill_null(simple, False)
     if not pc.all(simple).as_py():
         odd = pc.invert(simple)
-        domain = pc.replace_with_mask(
+        domain = replace_where(
             domain, odd, pa.array([registrable_domain(h) for h in distinct.filter(odd).to_pylist()], pa.string())
         )
     return domain.take(encoded.indices)
@@ -245,31 +274,37 @@ def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
         return hosts
     rest = values.filter(pc.invert(host_only))
     bare = pc.match_substring_regex(rest, r"^[A-Za-z0-9._-]+/")  # no scheme: read as http://
-    rest_hosts = url_keys(pc.if_else(bare, pc.binary_join_element_wise("http://", rest, ""), rest))[1]
-    return pc.replace_with_mask(hosts, pc.invert(host_only), rest_hosts)
+    rest_hosts = url_keys(pc.if_else(bare, join("http://", rest), rest))[1]
+    return replace_where(hosts, pc.invert(host_only), rest_hosts)
 
 
 def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
-    parts = pc.extract_regex(urls, _PLAIN_URL)
-    plain = pc.is_valid(parts)
+    plain = pc.match_substring_regex(urls, _PLAIN_URL)
+    parts = pc.extract_regex(urls, _PLAIN_URL_PARTS)  # other rows' parts are replaced below
     # host_key of an ASCII host: lower-case, no trailing dots, no leading "www."
-    host = pc.utf8_lower(pc.fill_null(pc.struct_field(parts, "host"), ""))
-    host = _drop_www(pc.utf8_rtrim(host, "."))
+    # hosts repeat: key each distinct one once
+    raw_hosts = pc.dictionary_encode(pc.fill_null(pc.struct_field(parts, "host"), ""))
+    host = _drop_www(pc.utf8_rtrim(pc.utf8_lower(raw_hosts.dictionary), ".")).take(raw_hosts.indices)
     path = pc.fill_null(pc.struct_field(parts, "path"), "")
-    path = pc.if_else(pc.equal(path, ""), "/", path)
+    no_path = pc.equal(path, "")
+    if pc.any(no_path).as_py():
+        path = pc.if_else(no_path, "/", path)
     query = pc.fill_null(pc.struct_field(parts, "query"), "")
     tracking = pc.match_substring_regex(query, _MAYBE_TRACKING)
     if pc.any(tracking).as_py():
-        query = pc.replace_with_mask(query, tracking, per_distinct(query.filter(tracking), _strip_tracking))
-    query = pc.if_else(pc.equal(query, ""), "", pc.binary_join_element_wise("?", query, ""))
-    key = pc.if_else(pc.equal(host, ""), "", pc.binary_join_element_wise(host, path, query, ""))
+        query = replace_where(query, tracking, per_distinct(query.filter(tracking), _strip_tracking))
+    with_query = pc.not_equal(query, "")
+    key = join(host, path, pc.if_else(with_query, "?", ""), query) if pc.any(with_query).as_py() else join(host, path)
+    no_host = pc.equal(host, "")
+    if pc.any(no_host).as_py():
+        key = pc.if_else(no_host, "", key)
     if pc.all(plain).as_py():
         return key, host
     odd = pc.invert(plain)
     odd_urls = urls.filter(odd)
     odd_keys = per_distinct(odd_urls, url_key)
     odd_hosts = per_distinct(odd_urls, lambda u: host_key(split_host(u)))
-    return pc.replace_with_mask(key, odd, odd_keys), pc.replace_with_mask(host, odd, odd_hosts)
+    return replace_where(key, odd, odd_keys), replace_where(host, odd, odd_hosts)
 
 
 def domain_in_text(text: str) -> str:

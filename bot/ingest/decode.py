@@ -36,6 +36,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
 _LINE = re.compile(r"([^\r\n]*)(?:\r\n|\n|\r|$)")  # a line and its ending, any of the three
 
+# Cells are read as large strings: the link table's pandas columns hold them, so no cast of every
+# column is needed at the end.
+TEXT = pa.large_string()
 HeaderTest = Callable[[list[str]], int]  # 2 = a known format's header, 1 = usable header, 0 = not a header
 
 
@@ -115,7 +118,7 @@ def _decode(data: bytes, where: str) -> _Text:
         (codecs.BOM_UTF16_BE, "utf-16-be"),
     ):
         if data.startswith(bom):
-            return _decode_as(data[len(bom) :], encoding, where, [])
+            return _decode_as(data, encoding, where, [], start=len(bom))
     utf16 = _is_utf16(data)
     if utf16:
         return _decode_as(data, utf16, where, [f"no byte-order mark; read as {utf16.upper()}"])
@@ -125,8 +128,10 @@ def _decode(data: bytes, where: str) -> _Text:
     return _decode_as(data, "utf-8", where, [])
 
 
-def _decode_as(data: bytes, encoding: str, where: str, notes: list[str]) -> _Text:
+def _decode_as(data: bytes, encoding: str, where: str, notes: list[str], start: int = 0) -> _Text:
+    """Decode `data` from byte `start` on (past a byte-order mark)."""
     if encoding == "utf-8":
+        data = data[start:]
         if not _is_utf8(data):
             if not _is_utf8(data[: HEAD_BYTES - 4]):
                 return _decode_legacy(data, where, notes)
@@ -139,10 +144,11 @@ def _decode_as(data: bytes, encoding: str, where: str, notes: list[str]) -> _Tex
             return pa.py_buffer(data)[len(head[:offset].encode("utf-8")) :]  # a view: exports can be gigabytes
 
         return _Text(head, "UTF-8", notes, utf8_body)
+    view = memoryview(data)[start:]  # decoded in place: a copy of a big export would cost as much as decoding
     try:
-        text = data.decode(encoding)
+        text = codecs.decode(view, encoding)
     except UnicodeDecodeError:
-        text = data.decode(encoding, errors="replace")
+        text = codecs.decode(view, encoding, "replace")
         notes = [*notes, f"some bytes are not valid {encoding.upper()} and were replaced"]
     return _text_body(text, encoding.upper(), notes)
 
@@ -222,7 +228,7 @@ def _is_blank(body: pa.Buffer) -> bool:
 def _parse_body(body: pa.Buffer, names: list[str], keep: list[str], delimiter: str) -> tuple[pa.Table, Counter[str]]:
     skipped: Counter[str] = Counter()
     if _is_blank(body):
-        return pa.table({n: pa.array([], pa.string()) for n in keep}), skipped
+        return pa.table({n: pa.array([], TEXT) for n in keep}), skipped
 
     def on_invalid_row(row: object) -> str:
         skipped[WRONG_WIDTH] += 1
@@ -240,7 +246,7 @@ def _parse_body(body: pa.Buffer, names: list[str], keep: list[str], delimiter: s
                     delimiter=delimiter, newlines_in_values=newlines_in_values, invalid_row_handler=on_invalid_row
                 ),
                 convert_options=pacsv.ConvertOptions(
-                    column_types=dict.fromkeys(keep, pa.string()),
+                    column_types=dict.fromkeys(keep, TEXT),
                     include_columns=keep,
                     strings_can_be_null=False,
                     quoted_strings_can_be_null=False,
@@ -265,7 +271,7 @@ def _parse_body(body: pa.Buffer, names: list[str], keep: list[str], delimiter: s
 
 def grid_table(names: list[str], rows: Sequence[Sequence[str]], keep: list[str]) -> pa.Table:
     positions = {n: i for i, n in enumerate(names)}
-    return pa.table({n: pa.array([r[positions[n]] for r in rows], pa.string()) for n in keep})
+    return pa.table({n: pa.array([r[positions[n]] for r in rows], TEXT) for n in keep})
 
 
 # -- grids: pasted tabs and XLSX ------------------------------------------------------------------

@@ -7,6 +7,7 @@ and dates once per distinct text. Rows that cannot be a link are dropped and cou
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,10 +16,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bot.linktable import LINK_COLUMNS, STRING, conform
-from bot.urls import domain_in_text, host_keys_of, is_ip_literal, registrable_domains, url_keys
+from bot.urls import domain_in_text, host_keys_of, is_ip_literal, join, registrable_domains, replace_where, url_keys
 from sheets_schema import header_key
 
-from .decode import RawTable
+from .decode import TEXT, RawTable
 from .formats import DOMAIN, ExportFormat
 from .values import dates, flags, numbers, rel_flags
 
@@ -126,6 +127,16 @@ def _ip_literals(hosts: pa.Array) -> pa.Array:
     return pc.replace_with_mask(pa.repeat(False, len(hosts)), candidates, checked)
 
 
+def _too_long(columns: Iterable[pa.ChunkedArray | pa.Array], limit: int, n: int) -> np.ndarray:
+    """Rows where some column holds more than `limit` characters."""
+    hit = np.zeros(n, dtype=bool)
+    for column in columns:
+        # a cell's characters never outnumber its bytes: count characters only when some cell could be over
+        if len(column) and pc.max(pc.binary_length(column)).as_py() > limit:
+            hit |= _np(pc.greater(pc.utf8_length(column), limit))
+    return hit
+
+
 def _np(mask: pa.Array) -> np.ndarray:
     return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
 
@@ -150,24 +161,22 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
     distinct_hosts = pc.dictionary_encode(hosts)
     domains = registrable_domains(distinct_hosts.dictionary).take(distinct_hosts.indices)
     ip = _ip_literals(distinct_hosts.dictionary).take(distinct_hosts.indices)
-    too_long_cell = np.zeros(len(source), dtype=bool)
-    for column in cols.values():
-        too_long_cell |= _np(pc.greater(pc.utf8_length(column), MAX_CELL_CHARS))
     masks = [
         _np(pc.equal(pc.utf8_trim_whitespace(source), "")),
-        too_long_cell,
-        _np(pc.greater(pc.utf8_length(source), MAX_URL_CHARS)),
+        _too_long(cols.values(), MAX_CELL_CHARS, len(source)),
+        _too_long([source], MAX_URL_CHARS, len(source)),
         _np(ip),
         # a web host has a dot: single words ("n/a", "localhost") and formulas are not URLs
         _np(pc.invert(pc.match_substring(hosts, "."))) | (_np(pc.equal(keys, "")) & (not domain_level)),
         _np(pc.equal(domains, "")),
     ]
     keep, skipped = _reasons(masks, DOMAIN_REASONS if domain_level else PAGE_REASONS)
-    keep_array = pa.array(keep)
-    cols = {f: c.filter(keep_array) for f, c in cols.items()}
     if links_count_column:
-        cols["links_count"] = _text(table, links_count_column).filter(keep_array)
-    source, keys, hosts, domains = (a.filter(keep_array) for a in (source, keys, hosts, domains))
+        cols["links_count"] = _text(table, links_count_column)
+    if not keep.all():  # filtering copies every column: only when a row goes
+        keep_array = pa.array(keep)
+        cols = {f: c.filter(keep_array) for f, c in cols.items()}
+        source, keys, hosts, domains = (a.filter(keep_array) for a in (source, keys, hosts, domains))
 
     out: dict[str, pa.Array] = {
         "source_url": pa.repeat("", len(source)) if domain_level else source,
@@ -231,8 +240,13 @@ def _context(out: dict[str, pa.Array], cols: dict[str, pa.ChunkedArray]) -> None
         return
     empty = pa.repeat("", len(out["source_key"]))
     parts = [p if p is not None else empty for p in (left, cols.get("anchor"), right)]
-    joined = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.binary_join_element_wise(*parts, " "), r"\s+", " "))
-    around = pc.utf8_trim_whitespace(pc.binary_join_element_wise(parts[0], parts[2], ""))
+    joined = join(*parts, separator=" ")
+    # collapse runs of whitespace, rewriting only the cells that hold one (few do)
+    spaced = pc.match_substring_regex(joined, r"[^ \S]|\s\s")
+    if pc.any(spaced).as_py():
+        joined = replace_where(joined, spaced, pc.replace_substring_regex(joined.filter(spaced), r"\s+", " "))
+    joined = pc.utf8_trim_whitespace(joined)
+    around = pc.utf8_trim_whitespace(join(parts[0], parts[2]))
     out["context"] = pc.if_else(pc.equal(around, ""), "", joined)
 
 
@@ -261,14 +275,14 @@ def _report_kind(fmt: ExportFormat, target_status: pa.Array | None) -> str:
 
 
 _PANDAS_TYPES = {
-    pa.string(): pd.StringDtype("pyarrow"),
+    pa.large_string(): pd.StringDtype("pyarrow"),
     pa.bool_(): pd.BooleanDtype(),
     pa.float64(): pd.Float64Dtype(),
     pa.int64(): pd.Int64Dtype(),
 }
 
 
-_ARROW_TYPES = {STRING: pa.string(), "boolean": pa.bool_(), "Float64": pa.float64(), "Int64": pa.int64()}
+_ARROW_TYPES = {STRING: TEXT, "boolean": pa.bool_(), "Float64": pa.float64(), "Int64": pa.int64()}
 
 
 def _frame(out: dict[str, pa.Array], n: int) -> pd.DataFrame:
@@ -281,5 +295,5 @@ def _frame(out: dict[str, pa.Array], n: int) -> pd.DataFrame:
         elif column in INT_FIELDS:
             in_range = pc.less(pc.abs(values), 1e15)
             values = pc.cast(pc.round(pc.if_else(in_range, values, pa.scalar(None, pa.float64()))), pa.int64())
-        arrays[column] = values
+        arrays[column] = values.cast(_ARROW_TYPES[dtype])  # a no-op for columns read from the file
     return pa.table(arrays).to_pandas(types_mapper=_PANDAS_TYPES.get)
