@@ -11,7 +11,7 @@ import pytest
 
 from tests.fakes.replay import Outcome, replay
 
-# ../shared next to the repository (a worktree may sit one level deeper, so look upwards).
+# ../shared next to the repository (a checkout may sit deeper, so look upwards).
 CASSETTES = next(
     (p / "shared" / "sheets-cassettes" for p in Path(__file__).resolve().parents[1:] if (p / "shared").is_dir()),
     Path(__file__).resolve().parents[1].parent / "shared" / "sheets-cassettes",

@@ -13,7 +13,7 @@ import pytest
 from bot.ingest import read_export_bytes
 from bot.ingest.reader import NOT_BACKLINKS
 
-# next to the repository; GAPBOT_SAMPLE_EXPORTS points elsewhere (a worktree checked out deeper)
+# next to the repository; GAPBOT_SAMPLE_EXPORTS points elsewhere (a checkout placed deeper)
 SAMPLES = Path(
     os.environ.get("GAPBOT_SAMPLE_EXPORTS", Path(__file__).resolve().parents[1].parent / "shared" / "sample-exports")
 )
