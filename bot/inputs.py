@@ -24,6 +24,7 @@ class Inputs:
     serp: pd.DataFrame
     raw_tabs: dict[str, pd.DataFrame]
     problems: list[str] = field(default_factory=list)
+    also: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def pick(frame: pd.DataFrame | None, names: Iterable[str]) -> pd.DataFrame:
@@ -88,10 +89,12 @@ def parse_targets(frame: pd.DataFrame | None) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def read_inputs(store: Store) -> Inputs:
+def read_inputs(store: Store, also: Iterable[str] = ()) -> Inputs:
+    """The team's input tabs; tabs named in `also` are read in the same request (into `Inputs.also`)."""
     names = store.tab_names()
     raw_names = [n for n in names if is_raw_tab(n)]
-    tabs = store.read_tabs([SETTINGS.name, COMPETITORS.name, TARGETS.name, RULES.name, SERP.name, *raw_names])
+    extra = list(also)
+    tabs = store.read_tabs([SETTINGS.name, COMPETITORS.name, TARGETS.name, RULES.name, SERP.name, *raw_names, *extra])
     settings = parse_settings(tabs.get(SETTINGS.name))
     problems = list(settings.problems)
     competitors = parse_competitors(tabs.get(COMPETITORS.name), problems)
@@ -103,4 +106,5 @@ def read_inputs(store: Store) -> Inputs:
         serp=by_schema(tabs.get(SERP.name), SERP),
         raw_tabs={n: tabs[n] for n in raw_names},
         problems=problems,
+        also={n: tabs[n] for n in extra if n in tabs},
     )

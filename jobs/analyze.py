@@ -88,10 +88,9 @@ def after_checks(prospects: pd.DataFrame, links: pd.DataFrame, current: dict[str
 @register("analyze")
 def analyze(ctx: JobContext) -> JobResult:
     now = ctx.clock()
-    inputs = read_inputs(ctx.store)
-    links, reports = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
-    current = ctx.store.read_tabs(
-        [
+    inputs = read_inputs(
+        ctx.store,
+        also=[
             PROSPECTS.name,
             LINKS.name,
             NOISE.name,
@@ -100,8 +99,10 @@ def analyze(ctx: JobContext) -> JobResult:
             BATCHES.name,
             COMPETITOR_PAGES.name,
             TARGET_HEALTH.name,
-        ]
+        ],
     )
+    current = inputs.also
+    links, reports = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
     model = learn(current.get(PROSPECTS.name), current.get(HISTORY.name), current.get(BATCHES.name))
     existing = {
         schema.name: by_schema(current.get(schema.name), schema) for schema in (PROSPECTS, LINKS, NOISE, ASSET_GAPS)
