@@ -154,6 +154,8 @@ _PLAIN_URL = (
 # The parts of a URL known to be plain. Matching the strict pattern without captures and then
 # extracting with this loose, unanchored one is several times faster than one capturing pass.
 _PLAIN_URL_PARTS = r"^[hH][tT][tT][pP][sS]?://(?P<host>[A-Za-z0-9._-]+)(?P<path>/[^?#]*)?(?:\?(?P<query>[^#]*))?"
+# what `url_key` strips or treats specially: queries, fragments, white space and control characters
+_NEEDS_CARE = "[?#" + _NOT_SPACE[2:] + "]"
 _MAYBE_TRACKING = "(?i)%|\\+|" + "|".join(re.escape(p) for p in (*TRACKING_PREFIXES, *sorted(TRACKING_PARAMS)))
 
 
@@ -208,22 +210,38 @@ def registrable_domains(hosts: pa.ChunkedArray | pa.Array) -> pa.Array:
     keys = _drop_www(pc.utf8_lower(distinct))
     simple = pc.match_substring_regex(keys, r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*$")
     simple = pc.and_(simple, pc.invert(pc.match_substring_regex(keys, r"[0-9]$")))  # IP literals: slow path
-    suffixes = [pc.struct_field(pc.extract_regex(keys, rf"(?:^|\.)(?P<s>(?:[^.]+\.){{{k - 1}}}[^.]+)$"), "s")
-                for k in range(1, _PSL_RULES.max_labels + 2)]  # fmt: skip
-    depth = pa.array([1] * len(keys), pa.int32())  # unknown TLDs count as one-label suffixes
-    for k, suffix in enumerate(suffixes[:-1], start=1):
-        simple = pc.and_(simple, pc.invert(pc.fill_null(pc.is_in(suffix, _PSL_RULES.special), False)))
-        depth = pc.if_else(pc.fill_null(pc.is_in(suffix, _PSL_RULES.exact), False), k, depth)
-    domain = pa.array([""] * len(keys), pa.string())
-    for k, suffix in enumerate(suffixes[1:], start=1):
-        domain = pc.if_else(pc.equal(depth, k), pc.fill_null(suffix, ""), domain)
-    simple = pc.fill_null(simple, False)
+    # nearly every host has at most three labels: only the others need the deeper passes
+    deep = pc.greater(pc.count_substring(keys, "."), _SHALLOW_LABELS - 1)
+    domain, special = _suffix_domains(keys, _SHALLOW_LABELS)
+    if pc.any(deep).as_py():
+        deep_domain, deep_special = _suffix_domains(keys.filter(deep), _PSL_RULES.max_labels + 1)
+        domain = replace_where(domain, deep, deep_domain)
+        special = replace_where(special, deep, deep_special)
+    simple = pc.fill_null(pc.and_(simple, pc.invert(special)), False)
     if not pc.all(simple).as_py():
         odd = pc.invert(simple)
         domain = replace_where(
             domain, odd, pa.array([registrable_domain(h) for h in distinct.filter(odd).to_pylist()], pa.string())
         )
     return domain.take(encoded.indices)
+
+
+_SHALLOW_LABELS = 3
+
+
+def _suffix_domains(keys: pa.Array, labels: int) -> tuple[pa.Array, pa.Array]:
+    """(registrable domain, whether a wildcard or exception rule applies) of hosts of at most `labels` labels."""
+    suffixes = [pc.struct_field(pc.extract_regex(keys, rf"(?:^|\.)(?P<s>(?:[^.]+\.){{{k - 1}}}[^.]+)$"), "s")
+                for k in range(1, labels + 1)]  # fmt: skip
+    depth = pa.array([1] * len(keys), pa.int32())  # unknown TLDs count as one-label suffixes
+    special = pa.array([False] * len(keys), pa.bool_())
+    for k, suffix in enumerate(suffixes[: _PSL_RULES.max_labels], start=1):
+        special = pc.or_(special, pc.fill_null(pc.is_in(suffix, _PSL_RULES.special), False))
+        depth = pc.if_else(pc.fill_null(pc.is_in(suffix, _PSL_RULES.exact), False), k, depth)
+    domain = pa.array([""] * len(keys), pa.string())
+    for k, suffix in enumerate(suffixes[1:], start=1):
+        domain = pc.if_else(pc.equal(depth, k), pc.fill_null(suffix, ""), domain)
+    return domain, special
 
 
 @dataclass(frozen=True)
@@ -279,6 +297,44 @@ def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
 
 
 def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
+    # The common case, `http(s)://host/path` with a plain host name and no query, fragment or
+    # space, is keyed from its host (once per distinct host) and the rest of the URL as written:
+    # one split, no regex captures. Everything else takes the general path.
+    clean = pc.and_(
+        pc.or_(pc.starts_with(urls, "https://"), pc.starts_with(urls, "http://")),
+        pc.invert(pc.match_substring_regex(urls, _NEEDS_CARE)),
+    )
+    # scheme, "", netloc, the rest: padded with nulls where a URL has fewer parts
+    parts = pc.list_slice(pc.split_pattern(urls, "/", max_splits=3), 2, 4, return_fixed_size_list=True)
+    netlocs = pc.dictionary_encode(pc.fill_null(pc.list_element(parts, 0), ""))
+    host_of_netloc, simple_netloc = _netloc_hosts(netlocs.dictionary)
+    host = host_of_netloc.take(netlocs.indices)
+    key = join(host, "/", pc.fill_null(pc.list_element(parts, 1), ""))
+    no_host = pc.equal(host, "")
+    if pc.any(no_host).as_py():
+        key = pc.if_else(no_host, "", key)
+    general = pc.invert(pc.and_(clean, simple_netloc.take(netlocs.indices)))
+    if not pc.any(general).as_py():
+        return key, host
+    general_keys, general_hosts = _general_url_keys(urls.filter(general))
+    return replace_where(key, general, general_keys), replace_where(host, general, general_hosts)
+
+
+def _netloc_hosts(netlocs: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """(host key, whether the netloc is a bare host name) of each distinct netloc."""
+    ascii_host = pc.match_substring_regex(netlocs, r"^[A-Za-z0-9._-]*$")
+    hosts = _drop_www(pc.utf8_rtrim(pc.utf8_lower(netlocs), "."))
+    # a non-ASCII host name (an IDN written in Unicode) is keyed by `host_key`; ports, credentials
+    # and IPv6 literals are left to the general path
+    simple = pc.invert(pc.match_substring_regex(netlocs, r"[@:\[\]]"))
+    odd = pc.and_(pc.invert(ascii_host), simple)
+    if pc.any(odd).as_py():
+        odd_hosts = [host_key(split_host(f"http://{n}/")) for n in netlocs.filter(odd).to_pylist()]
+        hosts = replace_where(hosts, odd, pa.array(odd_hosts, pa.string()))
+    return hosts, simple
+
+
+def _general_url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
     plain = pc.match_substring_regex(urls, _PLAIN_URL)
     parts = pc.extract_regex(urls, _PLAIN_URL_PARTS)  # other rows' parts are replaced below
     # host_key of an ASCII host: lower-case, no trailing dots, no leading "www."

@@ -6,8 +6,10 @@ and dates once per distinct text. Rows that cannot be a link are dropped and cou
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,13 +17,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bot.linktable import LINK_COLUMNS, STRING, conform
+from bot.linktable import LINK_COLUMNS
 from bot.urls import domain_in_text, host_keys_of, is_ip_literal, join, registrable_domains, replace_where, url_keys
 from sheets_schema import header_key
 
-from .decode import TEXT, RawTable
+from .decode import RawTable
 from .formats import DOMAIN, ExportFormat
-from .values import dates, flags, numbers, rel_flags
+from .frame import ARROW_TYPES, constant_text, link_frame
+from .values import dates, flags, numbers, rel_flags, slashed_day_first
 
 MAX_CELL_CHARS = 50_000  # a Google Sheets cell holds no more
 MAX_URL_CHARS = 4_096
@@ -141,21 +144,75 @@ def _np(mask: pa.Array) -> np.ndarray:
     return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
 
 
+# Rows are mapped in chunks, one per core at a time. Fewer, larger chunks repeat less per-host
+# work (a host's pages fall in several chunks); the cap bounds the memory a chunk's steps take.
+MAX_CHUNK_ROWS = 1 << 19
+MIN_CHUNK_ROWS = 1 << 16
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    out: dict[str, pa.Array]  # link-table fields of the kept rows; `target_domain` "" where unknown
+    skipped: Counter[str]
+
+
 def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
     table = raw.rows
     resolved = resolve_columns(fmt, raw.header)
     links_count_column = resolved.get("links_count")
     if fmt.per_target:
-        table, target_column = _expand_targets(table, fmt, raw.header)
-        resolved["target_url"] = target_column
+        table, resolved["target_url"] = _expand_targets(table, fmt, raw.header)
         links_count_column = "__count"
-    cols = {f: _text(table, c) for f, c in resolved.items()}
+    # month- or day-first is decided by the whole column, not by each chunk of it
+    day_first = {f: slashed_day_first(table.column(c)) for f, c in resolved.items() if f in DATE_FIELDS}
+    mapped = _map_each(lambda t: _chunk_links(t, fmt, resolved, links_count_column, day_first), _chunks(table))
+    out = {f: _concat([c.out[f] for c in mapped], ARROW_TYPES[LINK_COLUMNS[f]]) for f in mapped[0].out}
+    skipped = sum((c.skipped for c in mapped), Counter())
+    site = _fill_target_domains(out, name)
+    report = _report_kind(fmt, out.get("target_status"))
+    n = len(out["source_key"])
+    constants = {"level": fmt.level, "export": name, "tool": fmt.tool, "report": report, "export_site": site}
+    for column, value in {**constants, "sources": name}.items():
+        out[column] = constant_text(value, n)
+    return Mapped(link_frame(out, n), skipped, site, report)
 
+
+def _concat(parts: list[pa.Array | pa.ChunkedArray], dtype: pa.DataType) -> pa.ChunkedArray:
+    pieces = [c for p in parts for c in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])]
+    return pa.chunked_array([p.cast(dtype) for p in pieces], dtype)
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _chunks(table: pa.Table) -> list[pa.Table]:
+    """Equal slices of the rows: a multiple of the cores in number, each at most MAX_CHUNK_ROWS."""
+    n = table.num_rows
+    count = min(_cores(), max(1, n // MIN_CHUNK_ROWS))
+    count *= -(-n // (MAX_CHUNK_ROWS * count)) or 1
+    size = -(-n // count) or 1
+    return [table.slice(start, size) for start in range(0, n, size)] or [table]
+
+
+def _map_each(func: Callable[[pa.Table], _Chunk], chunks: list[pa.Table]) -> list[_Chunk]:
+    """`func` of every chunk, on as many threads as there are cores: Arrow's kernels release the GIL."""
+    workers = min(len(chunks), _cores())
+    if workers <= 1:
+        return [func(c) for c in chunks]
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(func, chunks))
+
+
+def _chunk_links(
+    table: pa.Table, fmt: ExportFormat, resolved: dict[str, str], links_count: str | None, day_first: dict[str, bool]
+) -> _Chunk:
+    cols = {f: _text(table, c) for f, c in resolved.items()}
     domain_level = fmt.level == DOMAIN
     source = cols["domain" if domain_level else "source_url"]  # a required column of the format
     if domain_level:
         hosts = host_keys_of(source)
-        keys = pa.repeat("", len(source))
+        keys = constant_text("", len(source))
     else:
         keys, hosts = url_keys(source)
     distinct_hosts = pc.dictionary_encode(hosts)
@@ -171,64 +228,60 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
         _np(pc.equal(domains, "")),
     ]
     keep, skipped = _reasons(masks, DOMAIN_REASONS if domain_level else PAGE_REASONS)
-    if links_count_column:
-        cols["links_count"] = _text(table, links_count_column)
+    if links_count:
+        cols["links_count"] = _text(table, links_count)
     if not keep.all():  # filtering copies every column: only when a row goes
         keep_array = pa.array(keep)
         cols = {f: c.filter(keep_array) for f, c in cols.items()}
         source, keys, hosts, domains = (a.filter(keep_array) for a in (source, keys, hosts, domains))
 
     out: dict[str, pa.Array] = {
-        "source_url": pa.repeat("", len(source)) if domain_level else source,
+        "source_url": constant_text("", len(source)) if domain_level else source,
         "source_key": keys,
         "source_host": hosts,
         "source_domain": domains,
     }
-    site = _targets(out, cols.get("target_url"), name)
+    if "target_url" in cols:
+        out["target_url"] = cols["target_url"]
+        out["target_key"], target_hosts = url_keys(cols["target_url"])
+        out["target_domain"] = registrable_domains(target_hosts)
+    else:
+        out["target_domain"] = constant_text("", len(source))
     for field_name in TEXT_FIELDS:
         if field_name in cols:
             out[field_name] = cols[field_name]
     _context(out, cols)
     _flags(out, cols, fmt)
-    for field_name in (*FLOAT_FIELDS, *INT_FIELDS, "authority_raw"):
+    for field_name in (*FLOAT_FIELDS, "authority_raw"):
         if field_name in cols:
             out[field_name] = numbers(cols[field_name])
+    for field_name in INT_FIELDS:
+        if field_name in cols:
+            values = numbers(cols[field_name])
+            in_range = pc.less(pc.abs(values), 1e15)
+            out[field_name] = pc.cast(pc.round(pc.if_else(in_range, values, pa.scalar(None, pa.float64()))), pa.int64())
     for field_name in DATE_FIELDS:
         if field_name in cols:
-            out[field_name] = dates(cols[field_name])
-    report = _report_kind(fmt, out.get("target_status"))
-    n = len(source)
+            out[field_name] = dates(cols[field_name], day_first[field_name])
     if "authority_raw" in out:
         raw_authority = out["authority_raw"]
         known = pc.is_valid(raw_authority)
         in_scale = pc.and_(pc.greater_equal(raw_authority, 0), pc.less_equal(raw_authority, 100))
         out["authority"] = pc.if_else(in_scale, raw_authority, pa.scalar(None, pa.float64()))
         out["authority_metric"] = pc.if_else(known, fmt.authority_metric, pa.scalar(None, pa.string()))
-    constants = {"level": fmt.level, "export": name, "tool": fmt.tool, "report": report, "export_site": site}
-    for column, value in {**constants, "sources": name}.items():
-        out[column] = pa.repeat(value, n)
-    links = _frame(out, n)
-    return Mapped(conform(links), skipped, site, report)
+    return _Chunk(out, skipped)
 
 
-def _targets(out: dict[str, pa.Array], targets: pa.Array | None, name: str) -> str:
-    """Fill target columns; returns the site the export describes (majority target domain)."""
-    n = len(out["source_key"])
-    if targets is None:
-        site = domain_in_text(name)
-        out["target_domain"] = pa.repeat(site, n)
-        return site
-    target_keys, target_hosts = url_keys(targets)
-    target_domains = registrable_domains(target_hosts)
-    counts = pc.value_counts(target_domains.filter(pc.not_equal(target_domains, "")))
+def _fill_target_domains(out: dict[str, pa.ChunkedArray], name: str) -> str:
+    """The site the export describes (majority target domain, else named in the export's name),
+    filled in where a row's target has no domain of its own."""
+    targets = out["target_domain"]
+    counts = pc.value_counts(targets.filter(pc.not_equal(targets, "")))
     if len(counts):
-        top = int(np.argmax(counts.field("counts").to_numpy()))
-        site = counts.field("values")[top].as_py()
+        site = counts.field("values")[int(np.argmax(counts.field("counts").to_numpy()))].as_py()
     else:
         site = domain_in_text(name)
-    out["target_url"] = targets
-    out["target_key"] = target_keys
-    out["target_domain"] = pc.if_else(pc.equal(target_domains, ""), site, target_domains)
+    out["target_domain"] = pc.if_else(pc.equal(targets, ""), site, targets)
     return site
 
 
@@ -238,7 +291,7 @@ def _context(out: dict[str, pa.Array], cols: dict[str, pa.ChunkedArray]) -> None
         if cols.get("context") is not None:
             out["context"] = cols["context"]
         return
-    empty = pa.repeat("", len(out["source_key"]))
+    empty = constant_text("", len(out["source_key"]))
     parts = [p if p is not None else empty for p in (left, cols.get("anchor"), right)]
     joined = join(*parts, separator=" ")
     # collapse runs of whitespace, rewriting only the cells that hold one (few do)
@@ -272,28 +325,3 @@ def _report_kind(fmt: ExportFormat, target_status: pa.Array | None) -> str:
     if len(known) and pc.mean(pc.cast(pc.greater_equal(known, 400), pa.int8())).as_py() >= 0.5:
         return "Broken backlinks"
     return fmt.report
-
-
-_PANDAS_TYPES = {
-    pa.large_string(): pd.StringDtype("pyarrow"),
-    pa.bool_(): pd.BooleanDtype(),
-    pa.float64(): pd.Float64Dtype(),
-    pa.int64(): pd.Int64Dtype(),
-}
-
-
-_ARROW_TYPES = {STRING: TEXT, "boolean": pa.bool_(), "Float64": pa.float64(), "Int64": pa.int64()}
-
-
-def _frame(out: dict[str, pa.Array], n: int) -> pd.DataFrame:
-    """The link table, every column built in Arrow (absent ones as nulls) and handed to pandas once."""
-    arrays = {}
-    for column, dtype in LINK_COLUMNS.items():
-        values = out.get(column)
-        if values is None:
-            values = pa.nulls(n, _ARROW_TYPES[dtype])
-        elif column in INT_FIELDS:
-            in_range = pc.less(pc.abs(values), 1e15)
-            values = pc.cast(pc.round(pc.if_else(in_range, values, pa.scalar(None, pa.float64()))), pa.int64())
-        arrays[column] = values.cast(_ARROW_TYPES[dtype])  # a no-op for columns read from the file
-    return pa.table(arrays).to_pandas(types_mapper=_PANDAS_TYPES.get)

@@ -13,7 +13,7 @@ from typing import TypeAlias
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bot.urls import per_distinct
+from bot.urls import per_distinct, replace_where
 
 Column: TypeAlias = pa.Array | pa.ChunkedArray
 
@@ -96,31 +96,44 @@ def _date(text: str, day_first: bool) -> str | None:
     return None
 
 
-def dates(values: Column) -> pa.Array:
+def slashed_day_first(values: Column) -> bool:
+    """Whether a column's slashed dates are day-first: some value only makes sense that way."""
+    slashed = (re.match(r"^\s*(\d{1,2})/\d{1,2}/\d{4}", t) for t in pc.unique(values).to_pylist() if t)
+    return any(int(m.group(1)) > 12 for m in slashed if m)
+
+
+def dates(values: Column, day_first: bool | None = None) -> pa.Array:
     """ISO days (`YYYY-MM-DD`) from the tools' date and date-time formats; "" when unreadable.
 
-    Slashed dates are month-first unless some value in the column only makes sense day-first.
+    Slashed dates are month-first unless `day_first` (by default: `slashed_day_first` of the column).
     """
-    values = pc.fill_null(values, "")
-    iso = pc.match_substring_regex(values, _ISO_DAY)
-    if pc.all(iso).as_py():
-        return pc.utf8_slice_codeunits(values, 0, 10)
-    distinct = pc.unique(values).to_pylist()
-    slashed = (re.match(r"^\s*(\d{1,2})/\d{1,2}/\d{4}", t) for t in distinct)
-    day_first = any(int(m.group(1)) > 12 for m in slashed if m)
-    return per_distinct(values, lambda t: _date(t, day_first) or "", pa.string())
+    if day_first is None:
+        day_first = slashed_day_first(values)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(pc.fill_null(values, ""))
+    distinct = encoded.dictionary
+    iso = pc.match_substring_regex(distinct, _ISO_DAY)
+    days = pc.utf8_slice_codeunits(distinct, 0, 10)
+    if not pc.all(iso).as_py():
+        other = [_date(t, day_first) or "" for t in distinct.filter(pc.invert(iso)).to_pylist()]
+        days = replace_where(days, pc.invert(iso), pa.array(other, days.type))
+    return days.take(encoded.indices)
 
 
 def rel_flags(values: Column) -> dict[str, pa.Array]:
     """nofollow/ugc/sponsored from text holding combined flags ("Nofollow, UGC", "dofollow")."""
-    lowered = pc.utf8_lower(pc.fill_null(values, ""))
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(pc.fill_null(values, ""))  # a column of a few distinct texts
+    lowered = pc.utf8_lower(encoded.dictionary)
     known = pc.match_substring_regex(lowered, "follow|ugc|sponsored")
 
     def has(word: str) -> pa.Array:
         return pc.if_else(known, pc.match_substring_regex(lowered, word), pa.scalar(None, pa.bool_()))
 
     return {
-        "nofollow": has(r"no[\s_-]?follow"),
-        "ugc": has("ugc"),
-        "sponsored": has("sponsored|paid"),
+        "nofollow": has(r"no[\s_-]?follow").take(encoded.indices),
+        "ugc": has("ugc").take(encoded.indices),
+        "sponsored": has("sponsored|paid").take(encoded.indices),
     }

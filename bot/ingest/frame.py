@@ -1,0 +1,55 @@
+"""The link table handed from Arrow to pandas: strings stay in Arrow, flags and numbers are
+unpacked with numpy (Arrow's own conversion of a nullable bool column goes value by value)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from bot.linktable import LINK_COLUMNS, STRING
+
+from .decode import TEXT
+
+ARROW_TYPES = {STRING: TEXT, "boolean": pa.bool_(), "Float64": pa.float64(), "Int64": pa.int64()}
+_MASKED = {"boolean": pd.arrays.BooleanArray, "Float64": pd.arrays.FloatingArray, "Int64": pd.arrays.IntegerArray}
+_NUMPY_TYPES = {"boolean": np.bool_, "Float64": np.float64, "Int64": np.int64}
+
+
+def constant_text(value: str, n: int) -> pa.Array:
+    """`n` copies of `value` as one Arrow text array, built from two buffers rather than row by row."""
+    data = value.encode()
+    offsets = np.arange(n + 1, dtype=np.int64) * len(data)
+    return pa.Array.from_buffers(TEXT, n, [None, pa.py_buffer(offsets), pa.py_buffer(data * n)])
+
+
+def _bits(buffer: pa.Buffer | None, offset: int, n: int, default: bool) -> np.ndarray:
+    if buffer is None:
+        return np.full(n, default)
+    return np.unpackbits(np.frombuffer(buffer, np.uint8), bitorder="little")[offset : offset + n].astype(bool)
+
+
+def _masked(column: pa.Array | pa.ChunkedArray | None, dtype: str, n: int) -> pd.api.extensions.ExtensionArray:
+    if column is None:
+        return _MASKED[dtype](np.zeros(n, _NUMPY_TYPES[dtype]), np.ones(n, bool))
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    array = array.cast(ARROW_TYPES[dtype])
+    validity, data = array.buffers()[:2]
+    if dtype == "boolean":
+        values = _bits(data, array.offset, len(array), False)
+    else:
+        values = np.frombuffer(data, _NUMPY_TYPES[dtype])[array.offset : array.offset + len(array)].copy()
+    return _MASKED[dtype](values, ~_bits(validity, array.offset, len(array), True))
+
+
+def link_frame(columns: dict[str, pa.Array | pa.ChunkedArray], n: int) -> pd.DataFrame:
+    """The canonical link table of `n` rows from Arrow columns; absent columns are all NA."""
+    out = {}
+    for name, dtype in LINK_COLUMNS.items():
+        column = columns.get(name)
+        if dtype == STRING:
+            text = pa.nulls(n, TEXT) if column is None else column.cast(TEXT)
+            out[name] = pd.StringDtype("pyarrow").__from_arrow__(text)
+        else:
+            out[name] = _masked(column, dtype, n)
+    return pd.DataFrame(out, copy=False)
