@@ -27,9 +27,7 @@ SETTING_KEYS: tuple[SettingKey, ...] = (
     SettingKey(
         "Response-rate alert below", "10%", "Alert when the reply rate of recent sends drops below this.", "10%"
     ),
-    SettingKey(
-        "Auto rerun", "no", "`yes`: the worker reruns the analysis by itself when a rerun alert fires.", "no"
-    ),
+    SettingKey("Auto rerun", "no", "`yes`: the worker reruns the analysis by itself when a rerun alert fires.", "no"),
     SettingKey("Slack channel", "", "Channel for digests and alerts, e.g. #link-building."),
     SettingKey("Exports folder", "", "Folder with export files (local path or Drive folder ID)."),
     SettingKey("Batch size", "15", "Prospects per outreach batch.", "15"),

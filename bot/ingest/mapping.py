@@ -1,7 +1,9 @@
-"""A recognised export's text columns -> the canonical link table, one vectorised pass.
+"""A recognised export's text columns -> the canonical link table, vectorised.
 
 URLs and hosts are normalised once per distinct value (see `bot.urls.url_keys`); flags, numbers
 and dates once per distinct text. Rows that cannot be a link are dropped and counted by reason.
+Large exports are mapped in row chunks on every core; what depends on the whole export (its site,
+its report kind, how its dates are written) is decided over all rows.
 """
 
 from __future__ import annotations
@@ -172,8 +174,11 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
     report = _report_kind(fmt, out.get("target_status"))
     n = len(out["source_key"])
     constants = {"level": fmt.level, "export": name, "tool": fmt.tool, "report": report, "export_site": site}
+    texts: dict[str, pa.Array] = {}  # one array per text: `export` and `sources` share theirs
     for column, value in {**constants, "sources": name}.items():
-        out[column] = constant_text(value, n)
+        if value not in texts:
+            texts[value] = constant_text(value, n)
+        out[column] = texts[value]
     return Mapped(link_frame(out, n), skipped, site, report)
 
 
