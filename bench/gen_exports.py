@@ -2,9 +2,9 @@
 
     PYTHONPATH=. python bench/gen_exports.py --rows 1000000 --out /tmp/gapbot-exports
 
-The links look like real exports: about eight pages per referring domain, `www.` and bare hosts,
-0.2% IDN hosts, 5% query strings (a tenth of them with tracking parameters), a few ports and
-IP-literal hosts, one competitor's 2,000 pages as targets.
+The links look like real exports: about eight pages per referring domain (one row per domain in
+domain-level reports), `www.` and bare hosts, 0.2% IDN hosts, 5% query strings (a tenth of them
+with tracking parameters), a few ports and IP-literal hosts, one competitor's 2,000 pages as targets.
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ WORDS = ("invoice", "tax", "freelance", "guide", "best", "tools", "small-busines
 TLDS = ("com", "org", "net", "co.uk", "de", "io", "blogspot.com", "com.au")
 
 
-def links(rows: int, seed: int = 7, target_site: str = "competitor.com") -> Iterator[w.Link]:
+def links(rows: int, seed: int = 7, target_site: str = "competitor.com", pages_per_domain: int = 8) -> Iterator[w.Link]:
     rng = random.Random(seed)
-    domains = max(1, rows // 8)
+    domains = max(1, rows // pages_per_domain)
     for i in range(rows):
-        d = rng.randrange(domains)
+        d = rng.randrange(domains) if pages_per_domain > 1 else i
         host = f"site{d}-{WORDS[d % len(WORDS)]}.{TLDS[d % len(TLDS)]}"
         roll = rng.random()
         if roll < 0.5:
@@ -75,7 +75,9 @@ def write_exports(rows: int, out: Path, names: list[str]) -> list[Path]:
     paths = []
     for name in names:
         path = out / f"competitor.com-{name}-{rows}.csv"
-        path.write_bytes(LAYOUTS[name]().write(links(rows)))
+        layout = LAYOUTS[name]()
+        # a domain-level report has one row per referring domain
+        path.write_bytes(layout.write(links(rows, pages_per_domain=1 if layout.level == "domain" else 8)))
         paths.append(path)
     return paths
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -20,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from publicsuffixlist import PublicSuffixList
 
-_PSL = PublicSuffixList()
+PSL = PublicSuffixList()
 
 TRACKING_PARAMS = frozenset(
     {
@@ -82,7 +81,7 @@ def registrable_domain(host: str) -> str:
     key = host_key(host)
     if not key or is_ip_literal(key):
         return ""
-    return _PSL.privatesuffix(key) or ""
+    return PSL.privatesuffix(key) or ""
 
 
 def split_host(url: str) -> str:
@@ -195,72 +194,6 @@ def replace_where(values: pa.Array, mask: pa.Array, replacements: pa.Array) -> p
     return pa.concat_arrays([values, replacements.cast(values.type)]).take(pa.array(indices))
 
 
-def registrable_domains(hosts: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """`registrable_domain` of every host in a column, equal to the scalar function.
-
-    Plain ASCII host names whose suffixes meet no wildcard or exception rule (nearly all) are
-    matched against the Public Suffix List's rules in Arrow, one pass per label depth; the rest
-    go through `registrable_domain`.
-    """
-    if isinstance(hosts, pa.ChunkedArray):
-        hosts = hosts.combine_chunks()
-    encoded = pc.dictionary_encode(pc.fill_null(hosts, ""))
-    distinct = encoded.dictionary
-    # host_key again (as registrable_domain does), then the PSL's own lower-casing of labels
-    keys = _drop_www(pc.utf8_lower(distinct))
-    simple = pc.match_substring_regex(keys, r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*$")
-    simple = pc.and_(simple, pc.invert(pc.match_substring_regex(keys, r"[0-9]$")))  # IP literals: slow path
-    # nearly every host has at most three labels: only the others need the deeper passes
-    deep = pc.greater(pc.count_substring(keys, "."), _SHALLOW_LABELS - 1)
-    domain, special = _suffix_domains(keys, _SHALLOW_LABELS)
-    if pc.any(deep).as_py():
-        deep_domain, deep_special = _suffix_domains(keys.filter(deep), _PSL_RULES.max_labels + 1)
-        domain = replace_where(domain, deep, deep_domain)
-        special = replace_where(special, deep, deep_special)
-    simple = pc.fill_null(pc.and_(simple, pc.invert(special)), False)
-    if not pc.all(simple).as_py():
-        odd = pc.invert(simple)
-        domain = replace_where(
-            domain, odd, pa.array([registrable_domain(h) for h in distinct.filter(odd).to_pylist()], pa.string())
-        )
-    return domain.take(encoded.indices)
-
-
-_SHALLOW_LABELS = 3
-
-
-def _suffix_domains(keys: pa.Array, labels: int) -> tuple[pa.Array, pa.Array]:
-    """(registrable domain, whether a wildcard or exception rule applies) of hosts of at most `labels` labels."""
-    suffixes = [pc.struct_field(pc.extract_regex(keys, rf"(?:^|\.)(?P<s>(?:[^.]+\.){{{k - 1}}}[^.]+)$"), "s")
-                for k in range(1, labels + 1)]  # fmt: skip
-    depth = pa.array([1] * len(keys), pa.int32())  # unknown TLDs count as one-label suffixes
-    special = pa.array([False] * len(keys), pa.bool_())
-    for k, suffix in enumerate(suffixes[: _PSL_RULES.max_labels], start=1):
-        special = pc.or_(special, pc.fill_null(pc.is_in(suffix, _PSL_RULES.special), False))
-        depth = pc.if_else(pc.fill_null(pc.is_in(suffix, _PSL_RULES.exact), False), k, depth)
-    domain = pa.array([""] * len(keys), pa.string())
-    for k, suffix in enumerate(suffixes[1:], start=1):
-        domain = pc.if_else(pc.equal(depth, k), pc.fill_null(suffix, ""), domain)
-    return domain, special
-
-
-@dataclass(frozen=True)
-class _Rules:
-    exact: pa.Array  # suffixes that are public
-    special: pa.Array  # suffixes a wildcard or exception rule starts from: left to publicsuffixlist
-    max_labels: int
-
-
-def _psl_rules() -> _Rules:
-    rules = _PSL._publicsuffix  # the bundled list, as publicsuffixlist parsed it
-    exact = sorted(r for r in rules if not r.startswith(("!", "*.")))
-    special = sorted({r[2:] for r in rules if r.startswith("*.")} | {r[1:] for r in rules if r.startswith("!")})
-    return _Rules(pa.array(exact, pa.string()), pa.array(special, pa.string()), _PSL._maxlabel)
-
-
-_PSL_RULES = _psl_rules()
-
-
 def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
     """(`url_key`, host key of `split_host`) of every URL in a column, equal to the scalar functions."""
     urls = pc.fill_null(urls, "")
@@ -276,8 +209,11 @@ def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
     return keys.take(encoded.indices), hosts.take(encoded.indices)
 
 
-def _drop_www(hosts: pa.Array) -> pa.Array:
-    return pc.if_else(pc.starts_with(hosts, "www."), pc.utf8_slice_codeunits(hosts, 4), hosts)
+def drop_www(hosts: pa.Array) -> pa.Array:
+    www = pc.starts_with(hosts, "www.")
+    if not pc.any(www).as_py():  # host keys, already without it
+        return hosts
+    return pc.if_else(www, pc.utf8_slice_codeunits(hosts, 4), hosts)
 
 
 def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -287,7 +223,7 @@ def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
         values = values.combine_chunks()
     # a bare ASCII host name (nearly every referring-domain cell) is keyed without URL parsing
     host_only = pc.match_substring_regex(values, r"^[A-Za-z0-9._-]+$")
-    hosts = _drop_www(pc.utf8_rtrim(pc.utf8_lower(values), "."))
+    hosts = drop_www(pc.utf8_rtrim(pc.utf8_lower(values), "."))
     if pc.all(host_only).as_py():
         return hosts
     rest = values.filter(pc.invert(host_only))
@@ -323,7 +259,7 @@ def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
 def _netloc_hosts(netlocs: pa.Array) -> tuple[pa.Array, pa.Array]:
     """(host key, whether the netloc is a bare host name) of each distinct netloc."""
     ascii_host = pc.match_substring_regex(netlocs, r"^[A-Za-z0-9._-]*$")
-    hosts = _drop_www(pc.utf8_rtrim(pc.utf8_lower(netlocs), "."))
+    hosts = drop_www(pc.utf8_rtrim(pc.utf8_lower(netlocs), "."))
     # a non-ASCII host name (an IDN written in Unicode) is keyed by `host_key`; ports, credentials
     # and IPv6 literals are left to the general path
     simple = pc.invert(pc.match_substring_regex(netlocs, r"[@:\[\]]"))
@@ -340,7 +276,7 @@ def _general_url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
     # host_key of an ASCII host: lower-case, no trailing dots, no leading "www."
     # hosts repeat: key each distinct one once
     raw_hosts = pc.dictionary_encode(pc.fill_null(pc.struct_field(parts, "host"), ""))
-    host = _drop_www(pc.utf8_rtrim(pc.utf8_lower(raw_hosts.dictionary), ".")).take(raw_hosts.indices)
+    host = drop_www(pc.utf8_rtrim(pc.utf8_lower(raw_hosts.dictionary), ".")).take(raw_hosts.indices)
     path = pc.fill_null(pc.struct_field(parts, "path"), "")
     no_path = pc.equal(path, "")
     if pc.any(no_path).as_py():
@@ -375,7 +311,7 @@ def domain_in_text(text: str) -> str:
             for end in range(len(words), start, -1):
                 candidate = "-".join(words[start:end]).strip(".")
                 host = host_key(candidate) if "." in candidate else ""
-                domain = _PSL.privatesuffix(host, accept_unknown=False) if host else None
+                domain = PSL.privatesuffix(host, accept_unknown=False) if host else None
                 if domain:
                     return domain
     return ""

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domains import registrable_domains
 from bot.urls import (
     domain_in_text,
     domain_of,
@@ -13,7 +14,6 @@ from bot.urls import (
     host_keys_of,
     is_ip_literal,
     registrable_domain,
-    registrable_domains,
     split_host,
     url_key,
     url_keys,

@@ -19,8 +19,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bot.domains import registrable_domains
 from bot.linktable import LINK_COLUMNS
-from bot.urls import domain_in_text, host_keys_of, is_ip_literal, join, registrable_domains, replace_where, url_keys
+from bot.urls import domain_in_text, host_keys_of, is_ip_literal, join, replace_where, url_keys
 from sheets_schema import header_key
 
 from .decode import RawTable
@@ -125,6 +126,16 @@ def _reasons(masks: list[np.ndarray], reasons: tuple[str, ...]) -> tuple[np.ndar
     return keep, counted
 
 
+def _on_distinct(values: pa.Array, func: Callable[[pa.Array], tuple[pa.Array, ...]]) -> tuple[pa.Array, ...]:
+    encoded = pc.dictionary_encode(values)
+    return tuple(result.take(encoded.indices) for result in func(encoded.dictionary))
+
+
+def _host_facts(hosts: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """(registrable domain, whether it is an IP literal) of each host."""
+    return registrable_domains(hosts), _ip_literals(hosts)
+
+
 def _ip_literals(hosts: pa.Array) -> pa.Array:
     """`is_ip_literal` of each host; only those ending in a digit or holding ":" can be one."""
     candidates = pc.match_substring_regex(hosts, r"[0-9\]]$|:")
@@ -220,9 +231,8 @@ def _chunk_links(
         keys = constant_text("", len(source))
     else:
         keys, hosts = url_keys(source)
-    distinct_hosts = pc.dictionary_encode(hosts)
-    domains = registrable_domains(distinct_hosts.dictionary).take(distinct_hosts.indices)
-    ip = _ip_literals(distinct_hosts.dictionary).take(distinct_hosts.indices)
+    # a linking host has several pages: work per distinct host; a referring domain is one row
+    domains, ip = _host_facts(hosts) if domain_level else _on_distinct(hosts, _host_facts)
     masks = [
         _np(pc.equal(pc.utf8_trim_whitespace(source), "")),
         _too_long(cols.values(), MAX_CELL_CHARS, len(source)),
@@ -249,7 +259,7 @@ def _chunk_links(
     if "target_url" in cols:
         out["target_url"] = cols["target_url"]
         out["target_key"], target_hosts = url_keys(cols["target_url"])
-        out["target_domain"] = registrable_domains(target_hosts)
+        out["target_domain"] = _on_distinct(target_hosts, lambda h: (registrable_domains(h),))[0]
     else:
         out["target_domain"] = constant_text("", len(source))
     for field_name in TEXT_FIELDS:
