@@ -132,15 +132,14 @@ def _on_distinct(values: pa.Array, func: Callable[[pa.Array], tuple[pa.Array, ..
 
 
 def _host_facts(hosts: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """(registrable domain, whether it is an IP literal) of each host."""
-    return registrable_domains(hosts), _ip_literals(hosts)
+    """(registrable domain, whether it is an IP literal) of each host.
 
-
-def _ip_literals(hosts: pa.Array) -> pa.Array:
-    """`is_ip_literal` of each host; only those ending in a digit or holding ":" can be one."""
-    candidates = pc.match_substring_regex(hosts, r"[0-9\]]$|:")
+    An IP literal has no registrable domain: only the hosts without one are checked.
+    """
+    domains = registrable_domains(hosts)
+    candidates = pc.equal(domains, "")
     checked = pa.array([is_ip_literal(h) for h in hosts.filter(candidates).to_pylist()], pa.bool_())
-    return pc.replace_with_mask(pa.repeat(False, len(hosts)), candidates, checked)
+    return domains, pc.replace_with_mask(pa.repeat(False, len(hosts)), candidates, checked)
 
 
 def _too_long(columns: Iterable[pa.ChunkedArray | pa.Array], limit: int, n: int) -> np.ndarray:
@@ -234,7 +233,7 @@ def _chunk_links(
     # a linking host has several pages: work per distinct host; a referring domain is one row
     domains, ip = _host_facts(hosts) if domain_level else _on_distinct(hosts, _host_facts)
     masks = [
-        _np(pc.equal(pc.utf8_trim_whitespace(source), "")),
+        _np(pc.or_(pc.equal(source, ""), pc.utf8_is_space(source))),  # blank
         _too_long(cols.values(), MAX_CELL_CHARS, len(source)),
         _too_long([source], MAX_URL_CHARS, len(source)),
         _np(ip),
