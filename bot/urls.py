@@ -19,6 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from publicsuffixlist import PublicSuffixList
 
+from bot.buffers import ByteSet, TextBuffer
+
 PSL = PublicSuffixList()
 
 TRACKING_PARAMS = frozenset(
@@ -216,13 +218,17 @@ def drop_www(hosts: pa.Array) -> pa.Array:
     return pc.if_else(www, pc.utf8_slice_codeunits(hosts, 4), hosts)
 
 
+_HOST_NAME_BYTES = ByteSet(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
 def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     """Host key of `split_host` of every value: URLs or bare host names (referring-domain columns)."""
     values = pc.fill_null(values, "")
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     # a bare ASCII host name (nearly every referring-domain cell) is keyed without URL parsing
-    host_only = pc.match_substring_regex(values, r"^[A-Za-z0-9._-]+$")
+    text = TextBuffer(values)
+    host_only = pa.array((text.ends > text.starts) & ~text.rows_with_other_than(_HOST_NAME_BYTES))
     hosts = drop_www(pc.utf8_rtrim(pc.utf8_lower(values), "."))
     if pc.all(host_only).as_py():
         return hosts

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from bot.buffers import bits
 from bot.linktable import LINK_COLUMNS, STRING
 
 from .decode import TEXT
@@ -23,12 +24,6 @@ def constant_text(value: str, n: int) -> pa.Array:
     return pa.Array.from_buffers(TEXT, n, [None, pa.py_buffer(offsets), pa.py_buffer(data * n)])
 
 
-def _bits(buffer: pa.Buffer | None, offset: int, n: int, default: bool) -> np.ndarray:
-    if buffer is None:
-        return np.full(n, default)
-    return np.unpackbits(np.frombuffer(buffer, np.uint8), bitorder="little")[offset : offset + n].astype(bool)
-
-
 def _masked(column: pa.Array | pa.ChunkedArray | None, dtype: str, n: int) -> pd.api.extensions.ExtensionArray:
     if column is None:
         return _MASKED[dtype](np.zeros(n, _NUMPY_TYPES[dtype]), np.ones(n, bool))
@@ -36,10 +31,10 @@ def _masked(column: pa.Array | pa.ChunkedArray | None, dtype: str, n: int) -> pd
     array = array.cast(ARROW_TYPES[dtype])
     validity, data = array.buffers()[:2]
     if dtype == "boolean":
-        values = _bits(data, array.offset, len(array), False)
+        values = bits(data, array.offset, len(array), False)
     else:
         values = np.frombuffer(data, _NUMPY_TYPES[dtype])[array.offset : array.offset + len(array)].copy()
-    return _MASKED[dtype](values, ~_bits(validity, array.offset, len(array), True))
+    return _MASKED[dtype](values, ~bits(validity, array.offset, len(array), True))
 
 
 def link_frame(columns: dict[str, pa.Array | pa.ChunkedArray], n: int) -> pd.DataFrame:

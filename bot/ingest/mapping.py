@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bot.buffers import bools
 from bot.domains import registrable_domains
 from bot.linktable import LINK_COLUMNS
 from bot.urls import domain_in_text, host_keys_of, is_ip_literal, join, replace_where, url_keys
@@ -148,12 +149,8 @@ def _too_long(columns: Iterable[pa.ChunkedArray | pa.Array], limit: int, n: int)
     for column in columns:
         # a cell's characters never outnumber its bytes: count characters only when some cell could be over
         if len(column) and pc.max(pc.binary_length(column)).as_py() > limit:
-            hit |= _np(pc.greater(pc.utf8_length(column), limit))
+            hit |= bools(pc.greater(pc.utf8_length(column), limit))
     return hit
-
-
-def _np(mask: pa.Array) -> np.ndarray:
-    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
 
 
 # Rows are mapped in chunks, one per core at a time. Fewer, larger chunks repeat less per-host
@@ -233,13 +230,13 @@ def _chunk_links(
     # a linking host has several pages: work per distinct host; a referring domain is one row
     domains, ip = _host_facts(hosts) if domain_level else _on_distinct(hosts, _host_facts)
     masks = [
-        _np(pc.or_(pc.equal(source, ""), pc.utf8_is_space(source))),  # blank
+        bools(pc.or_(pc.equal(source, ""), pc.utf8_is_space(source))),  # blank
         _too_long(cols.values(), MAX_CELL_CHARS, len(source)),
         _too_long([source], MAX_URL_CHARS, len(source)),
-        _np(ip),
+        bools(ip),
         # a web host has a dot: single words ("n/a", "localhost") and formulas are not URLs
-        _np(pc.invert(pc.match_substring(hosts, "."))) | (_np(pc.equal(keys, "")) & (not domain_level)),
-        _np(pc.equal(domains, "")),
+        bools(pc.invert(pc.match_substring(hosts, "."))) | (bools(pc.equal(keys, "")) & (not domain_level)),
+        bools(pc.equal(domains, "")),
     ]
     keep, skipped = _reasons(masks, DOMAIN_REASONS if domain_level else PAGE_REASONS)
     if links_count:
