@@ -77,7 +77,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=Path("/tmp/gapbot-exports"))
     parser.add_argument("--format", action="append", choices=sorted(LAYOUTS), help="default: all")
-    parser.add_argument("--repeat", type=int, default=2, help="runs of each; the fastest is reported")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the fastest is reported")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
