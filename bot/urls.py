@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from publicsuffixlist import PublicSuffixList
 
-from bot.buffers import ByteSet, TextBuffer
+from bot.buffers import ByteSet, TextBuffer, bools
 
 PSL = PublicSuffixList()
 
@@ -155,8 +155,10 @@ _PLAIN_URL = (
 # The parts of a URL known to be plain. Matching the strict pattern without captures and then
 # extracting with this loose, unanchored one is several times faster than one capturing pass.
 _PLAIN_URL_PARTS = r"^[hH][tT][tT][pP][sS]?://(?P<host>[A-Za-z0-9._-]+)(?P<path>/[^?#]*)?(?:\?(?P<query>[^#]*))?"
-# what `url_key` strips or treats specially: queries, fragments, white space and control characters
-_NEEDS_CARE = "[?#" + _NOT_SPACE[2:] + "]"
+# A URL of printable ASCII but "?" and "#", or of non-ASCII text other than Unicode spaces, has no
+# query, fragment, space or control character for `url_key` to strip or treat specially.
+_PLAIN_BYTES = ByteSet(bytes(b for b in range(0x21, 0x100) if b not in b"?#\x7f"))
+_UNICODE_SPACE = r"[\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
 _MAYBE_TRACKING = "(?i)%|\\+|" + "|".join(re.escape(p) for p in (*TRACKING_PREFIXES, *sorted(TRACKING_PARAMS)))
 
 
@@ -242,10 +244,11 @@ def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
     # The common case, `http(s)://host/path` with a plain host name and no query, fragment or
     # space, is keyed from its host (once per distinct host) and the rest of the URL as written:
     # one split, no regex captures. Everything else takes the general path.
-    clean = pc.and_(
-        pc.or_(pc.starts_with(urls, "https://"), pc.starts_with(urls, "http://")),
-        pc.invert(pc.match_substring_regex(urls, _NEEDS_CARE)),
-    )
+    plain = ~TextBuffer(urls).rows_with_other_than(_PLAIN_BYTES)
+    wide = ~bools(pc.string_is_ascii(urls))
+    if wide.any():
+        plain[wide] &= ~bools(pc.match_substring_regex(urls.filter(pa.array(wide)), _UNICODE_SPACE))
+    clean = pc.and_(pc.or_(pc.starts_with(urls, "https://"), pc.starts_with(urls, "http://")), pa.array(plain))
     # scheme, "", netloc, the rest: padded with nulls where a URL has fewer parts
     parts = pc.list_slice(pc.split_pattern(urls, "/", max_splits=3), 2, 4, return_fixed_size_list=True)
     netlocs = pc.dictionary_encode(pc.fill_null(pc.list_element(parts, 0), ""))

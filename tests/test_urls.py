@@ -87,6 +87,11 @@ URL_PARTS = st.one_of(
             "https://example.com/p?gclid=1",
             "https://example.com/p?x=1&UTM_medium=2",
             "https://a.blogspot.com/?",
+            "https://münzkasse.com/a\u00a0b",
+            "https://straße.de/x",
+            "http://ПРИМЕР.рф/путь",
+            "https://example.com/\u3000",
+            "https://example.com/a\x7fb",
             "",
         ]
     ),
@@ -102,7 +107,7 @@ URL_PARTS = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(URL_PARTS, min_size=1, max_size=12))
 def test_vectorised_keys_equal_scalar_keys(urls: list[str]) -> None:
     keys, hosts = url_keys(pa.array(urls, pa.string()))
