@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from publicsuffixlist import PublicSuffixList
 
 from bot.buffers import ByteSet, TextBuffer, bools
+from bot.idna2003 import to_ascii
 
 PSL = PublicSuffixList()
 
@@ -46,7 +47,7 @@ def host_key(host: str) -> str:
     if not _HOST_CHARS.fullmatch(host):
         return ""
     try:
-        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+        ascii_host = to_ascii(host) if not host.isascii() else host
     except UnicodeError:
         return ""
     if ascii_host.startswith("www."):
