@@ -275,7 +275,8 @@ def _netloc_hosts(netlocs: pa.Array) -> tuple[pa.Array, pa.Array]:
     simple = pc.invert(pc.match_substring_regex(netlocs, r"[@:\[\]]"))
     odd = pc.and_(pc.invert(ascii_host), simple)
     if pc.any(odd).as_py():
-        odd_hosts = [host_key(split_host(f"http://{n}/")) for n in netlocs.filter(odd).to_pylist()]
+        # without "@", ":" or brackets a netloc is the host `urlsplit` would find, less its case
+        odd_hosts = [host_key(n) for n in netlocs.filter(odd).to_pylist()]
         hosts = replace_where(hosts, odd, pa.array(odd_hosts, pa.string()))
     return hosts, simple
 

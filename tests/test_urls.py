@@ -92,6 +92,12 @@ URL_PARTS = st.one_of(
             "http://ПРИМЕР.рф/путь",
             "https://example.com/\u3000",
             "https://example.com/a\x7fb",
+            "https://exa\uff0fmple.com/x",
+            "https://\uff45\uff58\uff41mple.com/",
+            "https://例え.テスト/ページ",
+            "https://exa%41mple.com/a",
+            "https://münz\\x.de/",
+            "https://www.www.münz.de/",
             "",
         ]
     ),
