@@ -67,8 +67,9 @@ def registrable_domains(hosts: pa.ChunkedArray | pa.Array) -> pa.Array:
     if isinstance(hosts, pa.ChunkedArray):
         hosts = hosts.combine_chunks()
     hosts = pc.fill_null(hosts, "")
-    # host_key again (as registrable_domain does), then the PSL's own lower-casing of labels
-    keys = drop_www(pc.utf8_lower(hosts)).cast(pa.large_string())
+    # host_key again, as registrable_domain does; a host with upper-case letters is not plain and
+    # goes through registrable_domain itself
+    keys = drop_www(hosts).cast(pa.large_string())
     labels = _Labels(keys)
     n = len(keys)
     # the last k labels of a host of k labels are the host itself: those are matched once

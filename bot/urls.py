@@ -224,6 +224,11 @@ def drop_www(hosts: pa.Array) -> pa.Array:
 _HOST_NAME_BYTES = ByteSet(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
+def _ascii_host_keys(hosts: pa.Array) -> pa.Array:
+    """`host_key` of ASCII host names (values of any other kind come out wrong: callers replace them)."""
+    return drop_www(pc.ascii_rtrim(pc.ascii_lower(hosts), "."))
+
+
 def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     """Host key of `split_host` of every value: URLs or bare host names (referring-domain columns)."""
     values = pc.fill_null(values, "")
@@ -232,7 +237,7 @@ def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     # a bare ASCII host name (nearly every referring-domain cell) is keyed without URL parsing
     text = TextBuffer(values)
     host_only = pa.array((text.ends > text.starts) & ~text.rows_with_other_than(_HOST_NAME_BYTES))
-    hosts = drop_www(pc.utf8_rtrim(pc.utf8_lower(values), "."))
+    hosts = _ascii_host_keys(values)
     if pc.all(host_only).as_py():
         return hosts
     rest = values.filter(pc.invert(host_only))
@@ -269,7 +274,7 @@ def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
 def _netloc_hosts(netlocs: pa.Array) -> tuple[pa.Array, pa.Array]:
     """(host key, whether the netloc is a bare host name) of each distinct netloc."""
     ascii_host = pc.match_substring_regex(netlocs, r"^[A-Za-z0-9._-]*$")
-    hosts = drop_www(pc.utf8_rtrim(pc.utf8_lower(netlocs), "."))
+    hosts = _ascii_host_keys(netlocs)
     # a non-ASCII host name (an IDN written in Unicode) is keyed by `host_key`; ports, credentials
     # and IPv6 literals are left to the general path
     simple = pc.invert(pc.match_substring_regex(netlocs, r"[@:\[\]]"))
@@ -287,7 +292,7 @@ def _general_url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
     # host_key of an ASCII host: lower-case, no trailing dots, no leading "www."
     # hosts repeat: key each distinct one once
     raw_hosts = pc.dictionary_encode(pc.fill_null(pc.struct_field(parts, "host"), ""))
-    host = drop_www(pc.utf8_rtrim(pc.utf8_lower(raw_hosts.dictionary), ".")).take(raw_hosts.indices)
+    host = _ascii_host_keys(raw_hosts.dictionary).take(raw_hosts.indices)
     path = pc.fill_null(pc.struct_field(parts, "path"), "")
     no_path = pc.equal(path, "")
     if pc.any(no_path).as_py():
