@@ -163,6 +163,7 @@ MIN_CHUNK_ROWS = 1 << 16
 class _Chunk:
     out: dict[str, pa.Array]  # link-table fields of the kept rows; `target_domain` "" where unknown
     skipped: Counter[str]
+    target_domains: Counter[str]  # rows per known target domain
 
 
 def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
@@ -177,9 +178,9 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
     mapped = _map_each(lambda t: _chunk_links(t, fmt, resolved, links_count_column, day_first), _chunks(table))
     out = {f: _concat([c.out[f] for c in mapped], ARROW_TYPES[LINK_COLUMNS[f]]) for f in mapped[0].out}
     skipped = sum((c.skipped for c in mapped), Counter())
-    site = _fill_target_domains(out, name)
-    report = _report_kind(fmt, out.get("target_status"))
     n = len(out["source_key"])
+    site = _fill_target_domains(out, sum((c.target_domains for c in mapped), Counter()), name, n)
+    report = _report_kind(fmt, out.get("target_status"))
     constants = {"level": fmt.level, "export": name, "tool": fmt.tool, "report": report, "export_site": site}
     texts: dict[str, pa.Array] = {}  # one array per text: `export` and `sources` share theirs
     for column, value in {**constants, "sources": name}.items():
@@ -252,12 +253,15 @@ def _chunk_links(
         "source_host": hosts,
         "source_domain": domains,
     }
+    target_domains: Counter[str] = Counter()
     if "target_url" in cols:
         out["target_url"] = cols["target_url"]
         out["target_key"], target_hosts = url_keys(cols["target_url"])
         out["target_domain"] = _on_distinct(target_hosts, lambda h: (registrable_domains(h),))[0]
-    else:
-        out["target_domain"] = constant_text("", len(source))
+        counts = pc.value_counts(out["target_domain"])
+        values, tallies = counts.field("values").to_pylist(), counts.field("counts").to_pylist()
+        target_domains.update(dict(zip(values, tallies, strict=True)))
+        del target_domains[""]
     for field_name in TEXT_FIELDS:
         if field_name in cols:
             out[field_name] = cols[field_name]
@@ -280,19 +284,18 @@ def _chunk_links(
         in_scale = pc.and_(pc.greater_equal(raw_authority, 0), pc.less_equal(raw_authority, 100))
         out["authority"] = pc.if_else(in_scale, raw_authority, pa.scalar(None, pa.float64()))
         out["authority_metric"] = pc.if_else(known, fmt.authority_metric, pa.scalar(None, pa.string()))
-    return _Chunk(out, skipped)
+    return _Chunk(out, skipped, target_domains)
 
 
-def _fill_target_domains(out: dict[str, pa.ChunkedArray], name: str) -> str:
+def _fill_target_domains(out: dict[str, pa.ChunkedArray], counts: Counter[str], name: str, n: int) -> str:
     """The site the export describes (majority target domain, else named in the export's name),
     filled in where a row's target has no domain of its own."""
-    targets = out["target_domain"]
-    counts = pc.value_counts(targets.filter(pc.not_equal(targets, "")))
-    if len(counts):
-        site = counts.field("values")[int(np.argmax(counts.field("counts").to_numpy()))].as_py()
-    else:
-        site = domain_in_text(name)
-    out["target_domain"] = pc.if_else(pc.equal(targets, ""), site, targets)
+    site = max(counts, key=counts.__getitem__) if counts else domain_in_text(name)
+    targets = out.get("target_domain")
+    if targets is None:
+        out["target_domain"] = constant_text(site, n)
+    elif pc.any(empty := pc.equal(targets, "")).as_py():
+        out["target_domain"] = pc.if_else(empty, site, targets)
     return site
 
 
