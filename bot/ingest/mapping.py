@@ -161,7 +161,9 @@ MIN_CHUNK_ROWS = 1 << 16
 
 @dataclass(frozen=True)
 class _Chunk:
-    out: dict[str, pa.Array]  # link-table fields of the kept rows; `target_domain` "" where unknown
+    # link-table fields of the kept rows; `target_domain` is "" where unknown, and absent when the
+    # export has no target column
+    out: dict[str, pa.Array]
     skipped: Counter[str]
     target_domains: Counter[str]  # rows per known target domain
 
