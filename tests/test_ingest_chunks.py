@@ -59,3 +59,24 @@ def test_evidence_in_the_last_chunk_decides_for_every_row(monkeypatch: pytest.Mo
     assert chunked_links["first_seen"].tolist() == ["2024-04-03"] * 9 + ["2024-04-25"]
     assert set(chunked_links["export_site"]) == {"tallybook.io"}
     assert chunked_report.skipped == {"linking page is not a web URL": 1}
+
+
+@pytest.mark.parametrize("path", sorted(p for p in EXPORTS.iterdir() if p.suffix in (".csv", ".xlsx")), ids=str)
+def test_dropped_rows_leave_the_same_table_sliced_or_copied(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    # a few dropped rows: the kept runs are sliced out; many: the columns are filtered (copied)
+    sliced, _ = read_export_bytes(path.name, path.read_bytes())
+    monkeypatch.setattr(mapping, "MAX_KEPT_RUNS", 0)
+    copied, _ = read_export_bytes(path.name, path.read_bytes())
+    pd.testing.assert_frame_equal(sliced, copied)
+
+
+def test_rows_dropped_at_the_start_middle_and_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    good = [(f"https://blog{i}.example.org/p", "https://tallybook.io/", "2024-01-02") for i in range(6)]
+    bad = ("not a url", "https://tallybook.io/", "2024-01-02")
+    data = _semrush_rows([bad, *good[:2], bad, bad, *good[2:5], bad, good[5]])
+    sliced, report = read_export_bytes("export.csv", data)
+    monkeypatch.setattr(mapping, "MAX_KEPT_RUNS", 0)
+    copied, _ = read_export_bytes("export.csv", data)
+    pd.testing.assert_frame_equal(sliced, copied)
+    assert sliced["source_url"].tolist() == [source for source, _, _ in good]
+    assert report.skipped == {"linking page is not a web URL": 4}

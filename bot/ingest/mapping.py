@@ -114,6 +114,28 @@ def _expand_targets(table: pa.Table, fmt: ExportFormat, names: list[str]) -> tup
     return pa.concat_tables(parts), "__target"
 
 
+MAX_KEPT_RUNS = 4096
+
+
+def _kept_rows(keep: np.ndarray) -> Callable[[pa.Array | pa.ChunkedArray], pa.Array | pa.ChunkedArray]:
+    """A column's rows where `keep` holds. When few rows go, the runs of kept rows are sliced out
+    of the column rather than copied: a copy of every text column costs more than the rest of
+    the mapping (new memory is dear)."""
+    gone = np.flatnonzero(~keep)
+    starts, ends = np.concatenate([[0], gone + 1]), np.concatenate([gone, [len(keep)]])
+    runs = [(int(a), int(b - a)) for a, b in zip(starts, ends, strict=True) if b > a]
+    if len(runs) > MAX_KEPT_RUNS:
+        mask = pa.array(keep)
+        return lambda column: column.filter(mask)
+
+    def sliced(column: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
+        pieces = [column.slice(start, length) for start, length in runs]
+        chunks = [c for p in pieces for c in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])]
+        return pa.chunked_array(chunks, column.type)
+
+    return sliced
+
+
 def _reasons(masks: list[np.ndarray], reasons: tuple[str, ...]) -> tuple[np.ndarray, Counter[str]]:
     """Per row the first reason that applies; the rows with none are kept."""
     keep = np.ones(len(masks[0]) if masks else 0, dtype=bool)
@@ -194,7 +216,7 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
 
 def _concat(parts: list[pa.Array | pa.ChunkedArray], dtype: pa.DataType) -> pa.ChunkedArray:
     pieces = [c for p in parts for c in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])]
-    return pa.chunked_array([p.cast(dtype) for p in pieces], dtype)
+    return pa.chunked_array([p if p.type == dtype else p.cast(dtype) for p in pieces], dtype)
 
 
 def _cores() -> int:
@@ -244,10 +266,10 @@ def _chunk_links(
     keep, skipped = _reasons(masks, DOMAIN_REASONS if domain_level else PAGE_REASONS)
     if links_count:
         cols["links_count"] = _text(table, links_count)
-    if not keep.all():  # filtering copies every column: only when a row goes
-        keep_array = pa.array(keep)
-        cols = {f: c.filter(keep_array) for f, c in cols.items()}
-        source, keys, hosts, domains = (a.filter(keep_array) for a in (source, keys, hosts, domains))
+    if not keep.all():
+        kept = _kept_rows(keep)
+        cols = {f: kept(c) for f, c in cols.items()}
+        source, keys, hosts, domains = (kept(a) for a in (source, keys, hosts, domains))
 
     out: dict[str, pa.Array] = {
         "source_url": constant_text("", len(source)) if domain_level else source,
