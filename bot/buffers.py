@@ -40,9 +40,12 @@ class ByteSet:
                 self.runs.append((byte, 0))
 
     def holds(self, data: np.ndarray) -> np.ndarray:
-        found = np.zeros(len(data), dtype=bool)
+        # three buffers for every run: new memory costs more than the comparisons
+        found, hit, shifted = np.zeros(len(data), dtype=bool), np.empty(len(data), bool), np.empty_like(data)
         for first, span in self.runs:
-            found |= (data - np.uint8(first)) <= np.uint8(span)  # uint8 wraps below `first`
+            np.subtract(data, np.uint8(first), out=shifted)  # uint8 wraps below `first`
+            np.less_equal(shifted, np.uint8(span), out=hit)
+            found |= hit
         return found
 
 
@@ -68,7 +71,9 @@ class TextBuffer:
 
     def rows_with_other_than(self, allowed: ByteSet) -> np.ndarray:
         """Mask of the values holding a byte outside `allowed`."""
-        return self.rows_of(np.flatnonzero(~allowed.holds(self.body)) + self.base)
+        outside = allowed.holds(self.body)
+        np.logical_not(outside, out=outside)
+        return self.rows_of(np.flatnonzero(outside) + self.base)
 
     def cut(self, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
         """The byte ranges [start, end) of the buffer as a new text array."""
