@@ -144,11 +144,13 @@ def domain_of(url_or_host: str) -> str:
     return registrable_domain(split_host(url_or_host))
 
 
-# Vectorised keys for whole export columns. Plain `http(s)://host/path?query` URLs (nearly all of
-# them) are split by one RE2 pass and their hosts keyed once per distinct host; anything unusual
-# (ports, credentials, spaces, non-ASCII hosts, possible tracking parameters) goes through
-# `url_key` itself, once per distinct value, so both paths always agree.
-_NOT_SPACE = r"[^\x00-\x20\x7f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+# Vectorised keys for whole export columns (see `_url_keys` for the common case). The general
+# path: plain `http(s)://host/path?query` URLs are split by one RE2 pass and their hosts keyed
+# once per distinct host; anything unusual (ports, credentials, spaces, non-ASCII hosts, possible
+# tracking parameters) goes through `url_key` itself, once per distinct value, so all paths agree.
+# the white space `str.strip` removes beyond ASCII, as an RE2 class body
+_UNICODE_SPACES = r"\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+_NOT_SPACE = rf"[^\x00-\x20\x7f{_UNICODE_SPACES}"
 _PLAIN_URL = (
     r"^[hH][tT][tT][pP][sS]?://[A-Za-z0-9._-]+"
     rf"(?:/{_NOT_SPACE}?#]*)?(?:\?{_NOT_SPACE}#]*)?(?:#{_NOT_SPACE}]*)?$"
@@ -159,7 +161,7 @@ _PLAIN_URL_PARTS = r"^[hH][tT][tT][pP][sS]?://(?P<host>[A-Za-z0-9._-]+)(?P<path>
 # A URL of printable ASCII but "?" and "#", or of non-ASCII text other than Unicode spaces, has no
 # query, fragment, space or control character for `url_key` to strip or treat specially.
 _PLAIN_BYTES = ByteSet(bytes(b for b in range(0x21, 0x100) if b not in b"?#\x7f"))
-_UNICODE_SPACE = r"[\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+_UNICODE_SPACE = f"[{_UNICODE_SPACES}]"
 _MAYBE_TRACKING = "(?i)%|\\+|" + "|".join(re.escape(p) for p in (*TRACKING_PREFIXES, *sorted(TRACKING_PARAMS)))
 
 
@@ -171,15 +173,23 @@ def join(*parts: pa.Array | pa.ChunkedArray | str, separator: str = "") -> pa.Ar
     return pc.binary_join_element_wise(*typed, pa.scalar(separator, text))
 
 
+def on_distinct(
+    values: pa.ChunkedArray | pa.Array, func: Callable[[pa.Array], tuple[pa.Array, ...]]
+) -> tuple[pa.Array, ...]:
+    """The arrays `func` makes of a column's distinct values (nulls read as ""), spread over its rows."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(pc.fill_null(values, ""))
+    return tuple(result.take(encoded.indices) for result in func(encoded.dictionary))
+
+
 def per_distinct(
     values: pa.ChunkedArray | pa.Array, func: Callable[[str], object], dtype: pa.DataType | None = None
 ) -> pa.Array:
     """`func` of every value of a column, computed once per distinct value (nulls are read as "")."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    encoded = pc.dictionary_encode(pc.fill_null(values, ""))
-    mapped = pa.array([func(v) for v in encoded.dictionary.to_pylist()], type=dtype or pa.string())
-    return mapped.take(encoded.indices)
+    return on_distinct(
+        values, lambda distinct: (pa.array([func(v) for v in distinct.to_pylist()], dtype or pa.string()),)
+    )[0]
 
 
 def replace_where(values: pa.Array, mask: pa.Array, replacements: pa.Array) -> pa.Array:
@@ -209,9 +219,8 @@ def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
     sample = urls.slice(0, 20_000)
     if len(urls) > 1000 and pc.count_distinct(sample).as_py() > len(sample) // 2:
         return _url_keys(urls)
-    encoded = pc.dictionary_encode(urls)
-    keys, hosts = _url_keys(encoded.dictionary)
-    return keys.take(encoded.indices), hosts.take(encoded.indices)
+    keys, hosts = on_distinct(urls, _url_keys)
+    return keys, hosts
 
 
 def drop_www(hosts: pa.Array) -> pa.Array:

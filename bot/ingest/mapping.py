@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from bot.buffers import bools
 from bot.domains import registrable_domains
 from bot.linktable import LINK_COLUMNS
-from bot.urls import domain_in_text, host_keys_of, is_ip_literal, join, replace_where, url_keys
+from bot.urls import domain_in_text, host_keys_of, is_ip_literal, join, on_distinct, replace_where, url_keys
 from sheets_schema import header_key
 
 from .decode import RawTable
@@ -129,9 +129,7 @@ def _kept_rows(keep: np.ndarray) -> Callable[[pa.Array | pa.ChunkedArray], pa.Ar
         return lambda column: column.filter(mask)
 
     def sliced(column: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
-        pieces = [column.slice(start, length) for start, length in runs]
-        chunks = [c for p in pieces for c in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])]
-        return pa.chunked_array(chunks, column.type)
+        return _concat([column.slice(start, length) for start, length in runs], column.type)
 
     return sliced
 
@@ -147,11 +145,6 @@ def _reasons(masks: list[np.ndarray], reasons: tuple[str, ...]) -> tuple[np.ndar
             counted[reason] = n
             keep &= ~hit
     return keep, counted
-
-
-def _on_distinct(values: pa.Array, func: Callable[[pa.Array], tuple[pa.Array, ...]]) -> tuple[pa.Array, ...]:
-    encoded = pc.dictionary_encode(values)
-    return tuple(result.take(encoded.indices) for result in func(encoded.dictionary))
 
 
 def _host_facts(hosts: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -253,7 +246,7 @@ def _chunk_links(
     else:
         keys, hosts = url_keys(source)
     # a linking host has several pages: work per distinct host; a referring domain is one row
-    domains, ip = _host_facts(hosts) if domain_level else _on_distinct(hosts, _host_facts)
+    domains, ip = _host_facts(hosts) if domain_level else on_distinct(hosts, _host_facts)
     masks = [
         bools(pc.or_(pc.equal(source, ""), pc.utf8_is_space(source))),  # blank
         _too_long(cols.values(), MAX_CELL_CHARS, len(source)),
@@ -281,7 +274,7 @@ def _chunk_links(
     if "target_url" in cols:
         out["target_url"] = cols["target_url"]
         out["target_key"], target_hosts = url_keys(cols["target_url"])
-        out["target_domain"] = _on_distinct(target_hosts, lambda h: (registrable_domains(h),))[0]
+        out["target_domain"] = on_distinct(target_hosts, lambda h: (registrable_domains(h),))[0]
         counts = pc.value_counts(out["target_domain"])
         values, tallies = counts.field("values").to_pylist(), counts.field("counts").to_pylist()
         target_domains.update(dict(zip(values, tallies, strict=True)))

@@ -13,7 +13,7 @@ from typing import TypeAlias
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bot.urls import per_distinct, replace_where
+from bot.urls import on_distinct, per_distinct, replace_where
 
 Column: TypeAlias = pa.Array | pa.ChunkedArray
 
@@ -109,31 +109,27 @@ def dates(values: Column, day_first: bool | None = None) -> pa.Array:
     """
     if day_first is None:
         day_first = slashed_day_first(values)
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    encoded = pc.dictionary_encode(pc.fill_null(values, ""))
-    distinct = encoded.dictionary
-    iso = pc.match_substring_regex(distinct, _ISO_DAY)
-    days = pc.utf8_slice_codeunits(distinct, 0, 10)
-    if not pc.all(iso).as_py():
-        other = [_date(t, day_first) or "" for t in distinct.filter(pc.invert(iso)).to_pylist()]
-        days = replace_where(days, pc.invert(iso), pa.array(other, days.type))
-    return days.take(encoded.indices)
+
+    def days(distinct: pa.Array) -> tuple[pa.Array]:
+        iso = pc.match_substring_regex(distinct, _ISO_DAY)
+        days = pc.utf8_slice_codeunits(distinct, 0, 10)
+        if not pc.all(iso).as_py():
+            other = [_date(t, day_first) or "" for t in distinct.filter(pc.invert(iso)).to_pylist()]
+            days = replace_where(days, pc.invert(iso), pa.array(other, days.type))
+        return (days,)
+
+    return on_distinct(values, days)[0]
 
 
 def rel_flags(values: Column) -> dict[str, pa.Array]:
     """nofollow/ugc/sponsored from text holding combined flags ("Nofollow, UGC", "dofollow")."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    encoded = pc.dictionary_encode(pc.fill_null(values, ""))  # a column of a few distinct texts
-    lowered = pc.utf8_lower(encoded.dictionary)
-    known = pc.match_substring_regex(lowered, "follow|ugc|sponsored")
 
-    def has(word: str) -> pa.Array:
-        return pc.if_else(known, pc.match_substring_regex(lowered, word), pa.scalar(None, pa.bool_()))
+    def flags_of(distinct: pa.Array) -> tuple[pa.Array, ...]:  # a column of a few distinct texts
+        lowered = pc.utf8_lower(distinct)
+        known = pc.match_substring_regex(lowered, "follow|ugc|sponsored")
+        return tuple(
+            pc.if_else(known, pc.match_substring_regex(lowered, word), pa.scalar(None, pa.bool_()))
+            for word in (r"no[\s_-]?follow", "ugc", "sponsored|paid")
+        )
 
-    return {
-        "nofollow": has(r"no[\s_-]?follow").take(encoded.indices),
-        "ugc": has("ugc").take(encoded.indices),
-        "sponsored": has("sponsored|paid").take(encoded.indices),
-    }
+    return dict(zip(("nofollow", "ugc", "sponsored"), on_distinct(values, flags_of), strict=True))
