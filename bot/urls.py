@@ -19,7 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from publicsuffixlist import PublicSuffixList
 
-from bot.buffers import ByteSet, TextBuffer, bools
+from bot import compiled_text
+from bot.buffers import bools
 from bot.idna2003 import to_ascii
 
 PSL = PublicSuffixList()
@@ -158,11 +159,10 @@ _PLAIN_URL = (
 # The parts of a URL known to be plain. Matching the strict pattern without captures and then
 # extracting with this loose, unanchored one is several times faster than one capturing pass.
 _PLAIN_URL_PARTS = r"^[hH][tT][tT][pP][sS]?://(?P<host>[A-Za-z0-9._-]+)(?P<path>/[^?#]*)?(?:\?(?P<query>[^#]*))?"
-# A URL of printable ASCII but "?" and "#", or of non-ASCII text other than Unicode spaces, has no
-# query, fragment, space or control character for `url_key` to strip or treat specially.
-_PLAIN_BYTES = ByteSet(bytes(b for b in range(0x21, 0x100) if b not in b"?#\x7f"))
 _UNICODE_SPACE = f"[{_UNICODE_SPACES}]"
+_URL = compiled_text.UrlStatus
 _MAYBE_TRACKING = "(?i)%|\\+|" + "|".join(re.escape(p) for p in (*TRACKING_PREFIXES, *sorted(TRACKING_PARAMS)))
+_TRACKING_QUERY = r"(?i)\?[^#]*(?:" + _MAYBE_TRACKING.removeprefix("(?i)") + ")"  # in the query of a URL
 
 
 def join(*parts: pa.Array | pa.ChunkedArray | str, separator: str = "") -> pa.Array | pa.ChunkedArray:
@@ -192,28 +192,33 @@ def per_distinct(
     )[0]
 
 
-def replace_where(values: pa.Array, mask: pa.Array, replacements: pa.Array) -> pa.Array:
+def replace_where(values: pa.Array, mask: pa.Array | np.ndarray, replacements: pa.Array) -> pa.Array:
     """`values` with the masked positions taken from `replacements` in order (`pc.replace_with_mask`).
 
-    Done as one `take` from both arrays: Arrow's replace_with_mask copies strings one by one.
+    Text is copied once by a compiled loop; other types with one `take` from both arrays (Arrow's
+    replace_with_mask copies strings one by one).
     """
-    values, mask, replacements = (
-        a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
-        for a in (values, pc.fill_null(mask, False), replacements)
-    )
-    masked = mask.to_numpy(zero_copy_only=False)
+    values, replacements = (a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in (values, replacements))
+    masked = mask if isinstance(mask, np.ndarray) else bools(mask)
     if not masked.any():
         return values
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        return compiled_text.replace_rows(_text(values), masked, _text(replacements))
     indices = np.arange(len(values), dtype=np.int64)
     indices[masked] = len(values) + np.arange(int(masked.sum()), dtype=np.int64)
     return pa.concat_arrays([values, replacements.cast(values.type)]).take(pa.array(indices))
 
 
+def _text(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """One `large_string` array, nulls read as "": what the compiled loops read."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return pc.fill_null(values, "").cast(pa.large_string())
+
+
 def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
     """(`url_key`, host key of `split_host`) of every URL in a column, equal to the scalar functions."""
-    urls = pc.fill_null(urls, "")
-    if isinstance(urls, pa.ChunkedArray):
-        urls = urls.combine_chunks()
+    urls = _text(urls)
     # Target columns repeat a few pages many times: key those once each. Linking pages are nearly
     # all distinct, and encoding a million of them costs more than it saves (judged on a sample).
     sample = urls.slice(0, 20_000)
@@ -223,76 +228,55 @@ def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
     return keys, hosts
 
 
-def drop_www(hosts: pa.Array) -> pa.Array:
-    www = pc.starts_with(hosts, "www.")
-    if not pc.any(www).as_py():  # host keys, already without it
-        return hosts
-    return pc.if_else(www, pc.utf8_slice_codeunits(hosts, 4), hosts)
-
-
-_HOST_NAME_BYTES = ByteSet(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
-
-
-def _ascii_host_keys(hosts: pa.Array) -> pa.Array:
-    """`host_key` of ASCII host names (values of any other kind come out wrong: callers replace them)."""
-    return drop_www(pc.ascii_rtrim(pc.ascii_lower(hosts), "."))
-
-
 def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     """Host key of `split_host` of every value: URLs or bare host names (referring-domain columns)."""
-    values = pc.fill_null(values, "")
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
+    values = _text(values)
     # a bare ASCII host name (nearly every referring-domain cell) is keyed without URL parsing
-    text = TextBuffer(values)
-    host_only = pa.array((text.ends > text.starts) & ~text.rows_with_other_than(_HOST_NAME_BYTES))
-    hosts = _ascii_host_keys(values)
-    if pc.all(host_only).as_py():
+    hosts, other = compiled_text.host_keys(values)
+    if not other.any():
         return hosts
-    rest = values.filter(pc.invert(host_only))
+    rest = values.filter(pa.array(other))
     bare = pc.match_substring_regex(rest, r"^[A-Za-z0-9._-]+/")  # no scheme: read as http://
     rest_hosts = url_keys(pc.if_else(bare, join("http://", rest), rest))[1]
-    return replace_where(hosts, pc.invert(host_only), rest_hosts)
+    return replace_where(hosts, other, rest_hosts)
 
 
 def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
-    # The common case, `http(s)://host/path` with a plain host name and no query, fragment or
-    # space, is keyed from its host (once per distinct host) and the rest of the URL as written:
-    # one split, no regex captures. Everything else takes the general path.
-    plain = ~TextBuffer(urls).rows_with_other_than(_PLAIN_BYTES)
-    wide = ~bools(pc.string_is_ascii(urls))
-    if wide.any():
-        plain[wide] &= ~bools(pc.match_substring_regex(urls.filter(pa.array(wide)), _UNICODE_SPACE))
-    clean = pc.and_(pc.or_(pc.starts_with(urls, "https://"), pc.starts_with(urls, "http://")), pa.array(plain))
+    """Keys of a `large_string` column without nulls."""
+    # The common case, `http(s)://host/path?query#fragment` with an ASCII host name, printable
+    # throughout, is keyed by a compiled loop; URLs with a Unicode host name and only a path are
+    # keyed once per distinct netloc, and everything else takes the general path. The loop
+    # writes the keys of those in place too, so the column is written once.
+    status = compiled_text.url_statuses(urls)
+    # `url_key` strips Unicode white space at the ends and drops tracking parameters: URLs that
+    # may hold either are left to the general path
+    spaces, queries = (status & _URL.WIDE) | (status == _URL.IDN_HOST), status & _URL.QUERY
+    for check, pattern in ((spaces, _UNICODE_SPACE), (queries, _TRACKING_QUERY)):
+        rows = np.flatnonzero(check)
+        if len(rows):
+            status[rows[bools(pc.match_substring_regex(urls.take(pa.array(rows)), pattern))]] = _URL.GENERAL
+    fixed = status >= _URL.IDN_HOST
+    kinds = status[fixed]
+    keys = hosts = compiled_text.constant_text("", len(kinds))
+    if len(kinds):
+        unusual = urls.filter(pa.array(fixed))
+        for kind, keyed in ((_URL.IDN_HOST, _idn_url_keys), (_URL.GENERAL, _general_url_keys)):
+            rows = kinds == kind
+            if rows.any():
+                kind_keys, kind_hosts = keyed(unusual.filter(pa.array(rows)))
+                keys, hosts = replace_where(keys, rows, kind_keys), replace_where(hosts, rows, kind_hosts)
+    return compiled_text.url_keys(urls, status, keys, hosts)
+
+
+def _idn_url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Keys of `http(s)://netloc/…` URLs whose netloc has no port, user or brackets: there the
+    netloc is the host `urlsplit` would find, less its case."""
     # scheme, "", netloc, the rest: padded with nulls where a URL has fewer parts
     parts = pc.list_slice(pc.split_pattern(urls, "/", max_splits=3), 2, 4, return_fixed_size_list=True)
     netlocs = pc.dictionary_encode(pc.fill_null(pc.list_element(parts, 0), ""))
-    host_of_netloc, simple_netloc = _netloc_hosts(netlocs.dictionary)
-    host = host_of_netloc.take(netlocs.indices)
+    host = pa.array([host_key(n) for n in netlocs.dictionary.to_pylist()], pa.large_string()).take(netlocs.indices)
     key = join(host, "/", pc.fill_null(pc.list_element(parts, 1), ""))
-    no_host = pc.equal(host, "")
-    if pc.any(no_host).as_py():
-        key = pc.if_else(no_host, "", key)
-    general = pc.invert(pc.and_(clean, simple_netloc.take(netlocs.indices)))
-    if not pc.any(general).as_py():
-        return key, host
-    general_keys, general_hosts = _general_url_keys(urls.filter(general))
-    return replace_where(key, general, general_keys), replace_where(host, general, general_hosts)
-
-
-def _netloc_hosts(netlocs: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """(host key, whether the netloc is a bare host name) of each distinct netloc."""
-    ascii_host = pc.match_substring_regex(netlocs, r"^[A-Za-z0-9._-]*$")
-    hosts = _ascii_host_keys(netlocs)
-    # a non-ASCII host name (an IDN written in Unicode) is keyed by `host_key`; ports, credentials
-    # and IPv6 literals are left to the general path
-    simple = pc.invert(pc.match_substring_regex(netlocs, r"[@:\[\]]"))
-    odd = pc.and_(pc.invert(ascii_host), simple)
-    if pc.any(odd).as_py():
-        # without "@", ":" or brackets a netloc is the host `urlsplit` would find, less its case
-        odd_hosts = [host_key(n) for n in netlocs.filter(odd).to_pylist()]
-        hosts = replace_where(hosts, odd, pa.array(odd_hosts, pa.string()))
-    return hosts, simple
+    return pc.if_else(pc.equal(host, ""), "", key), host
 
 
 def _general_url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -301,7 +285,7 @@ def _general_url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
     # host_key of an ASCII host: lower-case, no trailing dots, no leading "www."
     # hosts repeat: key each distinct one once
     raw_hosts = pc.dictionary_encode(pc.fill_null(pc.struct_field(parts, "host"), ""))
-    host = _ascii_host_keys(raw_hosts.dictionary).take(raw_hosts.indices)
+    host = compiled_text.host_keys(_text(raw_hosts.dictionary))[0].take(raw_hosts.indices)
     path = pc.fill_null(pc.struct_field(parts, "path"), "")
     no_path = pc.equal(path, "")
     if pc.any(no_path).as_py():

@@ -109,6 +109,13 @@ URL_PARTS = st.one_of(
         st.from_regex(r"(\?([a-z_]{1,8}=[a-z0-9%+]{0,4}&?){0,3})?", fullmatch=True),
         st.sampled_from(["", "#top", "#"]),
     ),
+    # queries, fragments, escapes and white space after a plain or Unicode host
+    st.builds(
+        lambda scheme, host, rest: f"{scheme}{host}{rest}",
+        st.sampled_from(["http://", "https://", "https://www."]),
+        st.sampled_from(["a.com", "b.co.uk", "münz.de", "x.blogspot.com", "A.B.C.d.com."]),
+        st.text(alphabet="/?#&=%+ab_utm.\u00a0\u3000é:", max_size=14),
+    ),
     st.text(max_size=30),
 )
 

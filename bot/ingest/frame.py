@@ -17,13 +17,6 @@ _MASKED = {"boolean": pd.arrays.BooleanArray, "Float64": pd.arrays.FloatingArray
 _NUMPY_TYPES = {"boolean": np.bool_, "Float64": np.float64, "Int64": np.int64}
 
 
-def constant_text(value: str, n: int) -> pa.Array:
-    """`n` copies of `value` as one Arrow text array, built from two buffers rather than row by row."""
-    data = value.encode()
-    offsets = np.arange(n + 1, dtype=np.int64) * len(data)
-    return pa.Array.from_buffers(TEXT, n, [None, pa.py_buffer(offsets), pa.py_buffer(data * n)])
-
-
 def _masked(column: pa.Array | pa.ChunkedArray | None, dtype: str, n: int) -> pd.api.extensions.ExtensionArray:
     if column is None:
         return _MASKED[dtype](np.zeros(n, _NUMPY_TYPES[dtype]), np.ones(n, bool))
@@ -40,10 +33,11 @@ def _masked(column: pa.Array | pa.ChunkedArray | None, dtype: str, n: int) -> pd
 def link_frame(columns: dict[str, pa.Array | pa.ChunkedArray], n: int) -> pd.DataFrame:
     """The canonical link table of `n` rows from Arrow columns; absent columns are all NA."""
     out = {}
+    absent = pa.nulls(n, TEXT)  # one array for every absent text column: they are never written to
     for name, dtype in LINK_COLUMNS.items():
         column = columns.get(name)
         if dtype == STRING:
-            text = pa.nulls(n, TEXT) if column is None else column.cast(TEXT)
+            text = absent if column is None else column.cast(TEXT)
             out[name] = pd.StringDtype("pyarrow").__from_arrow__(text)
         else:
             out[name] = _masked(column, dtype, n)

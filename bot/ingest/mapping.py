@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bot.buffers import bools
+from bot.compiled_text import constant_text
 from bot.domains import registrable_domains
 from bot.linktable import LINK_COLUMNS
 from bot.urls import domain_in_text, host_keys_of, is_ip_literal, join, on_distinct, replace_where, url_keys
@@ -27,7 +28,7 @@ from sheets_schema import header_key
 
 from .decode import RawTable
 from .formats import DOMAIN, ExportFormat
-from .frame import ARROW_TYPES, constant_text, link_frame
+from .frame import ARROW_TYPES, link_frame
 from .values import dates, flags, numbers, rel_flags, slashed_day_first
 
 MAX_CELL_CHARS = 50_000  # a Google Sheets cell holds no more
@@ -147,15 +148,16 @@ def _reasons(masks: list[np.ndarray], reasons: tuple[str, ...]) -> tuple[np.ndar
     return keep, counted
 
 
-def _host_facts(hosts: pa.Array) -> tuple[pa.Array, pa.Array]:
+def _host_facts(hosts: pa.Array) -> tuple[pa.Array, np.ndarray]:
     """(registrable domain, whether it is an IP literal) of each host.
 
     An IP literal has no registrable domain: only the hosts without one are checked.
     """
     domains = registrable_domains(hosts)
-    candidates = pc.equal(domains, "")
-    checked = pa.array([is_ip_literal(h) for h in hosts.filter(candidates).to_pylist()], pa.bool_())
-    return domains, pc.replace_with_mask(pa.repeat(False, len(hosts)), candidates, checked)
+    candidates = bools(pc.equal(domains, ""))
+    ip = np.zeros(len(hosts), dtype=bool)
+    ip[candidates] = [is_ip_literal(h) for h in hosts.filter(pa.array(candidates)).to_pylist()]
+    return domains, ip
 
 
 def _too_long(columns: Iterable[pa.ChunkedArray | pa.Array], limit: int, n: int) -> np.ndarray:
@@ -245,13 +247,12 @@ def _chunk_links(
         keys = constant_text("", len(source))
     else:
         keys, hosts = url_keys(source)
-    # a linking host has several pages: work per distinct host; a referring domain is one row
-    domains, ip = _host_facts(hosts) if domain_level else on_distinct(hosts, _host_facts)
+    domains, ip = _host_facts(hosts)
     masks = [
         bools(pc.or_(pc.equal(source, ""), pc.utf8_is_space(source))),  # blank
         _too_long(cols.values(), MAX_CELL_CHARS, len(source)),
         _too_long([source], MAX_URL_CHARS, len(source)),
-        bools(ip),
+        ip,
         # a web host has a dot: single words ("n/a", "localhost") and formulas are not URLs
         bools(pc.invert(pc.match_substring(hosts, "."))) | (bools(pc.equal(keys, "")) & (not domain_level)),
         bools(pc.equal(domains, "")),
@@ -265,7 +266,7 @@ def _chunk_links(
         source, keys, hosts, domains = (kept(a) for a in (source, keys, hosts, domains))
 
     out: dict[str, pa.Array] = {
-        "source_url": constant_text("", len(source)) if domain_level else source,
+        "source_url": keys if domain_level else source,  # "" for domain-level rows, like their keys
         "source_key": keys,
         "source_host": hosts,
         "source_domain": domains,

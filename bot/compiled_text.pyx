@@ -1,0 +1,428 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
+"""Compiled loops over whole Arrow text columns: URL, host and registrable-domain keys, and
+replacing some rows of a column.
+
+Every function reads `large_string` arrays in place (their offsets and bytes) and writes a new one
+into memory from Arrow's pool, which hands freed memory out again: fresh memory from the system
+is dear, each page costing a fault the first time it is touched. A key function settles only the
+rows it was written for and says which those are; the others are left to the general code in
+`bot.urls` and `bot.domains`, which defines what a key is (the property tests compare both, value
+by value). The loops hold no Python objects, so they run without the GIL and the chunks of an
+export are keyed on every core at once.
+
+Bounds: the offsets of every input are checked against its bytes before a loop starts, and every
+output buffer is sized to the most its loop can write.
+"""
+
+import numpy as np
+import pyarrow as pa
+
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
+from libc.string cimport memcmp, memcpy
+
+
+cpdef enum UrlStatus:
+    # settled: keyed by `url_keys`, once the caller has checked what the bits below ask
+    DONE = 0
+    WIDE = 1  # holds non-ASCII text: the caller checks it for Unicode white space
+    QUERY = 2  # has a query: the caller checks it for tracking parameters (WIDE | QUERY: both)
+    # not settled
+    IDN_HOST = 4  # http(s)://netloc/… whose netloc is not plain ASCII but has no port, user or brackets
+    GENERAL = 8  # anything else
+
+
+cdef uint8_t HOST_BYTE[256]  # A-Z a-z 0-9 . _ -
+cdef uint8_t LABEL_BYTE[256]  # a-z 0-9 . _ -
+# what a URL's bytes hold, as bits: or-ed over a URL, they settle its status
+cdef enum:
+    NOT_PLAIN = 1  # a control character, space or DEL; or "@", ":", "[" or "]" in the netloc
+    NOT_ASCII_HOST = 2  # in the netloc, a byte that is not an ASCII host-name byte
+    NOT_ASCII = 4
+cdef uint8_t URL_BYTE[256]
+cdef uint8_t NETLOC_BYTE[256]
+cdef uint8_t NETLOC_END[256]  # / ? #
+
+
+def _fill_tables() -> None:
+    cdef int b
+    for b in range(256):
+        lower = 97 <= b <= 122 or 48 <= b <= 57 or b in (46, 95, 45)
+        LABEL_BYTE[b] = lower
+        HOST_BYTE[b] = lower or 65 <= b <= 90
+        URL_BYTE[b] = (NOT_PLAIN if b < 0x21 or b == 0x7F else 0) | (NOT_ASCII if b >= 0x80 else 0)
+        NETLOC_BYTE[b] = URL_BYTE[b] | (0 if HOST_BYTE[b] else NOT_ASCII_HOST) | (NOT_PLAIN if b in (0x40, 0x3A, 0x5B, 0x5D) else 0)
+        NETLOC_END[b] = b in (0x2F, 0x3F, 0x23)
+
+
+_fill_tables()
+
+
+cdef class _Column:
+    """A `large_string` array without nulls, read in place."""
+
+    cdef const int64_t[::1] offsets
+    cdef const uint8_t[::1] data
+    cdef readonly int64_t n
+
+    def __init__(self, array) -> None:
+        if array.type != pa.large_string():
+            raise TypeError(f"expected a large_string array, got {array.type}")
+        if array.null_count:
+            raise ValueError("text array with nulls: fill them first")
+        self.n = len(array)
+        buffers = array.buffers()
+        offsets = np.frombuffer(buffers[1], np.int64)[array.offset : array.offset + self.n + 1] if self.n else None
+        data = np.frombuffer(buffers[2], np.uint8) if buffers[2] is not None and buffers[2].size else None
+        if offsets is None:
+            offsets = np.zeros(1, np.int64)
+        if data is None:
+            data = np.zeros(1, np.uint8)
+        if offsets[0] < 0 or offsets[self.n] > len(data) or np.any(np.diff(offsets) < 0):
+            raise ValueError("malformed text array: offsets outside its bytes")
+        self.offsets, self.data = offsets, data
+
+    cdef inline int64_t start(self, int64_t i) noexcept nogil:
+        return self.offsets[i]
+
+    cdef inline int64_t end(self, int64_t i) noexcept nogil:
+        return self.offsets[i + 1]
+
+    cdef inline const uint8_t* at(self, int64_t position) noexcept nogil:
+        return &self.data[position]
+
+    cdef inline bint starts(self, int64_t i, const char* prefix, int64_t length) noexcept nogil:
+        return self.offsets[i + 1] - self.offsets[i] >= length and memcmp(&self.data[self.offsets[i]], prefix, length) == 0
+
+    def bytes_between(self, int64_t first, int64_t last) -> int:
+        return self.offsets[last] - self.offsets[first]
+
+
+cdef class _Output:
+    """A new `large_string` array of `n` values, written row by row into buffers from Arrow's pool."""
+
+    cdef int64_t[::1] offsets
+    cdef uint8_t[::1] data
+    cdef int64_t used, n
+    cdef object offsets_buffer, data_buffer
+
+    def __init__(self, int64_t n, int64_t capacity) -> None:
+        self.n = n
+        self.offsets_buffer = pa.allocate_buffer((n + 1) * 8)
+        self.data_buffer = pa.allocate_buffer(max(1, capacity))
+        self.offsets = np.frombuffer(self.offsets_buffer, np.int64)
+        self.data = np.frombuffer(self.data_buffer, np.uint8)
+        self.offsets[0] = 0
+        self.used = 0
+
+    cdef inline void add(self, const uint8_t* text, int64_t length) noexcept nogil:
+        memcpy(&self.data[self.used], text, length)
+        self.used += length
+
+    cdef inline void end_row(self, int64_t i) noexcept nogil:
+        self.offsets[i + 1] = self.used
+
+    cdef void add_host_key(self, const uint8_t* host, int64_t length) noexcept nogil:
+        """The host key of ASCII host-name bytes: lower case, no trailing dots, no leading "www."."""
+        cdef int64_t i
+        while length and host[length - 1] == 46:
+            length -= 1
+        if length >= 4 and _lower(host[0]) == 119 and _lower(host[1]) == 119 and _lower(host[2]) == 119 \
+                and host[3] == 46:
+            host += 4
+            length -= 4
+        for i in range(length):
+            self.data[self.used + i] = _lower(host[i])
+        self.used += length
+
+    def array(self):
+        return pa.Array.from_buffers(
+            pa.large_string(), self.n, [None, self.offsets_buffer, self.data_buffer.slice(0, self.used)]
+        )
+
+
+cdef inline uint8_t _lower(uint8_t b) noexcept nogil:
+    return b + 32 if 65 <= b <= 90 else b
+
+
+cdef struct _UrlParts:
+    int64_t netloc, path, path_end, query, query_end  # where each starts and ends; the query after its "?"
+
+
+cdef uint8_t _url_status(_Column urls, int64_t i, _UrlParts* parts) noexcept nogil:
+    """The URL's UrlStatus; for one settled here, where its parts are."""
+    cdef int64_t j, end = urls.end(i)
+    cdef const uint8_t* text = urls.at(0)
+    cdef uint8_t seen = 0
+    if urls.starts(i, b"http://", 7):
+        j = urls.start(i) + 7
+    elif urls.starts(i, b"https://", 8):
+        j = urls.start(i) + 8
+    else:
+        return GENERAL
+    parts.netloc = j
+    while j < end and not NETLOC_END[text[j]]:
+        seen |= NETLOC_BYTE[text[j]]
+        j += 1
+    parts.path = j
+    while j < end and text[j] != 63 and text[j] != 35:  # ? #
+        seen |= URL_BYTE[text[j]]
+        j += 1
+    parts.path_end = j
+    if j < end and text[j] == 63:
+        j += 1
+    parts.query = j
+    while j < end and text[j] != 35:
+        seen |= URL_BYTE[text[j]]
+        j += 1
+    parts.query_end = j
+    while j < end:  # the fragment, which keys leave out
+        seen |= URL_BYTE[text[j]]
+        j += 1
+    if seen & NOT_PLAIN:
+        return GENERAL
+    if seen & NOT_ASCII_HOST:  # the caller keys it once per netloc, when it has only a path
+        return IDN_HOST if parts.path_end == end else GENERAL
+    return (WIDE if seen & NOT_ASCII else DONE) | (QUERY if parts.query_end > parts.query else 0)
+
+
+def url_statuses(urls):
+    """The UrlStatus of each URL in a column. Settled are `http://` or `https://` (lower case), an
+    ASCII host name, then an optional path, query and fragment, printable text throughout."""
+    cdef _Column column = _Column(urls)
+    cdef int64_t i
+    cdef _UrlParts parts
+    statuses = np.empty(column.n, np.uint8)
+    cdef uint8_t[::1] status = statuses
+    with nogil:
+        for i in range(column.n):
+            status[i] = _url_status(column, i, &parts)
+    return statuses
+
+
+def url_keys(urls, statuses, fixed_keys, fixed_hosts):
+    """(keys, host keys) of a column of URLs. Rows whose status (from `url_statuses`) is settled
+    are keyed here: the host key, the path ("/" when there is none) and "?" and the query when
+    there is one. The others, in order, take their values from `fixed_keys` and `fixed_hosts`; a
+    caller may unsettle a row by raising its status to IDN_HOST or GENERAL, not settle one."""
+    cdef _Column column = _Column(urls), keys_in = _Column(fixed_keys), hosts_in = _Column(fixed_hosts)
+    cdef const uint8_t[::1] status = np.ascontiguousarray(statuses, np.uint8)
+    cdef int64_t n = column.n, fixed = keys_in.n
+    if len(statuses) != n or hosts_in.n != fixed or int(np.count_nonzero(statuses >= IDN_HOST)) != fixed:
+        raise ValueError(f"{fixed} fixed keys and {hosts_in.n} hosts for {len(statuses)} statuses of {n} URLs")
+    # a settled key is at most its URL less the scheme, plus a "/"
+    cdef _Output keys = _Output(n, column.bytes_between(0, n) + keys_in.bytes_between(0, fixed))
+    cdef _Output hosts = _Output(n, column.bytes_between(0, n) + hosts_in.bytes_between(0, fixed))
+    cdef int64_t i, host_start, r = 0
+    cdef _UrlParts parts
+    cdef const uint8_t* text = column.at(0)
+    cdef bint unsettled = False
+    with nogil:
+        for i in range(n):
+            if status[i] >= IDN_HOST:
+                keys.add(keys_in.at(keys_in.start(r)), keys_in.end(r) - keys_in.start(r))
+                hosts.add(hosts_in.at(hosts_in.start(r)), hosts_in.end(r) - hosts_in.start(r))
+                r += 1
+            elif _url_status(column, i, &parts) >= IDN_HOST:
+                unsettled = True  # a status lowered by the caller: refuse rather than guess
+                break
+            else:
+                host_start = hosts.used
+                hosts.add_host_key(text + parts.netloc, parts.path - parts.netloc)
+                if hosts.used > host_start:
+                    keys.add(&hosts.data[host_start], hosts.used - host_start)
+                    if parts.path_end > parts.path:
+                        keys.add(text + parts.path, parts.path_end - parts.path)
+                    else:
+                        keys.add(b"/", 1)
+                    if parts.query_end > parts.query:
+                        keys.add(b"?", 1)
+                        keys.add(text + parts.query, parts.query_end - parts.query)
+            keys.end_row(i)
+            hosts.end_row(i)
+    if unsettled:
+        raise ValueError(f"row {i} is not a URL keyed here, but its status says it is")
+    return keys.array(), hosts.array()
+
+
+def host_keys(values):
+    """(host keys, unsettled rows) of a column of bare host names; settled rows are non-empty and
+    of ASCII letters, digits, ".", "_" and "-" only. Unsettled rows are keyed ""."""
+    cdef _Column column = _Column(values)
+    cdef _Output keys = _Output(column.n, column.bytes_between(0, column.n))
+    unsettled_rows = np.empty(column.n, np.bool_)
+    cdef uint8_t[::1] unsettled = unsettled_rows.view(np.uint8)
+    cdef int64_t i, j
+    cdef bint other
+    with nogil:
+        for i in range(column.n):
+            other = column.end(i) == column.start(i)
+            for j in range(column.start(i), column.end(i)):
+                if not HOST_BYTE[column.at(j)[0]]:
+                    other = True
+                    break
+            if not other:
+                keys.add_host_key(column.at(column.start(i)), column.end(i) - column.start(i))
+            unsettled[i] = other
+            keys.end_row(i)
+    return keys.array(), unsettled_rows
+
+
+cdef uint64_t FNV_OFFSET = 14695981039346656037ULL
+cdef uint64_t FNV_PRIME = 1099511628211ULL
+
+
+cdef inline uint64_t _step(uint64_t h, uint8_t b) noexcept nogil:
+    return (h ^ b) * FNV_PRIME
+
+
+cpdef enum SuffixFlag:
+    PUBLIC = 1  # a public suffix
+    SPECIAL = 2  # a wildcard or exception rule starts from it: left to the general code
+    LONGER = 4  # the end of a longer suffix here: worth reading the next label
+
+
+cdef class SuffixTable:
+    """Domain suffixes and their SuffixFlags, looked up by a hash taken right to left, so that
+    while a host is read from its end every suffix that ends at a label boundary has its hash ready."""
+
+    cdef int32_t[::1] slots  # suffix index, -1 where empty
+    cdef uint64_t[::1] hashes
+    cdef uint8_t[::1] flags
+    cdef _Column suffixes
+    cdef uint64_t mask
+
+    def __init__(self, flags: dict[str, int]) -> None:
+        self.suffixes = _Column(pa.array(list(flags), pa.large_string()))
+        self.flags = np.array(list(flags.values()), np.uint8) if flags else np.zeros(1, np.uint8)
+        size = 16
+        while size < 4 * len(flags):
+            size *= 2
+        self.mask = size - 1
+        self.slots = np.full(size, -1, np.int32)
+        self.hashes = np.zeros(max(1, len(flags)), np.uint64)
+        cdef int64_t r, j
+        cdef uint64_t h, slot
+        for r in range(self.suffixes.n):
+            h = FNV_OFFSET
+            for j in range(self.suffixes.end(r) - 1, self.suffixes.start(r) - 1, -1):
+                h = _step(h, self.suffixes.at(j)[0])
+            self.hashes[r] = h
+            slot = h & self.mask
+            while self.slots[slot] >= 0:
+                slot = (slot + 1) & self.mask
+            self.slots[slot] = r
+
+    cdef uint8_t flags_of(self, const uint8_t* text, int64_t length, uint64_t h) noexcept nogil:
+        """The flags of the `length` bytes at `text`, whose right-to-left hash is `h` (0: not here)."""
+        cdef uint64_t slot = h & self.mask
+        cdef int32_t r
+        cdef const int64_t* offsets = &self.suffixes.offsets[0]
+        while True:
+            r = self.slots[slot]
+            if r < 0:
+                return 0
+            if self.hashes[r] == h and offsets[r + 1] - offsets[r] == length \
+                    and memcmp(self.suffixes.at(offsets[r]), text, length) == 0:
+                return self.flags[r]
+            slot = (slot + 1) & self.mask
+
+    def __getitem__(self, suffix: str) -> int:
+        encoded = suffix.encode()
+        cdef const uint8_t[::1] text = np.frombuffer(encoded or b"\0", np.uint8)
+        cdef uint64_t h = FNV_OFFSET
+        cdef int64_t j
+        for j in range(len(encoded) - 1, -1, -1):
+            h = _step(h, text[j])
+        return self.flags_of(&text[0], len(encoded), h) if encoded else 0
+
+
+def registrable_domains(hosts, SuffixTable suffixes):
+    """(registrable domains, unsettled rows) of a column of host keys by the Public Suffix List:
+    the longest public suffix (one label when none is known) and one label more. Settled rows are
+    plain lower-case ASCII host names (after one leading "www."), not ending in a digit, with no
+    empty label and no SPECIAL suffix. Unsettled rows are keyed ""."""
+    cdef _Column column = _Column(hosts)
+    cdef _Output domains = _Output(column.n, column.bytes_between(0, column.n))
+    unsettled_rows = np.empty(column.n, np.bool_)
+    cdef uint8_t[::1] unsettled = unsettled_rows.view(np.uint8)
+    cdef int64_t i, j, start, end, cut
+    cdef int labels, depth, wanted
+    cdef uint64_t h
+    cdef uint8_t b, flags
+    cdef bint other, looking
+    cdef const uint8_t* text = column.at(0)
+    with nogil:
+        for i in range(column.n):
+            start, end = column.start(i), column.end(i)
+            if column.starts(i, b"www.", 4):
+                start += 4
+            other = end == start or text[start] == 46 or text[end - 1] == 46 or 48 <= text[end - 1] <= 57
+            labels, depth, h, looking = 1, 1, FNV_OFFSET, True
+            j = end - 1
+            while not other and j >= start:
+                b = text[j]
+                if not LABEL_BYTE[b]:
+                    other = True
+                elif b == 46:
+                    if text[j + 1] == 46:
+                        other = True
+                    elif looking:
+                        flags = suffixes.flags_of(text + j + 1, end - j - 1, h)
+                        depth = labels if flags & PUBLIC else depth
+                        other = (flags & SPECIAL) != 0
+                        looking = (flags & LONGER) != 0
+                    labels += 1
+                if looking:
+                    h = _step(h, b)
+                j -= 1
+            if not other and looking:
+                flags = suffixes.flags_of(text + start, end - start, h)
+                depth = labels if flags & PUBLIC else depth
+                other = (flags & SPECIAL) != 0
+            if not other and labels > depth:
+                # the last depth + 1 labels: from the dot before them, or the whole host
+                cut, wanted = end, depth + 1
+                while cut > start and wanted > 0:
+                    cut -= 1
+                    if text[cut] == 46:
+                        wanted -= 1
+                if wanted == 0:
+                    cut += 1
+                domains.add(text + cut, end - cut)
+            unsettled[i] = other
+            domains.end_row(i)
+    return domains.array(), unsettled_rows
+
+
+def replace_rows(base, rows, replacements):
+    """`base` with the rows where `rows` (a numpy bool array) holds taken from `replacements`, in
+    order: one copy of each value, where Arrow's `replace_with_mask` goes value by value and a
+    concatenation and a `take` copy the column twice."""
+    cdef _Column column = _Column(base), new = _Column(replacements)
+    cdef const uint8_t[::1] replaced = np.ascontiguousarray(rows, np.bool_).view(np.uint8)
+    cdef int64_t i, r = 0, n = column.n
+    if len(rows) != n or int(np.count_nonzero(rows)) != new.n:
+        raise ValueError(f"{new.n} replacements for {int(np.count_nonzero(rows))} of {len(rows)} rows in {n}")
+    cdef _Output out = _Output(n, column.bytes_between(0, n) + new.bytes_between(0, new.n))
+    with nogil:
+        for i in range(n):
+            if replaced[i]:
+                out.add(new.at(new.start(r)), new.end(r) - new.start(r))
+                r += 1
+            else:
+                out.add(column.at(column.start(i)), column.end(i) - column.start(i))
+            out.end_row(i)
+    return out.array()
+
+
+def constant_text(value: str, int64_t n):
+    """`n` copies of `value` as one `large_string` array."""
+    encoded = value.encode()
+    cdef const uint8_t[::1] one = np.frombuffer(encoded or b"\0", np.uint8)
+    cdef int64_t length = len(encoded), i
+    cdef _Output out = _Output(n, n * length)
+    with nogil:
+        for i in range(n):
+            out.add(&one[0], length)
+            out.end_row(i)
+    return out.array()

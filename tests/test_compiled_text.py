@@ -1,0 +1,98 @@
+"""The compiled column loops: against Python's own reading of the same values, on sliced and
+empty arrays, and refusing input they were not written for. (That their keys equal the scalar
+`url_key`, `host_key` and `registrable_domain` is tested through `bot.urls` and `bot.domains` in
+test_urls.py.)"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot import compiled_text
+from bot.domains import registrable_domains
+from bot.urls import PSL, registrable_domain, url_key
+
+TEXTS = st.lists(st.text(max_size=12), max_size=30)
+
+
+@settings(max_examples=100, deadline=None)
+@given(TEXTS, st.data())
+def test_replace_rows_takes_replacements_in_order(values: list[str], data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(values)))
+    base = pa.array(values, pa.large_string()).slice(start)
+    rows = np.array(data.draw(st.lists(st.booleans(), min_size=len(base), max_size=len(base))), dtype=bool)
+    replacements = data.draw(st.lists(st.text(max_size=5), min_size=int(rows.sum()), max_size=int(rows.sum())))
+    out = compiled_text.replace_rows(base, rows, pa.array(replacements, pa.large_string()))
+    given_values = iter(replacements)
+    assert out.to_pylist() == [next(given_values) if r else v for v, r in zip(base.to_pylist(), rows, strict=True)]
+    out.validate(full=True)
+
+
+def test_replace_rows_refuses_a_count_that_does_not_match() -> None:
+    base = pa.array(["a", "b", "c"], pa.large_string())
+    with pytest.raises(ValueError, match="1 replacements for 2 of 3 rows"):
+        compiled_text.replace_rows(base, np.array([True, False, True]), pa.array(["x"], pa.large_string()))
+
+
+@pytest.mark.parametrize("value", ["", "export.csv", "münzkasse.com"])
+@pytest.mark.parametrize("n", [0, 1, 1000])
+def test_constant_text(value: str, n: int) -> None:
+    array = compiled_text.constant_text(value, n)
+    array.validate(full=True)
+    assert array.type == pa.large_string() and array.to_pylist() == [value] * n
+
+
+def test_loops_read_sliced_arrays_and_refuse_other_input() -> None:
+    urls = pa.array(["junk", "https://www.A.com/x", "http://b.org", "ftp://c"], pa.large_string())
+    status = compiled_text.url_statuses(urls.slice(1, 2))
+    keys, hosts = compiled_text.url_keys(urls.slice(1, 2), status, *[pa.array([], pa.large_string())] * 2)
+    assert keys.to_pylist() == ["a.com/x", "b.org/"] and hosts.to_pylist() == ["a.com", "b.org"]
+    with pytest.raises(TypeError, match="large_string"):
+        compiled_text.url_statuses(pa.array(["http://a.com/"], pa.string()))
+    with pytest.raises(ValueError, match="nulls"):
+        compiled_text.host_keys(pa.array(["a.com", None], pa.large_string()))
+
+
+def test_url_keys_refuse_a_row_the_caller_settled() -> None:
+    urls = pa.array(["https://user@a.com/"], pa.large_string())
+    assert compiled_text.url_statuses(urls).tolist() == [compiled_text.UrlStatus.GENERAL]
+    none = pa.array([], pa.large_string())
+    with pytest.raises(ValueError, match="0 fixed keys"):
+        compiled_text.url_keys(urls, np.array([compiled_text.UrlStatus.GENERAL], np.uint8), none, none)
+    with pytest.raises(ValueError, match="not a URL keyed here"):
+        compiled_text.url_keys(urls, np.array([compiled_text.UrlStatus.DONE], np.uint8), none, none)
+
+
+def test_url_keys_take_the_fixed_values_of_unsettled_rows() -> None:
+    urls = pa.array(["https://a.com:8080/p", "https://b.com/q?x=1#top", "https://münz.de/"], pa.large_string())
+    status = compiled_text.url_statuses(urls)
+    assert status.tolist() == [
+        compiled_text.UrlStatus.GENERAL,
+        compiled_text.UrlStatus.QUERY,
+        compiled_text.UrlStatus.IDN_HOST,
+    ]
+    fixed = [url_key(u) for u, s in zip(urls.to_pylist(), status, strict=True) if s >= compiled_text.UrlStatus.IDN_HOST]
+    keys, _ = compiled_text.url_keys(
+        urls, status, pa.array(fixed, pa.large_string()), pa.array(["h"] * len(fixed), pa.large_string())
+    )
+    assert keys.to_pylist() == ["a.com:8080/p", "b.com/q?x=1", "xn--mnz-hoa.de/"]
+
+
+def test_suffix_table_holds_exactly_its_suffixes() -> None:
+    rules = sorted(PSL._publicsuffix)
+    table = compiled_text.SuffixTable({rule: 1 + i % 7 for i, rule in enumerate(rules)})
+    assert [table[rule] for rule in rules] == [1 + i % 7 for i in range(len(rules))]
+    near = {r[:-1] for r in rules} | {r + "x" for r in rules} | {"x." + r for r in rules}
+    assert not any(table[s] for s in near - set(rules))
+    assert compiled_text.SuffixTable({})["com"] == 0
+
+
+def test_registrable_domains_under_every_rule_of_the_list() -> None:
+    """Two labels under each rule of the bundled list (Unicode rules, wildcards and exceptions
+    included), and each rule on its own: the compiled loop and the scalar function agree."""
+    rules = sorted(r.lstrip("!").removeprefix("*.") for r in PSL._publicsuffix)
+    hosts = [f"www.a.b.{r}" for r in rules] + rules + [f"b.{r}" for r in rules]
+    assert registrable_domains(pa.array(hosts)).to_pylist() == [registrable_domain(h) for h in hosts]
