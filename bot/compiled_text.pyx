@@ -244,10 +244,30 @@ def url_keys(urls, statuses, fixed_keys, fixed_hosts):
     return keys.array(), hosts.array()
 
 
+cdef bint _each_its_own_host_key(_Column column) noexcept nogil:
+    """Whether every value is a non-empty lower-case ASCII host name with no trailing dot and no
+    leading "www.": its own host key (referring-domain columns mostly are)."""
+    cdef int64_t i, j
+    cdef const uint8_t* text = column.at(0)
+    for i in range(column.n):
+        if column.end(i) == column.start(i) or text[column.end(i) - 1] == 46 or column.starts(i, b"www.", 4):
+            return False
+        for j in range(column.start(i), column.end(i)):
+            if not LABEL_BYTE[text[j]]:
+                return False
+    return True
+
+
 def host_keys(values):
     """(host keys, unsettled rows) of a column of bare host names; settled rows are non-empty and
-    of ASCII letters, digits, ".", "_" and "-" only. Unsettled rows are keyed ""."""
+    of ASCII letters, digits, ".", "_" and "-" only. Unsettled rows are keyed "". A column that
+    is its own keys is given back as it is: no new memory."""
     cdef _Column column = _Column(values)
+    cdef bint unchanged
+    with nogil:
+        unchanged = _each_its_own_host_key(column)
+    if unchanged:
+        return values, np.zeros(column.n, np.bool_)
     cdef _Output keys = _Output(column.n, column.bytes_between(0, column.n))
     unsettled_rows = np.empty(column.n, np.bool_)
     cdef uint8_t[::1] unsettled = unsettled_rows.view(np.uint8)
@@ -340,16 +360,16 @@ def registrable_domains(hosts, SuffixTable suffixes):
     """(registrable domains, unsettled rows) of a column of host keys by the Public Suffix List:
     the longest public suffix (one label when none is known) and one label more. Settled rows are
     plain lower-case ASCII host names (after one leading "www."), not ending in a digit, with no
-    empty label and no SPECIAL suffix. Unsettled rows are keyed ""."""
+    empty label and no SPECIAL suffix. Unsettled rows are keyed "". A column of hosts that are
+    their own registrable domains is given back as it is: no new memory."""
     cdef _Column column = _Column(hosts)
-    cdef _Output domains = _Output(column.n, column.bytes_between(0, column.n))
-    unsettled_rows = np.empty(column.n, np.bool_)
-    cdef uint8_t[::1] unsettled = unsettled_rows.view(np.uint8)
+    lengths_of = np.frombuffer(pa.allocate_buffer(max(1, column.n) * 4), np.int32)[: column.n]
+    cdef int32_t[::1] lengths = lengths_of  # of each domain, a suffix of its host; -1: unsettled
     cdef int64_t i, j, start, end, cut
     cdef int labels, depth, wanted
     cdef uint64_t h
     cdef uint8_t b, flags
-    cdef bint other, looking
+    cdef bint other, looking, unchanged = True
     cdef const uint8_t* text = column.at(0)
     with nogil:
         for i in range(column.n):
@@ -379,17 +399,26 @@ def registrable_domains(hosts, SuffixTable suffixes):
                 flags = suffixes.flags_of(text + start, end - start, h)
                 depth = labels if flags & PUBLIC else depth
                 other = (flags & SPECIAL) != 0
+            cut = end
             if not other and labels > depth:
                 # the last depth + 1 labels: from the dot before them, or the whole host
-                cut, wanted = end, depth + 1
+                wanted = depth + 1
                 while cut > start and wanted > 0:
                     cut -= 1
                     if text[cut] == 46:
                         wanted -= 1
                 if wanted == 0:
                     cut += 1
-                domains.add(text + cut, end - cut)
-            unsettled[i] = other
+            lengths[i] = -1 if other else end - cut
+            unchanged = unchanged and cut == column.start(i)
+    unsettled_rows = lengths_of < 0
+    if unchanged:
+        return hosts, unsettled_rows
+    cdef _Output domains = _Output(column.n, column.bytes_between(0, column.n))
+    with nogil:
+        for i in range(column.n):
+            if lengths[i] > 0:
+                domains.add(text + column.end(i) - lengths[i], lengths[i])
             domains.end_row(i)
     return domains.array(), unsettled_rows
 

@@ -179,8 +179,13 @@ def on_distinct(
     """The arrays `func` makes of a column's distinct values (nulls read as ""), spread over its rows."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    encoded = pc.dictionary_encode(pc.fill_null(values, ""))
-    return tuple(result.take(encoded.indices) for result in func(encoded.dictionary))
+    values = pc.fill_null(values, "")
+    encoded = pc.dictionary_encode(values)
+    # a result equal to the distinct values is the column itself (dates already ISO): no new memory
+    return tuple(
+        values if result.equals(encoded.dictionary) else result.take(encoded.indices)
+        for result in func(encoded.dictionary)
+    )
 
 
 def per_distinct(

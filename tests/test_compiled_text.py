@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bot import compiled_text
 from bot.domains import registrable_domains
+from bot.ingest.frame import BLOCK_ROWS, constant_column
 from bot.urls import PSL, registrable_domain, url_key
 
 TEXTS = st.lists(st.text(max_size=12), max_size=30)
@@ -96,3 +97,25 @@ def test_registrable_domains_under_every_rule_of_the_list() -> None:
     rules = sorted(r.lstrip("!").removeprefix("*.") for r in PSL._publicsuffix)
     hosts = [f"www.a.b.{r}" for r in rules] + rules + [f"b.{r}" for r in rules]
     assert registrable_domains(pa.array(hosts)).to_pylist() == [registrable_domain(h) for h in hosts]
+
+
+def test_columns_that_are_their_own_keys_are_given_back_as_they_are() -> None:
+    domains = pa.array(["example.com", "news.bbc.co.uk", "a.blogspot.com", ""], pa.large_string())
+    keys, unsettled = compiled_text.host_keys(domains.slice(0, 3))
+    assert keys is not None and keys.equals(domains.slice(0, 3)) and not unsettled.any()
+    own = pa.array(["example.com", "bbc.co.uk", "a.blogspot.com"], pa.large_string())
+    assert compiled_text.host_keys(own)[0] is own
+    assert registrable_domains(own).buffers()[2].address == own.buffers()[2].address
+    # one value that is not: every value is keyed
+    mixed = pa.array(["example.com", "WWW.Example.com", "news.bbc.co.uk"], pa.large_string())
+    assert compiled_text.host_keys(mixed)[0].to_pylist() == ["example.com", "example.com", "news.bbc.co.uk"]
+    assert registrable_domains(mixed).to_pylist() == ["example.com", "example.com", "bbc.co.uk"]
+
+
+@pytest.mark.parametrize("n", [0, 3, BLOCK_ROWS, 2 * BLOCK_ROWS + 5])
+def test_a_constant_column_is_one_shared_block(n: int) -> None:
+    column = constant_column("export.csv", n)
+    assert column.type == pa.large_string() and len(column) == n
+    assert column.to_pylist() == ["export.csv"] * n
+    assert len({chunk.buffers()[2].address for chunk in column.chunks}) <= 1
+    assert constant_column(None, n).null_count == n

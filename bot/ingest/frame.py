@@ -8,6 +8,7 @@ import pandas as pd
 import pyarrow as pa
 
 from bot.buffers import bits
+from bot.compiled_text import constant_text
 from bot.linktable import LINK_COLUMNS, STRING
 
 from .decode import TEXT
@@ -17,23 +18,46 @@ _MASKED = {"boolean": pd.arrays.BooleanArray, "Float64": pd.arrays.FloatingArray
 _NUMPY_TYPES = {"boolean": np.bool_, "Float64": np.float64, "Int64": np.int64}
 
 
+# A column with one value in every row (the export's name, its tool, a column it lacks) is one
+# block of rows that every chunk of the column shares: a million rows cost a block, not a
+# million values. The chunks are immutable like any Arrow data, so sharing them is safe.
+BLOCK_ROWS = 1 << 16
+
+
+def constant_column(value: str | None, n: int) -> pa.ChunkedArray:
+    """`n` rows of `value` (None: null) as Arrow text."""
+    rows = min(n, BLOCK_ROWS)
+    block = pa.nulls(rows, TEXT) if value is None else constant_text(value, rows)
+    full, rest = divmod(n, BLOCK_ROWS)
+    return pa.chunked_array([block] * full + ([block.slice(0, rest)] if rest else []), TEXT)
+
+
+def _pool_array(n: int, dtype: type) -> np.ndarray:
+    """A writable numpy array in Arrow's memory pool, which hands freed memory out again: a
+    numpy array of its own would take fresh pages from the system, each costing a fault."""
+    itemsize = np.dtype(dtype).itemsize
+    return np.frombuffer(pa.allocate_buffer(max(n, 1) * itemsize), dtype)[:n]
+
+
 def _masked(column: pa.Array | pa.ChunkedArray | None, dtype: str, n: int) -> pd.api.extensions.ExtensionArray:
-    if column is None:
+    if column is None:  # zeros the system hands out without touching memory
         return _MASKED[dtype](np.zeros(n, _NUMPY_TYPES[dtype]), np.ones(n, bool))
+    values, mask = _pool_array(n, _NUMPY_TYPES[dtype]), _pool_array(n, np.bool_)
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     array = array.cast(ARROW_TYPES[dtype])
     validity, data = array.buffers()[:2]
     if dtype == "boolean":
-        values = bits(data, array.offset, len(array), False)
+        values[:] = bits(data, array.offset, n, False)
     else:
-        values = np.frombuffer(data, _NUMPY_TYPES[dtype])[array.offset : array.offset + len(array)].copy()
-    return _MASKED[dtype](values, ~bits(validity, array.offset, len(array), True))
+        values[:] = np.frombuffer(data, _NUMPY_TYPES[dtype])[array.offset : array.offset + n]
+    np.logical_not(bits(validity, array.offset, n, True), out=mask)
+    return _MASKED[dtype](values, mask)
 
 
 def link_frame(columns: dict[str, pa.Array | pa.ChunkedArray], n: int) -> pd.DataFrame:
     """The canonical link table of `n` rows from Arrow columns; absent columns are all NA."""
     out = {}
-    absent = pa.nulls(n, TEXT)  # one array for every absent text column: they are never written to
+    absent = constant_column(None, n)
     for name, dtype in LINK_COLUMNS.items():
         column = columns.get(name)
         if dtype == STRING:

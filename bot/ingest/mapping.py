@@ -20,7 +20,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bot.buffers import bools
-from bot.compiled_text import constant_text
 from bot.domains import registrable_domains
 from bot.linktable import LINK_COLUMNS
 from bot.urls import domain_in_text, host_keys_of, is_ip_literal, join, on_distinct, replace_where, url_keys
@@ -28,7 +27,7 @@ from sheets_schema import header_key
 
 from .decode import RawTable
 from .formats import DOMAIN, ExportFormat
-from .frame import ARROW_TYPES, link_frame
+from .frame import ARROW_TYPES, constant_column, link_frame
 from .values import dates, flags, numbers, rel_flags, slashed_day_first
 
 MAX_CELL_CHARS = 50_000  # a Google Sheets cell holds no more
@@ -198,13 +197,15 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
     out = {f: _concat([c.out[f] for c in mapped], ARROW_TYPES[LINK_COLUMNS[f]]) for f in mapped[0].out}
     skipped = sum((c.skipped for c in mapped), Counter())
     n = len(out["source_key"])
-    site = _fill_target_domains(out, sum((c.target_domains for c in mapped), Counter()), name, n)
+    site = _fill_target_domains(out, sum((c.target_domains for c in mapped), Counter()), name)
     report = _report_kind(fmt, out.get("target_status"))
     constants = {"level": fmt.level, "export": name, "tool": fmt.tool, "report": report, "export_site": site}
-    texts: dict[str, pa.Array] = {}  # one array per text: `export` and `sources` share theirs
+    if "target_domain" not in out:  # an export without target URLs: all of it is about its site
+        constants["target_domain"] = site
+    texts: dict[str, pa.ChunkedArray] = {}  # one column per text: `export` and `sources` share theirs
     for column, value in {**constants, "sources": name}.items():
         if value not in texts:
-            texts[value] = constant_text(value, n)
+            texts[value] = constant_column(value, n)
         out[column] = texts[value]
     return Mapped(link_frame(out, n), skipped, site, report)
 
@@ -244,7 +245,7 @@ def _chunk_links(
     source = cols["domain" if domain_level else "source_url"]  # a required column of the format
     if domain_level:
         hosts = host_keys_of(source)
-        keys = constant_text("", len(source))
+        keys = constant_column("", len(source))
     else:
         keys, hosts = url_keys(source)
     domains, ip = _host_facts(hosts)
@@ -301,18 +302,20 @@ def _chunk_links(
         known = pc.is_valid(raw_authority)
         in_scale = pc.and_(pc.greater_equal(raw_authority, 0), pc.less_equal(raw_authority, 100))
         out["authority"] = pc.if_else(in_scale, raw_authority, pa.scalar(None, pa.float64()))
-        out["authority_metric"] = pc.if_else(known, fmt.authority_metric, pa.scalar(None, pa.string()))
+        out["authority_metric"] = (
+            constant_column(fmt.authority_metric, len(known))
+            if pc.all(known).as_py()
+            else pc.if_else(known, fmt.authority_metric, pa.scalar(None, pa.string()))
+        )
     return _Chunk(out, skipped, target_domains)
 
 
-def _fill_target_domains(out: dict[str, pa.ChunkedArray], counts: Counter[str], name: str, n: int) -> str:
+def _fill_target_domains(out: dict[str, pa.ChunkedArray], counts: Counter[str], name: str) -> str:
     """The site the export describes (majority target domain, else named in the export's name),
     filled in where a row's target has no domain of its own."""
     site = max(counts, key=counts.__getitem__) if counts else domain_in_text(name)
     targets = out.get("target_domain")
-    if targets is None:
-        out["target_domain"] = constant_text(site, n)
-    elif pc.any(empty := pc.equal(targets, "")).as_py():
+    if targets is not None and pc.any(empty := pc.equal(targets, "")).as_py():
         out["target_domain"] = pc.if_else(empty, site, targets)
     return site
 
@@ -323,7 +326,7 @@ def _context(out: dict[str, pa.Array], cols: dict[str, pa.ChunkedArray]) -> None
         if cols.get("context") is not None:
             out["context"] = cols["context"]
         return
-    empty = constant_text("", len(out["source_key"]))
+    empty = constant_column("", len(out["source_key"]))
     parts = [p if p is not None else empty for p in (left, cols.get("anchor"), right)]
     joined = join(*parts, separator=" ")
     # collapse runs of whitespace, rewriting only the cells that hold one (few do)
