@@ -6,9 +6,8 @@ import pyarrow as pa
 class UrlStatus(IntEnum):
     DONE = 0
     WIDE = 1
-    QUERY = 2
-    IDN_HOST = 4
-    GENERAL = 8
+    IDN_HOST = 2
+    GENERAL = 3
 
 class SuffixFlag(IntEnum):
     PUBLIC = 1
@@ -19,9 +18,12 @@ class SuffixTable:
     def __init__(self, flags: dict[str, int]) -> None: ...
     def __getitem__(self, suffix: str) -> int: ...
 
-def url_statuses(urls: pa.Array) -> np.ndarray: ...
+class QueryRules:
+    def __init__(self, names: list[str], prefixes: list[str]) -> None: ...
+
+def url_statuses(urls: pa.Array, rules: QueryRules) -> np.ndarray: ...
 def url_keys(
-    urls: pa.Array, statuses: np.ndarray, fixed_keys: pa.Array, fixed_hosts: pa.Array
+    urls: pa.Array, rules: QueryRules, statuses: np.ndarray, fixed_keys: pa.Array, fixed_hosts: pa.Array
 ) -> tuple[pa.Array, pa.Array]: ...
 def host_keys(values: pa.Array) -> tuple[pa.Array, np.ndarray]: ...
 def registrable_domains(hosts: pa.Array, suffixes: SuffixTable) -> tuple[pa.Array, np.ndarray]: ...

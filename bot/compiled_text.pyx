@@ -22,13 +22,10 @@ from libc.string cimport memcmp, memcpy
 
 
 cpdef enum UrlStatus:
-    # settled: keyed by `url_keys`, once the caller has checked what the bits below ask
     DONE = 0
-    WIDE = 1  # holds non-ASCII text: the caller checks it for Unicode white space
-    QUERY = 2  # has a query: the caller checks it for tracking parameters (WIDE | QUERY: both)
-    # not settled
-    IDN_HOST = 4  # http(s)://netloc/… whose netloc is not plain ASCII but has no port, user or brackets
-    GENERAL = 8  # anything else
+    WIDE = 1  # settled, but holds non-ASCII text: the caller checks it for Unicode white space
+    IDN_HOST = 2  # http(s)://netloc/… whose netloc is not plain ASCII but has no port, user or brackets
+    GENERAL = 3  # anything else
 
 
 cdef uint8_t HOST_BYTE[256]  # A-Z a-z 0-9 . _ -
@@ -41,6 +38,7 @@ cdef enum:
 cdef uint8_t URL_BYTE[256]
 cdef uint8_t NETLOC_BYTE[256]
 cdef uint8_t NETLOC_END[256]  # / ? #
+cdef uint8_t QUOTE_SAFE[256]  # what Python's urlencode writes as it is: A-Z a-z 0-9 _ . - ~
 
 
 def _fill_tables() -> None:
@@ -52,6 +50,7 @@ def _fill_tables() -> None:
         URL_BYTE[b] = (NOT_PLAIN if b < 0x21 or b == 0x7F else 0) | (NOT_ASCII if b >= 0x80 else 0)
         NETLOC_BYTE[b] = URL_BYTE[b] | (0 if HOST_BYTE[b] else NOT_ASCII_HOST) | (NOT_PLAIN if b in (0x40, 0x3A, 0x5B, 0x5D) else 0)
         NETLOC_END[b] = b in (0x2F, 0x3F, 0x23)
+        QUOTE_SAFE[b] = HOST_BYTE[b] or b == 0x7E
 
 
 _fill_tables()
@@ -144,149 +143,6 @@ cdef inline uint8_t _lower(uint8_t b) noexcept nogil:
     return b + 32 if 65 <= b <= 90 else b
 
 
-cdef struct _UrlParts:
-    int64_t netloc, path, path_end, query, query_end  # where each starts and ends; the query after its "?"
-
-
-cdef uint8_t _url_status(_Column urls, int64_t i, _UrlParts* parts) noexcept nogil:
-    """The URL's UrlStatus; for one settled here, where its parts are."""
-    cdef int64_t j, end = urls.end(i)
-    cdef const uint8_t* text = urls.at(0)
-    cdef uint8_t seen = 0
-    if urls.starts(i, b"http://", 7):
-        j = urls.start(i) + 7
-    elif urls.starts(i, b"https://", 8):
-        j = urls.start(i) + 8
-    else:
-        return GENERAL
-    parts.netloc = j
-    while j < end and not NETLOC_END[text[j]]:
-        seen |= NETLOC_BYTE[text[j]]
-        j += 1
-    parts.path = j
-    while j < end and text[j] != 63 and text[j] != 35:  # ? #
-        seen |= URL_BYTE[text[j]]
-        j += 1
-    parts.path_end = j
-    if j < end and text[j] == 63:
-        j += 1
-    parts.query = j
-    while j < end and text[j] != 35:
-        seen |= URL_BYTE[text[j]]
-        j += 1
-    parts.query_end = j
-    while j < end:  # the fragment, which keys leave out
-        seen |= URL_BYTE[text[j]]
-        j += 1
-    if seen & NOT_PLAIN:
-        return GENERAL
-    if seen & NOT_ASCII_HOST:  # the caller keys it once per netloc, when it has only a path
-        return IDN_HOST if parts.path_end == end else GENERAL
-    return (WIDE if seen & NOT_ASCII else DONE) | (QUERY if parts.query_end > parts.query else 0)
-
-
-def url_statuses(urls):
-    """The UrlStatus of each URL in a column. Settled are `http://` or `https://` (lower case), an
-    ASCII host name, then an optional path, query and fragment, printable text throughout."""
-    cdef _Column column = _Column(urls)
-    cdef int64_t i
-    cdef _UrlParts parts
-    statuses = np.empty(column.n, np.uint8)
-    cdef uint8_t[::1] status = statuses
-    with nogil:
-        for i in range(column.n):
-            status[i] = _url_status(column, i, &parts)
-    return statuses
-
-
-def url_keys(urls, statuses, fixed_keys, fixed_hosts):
-    """(keys, host keys) of a column of URLs. Rows whose status (from `url_statuses`) is settled
-    are keyed here: the host key, the path ("/" when there is none) and "?" and the query when
-    there is one. The others, in order, take their values from `fixed_keys` and `fixed_hosts`; a
-    caller may unsettle a row by raising its status to IDN_HOST or GENERAL, not settle one."""
-    cdef _Column column = _Column(urls), keys_in = _Column(fixed_keys), hosts_in = _Column(fixed_hosts)
-    cdef const uint8_t[::1] status = np.ascontiguousarray(statuses, np.uint8)
-    cdef int64_t n = column.n, fixed = keys_in.n
-    if len(statuses) != n or hosts_in.n != fixed or int(np.count_nonzero(statuses >= IDN_HOST)) != fixed:
-        raise ValueError(f"{fixed} fixed keys and {hosts_in.n} hosts for {len(statuses)} statuses of {n} URLs")
-    # a settled key is at most its URL less the scheme, plus a "/"
-    cdef _Output keys = _Output(n, column.bytes_between(0, n) + keys_in.bytes_between(0, fixed))
-    cdef _Output hosts = _Output(n, column.bytes_between(0, n) + hosts_in.bytes_between(0, fixed))
-    cdef int64_t i, host_start, r = 0
-    cdef _UrlParts parts
-    cdef const uint8_t* text = column.at(0)
-    cdef bint unsettled = False
-    with nogil:
-        for i in range(n):
-            if status[i] >= IDN_HOST:
-                keys.add(keys_in.at(keys_in.start(r)), keys_in.end(r) - keys_in.start(r))
-                hosts.add(hosts_in.at(hosts_in.start(r)), hosts_in.end(r) - hosts_in.start(r))
-                r += 1
-            elif _url_status(column, i, &parts) >= IDN_HOST:
-                unsettled = True  # a status lowered by the caller: refuse rather than guess
-                break
-            else:
-                host_start = hosts.used
-                hosts.add_host_key(text + parts.netloc, parts.path - parts.netloc)
-                if hosts.used > host_start:
-                    keys.add(&hosts.data[host_start], hosts.used - host_start)
-                    if parts.path_end > parts.path:
-                        keys.add(text + parts.path, parts.path_end - parts.path)
-                    else:
-                        keys.add(b"/", 1)
-                    if parts.query_end > parts.query:
-                        keys.add(b"?", 1)
-                        keys.add(text + parts.query, parts.query_end - parts.query)
-            keys.end_row(i)
-            hosts.end_row(i)
-    if unsettled:
-        raise ValueError(f"row {i} is not a URL keyed here, but its status says it is")
-    return keys.array(), hosts.array()
-
-
-cdef bint _each_its_own_host_key(_Column column) noexcept nogil:
-    """Whether every value is a non-empty lower-case ASCII host name with no trailing dot and no
-    leading "www.": its own host key (referring-domain columns mostly are)."""
-    cdef int64_t i, j
-    cdef const uint8_t* text = column.at(0)
-    for i in range(column.n):
-        if column.end(i) == column.start(i) or text[column.end(i) - 1] == 46 or column.starts(i, b"www.", 4):
-            return False
-        for j in range(column.start(i), column.end(i)):
-            if not LABEL_BYTE[text[j]]:
-                return False
-    return True
-
-
-def host_keys(values):
-    """(host keys, unsettled rows) of a column of bare host names; settled rows are non-empty and
-    of ASCII letters, digits, ".", "_" and "-" only. Unsettled rows are keyed "". A column that
-    is its own keys is given back as it is: no new memory."""
-    cdef _Column column = _Column(values)
-    cdef bint unchanged
-    with nogil:
-        unchanged = _each_its_own_host_key(column)
-    if unchanged:
-        return values, np.zeros(column.n, np.bool_)
-    cdef _Output keys = _Output(column.n, column.bytes_between(0, column.n))
-    unsettled_rows = np.empty(column.n, np.bool_)
-    cdef uint8_t[::1] unsettled = unsettled_rows.view(np.uint8)
-    cdef int64_t i, j
-    cdef bint other
-    with nogil:
-        for i in range(column.n):
-            other = column.end(i) == column.start(i)
-            for j in range(column.start(i), column.end(i)):
-                if not HOST_BYTE[column.at(j)[0]]:
-                    other = True
-                    break
-            if not other:
-                keys.add_host_key(column.at(column.start(i)), column.end(i) - column.start(i))
-            unsettled[i] = other
-            keys.end_row(i)
-    return keys.array(), unsettled_rows
-
-
 cdef uint64_t FNV_OFFSET = 14695981039346656037ULL
 cdef uint64_t FNV_PRIME = 1099511628211ULL
 
@@ -354,6 +210,235 @@ cdef class SuffixTable:
         for j in range(len(encoded) - 1, -1, -1):
             h = _step(h, text[j])
         return self.flags_of(&text[0], len(encoded), h) if encoded else 0
+
+
+cdef struct _UrlParts:
+    int64_t netloc, path, path_end, query, query_end  # where each starts and ends; the query after its "?"
+
+
+cdef class QueryRules:
+    """The tracking parameters a URL key leaves out of its query: names (any case) and name prefixes."""
+
+    cdef SuffixTable names
+    cdef _Column prefixes
+
+    def __init__(self, names: list[str], prefixes: list[str]) -> None:
+        self.names = SuffixTable(dict.fromkeys((n.lower() for n in names), 1))
+        self.prefixes = _Column(pa.array([p.lower() for p in prefixes], pa.large_string()))
+
+    cdef bint tracking(self, const uint8_t* name, int64_t length) noexcept nogil:
+        cdef uint8_t lowered[64]
+        cdef int64_t j, r, size
+        cdef uint64_t h = FNV_OFFSET
+        for r in range(self.prefixes.n):
+            size = self.prefixes.end(r) - self.prefixes.start(r)
+            if length >= size:
+                for j in range(size):
+                    if _lower(name[j]) != self.prefixes.at(self.prefixes.start(r) + j)[0]:
+                        break
+                else:
+                    return True
+        if length > 64:  # longer than any tracking name
+            return False
+        for j in range(length - 1, -1, -1):
+            lowered[j] = _lower(name[j])
+            h = _step(h, lowered[j])
+        return length > 0 and self.names.flags_of(lowered, length, h) != 0
+
+
+cdef enum:
+    QUERY_AS_WRITTEN = 0  # no tracking parameter: the query is kept as written
+    QUERY_STRIPPED = 1  # tracking parameters to leave out, and the rest writable as urlencode would
+    QUERY_GENERAL = 2  # left to the general code: escapes or "+" (names may hide behind them), or
+                       # a kept parameter urlencode would write differently
+
+
+cdef uint8_t _query_kind(const uint8_t* text, int64_t start, int64_t end, QueryRules rules) noexcept nogil:
+    """What keying the query [start, end) takes: Python's parse_qsl splits it at "&" (empty
+    parts dropped) and each part at its first "="."""
+    cdef int64_t j, part = start, equals = -1
+    cdef bint dropped = False, plain = True
+    for j in range(start, end + 1):
+        if j == end or text[j] == 38:  # &
+            if j > part:
+                if rules.tracking(text + part, (equals if equals >= 0 else j) - part):
+                    dropped = True
+            part, equals = j + 1, -1
+        elif text[j] == 37 or text[j] == 43:  # % +
+            return QUERY_GENERAL
+        elif text[j] == 61 and equals < 0:  # =
+            equals = j
+        elif not QUOTE_SAFE[text[j]]:
+            plain = False
+    if not dropped:
+        return QUERY_AS_WRITTEN
+    return QUERY_STRIPPED if plain else QUERY_GENERAL
+
+
+cdef void _add_kept_parameters(_Output out, const uint8_t* text, int64_t start, int64_t end, QueryRules rules) noexcept nogil:
+    """The query less its tracking parameters, as urlencode writes the rest: "name=value" joined by "&"."""
+    cdef int64_t j, part = start, equals = -1, written = 0
+    for j in range(start, end + 1):
+        if j == end or text[j] == 38:
+            if j > part and not rules.tracking(text + part, (equals if equals >= 0 else j) - part):
+                if written:
+                    out.add(b"&", 1)
+                out.add(text + part, j - part)
+                if equals < 0:
+                    out.add(b"=", 1)
+                written += 1
+            part, equals = j + 1, -1
+        elif text[j] == 61 and equals < 0:
+            equals = j
+
+
+cdef uint8_t _url_status(_Column urls, int64_t i, _UrlParts* parts, QueryRules rules) noexcept nogil:
+    """The URL's UrlStatus; for one settled here, where its parts are."""
+    cdef int64_t j, end = urls.end(i)
+    cdef const uint8_t* text = urls.at(0)
+    cdef uint8_t seen = 0
+    if urls.starts(i, b"http://", 7):
+        j = urls.start(i) + 7
+    elif urls.starts(i, b"https://", 8):
+        j = urls.start(i) + 8
+    else:
+        return GENERAL
+    parts.netloc = j
+    while j < end and not NETLOC_END[text[j]]:
+        seen |= NETLOC_BYTE[text[j]]
+        j += 1
+    parts.path = j
+    while j < end and text[j] != 63 and text[j] != 35:  # ? #
+        seen |= URL_BYTE[text[j]]
+        j += 1
+    parts.path_end = j
+    if j < end and text[j] == 63:
+        j += 1
+    parts.query = j
+    while j < end and text[j] != 35:
+        seen |= URL_BYTE[text[j]]
+        j += 1
+    parts.query_end = j
+    while j < end:  # the fragment, which keys leave out
+        seen |= URL_BYTE[text[j]]
+        j += 1
+    if seen & NOT_PLAIN:
+        return GENERAL
+    if seen & NOT_ASCII_HOST:  # the caller keys it once per netloc, when it has only a path
+        return IDN_HOST if parts.path_end == end else GENERAL
+    if parts.query_end > parts.query and _query_kind(text, parts.query, parts.query_end, rules) == QUERY_GENERAL:
+        return GENERAL
+    return WIDE if seen & NOT_ASCII else DONE
+
+
+def url_statuses(urls, QueryRules rules):
+    """The UrlStatus of each URL in a column. Settled are `http://` or `https://` (lower case), an
+    ASCII host name, then an optional path, query and fragment, printable text throughout, with
+    a query that is kept as written or whose tracking parameters can be left out here."""
+    cdef _Column column = _Column(urls)
+    cdef int64_t i
+    cdef _UrlParts parts
+    statuses = np.empty(column.n, np.uint8)
+    cdef uint8_t[::1] status = statuses
+    with nogil:
+        for i in range(column.n):
+            status[i] = _url_status(column, i, &parts, rules)
+    return statuses
+
+
+def url_keys(urls, QueryRules rules, statuses, fixed_keys, fixed_hosts):
+    """(keys, host keys) of a column of URLs. Rows whose status (from `url_statuses`) is settled
+    are keyed here: the host key, the path ("/" when there is none), and "?" and the query less
+    its tracking parameters when any is left. The others, in order, take their values from
+    `fixed_keys` and `fixed_hosts`; a caller may unsettle a row by raising its status, not settle one."""
+    cdef _Column column = _Column(urls), keys_in = _Column(fixed_keys), hosts_in = _Column(fixed_hosts)
+    cdef const uint8_t[::1] status = np.ascontiguousarray(statuses, np.uint8)
+    cdef int64_t n = column.n, fixed = keys_in.n
+    if len(statuses) != n or hosts_in.n != fixed or int(np.count_nonzero(statuses >= IDN_HOST)) != fixed:
+        raise ValueError(f"{fixed} fixed keys and {hosts_in.n} hosts for {len(statuses)} statuses of {n} URLs")
+    # a settled key is at most its URL less the scheme, plus a "/" and an "=" for each query
+    # parameter without one: twice the URLs' bytes is room enough
+    cdef _Output keys = _Output(n, 2 * column.bytes_between(0, n) + keys_in.bytes_between(0, fixed) + n)
+    cdef _Output hosts = _Output(n, column.bytes_between(0, n) + hosts_in.bytes_between(0, fixed))
+    cdef int64_t i, host_start, query_start, r = 0
+    cdef _UrlParts parts
+    cdef const uint8_t* text = column.at(0)
+    cdef bint unsettled = False
+    with nogil:
+        for i in range(n):
+            if status[i] >= IDN_HOST:
+                keys.add(keys_in.at(keys_in.start(r)), keys_in.end(r) - keys_in.start(r))
+                hosts.add(hosts_in.at(hosts_in.start(r)), hosts_in.end(r) - hosts_in.start(r))
+                r += 1
+            elif _url_status(column, i, &parts, rules) >= IDN_HOST:
+                unsettled = True  # a status lowered by the caller: refuse rather than guess
+                break
+            else:
+                host_start = hosts.used
+                hosts.add_host_key(text + parts.netloc, parts.path - parts.netloc)
+                if hosts.used > host_start:
+                    keys.add(&hosts.data[host_start], hosts.used - host_start)
+                    if parts.path_end > parts.path:
+                        keys.add(text + parts.path, parts.path_end - parts.path)
+                    else:
+                        keys.add(b"/", 1)
+                    if parts.query_end > parts.query:
+                        query_start = keys.used
+                        keys.add(b"?", 1)
+                        if _query_kind(text, parts.query, parts.query_end, rules) == QUERY_AS_WRITTEN:
+                            keys.add(text + parts.query, parts.query_end - parts.query)
+                        else:
+                            _add_kept_parameters(keys, text, parts.query, parts.query_end, rules)
+                        if keys.used == query_start + 1:  # every parameter left out: no "?"
+                            keys.used = query_start
+            keys.end_row(i)
+            hosts.end_row(i)
+    if unsettled:
+        raise ValueError(f"row {i} is not a URL keyed here, but its status says it is")
+    return keys.array(), hosts.array()
+
+
+cdef bint _each_its_own_host_key(_Column column) noexcept nogil:
+    """Whether every value is a non-empty lower-case ASCII host name with no trailing dot and no
+    leading "www.": its own host key (referring-domain columns mostly are)."""
+    cdef int64_t i, j
+    cdef const uint8_t* text = column.at(0)
+    for i in range(column.n):
+        if column.end(i) == column.start(i) or text[column.end(i) - 1] == 46 or column.starts(i, b"www.", 4):
+            return False
+        for j in range(column.start(i), column.end(i)):
+            if not LABEL_BYTE[text[j]]:
+                return False
+    return True
+
+
+def host_keys(values):
+    """(host keys, unsettled rows) of a column of bare host names; settled rows are non-empty and
+    of ASCII letters, digits, ".", "_" and "-" only. Unsettled rows are keyed "". A column that
+    is its own keys is given back as it is: no new memory."""
+    cdef _Column column = _Column(values)
+    cdef bint unchanged
+    with nogil:
+        unchanged = _each_its_own_host_key(column)
+    if unchanged:
+        return values, np.zeros(column.n, np.bool_)
+    cdef _Output keys = _Output(column.n, column.bytes_between(0, column.n))
+    unsettled_rows = np.empty(column.n, np.bool_)
+    cdef uint8_t[::1] unsettled = unsettled_rows.view(np.uint8)
+    cdef int64_t i, j
+    cdef bint other
+    with nogil:
+        for i in range(column.n):
+            other = column.end(i) == column.start(i)
+            for j in range(column.start(i), column.end(i)):
+                if not HOST_BYTE[column.at(j)[0]]:
+                    other = True
+                    break
+            if not other:
+                keys.add_host_key(column.at(column.start(i)), column.end(i) - column.start(i))
+            unsettled[i] = other
+            keys.end_row(i)
+    return keys.array(), unsettled_rows
 
 
 def registrable_domains(hosts, SuffixTable suffixes):

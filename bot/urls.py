@@ -160,9 +160,11 @@ _PLAIN_URL = (
 # extracting with this loose, unanchored one is several times faster than one capturing pass.
 _PLAIN_URL_PARTS = r"^[hH][tT][tT][pP][sS]?://(?P<host>[A-Za-z0-9._-]+)(?P<path>/[^?#]*)?(?:\?(?P<query>[^#]*))?"
 _UNICODE_SPACE = f"[{_UNICODE_SPACES}]"
+# a host name and maybe a path, without scheme, port, user or white space (which `split_host` strips)
+_BARE_HOST = rf"^[^\s\x1c-\x1f{_UNICODE_SPACES}/:@\[\]?#\\]+(?:/|$)"
 _URL = compiled_text.UrlStatus
+_QUERY_RULES = compiled_text.QueryRules(sorted(TRACKING_PARAMS), list(TRACKING_PREFIXES))
 _MAYBE_TRACKING = "(?i)%|\\+|" + "|".join(re.escape(p) for p in (*TRACKING_PREFIXES, *sorted(TRACKING_PARAMS)))
-_TRACKING_QUERY = r"(?i)\?[^#]*(?:" + _MAYBE_TRACKING.removeprefix("(?i)") + ")"  # in the query of a URL
 
 
 def join(*parts: pa.Array | pa.ChunkedArray | str, separator: str = "") -> pa.Array | pa.ChunkedArray:
@@ -241,7 +243,8 @@ def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     if not other.any():
         return hosts
     rest = values.filter(pa.array(other))
-    bare = pc.match_substring_regex(rest, r"^[A-Za-z0-9._-]+/")  # no scheme: read as http://
+    # a host name with no scheme (Unicode, or with a path): read as http://, as `split_host` does
+    bare = pc.match_substring_regex(rest, _BARE_HOST)
     rest_hosts = url_keys(pc.if_else(bare, join("http://", rest), rest))[1]
     return replace_where(hosts, other, rest_hosts)
 
@@ -252,14 +255,11 @@ def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
     # throughout, is keyed by a compiled loop; URLs with a Unicode host name and only a path are
     # keyed once per distinct netloc, and everything else takes the general path. The loop
     # writes the keys of those in place too, so the column is written once.
-    status = compiled_text.url_statuses(urls)
-    # `url_key` strips Unicode white space at the ends and drops tracking parameters: URLs that
-    # may hold either are left to the general path
-    spaces, queries = (status & _URL.WIDE) | (status == _URL.IDN_HOST), status & _URL.QUERY
-    for check, pattern in ((spaces, _UNICODE_SPACE), (queries, _TRACKING_QUERY)):
-        rows = np.flatnonzero(check)
-        if len(rows):
-            status[rows[bools(pc.match_substring_regex(urls.take(pa.array(rows)), pattern))]] = _URL.GENERAL
+    status = compiled_text.url_statuses(urls, _QUERY_RULES)
+    # `url_key` strips Unicode white space at the ends: leave URLs that may hold some to it
+    wide = np.flatnonzero((status == _URL.WIDE) | (status == _URL.IDN_HOST))
+    if len(wide):
+        status[wide[bools(pc.match_substring_regex(urls.take(pa.array(wide)), _UNICODE_SPACE))]] = _URL.GENERAL
     fixed = status >= _URL.IDN_HOST
     kinds = status[fixed]
     keys = hosts = compiled_text.constant_text("", len(kinds))
@@ -270,7 +270,7 @@ def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
             if rows.any():
                 kind_keys, kind_hosts = keyed(unusual.filter(pa.array(rows)))
                 keys, hosts = replace_where(keys, rows, kind_keys), replace_where(hosts, rows, kind_hosts)
-    return compiled_text.url_keys(urls, status, keys, hosts)
+    return compiled_text.url_keys(urls, _QUERY_RULES, status, keys, hosts)
 
 
 def _idn_url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from bot import compiled_text
 from bot.domains import registrable_domains
 from bot.ingest.frame import BLOCK_ROWS, constant_column
-from bot.urls import PSL, registrable_domain, url_key
+from bot.urls import PSL, TRACKING_PARAMS, TRACKING_PREFIXES, registrable_domain, url_key
 
 TEXTS = st.lists(st.text(max_size=12), max_size=30)
+RULES = compiled_text.QueryRules(sorted(TRACKING_PARAMS), list(TRACKING_PREFIXES))
 
 
 @settings(max_examples=100, deadline=None)
@@ -48,38 +49,39 @@ def test_constant_text(value: str, n: int) -> None:
 
 def test_loops_read_sliced_arrays_and_refuse_other_input() -> None:
     urls = pa.array(["junk", "https://www.A.com/x", "http://b.org", "ftp://c"], pa.large_string())
-    status = compiled_text.url_statuses(urls.slice(1, 2))
-    keys, hosts = compiled_text.url_keys(urls.slice(1, 2), status, *[pa.array([], pa.large_string())] * 2)
+    status = compiled_text.url_statuses(urls.slice(1, 2), RULES)
+    keys, hosts = compiled_text.url_keys(urls.slice(1, 2), RULES, status, *[pa.array([], pa.large_string())] * 2)
     assert keys.to_pylist() == ["a.com/x", "b.org/"] and hosts.to_pylist() == ["a.com", "b.org"]
     with pytest.raises(TypeError, match="large_string"):
-        compiled_text.url_statuses(pa.array(["http://a.com/"], pa.string()))
+        compiled_text.url_statuses(pa.array(["http://a.com/"], pa.string()), RULES)
     with pytest.raises(ValueError, match="nulls"):
         compiled_text.host_keys(pa.array(["a.com", None], pa.large_string()))
 
 
 def test_url_keys_refuse_a_row_the_caller_settled() -> None:
     urls = pa.array(["https://user@a.com/"], pa.large_string())
-    assert compiled_text.url_statuses(urls).tolist() == [compiled_text.UrlStatus.GENERAL]
+    assert compiled_text.url_statuses(urls, RULES).tolist() == [compiled_text.UrlStatus.GENERAL]
     none = pa.array([], pa.large_string())
     with pytest.raises(ValueError, match="0 fixed keys"):
-        compiled_text.url_keys(urls, np.array([compiled_text.UrlStatus.GENERAL], np.uint8), none, none)
+        compiled_text.url_keys(urls, RULES, np.array([compiled_text.UrlStatus.GENERAL], np.uint8), none, none)
     with pytest.raises(ValueError, match="not a URL keyed here"):
-        compiled_text.url_keys(urls, np.array([compiled_text.UrlStatus.DONE], np.uint8), none, none)
+        compiled_text.url_keys(urls, RULES, np.array([compiled_text.UrlStatus.DONE], np.uint8), none, none)
 
 
 def test_url_keys_take_the_fixed_values_of_unsettled_rows() -> None:
-    urls = pa.array(["https://a.com:8080/p", "https://b.com/q?x=1#top", "https://münz.de/"], pa.large_string())
-    status = compiled_text.url_statuses(urls)
-    assert status.tolist() == [
-        compiled_text.UrlStatus.GENERAL,
-        compiled_text.UrlStatus.QUERY,
-        compiled_text.UrlStatus.IDN_HOST,
-    ]
-    fixed = [url_key(u) for u, s in zip(urls.to_pylist(), status, strict=True) if s >= compiled_text.UrlStatus.IDN_HOST]
+    urls = ["https://a.com:8080/p", "https://b.com/q?x=1&utm_id=2#top", "https://münz.de/", "http://c.com/?gclid=1"]
+    status = compiled_text.url_statuses(pa.array(urls, pa.large_string()), RULES)
+    kinds = compiled_text.UrlStatus
+    assert status.tolist() == [kinds.GENERAL, kinds.DONE, kinds.IDN_HOST, kinds.DONE]
+    fixed = [url_key(u) for u, s in zip(urls, status, strict=True) if s >= kinds.IDN_HOST]
     keys, _ = compiled_text.url_keys(
-        urls, status, pa.array(fixed, pa.large_string()), pa.array(["h"] * len(fixed), pa.large_string())
+        pa.array(urls, pa.large_string()),
+        RULES,
+        status,
+        pa.array(fixed, pa.large_string()),
+        pa.array(["h"] * len(fixed), pa.large_string()),
     )
-    assert keys.to_pylist() == ["a.com:8080/p", "b.com/q?x=1", "xn--mnz-hoa.de/"]
+    assert keys.to_pylist() == ["a.com:8080/p", "b.com/q?x=1", "xn--mnz-hoa.de/", "c.com/"]
 
 
 def test_suffix_table_holds_exactly_its_suffixes() -> None:

@@ -98,6 +98,8 @@ URL_PARTS = st.one_of(
             "https://exa%41mple.com/a",
             "https://münz\\x.de/",
             "https://www.www.münz.de/",
+            "bücher.de",
+            "\u3000/0",
             "",
         ]
     ),
@@ -115,6 +117,37 @@ URL_PARTS = st.one_of(
         st.sampled_from(["http://", "https://", "https://www."]),
         st.sampled_from(["a.com", "b.co.uk", "münz.de", "x.blogspot.com", "A.B.C.d.com."]),
         st.text(alphabet="/?#&=%+ab_utm.\u00a0\u3000é:", max_size=14),
+    ),
+    # queries with and without tracking parameters, in the forms urlencode writes back and others
+    st.builds(
+        lambda host, parts, fragment: f"https://{host}/p?{'&'.join(parts)}{fragment}",
+        st.sampled_from(["a.com", "www.b.co.uk", "münz.de"]),
+        st.lists(
+            st.sampled_from(
+                [
+                    "utm_source=x",
+                    "UTM_Medium=",
+                    "gclid=1",
+                    "Fbclid",
+                    "_ga=2",
+                    "page=2",
+                    "a",
+                    "",
+                    "a=b=c",
+                    "q=x,y",
+                    "x=%41",
+                    "y=a+b",
+                    "id=7~z",
+                    "s_cid=9",
+                    "utm_=",
+                    "ref=gclid",
+                    "é=1",
+                    "p=/x",
+                ]
+            ),
+            max_size=5,
+        ),
+        st.sampled_from(["", "#top", "#a&utm_x=1"]),
     ),
     st.text(max_size=30),
 )

@@ -159,6 +159,14 @@ def _host_facts(hosts: pa.Array) -> tuple[pa.Array, np.ndarray]:
     return domains, ip
 
 
+def _on_rows(rows: np.ndarray, column: pa.Array | pa.ChunkedArray, test: Callable[[pa.Array], pa.Array]) -> np.ndarray:
+    """`test` of the column's values where `rows` holds; False elsewhere."""
+    found = np.zeros(len(rows), dtype=bool)
+    if rows.any():
+        found[rows] = bools(test(column.filter(pa.array(rows))))
+    return found
+
+
 def _too_long(columns: Iterable[pa.ChunkedArray | pa.Array], limit: int, n: int) -> np.ndarray:
     """Rows where some column holds more than `limit` characters."""
     hit = np.zeros(n, dtype=bool)
@@ -249,14 +257,18 @@ def _chunk_links(
     else:
         keys, hosts = url_keys(source)
     domains, ip = _host_facts(hosts)
+    # blank cells, IP literals and hosts without a dot have no registrable domain: they are
+    # looked for among the few rows without one
+    no_domain = bools(pc.equal(domains, ""))
     masks = [
-        bools(pc.or_(pc.equal(source, ""), pc.utf8_is_space(source))),  # blank
+        _on_rows(no_domain, source, lambda s: pc.or_(pc.equal(s, ""), pc.utf8_is_space(s))),  # blank
         _too_long(cols.values(), MAX_CELL_CHARS, len(source)),
         _too_long([source], MAX_URL_CHARS, len(source)),
         ip,
         # a web host has a dot: single words ("n/a", "localhost") and formulas are not URLs
-        bools(pc.invert(pc.match_substring(hosts, "."))) | (bools(pc.equal(keys, "")) & (not domain_level)),
-        bools(pc.equal(domains, "")),
+        _on_rows(no_domain, hosts, lambda h: pc.invert(pc.match_substring(h, ".")))
+        | (bools(pc.equal(pc.binary_length(keys), 0)) & (not domain_level)),
+        no_domain,
     ]
     keep, skipped = _reasons(masks, DOMAIN_REASONS if domain_level else PAGE_REASONS)
     if links_count:
