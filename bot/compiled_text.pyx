@@ -32,7 +32,7 @@ cdef uint8_t HOST_BYTE[256]  # A-Z a-z 0-9 . _ -
 cdef uint8_t LABEL_BYTE[256]  # a-z 0-9 . _ -
 # what a URL's bytes hold, as bits: or-ed over a URL, they settle its status
 cdef enum:
-    NOT_PLAIN = 1  # a control character, space or DEL; or "@", ":", "[" or "]" in the netloc
+    NOT_PLAIN = 1  # a control character, space or DEL; or "@", "[" or "]" in the netloc
     NOT_ASCII_HOST = 2  # in the netloc, a byte that is not an ASCII host-name byte
     NOT_ASCII = 4
 cdef uint8_t URL_BYTE[256]
@@ -48,7 +48,7 @@ def _fill_tables() -> None:
         LABEL_BYTE[b] = lower
         HOST_BYTE[b] = lower or 65 <= b <= 90
         URL_BYTE[b] = (NOT_PLAIN if b < 0x21 or b == 0x7F else 0) | (NOT_ASCII if b >= 0x80 else 0)
-        NETLOC_BYTE[b] = URL_BYTE[b] | (0 if HOST_BYTE[b] else NOT_ASCII_HOST) | (NOT_PLAIN if b in (0x40, 0x3A, 0x5B, 0x5D) else 0)
+        NETLOC_BYTE[b] = URL_BYTE[b] | (0 if HOST_BYTE[b] else NOT_ASCII_HOST) | (NOT_PLAIN if b in (0x40, 0x5B, 0x5D) else 0)
         NETLOC_END[b] = b in (0x2F, 0x3F, 0x23)
         QUOTE_SAFE[b] = HOST_BYTE[b] or b == 0x7E
 
@@ -119,6 +119,21 @@ cdef class _Output:
 
     cdef inline void end_row(self, int64_t i) noexcept nogil:
         self.offsets[i + 1] = self.used
+
+    cdef void add_port(self, int64_t port) noexcept nogil:
+        """":" and the port in decimal."""
+        cdef uint8_t digits[8]
+        cdef int count = 0
+        while True:
+            digits[count] = 48 + port % 10
+            count += 1
+            port //= 10
+            if port == 0:
+                break
+        self.add(b":", 1)
+        while count:
+            count -= 1
+            self.add(&digits[count], 1)
 
     cdef void add_host_key(self, const uint8_t* host, int64_t length) noexcept nogil:
         """The host key of ASCII host-name bytes: lower case, no trailing dots, no leading "www."."""
@@ -213,7 +228,8 @@ cdef class SuffixTable:
 
 
 cdef struct _UrlParts:
-    int64_t netloc, path, path_end, query, query_end  # where each starts and ends; the query after its "?"
+    int64_t netloc, host_end, path, path_end, query, query_end  # where each starts and ends; the query after its "?"
+    int64_t port  # -1: none (or empty); -2: not a port urllib accepts
 
 
 cdef class QueryRules:
@@ -304,9 +320,19 @@ cdef uint8_t _url_status(_Column urls, int64_t i, _UrlParts* parts, QueryRules r
     else:
         return GENERAL
     parts.netloc = j
-    while j < end and not NETLOC_END[text[j]]:
+    while j < end and not NETLOC_END[text[j]] and text[j] != 58:  # :
         seen |= NETLOC_BYTE[text[j]]
         j += 1
+    parts.host_end, parts.port = j, -1
+    if j < end and text[j] == 58:  # a port: digits, as urllib reads them (none: no port)
+        j += 1
+        while j < end and not NETLOC_END[text[j]]:
+            if not 48 <= text[j] <= 57:
+                return GENERAL
+            parts.port = (0 if parts.port < 0 else parts.port) * 10 + text[j] - 48 if parts.port != -2 else -2
+            if parts.port > 65535:
+                parts.port = -2
+            j += 1
     parts.path = j
     while j < end and text[j] != 63 and text[j] != 35:  # ? #
         seen |= URL_BYTE[text[j]]
@@ -325,7 +351,7 @@ cdef uint8_t _url_status(_Column urls, int64_t i, _UrlParts* parts, QueryRules r
     if seen & NOT_PLAIN:
         return GENERAL
     if seen & NOT_ASCII_HOST:  # the caller keys it once per netloc, when it has only a path
-        return IDN_HOST if parts.path_end == end else GENERAL
+        return IDN_HOST if parts.path_end == end and parts.host_end == parts.path else GENERAL
     if parts.query_end > parts.query and _query_kind(text, parts.query, parts.query_end, rules) == QUERY_GENERAL:
         return GENERAL
     return WIDE if seen & NOT_ASCII else DONE
@@ -375,9 +401,11 @@ def url_keys(urls, QueryRules rules, statuses, fixed_keys, fixed_hosts):
                 break
             else:
                 host_start = hosts.used
-                hosts.add_host_key(text + parts.netloc, parts.path - parts.netloc)
-                if hosts.used > host_start:
+                hosts.add_host_key(text + parts.netloc, parts.host_end - parts.netloc)
+                if hosts.used > host_start and parts.port != -2:  # a bad port: no key, as url_key
                     keys.add(&hosts.data[host_start], hosts.used - host_start)
+                    if parts.port >= 0 and parts.port != 80 and parts.port != 443:
+                        keys.add_port(parts.port)
                     if parts.path_end > parts.path:
                         keys.add(text + parts.path, parts.path_end - parts.path)
                     else:

@@ -69,7 +69,12 @@ def test_url_keys_refuse_a_row_the_caller_settled() -> None:
 
 
 def test_url_keys_take_the_fixed_values_of_unsettled_rows() -> None:
-    urls = ["https://a.com:8080/p", "https://b.com/q?x=1&utm_id=2#top", "https://münz.de/", "http://c.com/?gclid=1"]
+    urls = [
+        "https://u@a.com:8080/p",
+        "https://b.com/q?x=1&utm_id=2#top",
+        "https://münz.de/",
+        "http://c.com:80/?gclid=1",
+    ]
     status = compiled_text.url_statuses(pa.array(urls, pa.large_string()), RULES)
     kinds = compiled_text.UrlStatus
     assert status.tolist() == [kinds.GENERAL, kinds.DONE, kinds.IDN_HOST, kinds.DONE]
@@ -82,6 +87,9 @@ def test_url_keys_take_the_fixed_values_of_unsettled_rows() -> None:
         pa.array(["h"] * len(fixed), pa.large_string()),
     )
     assert keys.to_pylist() == ["a.com:8080/p", "b.com/q?x=1", "xn--mnz-hoa.de/", "c.com/"]
+    assert compiled_text.url_statuses(pa.array(["http://a.com:8o/"], pa.large_string()), RULES).tolist() == [
+        kinds.GENERAL
+    ]
 
 
 def test_suffix_table_holds_exactly_its_suffixes() -> None:

@@ -12,6 +12,7 @@ from bot.urls import (
     host_display,
     host_key,
     host_keys_of,
+    ip_literals,
     is_ip_literal,
     registrable_domain,
     split_host,
@@ -99,6 +100,10 @@ URL_PARTS = st.one_of(
             "https://münz\\x.de/",
             "https://www.www.münz.de/",
             "bücher.de",
+            "http://a.com:0080/y",
+            "http://a.com:99999/",
+            "http://a.com:/x?gclid=2",
+            "https://münz.de:8443/",
             "\u3000/0",
             "",
         ]
@@ -211,3 +216,15 @@ PSL_SUFFIXES = ["com", "co.uk", "blogspot.com", "kobe.jp", "city.kobe.jp", "ck",
 )
 def test_vectorised_registrable_domains_equal_scalar(hosts: list[str]) -> None:
     assert registrable_domains(pa.array(hosts, pa.string())).to_pylist() == [registrable_domain(h) for h in hosts]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.from_regex(r"\[?[0-9a-f:.]{0,18}\]?", fullmatch=True)
+        | st.sampled_from(["1.2.3.4", "01.2.3.4", "256.1.1.1", "::1", "[2001:db8::1]", "a.com", "1.2.3"]),
+        max_size=12,
+    )
+)
+def test_ip_literals_of_a_column_equal_is_ip_literal(hosts: list[str]) -> None:
+    assert ip_literals(pa.array(hosts, pa.string())).tolist() == [is_ip_literal(h) for h in hosts]

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from bot.buffers import bools
 from bot.domains import registrable_domains
 from bot.linktable import LINK_COLUMNS
-from bot.urls import domain_in_text, host_keys_of, is_ip_literal, join, on_distinct, replace_where, url_keys
+from bot.urls import domain_in_text, host_keys_of, ip_literals, join, on_distinct, replace_where, url_keys
 from sheets_schema import header_key
 
 from .decode import RawTable
@@ -155,7 +155,7 @@ def _host_facts(hosts: pa.Array) -> tuple[pa.Array, np.ndarray]:
     domains = registrable_domains(hosts)
     candidates = bools(pc.equal(domains, ""))
     ip = np.zeros(len(hosts), dtype=bool)
-    ip[candidates] = [is_ip_literal(h) for h in hosts.filter(pa.array(candidates)).to_pylist()]
+    ip[candidates] = ip_literals(hosts.filter(pa.array(candidates)))
     return domains, ip
 
 
