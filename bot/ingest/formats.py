@@ -15,6 +15,7 @@ opposite is `nofollow`), `rel` (text holding combined flags such as "Nofollow, U
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sheets_schema import header_key
 
@@ -50,11 +51,20 @@ class ExportFormat:
         return f"{self.tool} {self.report}"
 
     def matches(self, keys: set[str]) -> bool:
-        return not self.missing(keys) and not any(header_key(h) in keys for h in self.absent)
+        return not self.missing(keys) and self._absent_keys.isdisjoint(keys)
 
     def missing(self, keys: set[str]) -> list[str]:
         """The required columns not among `keys`, each by its first name."""
-        return [_names(s)[0] for s in self.required if not any(header_key(n) in keys for n in _names(s))]
+        return [first for first, aliases in self._required_keys if aliases.isdisjoint(keys)]
+
+    # header keys of the names, worked out once: every header row read is checked against every format
+    @cached_property
+    def _required_keys(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        return tuple((_names(s)[0], frozenset(header_key(n) for n in _names(s))) for s in self.required)
+
+    @cached_property
+    def _absent_keys(self) -> frozenset[str]:
+        return frozenset(header_key(h) for h in self.absent)
 
 
 _AHREFS_TEXT = {
