@@ -11,7 +11,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from bot import compiled_text
-from bot.urls import PSL, registrable_domain, replace_where
+from bot.urls import PSL, registrable_domain, replace_where, text_column
 
 
 def _psl_table() -> compiled_text.SuffixTable:
@@ -37,9 +37,7 @@ _SUFFIXES = _psl_table()
 
 def registrable_domains(hosts: pa.ChunkedArray | pa.Array) -> pa.Array:
     """`registrable_domain` of every host in a column (nulls read as "")."""
-    if isinstance(hosts, pa.ChunkedArray):
-        hosts = hosts.combine_chunks()
-    hosts = hosts.fill_null("").cast(pa.large_string())
+    hosts = text_column(hosts)
     domains, other = compiled_text.registrable_domains(hosts, _SUFFIXES)
     if not other.any():
         return domains

@@ -224,13 +224,13 @@ def replace_where(values: pa.Array, mask: pa.Array | np.ndarray, replacements: p
     if not masked.any():
         return values
     if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-        return compiled_text.replace_rows(_text(values), masked, _text(replacements))
+        return compiled_text.replace_rows(text_column(values), masked, text_column(replacements))
     indices = np.arange(len(values), dtype=np.int64)
     indices[masked] = len(values) + np.arange(int(masked.sum()), dtype=np.int64)
     return pa.concat_arrays([values, replacements.cast(values.type)]).take(pa.array(indices))
 
 
-def _text(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+def text_column(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     """One `large_string` array, nulls read as "": what the compiled loops read."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
@@ -239,7 +239,7 @@ def _text(values: pa.ChunkedArray | pa.Array) -> pa.Array:
 
 def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
     """(`url_key`, host key of `split_host`) of every URL in a column, equal to the scalar functions."""
-    urls = _text(urls)
+    urls = text_column(urls)
     # Target columns repeat a few pages many times: key those once each. Linking pages are nearly
     # all distinct, and encoding a million of them costs more than it saves (judged on a sample).
     sample = urls.slice(0, 20_000)
@@ -251,7 +251,7 @@ def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
 
 def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     """Host key of `split_host` of every value: URLs or bare host names (referring-domain columns)."""
-    values = _text(values)
+    values = text_column(values)
     # a bare ASCII host name (nearly every referring-domain cell) is keyed without URL parsing
     hosts, other = compiled_text.host_keys(values)
     if not other.any():
@@ -304,7 +304,7 @@ def _general_url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
     # host_key of an ASCII host: lower-case, no trailing dots, no leading "www."
     # hosts repeat: key each distinct one once
     raw_hosts = pc.dictionary_encode(pc.fill_null(pc.struct_field(parts, "host"), ""))
-    host = compiled_text.host_keys(_text(raw_hosts.dictionary))[0].take(raw_hosts.indices)
+    host = compiled_text.host_keys(text_column(raw_hosts.dictionary))[0].take(raw_hosts.indices)
     path = pc.fill_null(pc.struct_field(parts, "path"), "")
     no_path = pc.equal(path, "")
     if pc.any(no_path).as_py():

@@ -32,26 +32,17 @@ def constant_column(value: str | None, n: int) -> pa.ChunkedArray:
     return pa.chunked_array([block] * full + ([block.slice(0, rest)] if rest else []), TEXT)
 
 
-def _pool_array(n: int, dtype: type) -> np.ndarray:
-    """A writable numpy array in Arrow's memory pool, which hands freed memory out again: a
-    numpy array of its own would take fresh pages from the system, each costing a fault."""
-    itemsize = np.dtype(dtype).itemsize
-    return np.frombuffer(pa.allocate_buffer(max(n, 1) * itemsize), dtype)[:n]
-
-
 def _masked(column: pa.Array | pa.ChunkedArray | None, dtype: str, n: int) -> pd.api.extensions.ExtensionArray:
     if column is None:  # zeros the system hands out without touching memory
         return _MASKED[dtype](np.zeros(n, _NUMPY_TYPES[dtype]), np.ones(n, bool))
-    values, mask = _pool_array(n, _NUMPY_TYPES[dtype]), _pool_array(n, np.bool_)
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     array = array.cast(ARROW_TYPES[dtype])
     validity, data = array.buffers()[:2]
     if dtype == "boolean":
-        values[:] = bits(data, array.offset, n, False)
-    else:
-        values[:] = np.frombuffer(data, _NUMPY_TYPES[dtype])[array.offset : array.offset + n]
-    np.logical_not(bits(validity, array.offset, n, True), out=mask)
-    return _MASKED[dtype](values, mask)
+        values = bits(data, array.offset, n, False)
+    else:  # a copy pandas may write to
+        values = np.frombuffer(data, _NUMPY_TYPES[dtype])[array.offset : array.offset + n].copy()
+    return _MASKED[dtype](values, ~bits(validity, array.offset, n, True))
 
 
 def link_frame(columns: dict[str, pa.Array | pa.ChunkedArray], n: int) -> pd.DataFrame:
