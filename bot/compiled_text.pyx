@@ -64,21 +64,25 @@ cdef class _Column:
     cdef readonly int64_t n
 
     def __init__(self, array) -> None:
-        if array.type != pa.large_string():
-            raise TypeError(f"expected a large_string array, got {array.type}")
+        if not isinstance(array, pa.Array) or array.type != pa.large_string():
+            raise TypeError(f"expected a large_string array, got {type(array).__name__} of {array.type}")
         if array.null_count:
             raise ValueError("text array with nulls: fill them first")
         self.n = len(array)
         buffers = array.buffers()
         offsets = np.frombuffer(buffers[1], np.int64)[array.offset : array.offset + self.n + 1] if self.n else None
         data = np.frombuffer(buffers[2], np.uint8) if buffers[2] is not None and buffers[2].size else None
-        if offsets is None:
-            offsets = np.zeros(1, np.int64)
-        if data is None:
-            data = np.zeros(1, np.uint8)
-        if offsets[0] < 0 or offsets[self.n] > len(data) or np.any(np.diff(offsets) < 0):
+        self.offsets = offsets if offsets is not None else np.zeros(1, np.int64)
+        self.data = data if data is not None else np.zeros(1, np.uint8)
+        cdef int64_t i
+        cdef bint ordered = self.offsets[0] >= 0 and self.offsets[self.n] <= len(self.data)
+        with nogil:
+            for i in range(self.n):
+                if self.offsets[i + 1] < self.offsets[i]:
+                    ordered = False
+                    break
+        if not ordered:
             raise ValueError("malformed text array: offsets outside its bytes")
-        self.offsets, self.data = offsets, data
 
     cdef inline int64_t start(self, int64_t i) noexcept nogil:
         return self.offsets[i]
@@ -94,6 +98,16 @@ cdef class _Column:
 
     def bytes_between(self, int64_t first, int64_t last) -> int:
         return self.offsets[last] - self.offsets[first]
+
+
+def _pieces(values) -> list:
+    """The arrays of a column (a chunked column's chunks, read where they are: joining them would
+    be a copy), each as a _Column."""
+    return [_Column(c) for c in (values.chunks if isinstance(values, pa.ChunkedArray) else [values])]
+
+
+def _total_bytes(list pieces) -> int:
+    return sum(p.bytes_between(0, p.n) for p in pieces)
 
 
 cdef class _Output:
@@ -361,15 +375,59 @@ def url_statuses(urls, QueryRules rules):
     """The UrlStatus of each URL in a column. Settled are `http://` or `https://` (lower case), an
     ASCII host name, then an optional path, query and fragment, printable text throughout, with
     a query that is kept as written or whose tracking parameters can be left out here."""
-    cdef _Column column = _Column(urls)
-    cdef int64_t i
+    cdef list pieces = _pieces(urls)
+    cdef _Column column
+    cdef int64_t i, base = 0
     cdef _UrlParts parts
-    statuses = np.empty(column.n, np.uint8)
+    statuses = np.empty(sum(p.n for p in pieces), np.uint8)
     cdef uint8_t[::1] status = statuses
-    with nogil:
-        for i in range(column.n):
-            status[i] = _url_status(column, i, &parts, rules)
+    for column in pieces:
+        with nogil:
+            for i in range(column.n):
+                status[base + i] = _url_status(column, i, &parts, rules)
+        base += column.n
     return statuses
+
+
+cdef int64_t _key_urls(
+    _Column column, int64_t base, const uint8_t[::1] status, QueryRules rules,
+    _Column keys_in, _Column hosts_in, int64_t* r, _Output keys, _Output hosts,
+) noexcept nogil:
+    """Key the column's rows into rows base… of the outputs; -1, or the first row whose status
+    is settled but which is not a URL keyed here."""
+    cdef int64_t i, host_start, query_start
+    cdef _UrlParts parts
+    cdef const uint8_t* text = column.at(0)
+    for i in range(column.n):
+        if status[base + i] >= IDN_HOST:
+            keys.add(keys_in.at(keys_in.start(r[0])), keys_in.end(r[0]) - keys_in.start(r[0]))
+            hosts.add(hosts_in.at(hosts_in.start(r[0])), hosts_in.end(r[0]) - hosts_in.start(r[0]))
+            r[0] += 1
+        elif _url_status(column, i, &parts, rules) >= IDN_HOST:
+            return base + i
+        else:
+            host_start = hosts.used
+            hosts.add_host_key(text + parts.netloc, parts.host_end - parts.netloc)
+            if hosts.used > host_start and parts.port != -2:  # a bad port: no key, as url_key
+                keys.add(&hosts.data[host_start], hosts.used - host_start)
+                if parts.port >= 0 and parts.port != 80 and parts.port != 443:
+                    keys.add_port(parts.port)
+                if parts.path_end > parts.path:
+                    keys.add(text + parts.path, parts.path_end - parts.path)
+                else:
+                    keys.add(b"/", 1)
+                if parts.query_end > parts.query:
+                    query_start = keys.used
+                    keys.add(b"?", 1)
+                    if _query_kind(text, parts.query, parts.query_end, rules) == QUERY_AS_WRITTEN:
+                        keys.add(text + parts.query, parts.query_end - parts.query)
+                    else:
+                        _add_kept_parameters(keys, text, parts.query, parts.query_end, rules)
+                    if keys.used == query_start + 1:  # every parameter left out: no "?"
+                        keys.used = query_start
+        keys.end_row(base + i)
+        hosts.end_row(base + i)
+    return -1
 
 
 def url_keys(urls, QueryRules rules, statuses, fixed_keys, fixed_hosts):
@@ -377,52 +435,23 @@ def url_keys(urls, QueryRules rules, statuses, fixed_keys, fixed_hosts):
     are keyed here: the host key, the path ("/" when there is none), and "?" and the query less
     its tracking parameters when any is left. The others, in order, take their values from
     `fixed_keys` and `fixed_hosts`; a caller may unsettle a row by raising its status, not settle one."""
-    cdef _Column column = _Column(urls), keys_in = _Column(fixed_keys), hosts_in = _Column(fixed_hosts)
+    cdef list pieces = _pieces(urls)
+    cdef _Column keys_in = _Column(fixed_keys), hosts_in = _Column(fixed_hosts), column
     cdef const uint8_t[::1] status = np.ascontiguousarray(statuses, np.uint8)
-    cdef int64_t n = column.n, fixed = keys_in.n
+    cdef int64_t n = sum(p.n for p in pieces), fixed = keys_in.n, url_bytes = _total_bytes(pieces)
     if len(statuses) != n or hosts_in.n != fixed or int(np.count_nonzero(statuses >= IDN_HOST)) != fixed:
         raise ValueError(f"{fixed} fixed keys and {hosts_in.n} hosts for {len(statuses)} statuses of {n} URLs")
     # a settled key is at most its URL less the scheme, plus a "/" and an "=" for each query
     # parameter without one: twice the URLs' bytes is room enough
-    cdef _Output keys = _Output(n, 2 * column.bytes_between(0, n) + keys_in.bytes_between(0, fixed) + n)
-    cdef _Output hosts = _Output(n, column.bytes_between(0, n) + hosts_in.bytes_between(0, fixed))
-    cdef int64_t i, host_start, query_start, r = 0
-    cdef _UrlParts parts
-    cdef const uint8_t* text = column.at(0)
-    cdef bint unsettled = False
-    with nogil:
-        for i in range(n):
-            if status[i] >= IDN_HOST:
-                keys.add(keys_in.at(keys_in.start(r)), keys_in.end(r) - keys_in.start(r))
-                hosts.add(hosts_in.at(hosts_in.start(r)), hosts_in.end(r) - hosts_in.start(r))
-                r += 1
-            elif _url_status(column, i, &parts, rules) >= IDN_HOST:
-                unsettled = True  # a status lowered by the caller: refuse rather than guess
-                break
-            else:
-                host_start = hosts.used
-                hosts.add_host_key(text + parts.netloc, parts.host_end - parts.netloc)
-                if hosts.used > host_start and parts.port != -2:  # a bad port: no key, as url_key
-                    keys.add(&hosts.data[host_start], hosts.used - host_start)
-                    if parts.port >= 0 and parts.port != 80 and parts.port != 443:
-                        keys.add_port(parts.port)
-                    if parts.path_end > parts.path:
-                        keys.add(text + parts.path, parts.path_end - parts.path)
-                    else:
-                        keys.add(b"/", 1)
-                    if parts.query_end > parts.query:
-                        query_start = keys.used
-                        keys.add(b"?", 1)
-                        if _query_kind(text, parts.query, parts.query_end, rules) == QUERY_AS_WRITTEN:
-                            keys.add(text + parts.query, parts.query_end - parts.query)
-                        else:
-                            _add_kept_parameters(keys, text, parts.query, parts.query_end, rules)
-                        if keys.used == query_start + 1:  # every parameter left out: no "?"
-                            keys.used = query_start
-            keys.end_row(i)
-            hosts.end_row(i)
-    if unsettled:
-        raise ValueError(f"row {i} is not a URL keyed here, but its status says it is")
+    cdef _Output keys = _Output(n, 2 * url_bytes + keys_in.bytes_between(0, fixed) + n)
+    cdef _Output hosts = _Output(n, url_bytes + hosts_in.bytes_between(0, fixed))
+    cdef int64_t base = 0, r = 0, unsettled = -1
+    for column in pieces:
+        with nogil:
+            unsettled = _key_urls(column, base, status, rules, keys_in, hosts_in, &r, keys, hosts)
+        if unsettled >= 0:  # a status lowered by the caller: refuse rather than guess
+            raise ValueError(f"row {unsettled} is not a URL keyed here, but its status says it is")
+        base += column.n
     return keys.array(), hosts.array()
 
 
@@ -440,121 +469,204 @@ cdef bint _each_its_own_host_key(_Column column) noexcept nogil:
     return True
 
 
-def host_keys(values):
-    """(host keys, unsettled rows) of a column of bare host names; settled rows are non-empty and
-    of ASCII letters, digits, ".", "_" and "-" only. Unsettled rows are keyed "". A column that
-    is its own keys is given back as it is: no new memory."""
-    cdef _Column column = _Column(values)
-    cdef bint unchanged
-    with nogil:
-        unchanged = _each_its_own_host_key(column)
-    if unchanged:
-        return values, np.zeros(column.n, np.bool_)
-    cdef _Output keys = _Output(column.n, column.bytes_between(0, column.n))
-    unsettled_rows = np.empty(column.n, np.bool_)
-    cdef uint8_t[::1] unsettled = unsettled_rows.view(np.uint8)
+cdef bint _host_statuses(_Column column, int64_t base, uint8_t[::1] unsettled) noexcept nogil:
+    """Which values are not keyed here (empty, or a byte that is not an ASCII host-name byte);
+    whether every value is its own host key."""
     cdef int64_t i, j
-    cdef bint other
-    with nogil:
-        for i in range(column.n):
-            other = column.end(i) == column.start(i)
-            for j in range(column.start(i), column.end(i)):
-                if not HOST_BYTE[column.at(j)[0]]:
-                    other = True
-                    break
-            if not other:
-                keys.add_host_key(column.at(column.start(i)), column.end(i) - column.start(i))
-            unsettled[i] = other
-            keys.end_row(i)
-    return keys.array(), unsettled_rows
+    cdef bint other, own = True
+    for i in range(column.n):
+        other = column.end(i) == column.start(i)
+        for j in range(column.start(i), column.end(i)):
+            if not HOST_BYTE[column.at(j)[0]]:
+                other = True
+                break
+        unsettled[base + i] = other
+        own = own and not other
+    return own and _each_its_own_host_key(column)
 
 
-def registrable_domains(hosts, SuffixTable suffixes):
-    """(registrable domains, unsettled rows) of a column of host keys by the Public Suffix List:
-    the longest public suffix (one label when none is known) and one label more. Settled rows are
-    plain lower-case ASCII host names (after one leading "www."), not ending in a digit, with no
-    empty label and no SPECIAL suffix. Unsettled rows are keyed "". A column of hosts that are
-    their own registrable domains is given back as it is: no new memory."""
-    cdef _Column column = _Column(hosts)
-    lengths_of = np.frombuffer(pa.allocate_buffer(max(1, column.n) * 4), np.int32)[: column.n]
-    cdef int32_t[::1] lengths = lengths_of  # of each domain, a suffix of its host; -1: unsettled
+def host_statuses(values):
+    """(unsettled rows, whether the column is its own host keys) of a column of bare host names.
+    Settled rows are non-empty and of ASCII letters, digits, ".", "_" and "-" only."""
+    cdef list pieces = _pieces(values)
+    cdef _Column column
+    cdef int64_t base = 0
+    cdef bint own = True, piece_own
+    unsettled_rows = np.empty(sum(p.n for p in pieces), np.bool_)
+    cdef uint8_t[::1] unsettled = unsettled_rows.view(np.uint8)
+    for column in pieces:
+        with nogil:
+            piece_own = _host_statuses(column, base, unsettled)
+        own = own and piece_own
+        base += column.n
+    return unsettled_rows, own
+
+
+def host_keys(values, unsettled_rows, fixed):
+    """The host keys of a column of bare host names: settled rows (see `host_statuses`) keyed
+    here, lower case, without trailing dots or a leading "www."; the unsettled ones take the
+    values of `fixed`, in order."""
+    return _write(_pieces(values), unsettled_rows, fixed, HOST_KEY, None)
+
+
+cdef enum:  # what `_write` makes of a row not taken from the fixed values
+    AS_IS = 0
+    HOST_KEY = 1
+    SUFFIX = 2  # its last `lengths` bytes
+
+
+def _write(list pieces, rows, fixed, int mode, lengths_of):
+    """A new column: where `rows` holds, the next value of `fixed`; elsewhere the row as `mode` says."""
+    cdef _Column column, fixed_in = _Column(fixed)
+    n = sum(p.n for p in pieces)
+    count = int(np.count_nonzero(rows))
+    if len(rows) != n or count != fixed_in.n:
+        raise ValueError(f"{fixed_in.n} values for {count} of {len(rows)} rows, in a column of {n}")
+    cdef const uint8_t[::1] from_fixed = np.ascontiguousarray(rows, np.bool_).view(np.uint8)
+    cdef const int32_t[::1] lengths = lengths_of if lengths_of is not None else np.zeros(1, np.int32)
+    cdef _Output out = _Output(n, _total_bytes(pieces) + fixed_in.bytes_between(0, fixed_in.n))
+    cdef int64_t i, base = 0, r = 0, start, length
+    for column in pieces:
+        with nogil:
+            for i in range(column.n):
+                start, length = column.start(i), column.end(i) - column.start(i)
+                if from_fixed[base + i]:
+                    out.add(fixed_in.at(fixed_in.start(r)), fixed_in.end(r) - fixed_in.start(r))
+                    r += 1
+                elif mode == HOST_KEY:
+                    out.add_host_key(column.at(start), length)
+                elif mode == SUFFIX:
+                    out.add(column.at(start + length - lengths[base + i]), lengths[base + i])
+                else:
+                    out.add(column.at(start), length)
+                out.end_row(base + i)
+        base += column.n
+    return out.array()
+
+
+cdef bint _domain_lengths(_Column column, int64_t base, SuffixTable suffixes, int32_t[::1] lengths) noexcept nogil:
+    """The length of each host's registrable domain, a suffix of it (-1: unsettled); whether
+    every host is its own."""
     cdef int64_t i, j, start, end, cut
     cdef int labels, depth, wanted
     cdef uint64_t h
     cdef uint8_t b, flags
     cdef bint other, looking, unchanged = True
     cdef const uint8_t* text = column.at(0)
-    with nogil:
-        for i in range(column.n):
-            start, end = column.start(i), column.end(i)
-            if column.starts(i, b"www.", 4):
-                start += 4
-            other = end == start or text[start] == 46 or text[end - 1] == 46 or 48 <= text[end - 1] <= 57
-            labels, depth, h, looking = 1, 1, FNV_OFFSET, True
-            j = end - 1
-            while not other and j >= start:
-                b = text[j]
-                if not LABEL_BYTE[b]:
+    for i in range(column.n):
+        start, end = column.start(i), column.end(i)
+        if column.starts(i, b"www.", 4):
+            start += 4
+        other = end == start or text[start] == 46 or text[end - 1] == 46 or 48 <= text[end - 1] <= 57
+        labels, depth, h, looking = 1, 1, FNV_OFFSET, True
+        j = end - 1
+        while not other and j >= start:
+            b = text[j]
+            if not LABEL_BYTE[b]:
+                other = True
+            elif b == 46:
+                if text[j + 1] == 46:
                     other = True
-                elif b == 46:
-                    if text[j + 1] == 46:
-                        other = True
-                    elif looking:
-                        flags = suffixes.flags_of(text + j + 1, end - j - 1, h)
-                        depth = labels if flags & PUBLIC else depth
-                        other = (flags & SPECIAL) != 0
-                        looking = (flags & LONGER) != 0
-                    labels += 1
-                if looking:
-                    h = _step(h, b)
-                j -= 1
-            if not other and looking:
-                flags = suffixes.flags_of(text + start, end - start, h)
-                depth = labels if flags & PUBLIC else depth
-                other = (flags & SPECIAL) != 0
-            cut = end
-            if not other and labels > depth:
-                # the last depth + 1 labels: from the dot before them, or the whole host
-                wanted = depth + 1
-                while cut > start and wanted > 0:
-                    cut -= 1
-                    if text[cut] == 46:
-                        wanted -= 1
-                if wanted == 0:
-                    cut += 1
-            lengths[i] = -1 if other else end - cut
-            unchanged = unchanged and cut == column.start(i)
-    unsettled_rows = lengths_of < 0
-    if unchanged:
-        return hosts, unsettled_rows
-    cdef _Output domains = _Output(column.n, column.bytes_between(0, column.n))
-    with nogil:
-        for i in range(column.n):
-            if lengths[i] > 0:
-                domains.add(text + column.end(i) - lengths[i], lengths[i])
-            domains.end_row(i)
-    return domains.array(), unsettled_rows
+                elif looking:
+                    flags = suffixes.flags_of(text + j + 1, end - j - 1, h)
+                    depth = labels if flags & PUBLIC else depth
+                    other = (flags & SPECIAL) != 0
+                    looking = (flags & LONGER) != 0
+                labels += 1
+            if looking:
+                h = _step(h, b)
+            j -= 1
+        if not other and looking:
+            flags = suffixes.flags_of(text + start, end - start, h)
+            depth = labels if flags & PUBLIC else depth
+            other = (flags & SPECIAL) != 0
+        cut = end
+        if not other and labels > depth:
+            # the last depth + 1 labels: from the dot before them, or the whole host
+            wanted = depth + 1
+            while cut > start and wanted > 0:
+                cut -= 1
+                if text[cut] == 46:
+                    wanted -= 1
+            if wanted == 0:
+                cut += 1
+        lengths[base + i] = -1 if other else end - cut
+        unchanged = unchanged and cut == column.start(i)
+    return unchanged
+
+
+def domain_lengths(hosts, SuffixTable suffixes):
+    """(lengths, whether every host is its own registrable domain) of a column of host keys by
+    the Public Suffix List: a registrable domain is the longest public suffix (one label when none
+    is known) and one label more, so the end of its host; -1 where the row is unsettled. Settled
+    rows are plain lower-case ASCII host names (after one leading "www."), not ending in a digit,
+    with no empty label and no SPECIAL suffix."""
+    cdef list pieces = _pieces(hosts)
+    cdef _Column column
+    cdef int64_t base = 0
+    lengths_of = np.empty(sum(p.n for p in pieces), np.int32)
+    cdef int32_t[::1] lengths = lengths_of
+    cdef bint own = True, piece_own
+    for column in pieces:
+        with nogil:
+            piece_own = _domain_lengths(column, base, suffixes, lengths)
+        own = own and piece_own
+        base += column.n
+    return lengths_of, own
+
+
+def registrable_domains(hosts, lengths_of, fixed):
+    """Each host's last `lengths` bytes (from `domain_lengths`); unsettled rows (-1) take the
+    values of `fixed`, in order."""
+    lengths = np.ascontiguousarray(lengths_of, np.int32)
+    return _write(_pieces(hosts), lengths < 0, fixed, SUFFIX, lengths)
+
+
+def longest(values) -> int:
+    """The most bytes a value of a text column holds (0 for none)."""
+    cdef _Column column
+    cdef int64_t i, most = 0
+    for column in _pieces(values):
+        with nogil:
+            for i in range(column.n):
+                if column.end(i) - column.start(i) > most:
+                    most = column.end(i) - column.start(i)
+    return most
 
 
 def replace_rows(base, rows, replacements):
     """`base` with the rows where `rows` (a numpy bool array) holds taken from `replacements`, in
     order: one copy of each value, where Arrow's `replace_with_mask` goes value by value and a
     concatenation and a `take` copy the column twice."""
-    cdef _Column column = _Column(base), new = _Column(replacements)
-    cdef const uint8_t[::1] replaced = np.ascontiguousarray(rows, np.bool_).view(np.uint8)
-    cdef int64_t i, r = 0, n = column.n
-    if len(rows) != n or int(np.count_nonzero(rows)) != new.n:
-        raise ValueError(f"{new.n} replacements for {int(np.count_nonzero(rows))} of {len(rows)} rows in {n}")
-    cdef _Output out = _Output(n, column.bytes_between(0, n) + new.bytes_between(0, new.n))
-    with nogil:
-        for i in range(n):
-            if replaced[i]:
-                out.add(new.at(new.start(r)), new.end(r) - new.start(r))
-                r += 1
-            else:
-                out.add(column.at(column.start(i)), column.end(i) - column.start(i))
-            out.end_row(i)
-    return out.array()
+    return _write(_pieces(base), rows, replacements, AS_IS, None)
+
+
+def iso_days_only(values) -> bool:
+    """Whether every value is empty or an ISO day, `YYYY-MM-DD` (ASCII digits): a date column that
+    is its own reading."""
+    cdef _Column column
+    cdef int64_t i, length
+    cdef const uint8_t* text
+    cdef bint iso = True
+    for column in _pieces(values):
+        text = column.at(0)
+        with nogil:
+            for i in range(column.n):
+                length = column.end(i) - column.start(i)
+                if length and not (length == 10 and _iso_day(text + column.start(i))):
+                    iso = False
+                    break
+        if not iso:
+            return False
+    return True
+
+
+cdef inline bint _iso_day(const uint8_t* t) noexcept nogil:
+    cdef int k
+    for k in range(10):
+        if (k == 4 or k == 7) != (t[k] == 45) or (k != 4 and k != 7 and not 48 <= t[k] <= 57):
+            return False
+    return True
 
 
 def constant_text(value: str, int64_t n):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from bot import compiled_text
-from bot.urls import PSL, registrable_domain, replace_where, text_column
+from bot.urls import PSL, registrable_domain, text_column
 
 
 def _psl_table() -> compiled_text.SuffixTable:
@@ -32,14 +32,15 @@ def _psl_table() -> compiled_text.SuffixTable:
 
 
 _FLAG = compiled_text.SuffixFlag
-_SUFFIXES = _psl_table()
+PSL_SUFFIXES = _psl_table()
 
 
-def registrable_domains(hosts: pa.ChunkedArray | pa.Array) -> pa.Array:
+def registrable_domains(hosts: pa.ChunkedArray | pa.Array) -> pa.Array | pa.ChunkedArray:
     """`registrable_domain` of every host in a column (nulls read as "")."""
     hosts = text_column(hosts)
-    domains, other = compiled_text.registrable_domains(hosts, _SUFFIXES)
-    if not other.any():
-        return domains
-    scalar = [registrable_domain(h) for h in hosts.filter(pa.array(other)).to_pylist()]
-    return replace_where(domains, other, pa.array(scalar, pa.large_string()))
+    lengths, own = compiled_text.domain_lengths(hosts, PSL_SUFFIXES)
+    if own:  # hosts that are their own domains: the column itself, no new memory
+        return hosts
+    other = lengths < 0
+    scalar = [registrable_domain(h) for h in hosts.filter(pa.array(other)).to_pylist()] if other.any() else []
+    return compiled_text.registrable_domains(hosts, lengths, pa.array(scalar, pa.large_string()))

@@ -84,9 +84,9 @@ def ip_literals(hosts: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """`is_ip_literal` of every host in a column: IPv4 by one regex pass, the rest that could be
     IPv6 one by one."""
     found = bools(pc.match_substring_regex(hosts, _IPV4))
-    maybe_v6 = np.flatnonzero(bools(pc.match_substring_regex(hosts, r"[:\]]")) & ~found)
-    if len(maybe_v6):
-        found[maybe_v6] = [is_ip_literal(h) for h in hosts.take(pa.array(maybe_v6)).to_pylist()]
+    maybe_v6 = bools(pc.match_substring_regex(hosts, r"[:\]]")) & ~found
+    if maybe_v6.any():  # a filter, not a take: Arrow joins a chunked column's chunks to take from it
+        found[maybe_v6] = [is_ip_literal(h) for h in hosts.filter(pa.array(maybe_v6)).to_pylist()]
     return found
 
 
@@ -191,17 +191,19 @@ def join(*parts: pa.Array | pa.ChunkedArray | str, separator: str = "") -> pa.Ar
 
 def on_distinct(
     values: pa.ChunkedArray | pa.Array, func: Callable[[pa.Array], tuple[pa.Array, ...]]
-) -> tuple[pa.Array, ...]:
+) -> tuple[pa.Array | pa.ChunkedArray, ...]:
     """The arrays `func` makes of a column's distinct values (nulls read as ""), spread over its rows."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    values = pc.fill_null(values, "")
+    if values.null_count:
+        values = pc.fill_null(values, "")
     encoded = pc.dictionary_encode(values)
+    if isinstance(encoded, pa.ChunkedArray):  # one dictionary for all chunks, which stay where they are
+        encoded = encoded.unify_dictionaries()
+        distinct = encoded.chunk(0).dictionary if encoded.num_chunks else pa.array([], values.type)
+        indices = pa.chunked_array([c.indices for c in encoded.chunks], pa.int32())
+    else:
+        distinct, indices = encoded.dictionary, encoded.indices
     # a result equal to the distinct values is the column itself (dates already ISO): no new memory
-    return tuple(
-        values if result.equals(encoded.dictionary) else result.take(encoded.indices)
-        for result in func(encoded.dictionary)
-    )
+    return tuple(values if result.equals(distinct) else result.take(indices) for result in func(distinct))
 
 
 def per_distinct(
@@ -213,31 +215,38 @@ def per_distinct(
     )[0]
 
 
-def replace_where(values: pa.Array, mask: pa.Array | np.ndarray, replacements: pa.Array) -> pa.Array:
+def replace_where(
+    values: pa.Array | pa.ChunkedArray, mask: pa.Array | np.ndarray, replacements: pa.Array | pa.ChunkedArray
+) -> pa.Array | pa.ChunkedArray:
     """`values` with the masked positions taken from `replacements` in order (`pc.replace_with_mask`).
 
     Text is copied once by a compiled loop; other types with one `take` from both arrays (Arrow's
     replace_with_mask copies strings one by one).
     """
-    values, replacements = (a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in (values, replacements))
     masked = mask if isinstance(mask, np.ndarray) else bools(mask)
     if not masked.any():
         return values
+    replacements = _one_array(replacements)
     if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
         return compiled_text.replace_rows(text_column(values), masked, text_column(replacements))
     indices = np.arange(len(values), dtype=np.int64)
     indices[masked] = len(values) + np.arange(int(masked.sum()), dtype=np.int64)
-    return pa.concat_arrays([values, replacements.cast(values.type)]).take(pa.array(indices))
+    return pa.concat_arrays([_one_array(values), replacements.cast(values.type)]).take(pa.array(indices))
 
 
-def text_column(values: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """One `large_string` array, nulls read as "": what the compiled loops read."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    return pc.fill_null(values, "").cast(pa.large_string())
+def _one_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
-def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
+def text_column(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """`large_string` text, nulls read as "": what the compiled loops read. A chunked column keeps
+    its chunks (the loops read them where they are; joining them would be a copy)."""
+    if values.null_count:
+        values = pc.fill_null(values, "")
+    return values if values.type == pa.large_string() else values.cast(pa.large_string())
+
+
+def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array | pa.ChunkedArray, pa.Array | pa.ChunkedArray]:
     """(`url_key`, host key of `split_host`) of every URL in a column, equal to the scalar functions."""
     urls = text_column(urls)
     # Target columns repeat a few pages many times: key those once each. Linking pages are nearly
@@ -249,21 +258,31 @@ def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
     return keys, hosts
 
 
-def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array | pa.ChunkedArray:
     """Host key of `split_host` of every value: URLs or bare host names (referring-domain columns)."""
     values = text_column(values)
     # a bare ASCII host name (nearly every referring-domain cell) is keyed without URL parsing
-    hosts, other = compiled_text.host_keys(values)
-    if not other.any():
-        return hosts
-    rest = values.filter(pa.array(other))
-    # a host name with no scheme (Unicode, or with a path): read as http://, as `split_host` does
-    bare = pc.match_substring_regex(rest, _BARE_HOST)
-    rest_hosts = url_keys(pc.if_else(bare, join("http://", rest), rest))[1]
-    return replace_where(hosts, other, rest_hosts)
+    other, own = compiled_text.host_statuses(values)
+    if own:
+        return values
+    rest_hosts = pa.array([], pa.large_string())
+    if other.any():
+        rest = values.filter(pa.array(other))
+        # a host name with no scheme (Unicode, or with a path): read as http://, as `split_host` does
+        bare = pc.match_substring_regex(rest, _BARE_HOST)
+        rest_hosts = _one_array(url_keys(pc.if_else(bare, join("http://", rest), rest))[1])
+    return compiled_text.host_keys(values, other, text_column(rest_hosts))
 
 
-def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
+def _plain_host_keys(hosts: pa.Array) -> pa.Array:
+    """Host keys of hosts made of ASCII host-name bytes (those of `_PLAIN_URL`), or empty: the
+    only unsettled ones, whose key is ""."""
+    hosts = text_column(hosts)
+    empty, own = compiled_text.host_statuses(hosts)
+    return hosts if own else compiled_text.host_keys(hosts, empty, compiled_text.constant_text("", int(empty.sum())))
+
+
+def _url_keys(urls: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
     """Keys of a `large_string` column without nulls."""
     # The common case, `http(s)://host/path?query#fragment` with an ASCII host name, printable
     # throughout, is keyed by a compiled loop; URLs with a Unicode host name and only a path are
@@ -271,14 +290,15 @@ def _url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
     # writes the keys of those in place too, so the column is written once.
     status = compiled_text.url_statuses(urls, _QUERY_RULES)
     # `url_key` strips Unicode white space at the ends: leave URLs that may hold some to it
-    wide = np.flatnonzero((status == _URL.WIDE) | (status == _URL.IDN_HOST))
-    if len(wide):
-        status[wide[bools(pc.match_substring_regex(urls.take(pa.array(wide)), _UNICODE_SPACE))]] = _URL.GENERAL
+    wide = (status == _URL.WIDE) | (status == _URL.IDN_HOST)
+    if wide.any():  # a filter, not a take: Arrow joins a chunked column's chunks to take from it
+        spaced = bools(pc.match_substring_regex(urls.filter(pa.array(wide)), _UNICODE_SPACE))
+        status[np.flatnonzero(wide)[spaced]] = _URL.GENERAL
     fixed = status >= _URL.IDN_HOST
     kinds = status[fixed]
     keys = hosts = compiled_text.constant_text("", len(kinds))
     if len(kinds):
-        unusual = urls.filter(pa.array(fixed))
+        unusual = _one_array(urls.filter(pa.array(fixed)))
         for kind, keyed in ((_URL.IDN_HOST, _idn_url_keys), (_URL.GENERAL, _general_url_keys)):
             rows = kinds == kind
             if rows.any():
@@ -304,7 +324,7 @@ def _general_url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
     # host_key of an ASCII host: lower-case, no trailing dots, no leading "www."
     # hosts repeat: key each distinct one once
     raw_hosts = pc.dictionary_encode(pc.fill_null(pc.struct_field(parts, "host"), ""))
-    host = compiled_text.host_keys(text_column(raw_hosts.dictionary))[0].take(raw_hosts.indices)
+    host = _plain_host_keys(raw_hosts.dictionary).take(raw_hosts.indices)
     path = pc.fill_null(pc.struct_field(parts, "path"), "")
     no_path = pc.equal(path, "")
     if pc.any(no_path).as_py():

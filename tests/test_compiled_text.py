@@ -5,6 +5,8 @@ test_urls.py.)"""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -12,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import compiled_text
-from bot.domains import registrable_domains
+from bot.domains import PSL_SUFFIXES, registrable_domains
 from bot.ingest.frame import BLOCK_ROWS, constant_column
-from bot.urls import PSL, TRACKING_PARAMS, TRACKING_PREFIXES, registrable_domain, url_key
+from bot.urls import PSL, TRACKING_PARAMS, TRACKING_PREFIXES, host_keys_of, registrable_domain, url_key, url_keys
 
 TEXTS = st.lists(st.text(max_size=12), max_size=30)
 RULES = compiled_text.QueryRules(sorted(TRACKING_PARAMS), list(TRACKING_PREFIXES))
@@ -35,7 +37,7 @@ def test_replace_rows_takes_replacements_in_order(values: list[str], data: st.Da
 
 def test_replace_rows_refuses_a_count_that_does_not_match() -> None:
     base = pa.array(["a", "b", "c"], pa.large_string())
-    with pytest.raises(ValueError, match="1 replacements for 2 of 3 rows"):
+    with pytest.raises(ValueError, match="1 values for 2 of 3 rows"):
         compiled_text.replace_rows(base, np.array([True, False, True]), pa.array(["x"], pa.large_string()))
 
 
@@ -55,7 +57,23 @@ def test_loops_read_sliced_arrays_and_refuse_other_input() -> None:
     with pytest.raises(TypeError, match="large_string"):
         compiled_text.url_statuses(pa.array(["http://a.com/"], pa.string()), RULES)
     with pytest.raises(ValueError, match="nulls"):
-        compiled_text.host_keys(pa.array(["a.com", None], pa.large_string()))
+        compiled_text.host_statuses(pa.array(["a.com", None], pa.large_string()))
+    with pytest.raises(TypeError, match="ChunkedArray"):  # the values given for unsettled rows: one array
+        compiled_text.host_keys(urls, np.zeros(4, bool), pa.chunked_array([], pa.large_string()))
+
+
+def test_values_for_unsettled_rows_must_match_them() -> None:
+    hosts = pa.array(["a.com", "1.2.3.4", ""], pa.large_string())
+    unsettled, own = compiled_text.host_statuses(hosts)
+    assert unsettled.tolist() == [False, False, True] and not own
+    with pytest.raises(ValueError, match="0 values for 1 of 3 rows"):
+        compiled_text.host_keys(hosts, unsettled, pa.array([], pa.large_string()))
+    lengths, own = compiled_text.domain_lengths(hosts, PSL_SUFFIXES)
+    assert lengths.tolist() == [5, -1, -1] and not own
+    with pytest.raises(ValueError, match="1 values for 2 of 3 rows"):
+        compiled_text.registrable_domains(hosts, lengths, pa.array(["x"], pa.large_string()))
+    domains = compiled_text.registrable_domains(hosts, lengths, pa.array(["x", "y"], pa.large_string()))
+    assert domains.to_pylist() == ["a.com", "x", "y"]
 
 
 def test_url_keys_refuse_a_row_the_caller_settled() -> None:
@@ -111,15 +129,52 @@ def test_registrable_domains_under_every_rule_of_the_list() -> None:
 
 def test_columns_that_are_their_own_keys_are_given_back_as_they_are() -> None:
     domains = pa.array(["example.com", "news.bbc.co.uk", "a.blogspot.com", ""], pa.large_string())
-    keys, unsettled = compiled_text.host_keys(domains.slice(0, 3))
-    assert keys is not None and keys.equals(domains.slice(0, 3)) and not unsettled.any()
+    unsettled, own_keys = compiled_text.host_statuses(domains.slice(0, 3))
+    assert not unsettled.any() and own_keys
     own = pa.array(["example.com", "bbc.co.uk", "a.blogspot.com"], pa.large_string())
-    assert compiled_text.host_keys(own)[0] is own
-    assert registrable_domains(own).buffers()[2].address == own.buffers()[2].address
+    assert host_keys_of(own) is own and registrable_domains(own) is own
+    chunked = pa.chunked_array([own, own.slice(1)])
+    assert host_keys_of(chunked) is chunked and registrable_domains(chunked) is chunked
     # one value that is not: every value is keyed
     mixed = pa.array(["example.com", "WWW.Example.com", "news.bbc.co.uk"], pa.large_string())
-    assert compiled_text.host_keys(mixed)[0].to_pylist() == ["example.com", "example.com", "news.bbc.co.uk"]
+    assert host_keys_of(mixed).to_pylist() == ["example.com", "example.com", "news.bbc.co.uk"]
     assert registrable_domains(mixed).to_pylist() == ["example.com", "example.com", "bbc.co.uk"]
+
+
+HOSTS = st.lists(
+    st.sampled_from(["a.com", "WWW.B.co.uk", "c.blogspot.com", "", "1.2.3.4", "münz.de", "x.y.kawasaki.jp", "d.org."]),
+    max_size=25,
+)
+URLS = st.lists(
+    st.sampled_from(
+        ["https://a.com/x?utm_source=1", "http://www.B.org", "junk", "", "https://münz.de/p", "http://u@c.net:81/"]
+    ),
+    max_size=25,
+)
+
+
+def _chunked(values: list[str], cuts: list[int]) -> pa.ChunkedArray:
+    """The values in chunks split at `cuts`, the first chunk sliced out of a longer array."""
+    bounds = [0, *sorted(c % (len(values) + 1) for c in cuts), len(values)]
+    chunks = [pa.array(values[a:b], pa.large_string()) for a, b in itertools.pairwise(bounds)]
+    chunks[0] = pa.array(["pad", *values[: bounds[1]]], pa.large_string()).slice(1)
+    return pa.chunked_array(chunks, pa.large_string())
+
+
+@settings(max_examples=60, deadline=None)
+@given(HOSTS, URLS, st.lists(st.integers(0, 30), max_size=4))
+def test_chunked_columns_are_read_where_they_are(hosts: list[str], urls: list[str], cuts: list[int]) -> None:
+    """Every loop gives the same values for a column in chunks (read in place) as for one array."""
+    whole_hosts, chunked_hosts = pa.array(hosts, pa.large_string()), _chunked(hosts, cuts)
+    assert host_keys_of(chunked_hosts).to_pylist() == host_keys_of(whole_hosts).to_pylist()
+    assert registrable_domains(chunked_hosts).to_pylist() == registrable_domains(whole_hosts).to_pylist()
+    assert compiled_text.longest(chunked_hosts) == max((len(h.encode()) for h in hosts), default=0)
+    keys, url_hosts = url_keys(_chunked(urls, cuts))
+    assert keys.to_pylist() == [url_key(u) for u in urls]
+    assert url_hosts.to_pylist() == url_keys(pa.array(urls, pa.large_string()))[1].to_pylist()
+    rows = np.array([i % 3 == 0 for i in range(len(hosts))], bool)
+    replaced = compiled_text.replace_rows(chunked_hosts, rows, pa.array(["r"] * int(rows.sum()), pa.large_string()))
+    assert replaced.to_pylist() == ["r" if r else h for h, r in zip(hosts, rows, strict=True)]
 
 
 @pytest.mark.parametrize("n", [0, 3, BLOCK_ROWS, 2 * BLOCK_ROWS + 5])

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.ingest import read_export_bytes, read_export_frame
-from bot.ingest.values import dates, flags, number, rel_flags
+from bot.ingest.values import _date, dates, flags, number, rel_flags, slashed_day_first
 
 
 @pytest.mark.parametrize(
@@ -53,6 +53,29 @@ def test_dates() -> None:
     assert dates(us).to_pylist() == ["2020-06-30", "2020-07-01", "2020-06-30", "2020-06-30", ""]
     day_first = pa.array(["30/06/2020", "01/07/2020", "30.06.2020"])  # 30 cannot be a month
     assert dates(day_first).to_pylist() == ["2020-06-30", "2020-07-01", "2020-06-30"]
+
+
+DATE_CELLS = st.lists(
+    st.one_of(st.dates().map(str), st.text("0123456789-/ .T:", max_size=12), st.just(""), st.just("2020-06-30 ")),
+    max_size=20,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(DATE_CELLS)
+def test_dates_equal_reading_each_cell(cells: list[str]) -> None:
+    day_first = slashed_day_first(pa.array(cells, pa.large_string()))
+    assert dates(pa.array(cells, pa.large_string())).to_pylist() == [_date(c, day_first) or "" for c in cells]
+
+
+def test_a_column_of_iso_days_is_its_own_reading() -> None:
+    iso = pa.chunked_array(
+        [pa.array(["2020-06-30", ""], pa.large_string()), pa.array(["1999-01-01"], pa.large_string())]
+    )
+    assert dates(iso) is iso and not slashed_day_first(iso)
+    for other in ("2020-6-30", "2020-06-30 ", "2020/06/30", "２０２０-06-30"):
+        assert dates(pa.array(["2020-06-30", other], pa.large_string())).to_pylist()[0] == "2020-06-30"
+        assert dates(pa.array([other], pa.large_string())).to_pylist() == [_date(other, False) or ""]
 
 
 @settings(max_examples=25, deadline=None)

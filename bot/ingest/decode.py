@@ -241,7 +241,7 @@ def _parse_body(body: pa.Buffer, names: list[str], keep: list[str], delimiter: s
         try:
             table = pacsv.read_csv(
                 pa.BufferReader(body),
-                read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+                read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 20),
                 parse_options=pacsv.ParseOptions(
                     delimiter=delimiter, newlines_in_values=newlines_in_values, invalid_row_handler=on_invalid_row
                 ),

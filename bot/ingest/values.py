@@ -13,7 +13,8 @@ from typing import TypeAlias
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bot.urls import on_distinct, per_distinct, replace_where
+from bot import compiled_text
+from bot.urls import on_distinct, per_distinct, replace_where, text_column
 
 Column: TypeAlias = pa.Array | pa.ChunkedArray
 
@@ -98,15 +99,19 @@ def _date(text: str, day_first: bool) -> str | None:
 
 def slashed_day_first(values: Column) -> bool:
     """Whether a column's slashed dates are day-first: some value only makes sense that way."""
+    if compiled_text.iso_days_only(text_column(values)):  # no slashed dates at all (the usual case): one quick pass
+        return False
     slashed = (re.match(r"^\s*(\d{1,2})/\d{1,2}/\d{4}", t) for t in pc.unique(values).to_pylist() if t)
     return any(int(m.group(1)) > 12 for m in slashed if m)
 
 
-def dates(values: Column, day_first: bool | None = None) -> pa.Array:
+def dates(values: Column, day_first: bool | None = None) -> Column:
     """ISO days (`YYYY-MM-DD`) from the tools' date and date-time formats; "" when unreadable.
 
     Slashed dates are month-first unless `day_first` (by default: `slashed_day_first` of the column).
     """
+    if compiled_text.iso_days_only(text_column(values)):  # its own reading: the column itself, no new memory
+        return values
     if day_first is None:
         day_first = slashed_day_first(values)
 
