@@ -23,11 +23,16 @@ class SuffixTable:
 class QueryRules:
     def __init__(self, names: list[str], prefixes: list[str]) -> None: ...
 
-def url_statuses(urls: Text, rules: QueryRules) -> np.ndarray: ...
+class UrlSpans:
+    fields: np.ndarray
+    source: tuple[tuple[int, int, int], ...]
+
+def url_statuses(urls: Text, rules: QueryRules) -> tuple[np.ndarray, UrlSpans]: ...
 def url_keys(
     urls: Text,
     rules: QueryRules,
     statuses: np.ndarray,
+    url_spans: UrlSpans,
     fixed_keys: pa.Array,
     fixed_hosts: pa.Array,
 ) -> tuple[pa.Array, pa.Array]: ...

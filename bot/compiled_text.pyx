@@ -17,8 +17,9 @@ output buffer is sized to the most its loop can write.
 import numpy as np
 import pyarrow as pa
 
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
-from libc.string cimport memcmp, memcpy
+cimport cython
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint64_t, uintptr_t
+from libc.string cimport memchr, memcmp, memcpy
 
 
 cpdef enum UrlStatus:
@@ -35,9 +36,13 @@ cdef enum:
     NOT_PLAIN = 1  # a control character, space or DEL; or "@", "[" or "]" in the netloc
     NOT_ASCII_HOST = 2  # in the netloc, a byte that is not an ASCII host-name byte
     NOT_ASCII = 4
-cdef uint8_t URL_BYTE[256]
+    NETLOC_STOP = 8  # where the host name ends: "/", "?", "#" or ":"
 cdef uint8_t NETLOC_BYTE[256]
 cdef uint8_t NETLOC_END[256]  # / ? #
+cdef uint8_t LABEL_CLASS[256]  # 0: a host-name byte, DOT, or NOT_LABEL
+cdef enum:
+    DOT = 1
+    NOT_LABEL = 2
 cdef uint8_t QUOTE_SAFE[256]  # what Python's urlencode writes as it is: A-Z a-z 0-9 _ . - ~
 
 
@@ -47,15 +52,18 @@ def _fill_tables() -> None:
         lower = 97 <= b <= 122 or 48 <= b <= 57 or b in (46, 95, 45)
         LABEL_BYTE[b] = lower
         HOST_BYTE[b] = lower or 65 <= b <= 90
-        URL_BYTE[b] = (NOT_PLAIN if b < 0x21 or b == 0x7F else 0) | (NOT_ASCII if b >= 0x80 else 0)
-        NETLOC_BYTE[b] = URL_BYTE[b] | (0 if HOST_BYTE[b] else NOT_ASCII_HOST) | (NOT_PLAIN if b in (0x40, 0x5B, 0x5D) else 0)
+        url_byte = (NOT_PLAIN if b < 0x21 or b == 0x7F else 0) | (NOT_ASCII if b >= 0x80 else 0)
+        NETLOC_BYTE[b] = url_byte | (0 if HOST_BYTE[b] else NOT_ASCII_HOST) | (NOT_PLAIN if b in (0x40, 0x5B, 0x5D) else 0)
         NETLOC_END[b] = b in (0x2F, 0x3F, 0x23)
+        NETLOC_BYTE[b] |= NETLOC_STOP if NETLOC_END[b] or b == 0x3A else 0
+        LABEL_CLASS[b] = DOT if b == 46 else 0 if LABEL_BYTE[b] else NOT_LABEL
         QUOTE_SAFE[b] = HOST_BYTE[b] or b == 0x7E
 
 
 _fill_tables()
 
 
+@cython.final
 cdef class _Column:
     """A `large_string` array without nulls, read in place."""
 
@@ -75,14 +83,19 @@ cdef class _Column:
         self.offsets = offsets if offsets is not None else np.zeros(1, np.int64)
         self.data = data if data is not None else np.zeros(1, np.uint8)
         cdef int64_t i
-        cdef bint ordered = self.offsets[0] >= 0 and self.offsets[self.n] <= len(self.data)
-        with nogil:
+        cdef const int64_t* at = &self.offsets[0]
+        cdef bint backwards = False
+        with nogil:  # branch-free, so the compiler can use vector instructions
             for i in range(self.n):
-                if self.offsets[i + 1] < self.offsets[i]:
-                    ordered = False
-                    break
-        if not ordered:
+                backwards |= at[i + 1] < at[i]
+        if backwards or at[0] < 0 or at[self.n] > len(self.data):
             raise ValueError("malformed text array: offsets outside its bytes")
+
+    def place(self) -> tuple:
+        """Where the values are in memory: equal for two columns only when they are the same values."""
+        if self.n == 0:
+            return (0, 0, 0)
+        return (<uintptr_t>&self.offsets[0], self.n, <uintptr_t>&self.data[0] if self.offsets[self.n] else 0)
 
     cdef inline int64_t start(self, int64_t i) noexcept nogil:
         return self.offsets[i]
@@ -110,6 +123,7 @@ def _total_bytes(list pieces) -> int:
     return sum(p.bytes_between(0, p.n) for p in pieces)
 
 
+@cython.final
 cdef class _Output:
     """A new `large_string` array of `n` values, written row by row into buffers from Arrow's pool."""
 
@@ -158,8 +172,11 @@ cdef class _Output:
                 and host[3] == 46:
             host += 4
             length -= 4
+        cdef uint8_t* out = &self.data[self.used]
+        cdef uint8_t b
         for i in range(length):
-            self.data[self.used + i] = _lower(host[i])
+            b = host[i]
+            out[i] = b + 32 if 65 <= b <= 90 else b
         self.used += length
 
     def array(self):
@@ -172,12 +189,28 @@ cdef inline uint8_t _lower(uint8_t b) noexcept nogil:
     return b + 32 if 65 <= b <= 90 else b
 
 
-cdef uint64_t FNV_OFFSET = 14695981039346656037ULL
-cdef uint64_t FNV_PRIME = 1099511628211ULL
+cdef uint64_t MULTIPLIER = 0x9E3779B97F4A7C15ULL
 
 
-cdef inline uint64_t _step(uint64_t h, uint8_t b) noexcept nogil:
-    return (h ^ b) * FNV_PRIME
+cdef inline uint64_t _hash(const uint8_t* text, int64_t length) noexcept nogil:
+    """A hash of `length` bytes, eight at a time, mixed so that its low bits (a table slot) depend
+    on every byte."""
+    cdef uint64_t h = <uint64_t>length * MULTIPLIER, word
+    cdef int k
+    while length >= 8:
+        memcpy(&word, text, 8)
+        h = (h ^ word) * MULTIPLIER
+        h ^= h >> 29
+        text += 8
+        length -= 8
+    if length:
+        word = 0
+        for k in range(length):  # not memcpy: a call, for a length known only here
+            word |= <uint64_t>text[k] << (8 * k)
+        h = (h ^ word) * MULTIPLIER
+    h ^= h >> 32
+    h *= MULTIPLIER
+    return h ^ (h >> 29)
 
 
 cpdef enum SuffixFlag:
@@ -186,9 +219,9 @@ cpdef enum SuffixFlag:
     LONGER = 4  # the end of a longer suffix here: worth reading the next label
 
 
+@cython.final
 cdef class SuffixTable:
-    """Domain suffixes and their SuffixFlags, looked up by a hash taken right to left, so that
-    while a host is read from its end every suffix that ends at a label boundary has its hash ready."""
+    """Domain suffixes and their SuffixFlags, in an open-addressing hash table."""
 
     cdef int32_t[::1] slots  # suffix index, -1 where empty
     cdef uint64_t[::1] hashes
@@ -205,20 +238,19 @@ cdef class SuffixTable:
         self.mask = size - 1
         self.slots = np.full(size, -1, np.int32)
         self.hashes = np.zeros(max(1, len(flags)), np.uint64)
-        cdef int64_t r, j
+        cdef int64_t r
         cdef uint64_t h, slot
         for r in range(self.suffixes.n):
-            h = FNV_OFFSET
-            for j in range(self.suffixes.end(r) - 1, self.suffixes.start(r) - 1, -1):
-                h = _step(h, self.suffixes.at(j)[0])
+            h = _hash(self.suffixes.at(self.suffixes.start(r)), self.suffixes.end(r) - self.suffixes.start(r))
             self.hashes[r] = h
             slot = h & self.mask
             while self.slots[slot] >= 0:
                 slot = (slot + 1) & self.mask
             self.slots[slot] = r
 
-    cdef uint8_t flags_of(self, const uint8_t* text, int64_t length, uint64_t h) noexcept nogil:
-        """The flags of the `length` bytes at `text`, whose right-to-left hash is `h` (0: not here)."""
+    cdef uint8_t flags_of(self, const uint8_t* text, int64_t length) noexcept nogil:
+        """The flags of the `length` bytes at `text` (0: not here)."""
+        cdef uint64_t h = _hash(text, length)
         cdef uint64_t slot = h & self.mask
         cdef int32_t r
         cdef const int64_t* offsets = &self.suffixes.offsets[0]
@@ -234,11 +266,7 @@ cdef class SuffixTable:
     def __getitem__(self, suffix: str) -> int:
         encoded = suffix.encode()
         cdef const uint8_t[::1] text = np.frombuffer(encoded or b"\0", np.uint8)
-        cdef uint64_t h = FNV_OFFSET
-        cdef int64_t j
-        for j in range(len(encoded) - 1, -1, -1):
-            h = _step(h, text[j])
-        return self.flags_of(&text[0], len(encoded), h) if encoded else 0
+        return self.flags_of(&text[0], len(encoded)) if encoded else 0
 
 
 cdef struct _UrlParts:
@@ -246,6 +274,7 @@ cdef struct _UrlParts:
     int64_t port  # -1: none (or empty); -2: not a port urllib accepts
 
 
+@cython.final
 cdef class QueryRules:
     """The tracking parameters a URL key leaves out of its query: names (any case) and name prefixes."""
 
@@ -259,7 +288,6 @@ cdef class QueryRules:
     cdef bint tracking(self, const uint8_t* name, int64_t length) noexcept nogil:
         cdef uint8_t lowered[64]
         cdef int64_t j, r, size
-        cdef uint64_t h = FNV_OFFSET
         for r in range(self.prefixes.n):
             size = self.prefixes.end(r) - self.prefixes.start(r)
             if length >= size:
@@ -270,10 +298,9 @@ cdef class QueryRules:
                     return True
         if length > 64:  # longer than any tracking name
             return False
-        for j in range(length - 1, -1, -1):
+        for j in range(length):
             lowered[j] = _lower(name[j])
-            h = _step(h, lowered[j])
-        return length > 0 and self.names.flags_of(lowered, length, h) != 0
+        return length > 0 and self.names.flags_of(lowered, length) != 0
 
 
 cdef enum:
@@ -322,20 +349,37 @@ cdef void _add_kept_parameters(_Output out, const uint8_t* text, int64_t start, 
             equals = j
 
 
+cdef inline uint8_t _text_bytes(const uint8_t* text, int64_t length) noexcept nogil:
+    """NOT_PLAIN when the bytes hold a control character, space or DEL; NOT_ASCII when some are
+    not ASCII. One branch-free pass, which the compiler turns into vector instructions."""
+    cdef uint8_t low = 0, high = 0, b
+    cdef int64_t k
+    for k in range(length):
+        b = text[k]
+        low |= (b <= 0x20) | (b == 0x7F)
+        high |= b
+    return (NOT_PLAIN if low else 0) | (NOT_ASCII if high & 0x80 else 0)
+
+
 cdef uint8_t _url_status(_Column urls, int64_t i, _UrlParts* parts, QueryRules rules) noexcept nogil:
     """The URL's UrlStatus; for one settled here, where its parts are."""
-    cdef int64_t j, end = urls.end(i)
+    cdef int64_t j, fragment, end = urls.end(i)
     cdef const uint8_t* text = urls.at(0)
-    cdef uint8_t seen = 0
-    if urls.starts(i, b"http://", 7):
-        j = urls.start(i) + 7
-    elif urls.starts(i, b"https://", 8):
+    cdef const uint8_t* question
+    cdef const uint8_t* hash_mark
+    cdef uint8_t seen = 0, kind
+    if urls.starts(i, b"https://", 8):
         j = urls.start(i) + 8
+    elif urls.starts(i, b"http://", 7):
+        j = urls.start(i) + 7
     else:
         return GENERAL
     parts.netloc = j
-    while j < end and not NETLOC_END[text[j]] and text[j] != 58:  # :
-        seen |= NETLOC_BYTE[text[j]]
+    while j < end:
+        kind = NETLOC_BYTE[text[j]]
+        if kind & NETLOC_STOP:
+            break
+        seen |= kind
         j += 1
     parts.host_end, parts.port = j, -1
     if j < end and text[j] == 58:  # a port: digits, as urllib reads them (none: no port)
@@ -348,20 +392,14 @@ cdef uint8_t _url_status(_Column urls, int64_t i, _UrlParts* parts, QueryRules r
                 parts.port = -2
             j += 1
     parts.path = j
-    while j < end and text[j] != 63 and text[j] != 35:  # ? #
-        seen |= URL_BYTE[text[j]]
-        j += 1
-    parts.path_end = j
-    if j < end and text[j] == 63:
-        j += 1
-    parts.query = j
-    while j < end and text[j] != 35:
-        seen |= URL_BYTE[text[j]]
-        j += 1
-    parts.query_end = j
-    while j < end:  # the fragment, which keys leave out
-        seen |= URL_BYTE[text[j]]
-        j += 1
+    # the fragment starts at the first "#"; the query at the first "?" before it
+    hash_mark = <const uint8_t*>memchr(text + j, 35, end - j)
+    fragment = hash_mark - text if hash_mark != NULL else end
+    question = <const uint8_t*>memchr(text + j, 63, fragment - j)
+    parts.path_end = question - text if question != NULL else fragment
+    parts.query = parts.path_end + 1 if question != NULL else fragment
+    parts.query_end = fragment
+    seen |= _text_bytes(text + j, end - j)
     if seen & NOT_PLAIN:
         return GENERAL
     if seen & NOT_ASCII_HOST:  # the caller keys it once per netloc, when it has only a path
@@ -371,26 +409,70 @@ cdef uint8_t _url_status(_Column urls, int64_t i, _UrlParts* parts, QueryRules r
     return WIDE if seen & NOT_ASCII else DONE
 
 
+# Where a settled URL's parts are, kept by `url_statuses` for `url_keys` so that it need not read
+# the URL again: four offsets from the URL's start (netloc, host end, path end, query end).
+cdef enum:
+    SPAN = 4
+    READ_AGAIN = 0  # in a span's first field: the parts are not kept (a port, or a URL too long)
+
+
+cdef inline void _keep_span(uint16_t* span, int64_t start, _UrlParts* parts) noexcept nogil:
+    if parts.port != -1 or parts.query_end - start > 0xFFFF:
+        span[0] = READ_AGAIN
+        return
+    span[0], span[1] = parts.netloc - start, parts.host_end - start
+    span[2], span[3] = parts.path_end - start, parts.query_end - start
+
+
+cdef inline bint _kept_span(const uint16_t* span, int64_t start, int64_t end, _UrlParts* parts) noexcept nogil:
+    """The parts `_keep_span` kept; False when there are none, or they do not fit the URL."""
+    if span[0] != 7 and span[0] != 8:
+        return False
+    parts.netloc, parts.host_end = start + span[0], start + span[1]
+    parts.path, parts.path_end, parts.query_end = parts.host_end, start + span[2], start + span[3]
+    parts.query = parts.path_end + 1 if parts.query_end > parts.path_end else parts.query_end
+    parts.port = -1
+    return parts.netloc <= parts.host_end <= parts.path_end <= parts.query <= parts.query_end <= end
+
+
+@cython.final
+cdef class UrlSpans:
+    """The spans `url_statuses` kept, and the column they belong to."""
+
+    cdef readonly object fields
+    cdef readonly tuple source
+
+    def __init__(self, fields, tuple source) -> None:
+        self.fields, self.source = fields, source
+
+
 def url_statuses(urls, QueryRules rules):
-    """The UrlStatus of each URL in a column. Settled are `http://` or `https://` (lower case), an
-    ASCII host name, then an optional path, query and fragment, printable text throughout, with
-    a query that is kept as written or whose tracking parameters can be left out here."""
+    """(UrlStatus of each URL in a column, where the parts of each are). Settled are `http://` or
+    `https://` (lower case), an ASCII host name, then an optional path, query and fragment,
+    printable text throughout, with a query that is kept as written or whose tracking parameters
+    can be left out here."""
     cdef list pieces = _pieces(urls)
     cdef _Column column
-    cdef int64_t i, base = 0
+    cdef int64_t i, n = sum(p.n for p in pieces), base = 0
     cdef _UrlParts parts
-    statuses = np.empty(sum(p.n for p in pieces), np.uint8)
+    statuses = np.empty(n, np.uint8)
+    spans_of = np.frombuffer(pa.allocate_buffer(max(1, n) * SPAN * 2), np.uint16)[: n * SPAN]
     cdef uint8_t[::1] status = statuses
+    cdef uint16_t[::1] spans = spans_of
     for column in pieces:
         with nogil:
             for i in range(column.n):
                 status[base + i] = _url_status(column, i, &parts, rules)
+                if status[base + i] < IDN_HOST:
+                    _keep_span(&spans[(base + i) * SPAN], column.start(i), &parts)
+                else:
+                    spans[(base + i) * SPAN] = READ_AGAIN
         base += column.n
-    return statuses
+    return statuses, UrlSpans(spans_of, tuple(p.place() for p in pieces))
 
 
 cdef int64_t _key_urls(
-    _Column column, int64_t base, const uint8_t[::1] status, QueryRules rules,
+    _Column column, int64_t base, const uint8_t[::1] status, const uint16_t[::1] spans, QueryRules rules,
     _Column keys_in, _Column hosts_in, int64_t* r, _Output keys, _Output hosts,
 ) noexcept nogil:
     """Key the column's rows into rows base… of the outputs; -1, or the first row whose status
@@ -403,7 +485,8 @@ cdef int64_t _key_urls(
             keys.add(keys_in.at(keys_in.start(r[0])), keys_in.end(r[0]) - keys_in.start(r[0]))
             hosts.add(hosts_in.at(hosts_in.start(r[0])), hosts_in.end(r[0]) - hosts_in.start(r[0]))
             r[0] += 1
-        elif _url_status(column, i, &parts, rules) >= IDN_HOST:
+        elif not _kept_span(&spans[(base + i) * SPAN], column.start(i), column.end(i), &parts) \
+                and _url_status(column, i, &parts, rules) >= IDN_HOST:
             return base + i
         else:
             host_start = hosts.used
@@ -430,9 +513,9 @@ cdef int64_t _key_urls(
     return -1
 
 
-def url_keys(urls, QueryRules rules, statuses, fixed_keys, fixed_hosts):
-    """(keys, host keys) of a column of URLs. Rows whose status (from `url_statuses`) is settled
-    are keyed here: the host key, the path ("/" when there is none), and "?" and the query less
+def url_keys(urls, QueryRules rules, statuses, UrlSpans url_spans, fixed_keys, fixed_hosts):
+    """(keys, host keys) of a column of URLs. Rows whose status (from `url_statuses`, with the
+    spans) is settled are keyed here: the host key, the path ("/" when there is none), and "?" and the query less
     its tracking parameters when any is left. The others, in order, take their values from
     `fixed_keys` and `fixed_hosts`; a caller may unsettle a row by raising its status, not settle one."""
     cdef list pieces = _pieces(urls)
@@ -441,6 +524,9 @@ def url_keys(urls, QueryRules rules, statuses, fixed_keys, fixed_hosts):
     cdef int64_t n = sum(p.n for p in pieces), fixed = keys_in.n, url_bytes = _total_bytes(pieces)
     if len(statuses) != n or hosts_in.n != fixed or int(np.count_nonzero(statuses >= IDN_HOST)) != fixed:
         raise ValueError(f"{fixed} fixed keys and {hosts_in.n} hosts for {len(statuses)} statuses of {n} URLs")
+    if url_spans.source != tuple(p.place() for p in pieces):
+        raise ValueError("the spans were read from another column")
+    cdef const uint16_t[::1] spans = url_spans.fields if n else np.zeros(SPAN, np.uint16)
     # a settled key is at most its URL less the scheme, plus a "/" and an "=" for each query
     # parameter without one: twice the URLs' bytes is room enough
     cdef _Output keys = _Output(n, 2 * url_bytes + keys_in.bytes_between(0, fixed) + n)
@@ -448,7 +534,7 @@ def url_keys(urls, QueryRules rules, statuses, fixed_keys, fixed_hosts):
     cdef int64_t base = 0, r = 0, unsettled = -1
     for column in pieces:
         with nogil:
-            unsettled = _key_urls(column, base, status, rules, keys_in, hosts_in, &r, keys, hosts)
+            unsettled = _key_urls(column, base, status, spans, rules, keys_in, hosts_in, &r, keys, hosts)
         if unsettled >= 0:  # a status lowered by the caller: refuse rather than guess
             raise ValueError(f"row {unsettled} is not a URL keyed here, but its status says it is")
         base += column.n
@@ -544,13 +630,17 @@ def _write(list pieces, rows, fixed, int mode, lengths_of):
     return out.array()
 
 
+cdef enum:
+    MAX_DOTS = 16  # the dots of a host remembered from its end: more than any suffix rule has
+
+
 cdef bint _domain_lengths(_Column column, int64_t base, SuffixTable suffixes, int32_t[::1] lengths) noexcept nogil:
     """The length of each host's registrable domain, a suffix of it (-1: unsettled); whether
     every host is its own."""
     cdef int64_t i, j, start, end, cut
-    cdef int labels, depth, wanted
-    cdef uint64_t h
-    cdef uint8_t b, flags
+    cdef int64_t dots[MAX_DOTS]  # where the dots are, from the end
+    cdef int count, k, depth, labels
+    cdef uint8_t kind, flags
     cdef bint other, looking, unchanged = True
     cdef const uint8_t* text = column.at(0)
     for i in range(column.n):
@@ -558,38 +648,39 @@ cdef bint _domain_lengths(_Column column, int64_t base, SuffixTable suffixes, in
         if column.starts(i, b"www.", 4):
             start += 4
         other = end == start or text[start] == 46 or text[end - 1] == 46 or 48 <= text[end - 1] <= 57
-        labels, depth, h, looking = 1, 1, FNV_OFFSET, True
+        count = 0
         j = end - 1
-        while not other and j >= start:
-            b = text[j]
-            if not LABEL_BYTE[b]:
-                other = True
-            elif b == 46:
-                if text[j + 1] == 46:
+        while not other and j >= start:  # host-name bytes only, no empty label; where the dots are
+            kind = LABEL_CLASS[text[j]]
+            if kind:
+                if kind == NOT_LABEL or text[j + 1] == 46:
                     other = True
-                elif looking:
-                    flags = suffixes.flags_of(text + j + 1, end - j - 1, h)
-                    depth = labels if flags & PUBLIC else depth
-                    other = (flags & SPECIAL) != 0
-                    looking = (flags & LONGER) != 0
-                labels += 1
-            if looking:
-                h = _step(h, b)
+                elif count < MAX_DOTS:
+                    dots[count] = j
+                count += 1
             j -= 1
+        labels = count + 1
+        # the longest public suffix: read label by label from the end, while a longer rule exists
+        depth, looking, k = 1, True, 0
+        while not other and looking and k < count:
+            if k == MAX_DOTS:
+                other = True
+                break
+            flags = suffixes.flags_of(text + dots[k] + 1, end - dots[k] - 1)
+            depth = k + 1 if flags & PUBLIC else depth
+            other = (flags & SPECIAL) != 0
+            looking = (flags & LONGER) != 0
+            k += 1
         if not other and looking:
-            flags = suffixes.flags_of(text + start, end - start, h)
+            flags = suffixes.flags_of(text + start, end - start)
             depth = labels if flags & PUBLIC else depth
             other = (flags & SPECIAL) != 0
+        # the domain: the last depth + 1 labels, from the dot before them or the whole host;
+        # nothing when the host is itself a public suffix
         cut = end
         if not other and labels > depth:
-            # the last depth + 1 labels: from the dot before them, or the whole host
-            wanted = depth + 1
-            while cut > start and wanted > 0:
-                cut -= 1
-                if text[cut] == 46:
-                    wanted -= 1
-            if wanted == 0:
-                cut += 1
+            cut = start if labels == depth + 1 else dots[depth] + 1 if depth < MAX_DOTS else -1
+            other = cut < 0
         lengths[base + i] = -1 if other else end - cut
         unchanged = unchanged and cut == column.start(i)
     return unchanged
@@ -661,12 +752,13 @@ def iso_days_only(values) -> bool:
     return True
 
 
+cdef inline bint _digit(uint8_t b) noexcept nogil:
+    return <uint8_t>(b - 48) < 10
+
+
 cdef inline bint _iso_day(const uint8_t* t) noexcept nogil:
-    cdef int k
-    for k in range(10):
-        if (k == 4 or k == 7) != (t[k] == 45) or (k != 4 and k != 7 and not 48 <= t[k] <= 57):
-            return False
-    return True
+    return t[4] == 45 and t[7] == 45 and _digit(t[0]) and _digit(t[1]) and _digit(t[2]) and _digit(t[3]) \
+        and _digit(t[5]) and _digit(t[6]) and _digit(t[8]) and _digit(t[9])
 
 
 def constant_text(value: str, int64_t n):

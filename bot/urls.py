@@ -288,7 +288,7 @@ def _url_keys(urls: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
     # throughout, is keyed by a compiled loop; URLs with a Unicode host name and only a path are
     # keyed once per distinct netloc, and everything else takes the general path. The loop
     # writes the keys of those in place too, so the column is written once.
-    status = compiled_text.url_statuses(urls, _QUERY_RULES)
+    status, spans = compiled_text.url_statuses(urls, _QUERY_RULES)
     # `url_key` strips Unicode white space at the ends: leave URLs that may hold some to it
     wide = (status == _URL.WIDE) | (status == _URL.IDN_HOST)
     if wide.any():  # a filter, not a take: Arrow joins a chunked column's chunks to take from it
@@ -304,7 +304,7 @@ def _url_keys(urls: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
             if rows.any():
                 kind_keys, kind_hosts = keyed(unusual.filter(pa.array(rows)))
                 keys, hosts = replace_where(keys, rows, kind_keys), replace_where(hosts, rows, kind_hosts)
-    return compiled_text.url_keys(urls, _QUERY_RULES, status, keys, hosts)
+    return compiled_text.url_keys(urls, _QUERY_RULES, status, spans, keys, hosts)
 
 
 def _idn_url_keys(urls: pa.Array) -> tuple[pa.Array, pa.Array]:

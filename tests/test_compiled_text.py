@@ -51,8 +51,9 @@ def test_constant_text(value: str, n: int) -> None:
 
 def test_loops_read_sliced_arrays_and_refuse_other_input() -> None:
     urls = pa.array(["junk", "https://www.A.com/x", "http://b.org", "ftp://c"], pa.large_string())
-    status = compiled_text.url_statuses(urls.slice(1, 2), RULES)
-    keys, hosts = compiled_text.url_keys(urls.slice(1, 2), RULES, status, *[pa.array([], pa.large_string())] * 2)
+    status, spans = compiled_text.url_statuses(urls.slice(1, 2), RULES)
+    none = pa.array([], pa.large_string())
+    keys, hosts = compiled_text.url_keys(urls.slice(1, 2), RULES, status, spans, none, none)
     assert keys.to_pylist() == ["a.com/x", "b.org/"] and hosts.to_pylist() == ["a.com", "b.org"]
     with pytest.raises(TypeError, match="large_string"):
         compiled_text.url_statuses(pa.array(["http://a.com/"], pa.string()), RULES)
@@ -77,13 +78,20 @@ def test_values_for_unsettled_rows_must_match_them() -> None:
 
 
 def test_url_keys_refuse_a_row_the_caller_settled() -> None:
-    urls = pa.array(["https://user@a.com/"], pa.large_string())
-    assert compiled_text.url_statuses(urls, RULES).tolist() == [compiled_text.UrlStatus.GENERAL]
-    none = pa.array([], pa.large_string())
+    urls = pa.array(["https://user@a.com/", "https://b.com/x"], pa.large_string())
+    status, spans = compiled_text.url_statuses(urls, RULES)
+    assert status.tolist() == [compiled_text.UrlStatus.GENERAL, compiled_text.UrlStatus.DONE]
+    none, one = pa.array([], pa.large_string()), pa.array(["a.com/"], pa.large_string())
     with pytest.raises(ValueError, match="0 fixed keys"):
-        compiled_text.url_keys(urls, RULES, np.array([compiled_text.UrlStatus.GENERAL], np.uint8), none, none)
-    with pytest.raises(ValueError, match="not a URL keyed here"):
-        compiled_text.url_keys(urls, RULES, np.array([compiled_text.UrlStatus.DONE], np.uint8), none, none)
+        compiled_text.url_keys(urls, RULES, status, spans, none, none)
+    lowered = np.array([compiled_text.UrlStatus.DONE] * 2, np.uint8)
+    with pytest.raises(ValueError, match="row 0 is not a URL keyed here"):
+        compiled_text.url_keys(urls, RULES, lowered, spans, none, none)
+    # spans belong to the values they were read from, not to equal ones elsewhere
+    with pytest.raises(ValueError, match="another column"):
+        compiled_text.url_keys(pa.array(urls.to_pylist(), pa.large_string()), RULES, status, spans, one, one)
+    with pytest.raises(ValueError, match="another column"):
+        compiled_text.url_keys(urls.slice(1), RULES, status[1:], spans, none, none)
 
 
 def test_url_keys_take_the_fixed_values_of_unsettled_rows() -> None:
@@ -93,19 +101,21 @@ def test_url_keys_take_the_fixed_values_of_unsettled_rows() -> None:
         "https://münz.de/",
         "http://c.com:80/?gclid=1",
     ]
-    status = compiled_text.url_statuses(pa.array(urls, pa.large_string()), RULES)
+    column = pa.array(urls, pa.large_string())
+    status, spans = compiled_text.url_statuses(column, RULES)
     kinds = compiled_text.UrlStatus
     assert status.tolist() == [kinds.GENERAL, kinds.DONE, kinds.IDN_HOST, kinds.DONE]
     fixed = [url_key(u) for u, s in zip(urls, status, strict=True) if s >= kinds.IDN_HOST]
     keys, _ = compiled_text.url_keys(
-        pa.array(urls, pa.large_string()),
+        column,
         RULES,
         status,
+        spans,
         pa.array(fixed, pa.large_string()),
         pa.array(["h"] * len(fixed), pa.large_string()),
     )
     assert keys.to_pylist() == ["a.com:8080/p", "b.com/q?x=1", "xn--mnz-hoa.de/", "c.com/"]
-    assert compiled_text.url_statuses(pa.array(["http://a.com:8o/"], pa.large_string()), RULES).tolist() == [
+    assert compiled_text.url_statuses(pa.array(["http://a.com:8o/"], pa.large_string()), RULES)[0].tolist() == [
         kinds.GENERAL
     ]
 

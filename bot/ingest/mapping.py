@@ -127,21 +127,18 @@ def _expand_targets(table: pa.Table, fmt: ExportFormat, names: list[str]) -> tup
 MAX_KEPT_RUNS = 4096
 
 
-def _kept_rows(keep: np.ndarray) -> Callable[[pa.Array | pa.ChunkedArray], pa.Array | pa.ChunkedArray]:
-    """A column's rows where `keep` holds. When few rows go, the runs of kept rows are sliced out
-    of the column rather than copied: a copy of every text column costs more than the rest of
+def _kept_rows(table: pa.Table, keep: np.ndarray) -> pa.Table:
+    """The table's rows where `keep` holds. When few rows go, the runs of kept rows are sliced out
+    of the table rather than copied: a copy of every text column costs more than the rest of
     the mapping (new memory is dear)."""
+    if keep.all():
+        return table
     gone = np.flatnonzero(~keep)
     starts, ends = np.concatenate([[0], gone + 1]), np.concatenate([gone, [len(keep)]])
     runs = [(int(a), int(b - a)) for a, b in zip(starts, ends, strict=True) if b > a]
     if len(runs) > MAX_KEPT_RUNS:
-        mask = pa.array(keep)
-        return lambda column: column.filter(mask)
-
-    def sliced(column: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
-        return _concat([column.slice(start, length) for start, length in runs], column.type)
-
-    return sliced
+        return table.filter(pa.array(keep))
+    return pa.concat_tables([table.slice(start, length) for start, length in runs]) if runs else table.slice(0, 0)
 
 
 def _reasons(masks: list[np.ndarray], reasons: tuple[str, ...]) -> tuple[np.ndarray, Counter[str]]:
@@ -197,7 +194,7 @@ MIN_CHUNK_ROWS = 1 << 16
 class _Chunk:
     # link-table fields of the kept rows; `target_domain` is "" where unknown, and absent when the
     # export has no target column
-    out: dict[str, pa.Array]
+    out: pa.Table
     skipped: Counter[str]
     target_domains: Counter[str]  # rows per known target domain
 
@@ -212,7 +209,8 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
     # month- or day-first is decided by the whole column, not by each chunk of it
     day_first = {f: slashed_day_first(table.column(c)) for f, c in resolved.items() if f in DATE_FIELDS}
     mapped = _map_each(lambda t: _chunk_links(t, fmt, resolved, links_count_column, day_first), _chunks(table))
-    out = {f: _concat([c.out[f] for c in mapped], ARROW_TYPES[LINK_COLUMNS[f]]) for f in mapped[0].out}
+    joined = pa.concat_tables([c.out for c in mapped])  # the chunks' columns side by side: no copy
+    out = {f: joined.column(f) for f in joined.column_names}
     skipped = sum((c.skipped for c in mapped), Counter())
     n = len(out["source_key"])
     site = _fill_target_domains(out, sum((c.target_domains for c in mapped), Counter()), name)
@@ -226,11 +224,6 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
             texts[value] = constant_column(value, n)
         out[column] = texts[value]
     return Mapped(link_frame(out, n), skipped, site, report)
-
-
-def _concat(parts: list[pa.Array | pa.ChunkedArray], dtype: pa.DataType) -> pa.ChunkedArray:
-    pieces = [c for p in parts for c in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])]
-    return pa.chunked_array([p if p.type == dtype else p.cast(dtype) for p in pieces], dtype)
 
 
 def _cores() -> int:
@@ -277,32 +270,24 @@ def _chunk_links(
         ip,
         # a web host has a dot: single words ("n/a", "localhost") and formulas are not URLs
         _on_rows(no_domain, hosts, lambda h: pc.invert(pc.match_substring(h, ".")))
-        | (bools(pc.equal(pc.binary_length(keys), 0)) & (not domain_level)),
+        | (bools(pc.equal(keys, "")) & (not domain_level)),
         no_domain,
     ]
     keep, skipped = _reasons(masks, DOMAIN_REASONS if domain_level else PAGE_REASONS)
     if links_count:
         cols["links_count"] = _text(table, links_count)
-    if not keep.all():
-        kept = _kept_rows(keep)
-        cols = {f: kept(c) for f, c in cols.items()}
-        source, keys, hosts, domains = (kept(a) for a in (source, keys, hosts, domains))
-
+    # every field is read for every row, and the rows that go are left out of the finished table
+    # at once: one slicing instead of one per column
     out: dict[str, pa.Array] = {
         "source_url": keys if domain_level else source,  # "" for domain-level rows, like their keys
         "source_key": keys,
         "source_host": hosts,
         "source_domain": domains,
     }
-    target_domains: Counter[str] = Counter()
     if "target_url" in cols:
         out["target_url"] = cols["target_url"]
         out["target_key"], target_hosts = url_keys(cols["target_url"])
         out["target_domain"] = on_distinct(target_hosts, lambda h: (registrable_domains(h),))[0]
-        counts = pc.value_counts(out["target_domain"])
-        values, tallies = counts.field("values").to_pylist(), counts.field("counts").to_pylist()
-        target_domains.update(dict(zip(values, tallies, strict=True)))
-        del target_domains[""]
     for field_name in TEXT_FIELDS:
         if field_name in cols:
             out[field_name] = cols[field_name]
@@ -329,7 +314,19 @@ def _chunk_links(
             if pc.all(known).as_py()
             else pc.if_else(known, fmt.authority_metric, pa.scalar(None, pa.string()))
         )
-    return _Chunk(out, skipped, target_domains)
+    kept = _kept_rows(pa.table({f: _typed(f, c) for f, c in out.items()}), keep)
+    target_domains: Counter[str] = Counter()
+    if "target_domain" in out:
+        counts = pc.value_counts(kept.column("target_domain"))
+        values, tallies = counts.field("values").to_pylist(), counts.field("counts").to_pylist()
+        target_domains.update(dict(zip(values, tallies, strict=True)))
+        del target_domains[""]
+    return _Chunk(kept, skipped, target_domains)
+
+
+def _typed(field_name: str, column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    dtype = ARROW_TYPES[LINK_COLUMNS[field_name]]
+    return column if column.type == dtype else column.cast(dtype)
 
 
 def _fill_target_domains(out: dict[str, pa.ChunkedArray], counts: Counter[str], name: str) -> str:
