@@ -11,7 +11,9 @@ def bits(buffer: pa.Buffer | None, offset: int, n: int, default: bool) -> np.nda
     """`n` bits of an Arrow bitmap from bit `offset` (an absent bitmap is all `default`)."""
     if buffer is None:
         return np.full(n, default)
-    return np.unpackbits(np.frombuffer(buffer, np.uint8), bitorder="little")[offset : offset + n].astype(bool)
+    first, last = offset // 8, (offset + n + 7) // 8  # only the bytes that hold them
+    unpacked = np.unpackbits(np.frombuffer(buffer, np.uint8, count=last - first, offset=first), bitorder="little")
+    return unpacked[offset % 8 : offset % 8 + n].view(bool)
 
 
 def bools(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:

@@ -413,11 +413,11 @@ cdef uint8_t _url_status(_Column urls, int64_t i, _UrlParts* parts, QueryRules r
 # the URL again: four offsets from the URL's start (netloc, host end, path end, query end).
 cdef enum:
     SPAN = 4
-    READ_AGAIN = 0  # in a span's first field: the parts are not kept (a port, or a URL too long)
+    READ_AGAIN = 0  # in a span's first field: the parts are not kept (a port or ":", or a URL too long)
 
 
 cdef inline void _keep_span(uint16_t* span, int64_t start, _UrlParts* parts) noexcept nogil:
-    if parts.port != -1 or parts.query_end - start > 0xFFFF:
+    if parts.path != parts.host_end or parts.query_end - start > 0xFFFF:  # a port, even an empty one
         span[0] = READ_AGAIN
         return
     span[0], span[1] = parts.netloc - start, parts.host_end - start
@@ -636,7 +636,7 @@ cdef enum:
 
 cdef bint _domain_lengths(_Column column, int64_t base, SuffixTable suffixes, int32_t[::1] lengths) noexcept nogil:
     """The length of each host's registrable domain, a suffix of it (-1: unsettled); whether
-    every host is its own."""
+    every settled host is its own, or has none."""
     cdef int64_t i, j, start, end, cut
     cdef int64_t dots[MAX_DOTS]  # where the dots are, from the end
     cdef int count, k, depth, labels
@@ -682,12 +682,12 @@ cdef bint _domain_lengths(_Column column, int64_t base, SuffixTable suffixes, in
             cut = start if labels == depth + 1 else dots[depth] + 1 if depth < MAX_DOTS else -1
             other = cut < 0
         lengths[base + i] = -1 if other else end - cut
-        unchanged = unchanged and cut == column.start(i)
+        unchanged = unchanged and (other or cut == column.start(i) or cut == end)
     return unchanged
 
 
 def domain_lengths(hosts, SuffixTable suffixes):
-    """(lengths, whether every host is its own registrable domain) of a column of host keys by
+    """(lengths, whether every settled host is its own registrable domain or has none) of a column of host keys by
     the Public Suffix List: a registrable domain is the longest public suffix (one label when none
     is known) and one label more, so the end of its host; -1 where the row is unsettled. Settled
     rows are plain lower-case ASCII host names (after one leading "www."), not ending in a digit,

@@ -8,6 +8,7 @@ exception rule go through the scalar function.
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 
 from bot import compiled_text
@@ -37,10 +38,28 @@ PSL_SUFFIXES = _psl_table()
 
 def registrable_domains(hosts: pa.ChunkedArray | pa.Array) -> pa.Array | pa.ChunkedArray:
     """`registrable_domain` of every host in a column (nulls read as "")."""
+    return _domains(hosts, exact=True)[0]
+
+
+def domains_where_known(hosts: pa.ChunkedArray | pa.Array) -> tuple[pa.Array | pa.ChunkedArray, np.ndarray]:
+    """(`registrable_domain` of every host that has one, which hosts have none), for callers that
+    drop the rows without one: their value in the column is whatever costs least (often the host
+    itself, so that a column of hosts that are their own domains is given back with no new memory)."""
+    return _domains(hosts, exact=False)
+
+
+def _domains(hosts: pa.ChunkedArray | pa.Array, exact: bool) -> tuple[pa.Array | pa.ChunkedArray, np.ndarray]:
     hosts = text_column(hosts)
     lengths, own = compiled_text.domain_lengths(hosts, PSL_SUFFIXES)
-    if own:  # hosts that are their own domains: the column itself, no new memory
-        return hosts
     other = lengths < 0
-    scalar = [registrable_domain(h) for h in hosts.filter(pa.array(other)).to_pylist()] if other.any() else []
-    return compiled_text.registrable_domains(hosts, lengths, pa.array(scalar, pa.large_string()))
+    none = lengths == 0
+    own = own and not (exact and none.any())
+    scalar: list[str] = []
+    if other.any():
+        other_hosts = hosts.filter(pa.array(other)).to_pylist()
+        scalar = [registrable_domain(h) for h in other_hosts]
+        none[other] = [not d for d in scalar]
+        own = own and all(d == h or (not d and not exact) for d, h in zip(scalar, other_hosts, strict=True))
+    if own:  # hosts that are their own domains: the column itself
+        return hosts, none
+    return compiled_text.registrable_domains(hosts, lengths, pa.array(scalar, pa.large_string())), none

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import compiled_text
-from bot.domains import PSL_SUFFIXES, registrable_domains
+from bot.domains import PSL_SUFFIXES, domains_where_known, registrable_domains
 from bot.ingest.frame import BLOCK_ROWS, constant_column
 from bot.urls import PSL, TRACKING_PARAMS, TRACKING_PREFIXES, host_keys_of, registrable_domain, url_key, url_keys
 
@@ -70,7 +70,7 @@ def test_values_for_unsettled_rows_must_match_them() -> None:
     with pytest.raises(ValueError, match="0 values for 1 of 3 rows"):
         compiled_text.host_keys(hosts, unsettled, pa.array([], pa.large_string()))
     lengths, own = compiled_text.domain_lengths(hosts, PSL_SUFFIXES)
-    assert lengths.tolist() == [5, -1, -1] and not own
+    assert lengths.tolist() == [5, -1, -1] and own  # every settled host is its own domain
     with pytest.raises(ValueError, match="1 values for 2 of 3 rows"):
         compiled_text.registrable_domains(hosts, lengths, pa.array(["x"], pa.large_string()))
     domains = compiled_text.registrable_domains(hosts, lengths, pa.array(["x", "y"], pa.large_string()))
@@ -145,6 +145,11 @@ def test_columns_that_are_their_own_keys_are_given_back_as_they_are() -> None:
     assert host_keys_of(own) is own and registrable_domains(own) is own
     chunked = pa.chunked_array([own, own.slice(1)])
     assert host_keys_of(chunked) is chunked and registrable_domains(chunked) is chunked
+    # hosts without a domain (an IP literal, a public suffix): their own, where rows are dropped
+    with_none = pa.array(["example.com", "203.0.113.9", "co.uk", ""], pa.large_string())
+    domains, none = domains_where_known(with_none)
+    assert domains is with_none and none.tolist() == [False, True, True, True]
+    assert registrable_domains(with_none).to_pylist() == ["example.com", "", "", ""]
     # one value that is not: every value is keyed
     mixed = pa.array(["example.com", "WWW.Example.com", "news.bbc.co.uk"], pa.large_string())
     assert host_keys_of(mixed).to_pylist() == ["example.com", "example.com", "news.bbc.co.uk"]

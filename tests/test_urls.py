@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domains import registrable_domains
+from bot.domains import domains_where_known, registrable_domains
 from bot.urls import (
     domain_in_text,
     domain_of,
@@ -65,49 +65,48 @@ def test_different_pages_differ() -> None:
 
 # -- vectorised keys agree with the scalar functions ------------------------------------------------
 
+URL_SAMPLES = [
+    "https://www.Example.com/a?b=1#frag",
+    "http://example.com",
+    "HTTP://EXAMPLE.COM:80/x",
+    "https://example.com:8443/x?utm_source=a&id=2",
+    "https://münzkasse.com/ä",
+    "https://xn--mnzkasse-65a.com/",
+    "http://192.168.0.1/page",
+    "http://[::1]/x",
+    "mailto:someone@example.com",
+    "javascript:void(0)",
+    '=HYPERLINK("http://evil.example")',
+    "example.org/path?q=%20x+y",
+    "//cdn.example.net/lib.js",
+    "https://user:pw@example.com/",
+    "https://example.com./trailing-dot",
+    "https://www./",
+    " https://example.com/space ",
+    "https://example.com/p?gclid=1",
+    "https://example.com/p?x=1&UTM_medium=2",
+    "https://a.blogspot.com/?",
+    "https://münzkasse.com/a\u00a0b",
+    "https://straße.de/x",
+    "http://ПРИМЕР.рф/путь",
+    "https://example.com/\u3000",
+    "https://example.com/a\x7fb",
+    "https://exa\uff0fmple.com/x",
+    "https://\uff45\uff58\uff41mple.com/",
+    "https://例え.テスト/ページ",
+    "https://exa%41mple.com/a",
+    "https://münz\\x.de/",
+    "https://www.www.münz.de/",
+    "bücher.de",
+    "http://a.com:0080/y",
+    "http://a.com:99999/",
+    "http://a.com:/x?gclid=2",
+    "https://münz.de:8443/",
+    "\u3000/0",
+    "",
+]
 URL_PARTS = st.one_of(
-    st.sampled_from(
-        [
-            "https://www.Example.com/a?b=1#frag",
-            "http://example.com",
-            "HTTP://EXAMPLE.COM:80/x",
-            "https://example.com:8443/x?utm_source=a&id=2",
-            "https://münzkasse.com/ä",
-            "https://xn--mnzkasse-65a.com/",
-            "http://192.168.0.1/page",
-            "http://[::1]/x",
-            "mailto:someone@example.com",
-            "javascript:void(0)",
-            '=HYPERLINK("http://evil.example")',
-            "example.org/path?q=%20x+y",
-            "//cdn.example.net/lib.js",
-            "https://user:pw@example.com/",
-            "https://example.com./trailing-dot",
-            "https://www./",
-            " https://example.com/space ",
-            "https://example.com/p?gclid=1",
-            "https://example.com/p?x=1&UTM_medium=2",
-            "https://a.blogspot.com/?",
-            "https://münzkasse.com/a\u00a0b",
-            "https://straße.de/x",
-            "http://ПРИМЕР.рф/путь",
-            "https://example.com/\u3000",
-            "https://example.com/a\x7fb",
-            "https://exa\uff0fmple.com/x",
-            "https://\uff45\uff58\uff41mple.com/",
-            "https://例え.テスト/ページ",
-            "https://exa%41mple.com/a",
-            "https://münz\\x.de/",
-            "https://www.www.münz.de/",
-            "bücher.de",
-            "http://a.com:0080/y",
-            "http://a.com:99999/",
-            "http://a.com:/x?gclid=2",
-            "https://münz.de:8443/",
-            "\u3000/0",
-            "",
-        ]
-    ),
+    st.sampled_from(URL_SAMPLES),
     st.builds(
         lambda scheme, host, path, query, frag: f"{scheme}{host}{path}{query}{frag}",
         st.sampled_from(["http://", "https://", "HTTPS://", "", "ftp://", "//"]),
@@ -156,6 +155,13 @@ URL_PARTS = st.one_of(
     ),
     st.text(max_size=30),
 )
+
+
+def test_vectorised_keys_of_every_sample_equal_scalar_keys() -> None:
+    column = pa.array(URL_SAMPLES * 3, pa.large_string())  # repeated: some keyed once per distinct value
+    keys, hosts = url_keys(column)
+    assert keys.to_pylist() == [url_key(u) for u in URL_SAMPLES * 3]
+    assert hosts.to_pylist() == [host_key(split_host(u)) for u in URL_SAMPLES * 3]
 
 
 @settings(max_examples=150, deadline=None)
@@ -215,7 +221,12 @@ PSL_SUFFIXES = ["com", "co.uk", "blogspot.com", "kobe.jp", "city.kobe.jp", "ck",
     )
 )
 def test_vectorised_registrable_domains_equal_scalar(hosts: list[str]) -> None:
-    assert registrable_domains(pa.array(hosts, pa.string())).to_pylist() == [registrable_domain(h) for h in hosts]
+    expected = [registrable_domain(h) for h in hosts]
+    assert registrable_domains(pa.array(hosts, pa.string())).to_pylist() == expected
+    # for callers that drop hosts without a domain: the same domains where there is one
+    domains, none = domains_where_known(pa.array(hosts, pa.large_string()))
+    assert none.tolist() == [not d for d in expected]
+    assert [d for d, n in zip(domains.to_pylist(), none, strict=True) if not n] == [d for d in expected if d]
 
 
 @settings(max_examples=80, deadline=None)

@@ -35,14 +35,23 @@ def constant_column(value: str | None, n: int) -> pa.ChunkedArray:
 def _masked(column: pa.Array | pa.ChunkedArray | None, dtype: str, n: int) -> pd.api.extensions.ExtensionArray:
     if column is None:  # zeros the system hands out without touching memory
         return _MASKED[dtype](np.zeros(n, _NUMPY_TYPES[dtype]), np.ones(n, bool))
-    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    array = array.cast(ARROW_TYPES[dtype])
-    validity, data = array.buffers()[:2]
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    chunks = [c if c.type == ARROW_TYPES[dtype] else c.cast(ARROW_TYPES[dtype]) for c in chunks]
+    if not chunks:
+        return _MASKED[dtype](np.zeros(0, _NUMPY_TYPES[dtype]), np.zeros(0, bool))
+    # the chunks' values joined in one copy, which pandas may write to
+    values = np.concatenate([_values(c, dtype) for c in chunks])
+    missing = np.concatenate(
+        [~bits(c.buffers()[0], c.offset, len(c), True) if c.null_count else np.zeros(len(c), bool) for c in chunks]
+    )
+    return _MASKED[dtype](values, missing)
+
+
+def _values(chunk: pa.Array, dtype: str) -> np.ndarray:
+    data = chunk.buffers()[1]
     if dtype == "boolean":
-        values = bits(data, array.offset, n, False)
-    else:  # a copy pandas may write to
-        values = np.frombuffer(data, _NUMPY_TYPES[dtype])[array.offset : array.offset + n].copy()
-    return _MASKED[dtype](values, ~bits(validity, array.offset, n, True))
+        return bits(data, chunk.offset, len(chunk), False)
+    return np.frombuffer(data, _NUMPY_TYPES[dtype])[chunk.offset : chunk.offset + len(chunk)]
 
 
 def link_frame(columns: dict[str, pa.Array | pa.ChunkedArray], n: int) -> pd.DataFrame:

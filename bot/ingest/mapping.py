@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from bot import compiled_text
 from bot.buffers import bools
-from bot.domains import registrable_domains
+from bot.domains import domains_where_known, registrable_domains
 from bot.linktable import LINK_COLUMNS
 from bot.urls import (
     domain_in_text,
@@ -154,16 +154,16 @@ def _reasons(masks: list[np.ndarray], reasons: tuple[str, ...]) -> tuple[np.ndar
     return keep, counted
 
 
-def _host_facts(hosts: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """(registrable domain, whether it is an IP literal) of each host.
+def _host_facts(hosts: pa.Array | pa.ChunkedArray) -> tuple[pa.Array | pa.ChunkedArray, np.ndarray, np.ndarray]:
+    """(registrable domain, which hosts have none, which are IP literals) of each host. The rows
+    without a domain are dropped, so their value in the domain column does not matter.
 
     An IP literal has no registrable domain: only the hosts without one are checked.
     """
-    domains = registrable_domains(hosts)
-    candidates = bools(pc.equal(domains, ""))
+    domains, no_domain = domains_where_known(hosts)
     ip = np.zeros(len(hosts), dtype=bool)
-    ip[candidates] = ip_literals(hosts.filter(pa.array(candidates)))
-    return domains, ip
+    ip[no_domain] = ip_literals(hosts.filter(pa.array(no_domain)))
+    return domains, no_domain, ip
 
 
 def _on_rows(rows: np.ndarray, column: pa.Array | pa.ChunkedArray, test: Callable[[pa.Array], pa.Array]) -> np.ndarray:
@@ -259,10 +259,9 @@ def _chunk_links(
         keys = constant_column("", len(source))
     else:
         keys, hosts = url_keys(source)
-    domains, ip = _host_facts(hosts)
+    domains, no_domain, ip = _host_facts(hosts)
     # blank cells, IP literals and hosts without a dot have no registrable domain: they are
     # looked for among the few rows without one
-    no_domain = bools(pc.equal(domains, ""))
     masks = [
         _on_rows(no_domain, source, lambda s: pc.or_(pc.equal(s, ""), pc.utf8_is_space(s))),  # blank
         _too_long(cols.values(), MAX_CELL_CHARS, len(source)),
