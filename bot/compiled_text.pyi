@@ -11,6 +11,11 @@ class UrlStatus(IntEnum):
     IDN_HOST = 2
     GENERAL = 3
 
+class NumberStatus(IntEnum):
+    NUMBER = 0
+    NO_NUMBER = 1
+    UNSETTLED = 2
+
 class SuffixFlag(IntEnum):
     PUBLIC = 1
     SPECIAL = 2
@@ -44,3 +49,4 @@ def longest(values: Text) -> int: ...
 def replace_rows(base: Text, rows: np.ndarray, replacements: pa.Array) -> pa.Array: ...
 def constant_text(value: str, n: int) -> pa.Array: ...
 def iso_days_only(values: Text) -> bool: ...
+def plain_numbers(values: Text) -> tuple[np.ndarray, np.ndarray]: ...

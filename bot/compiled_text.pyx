@@ -732,6 +732,100 @@ def replace_rows(base, rows, replacements):
     return _write(_pieces(base), rows, replacements, AS_IS, None)
 
 
+cpdef enum NumberStatus:
+    NUMBER = 0
+    NO_NUMBER = 1  # empty, or "-"
+    UNSETTLED = 2  # any other form: for the general code
+
+
+cdef double POWERS_OF_TEN[23]
+
+
+def _fill_powers() -> None:
+    cdef int k
+    POWERS_OF_TEN[0] = 1.0
+    for k in range(1, 23):
+        POWERS_OF_TEN[k] = POWERS_OF_TEN[k - 1] * 10.0  # exact up to 10**22
+
+
+_fill_powers()
+
+
+cdef enum:
+    MAX_RUNS = 8  # runs of digits a settled number has at most
+
+
+cdef uint8_t _number(const uint8_t* t, int64_t length, double* value) noexcept nogil:
+    """A number in one of the plain forms the tools write, read as `bot.ingest.values.number`
+    reads it: an optional "-", runs of digits joined by single "," or "." marks, and "%" signs
+    after them. Thousands are grouped by one mark, then the other may start decimals ("1,234.5",
+    "1.234,5"); a lone mark is a decimal mark ("4,7", "12.50") unless three digits follow a run
+    of one to three ("1,240" is a thousand and more). At most 15 digits, and 22 after the mark,
+    so that the digits are an exact double and one division rounds as Python's float() does."""
+    cdef int64_t runs[MAX_RUNS]  # digits in each run
+    cdef uint8_t marks[MAX_RUNS]  # the mark before each run (none before the first)
+    cdef int64_t j = 0, count = 0, k, digits = 0, decimals = 0
+    cdef uint64_t mantissa = 0
+    cdef uint8_t b
+    cdef bint negative = False, grouped
+    while length and t[length - 1] == 37:  # trailing "%"
+        length -= 1
+    if length and t[0] == 45:  # -
+        negative, j = True, 1
+    if j == length:  # "", "-", "%": no number
+        return NO_NUMBER
+    runs[0] = 0
+    while j < length:
+        b = t[j]
+        if 48 <= b <= 57:
+            mantissa = mantissa * 10 + (b - 48)
+            digits += 1
+            runs[count] += 1
+        elif (b == 44 or b == 46) and runs[count] > 0 and count + 1 < MAX_RUNS:  # , .
+            count += 1
+            marks[count], runs[count] = b, 0
+        else:
+            return UNSETTLED
+        j += 1
+    if runs[count] == 0 or digits > 15:  # a mark at the end, or too many digits to be exact
+        return UNSETTLED
+    # runs[0] .. runs[count], marks[1] .. marks[count]. Thousands, as the tools group them: a first
+    # run of one to three digits, then runs of three after the same mark, but the last run may be
+    # decimals after the other mark.
+    grouped = count >= 1 and runs[0] <= 3 and runs[1] == 3
+    for k in range(2, count):
+        grouped = grouped and runs[k] == 3 and marks[k] == marks[1]
+    if grouped:
+        decimals = runs[count] if count >= 2 and marks[count] != marks[1] else 0
+    elif count == 1:  # one mark, a decimal one: "4,7", "12.50", "1234,5"
+        decimals = runs[1]
+    elif count > 1:
+        return UNSETTLED
+    if decimals > 22:
+        return UNSETTLED
+    value[0] = (-1.0 if negative else 1.0) * (<double>mantissa / POWERS_OF_TEN[decimals])
+    return NUMBER
+
+
+def plain_numbers(values):
+    """(the number in each value, its NumberStatus): `bot.ingest.values.number` for the plain
+    forms (see `_number`); UNSETTLED values are left to it."""
+    cdef list pieces = _pieces(values)
+    cdef _Column column
+    cdef int64_t i, n = sum(p.n for p in pieces), base = 0
+    numbers_of = np.frombuffer(pa.allocate_buffer(max(1, n) * 8), np.float64)[:n]
+    statuses = np.empty(n, np.uint8)
+    cdef double[::1] number = numbers_of
+    cdef uint8_t[::1] status = statuses
+    for column in pieces:
+        with nogil:
+            for i in range(column.n):
+                number[base + i] = 0.0
+                status[base + i] = _number(column.at(column.start(i)), column.end(i) - column.start(i), &number[base + i])
+        base += column.n
+    return numbers_of, statuses
+
+
 def iso_days_only(values) -> bool:
     """Whether every value is empty or an ISO day, `YYYY-MM-DD` (ASCII digits): a date column that
     is its own reading."""

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.ingest import read_export_bytes, read_export_frame
-from bot.ingest.values import _date, dates, flags, number, rel_flags, slashed_day_first
+from bot.ingest.values import _date, dates, flags, number, numbers, rel_flags, slashed_day_first
 
 
 @pytest.mark.parametrize(
@@ -53,6 +53,22 @@ def test_dates() -> None:
     assert dates(us).to_pylist() == ["2020-06-30", "2020-07-01", "2020-06-30", "2020-06-30", ""]
     day_first = pa.array(["30/06/2020", "01/07/2020", "30.06.2020"])  # 30 cannot be a month
     assert dates(day_first).to_pylist() == ["2020-06-30", "2020-07-01", "2020-06-30"]
+
+
+NUMBER_CELLS = st.lists(
+    st.text("0123456789,.-%", max_size=12)
+    | st.from_regex(r"-?[0-9]{1,3}([,.][0-9]{3}){0,3}([,.][0-9]{1,4})?%?", fullmatch=True)
+    | st.sampled_from(["", "-", "—", "n/a", " 12 ", "1e5", "1 240", "١٢", "12,5 %", "-0", "0.1", "9" * 16]),
+    max_size=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NUMBER_CELLS)
+def test_numbers_equal_reading_each_cell(cells: list[str]) -> None:
+    got = numbers(pa.array(cells, pa.large_string())).to_pylist()
+    expected = [number(c) for c in cells]
+    assert [g if g == g else "nan" for g in got] == [e if e == e else "nan" for e in expected]
 
 
 DATE_CELLS = st.lists(

@@ -10,10 +10,12 @@ import re
 from datetime import datetime
 from typing import TypeAlias
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from bot import compiled_text
+from bot.buffers import bools
 from bot.urls import on_distinct, per_distinct, replace_where, text_column
 
 Column: TypeAlias = pa.Array | pa.ChunkedArray
@@ -58,7 +60,16 @@ def number(text: str) -> float | None:
 
 
 def numbers(values: Column) -> pa.Array:
-    return per_distinct(values, number, pa.float64())
+    """`number` of every value: the plain forms by one compiled pass, the others once per distinct text."""
+    values = text_column(values)
+    parsed, status = compiled_text.plain_numbers(values)
+    other = status == compiled_text.NumberStatus.UNSETTLED
+    if other.any():
+        read = per_distinct(values.filter(pa.array(other)), number, pa.float64())
+        parsed[other] = read.fill_null(0.0).to_numpy()
+        status[other] = np.where(bools(read.is_null()), compiled_text.NumberStatus.NO_NUMBER, 0)
+    valid = np.packbits(status != compiled_text.NumberStatus.NO_NUMBER, bitorder="little")
+    return pa.Array.from_buffers(pa.float64(), len(parsed), [pa.py_buffer(valid), pa.py_buffer(parsed)])
 
 
 _ISO_DAY = r"^\d{4}-\d{2}-\d{2}"
