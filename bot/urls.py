@@ -246,16 +246,19 @@ def text_column(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Arra
     return values if values.type == pa.large_string() else values.cast(pa.large_string())
 
 
-def url_keys(urls: pa.ChunkedArray | pa.Array) -> tuple[pa.Array | pa.ChunkedArray, pa.Array | pa.ChunkedArray]:
-    """(`url_key`, host key of `split_host`) of every URL in a column, equal to the scalar functions."""
+def url_keys(
+    urls: pa.ChunkedArray | pa.Array,
+    then: Callable[[pa.Array, pa.Array], tuple[pa.Array, ...]] = lambda keys, hosts: (keys, hosts),
+) -> tuple[pa.Array | pa.ChunkedArray, ...]:
+    """(`url_key`, host key of `split_host`) of every URL in a column, equal to the scalar functions;
+    or what `then` makes of those two, keyed the same way (once per distinct URL when they repeat)."""
     urls = text_column(urls)
     # Target columns repeat a few pages many times: key those once each. Linking pages are nearly
     # all distinct, and encoding a million of them costs more than it saves (judged on a sample).
     sample = urls.slice(0, 20_000)
     if len(urls) > 1000 and pc.count_distinct(sample).as_py() > len(sample) // 2:
-        return _url_keys(urls)
-    keys, hosts = on_distinct(urls, _url_keys)
-    return keys, hosts
+        return then(*_url_keys(urls))
+    return on_distinct(urls, lambda distinct: then(*_url_keys(distinct)))
 
 
 def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array | pa.ChunkedArray:

@@ -28,7 +28,6 @@ from bot.urls import (
     host_keys_of,
     ip_literals,
     join,
-    on_distinct,
     replace_where,
     text_column,
     url_keys,
@@ -285,8 +284,10 @@ def _chunk_links(
     }
     if "target_url" in cols:
         out["target_url"] = cols["target_url"]
-        out["target_key"], target_hosts = url_keys(cols["target_url"])
-        out["target_domain"] = on_distinct(target_hosts, lambda h: (registrable_domains(h),))[0]
+        # keys and domains of each distinct target together: the hosts between them are not kept
+        out["target_key"], out["target_domain"] = url_keys(
+            cols["target_url"], lambda keys, hosts: (keys, registrable_domains(hosts))
+        )
     for field_name in TEXT_FIELDS:
         if field_name in cols:
             out[field_name] = cols[field_name]
