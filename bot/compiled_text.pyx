@@ -40,9 +40,12 @@ cdef enum:
 cdef uint8_t NETLOC_BYTE[256]
 cdef uint8_t NETLOC_END[256]  # / ? #
 cdef uint8_t LABEL_CLASS[256]  # 0: a host-name byte, DOT, or NOT_LABEL
+cdef uint8_t HOST_CLASS[256]  # 0: a lower-case host-name byte; else NOT_HOST and/or UPPER
 cdef enum:
     DOT = 1
     NOT_LABEL = 2
+    NOT_HOST = 1
+    UPPER = 2
 cdef uint8_t QUOTE_SAFE[256]  # what Python's urlencode writes as it is: A-Z a-z 0-9 _ . - ~
 
 
@@ -57,6 +60,7 @@ def _fill_tables() -> None:
         NETLOC_END[b] = b in (0x2F, 0x3F, 0x23)
         NETLOC_BYTE[b] |= NETLOC_STOP if NETLOC_END[b] or b == 0x3A else 0
         LABEL_CLASS[b] = DOT if b == 46 else 0 if LABEL_BYTE[b] else NOT_LABEL
+        HOST_CLASS[b] = 0 if LABEL_BYTE[b] else UPPER if HOST_BYTE[b] else NOT_HOST
         QUOTE_SAFE[b] = HOST_BYTE[b] or b == 0x7E
 
 
@@ -541,34 +545,23 @@ def url_keys(urls, QueryRules rules, statuses, UrlSpans url_spans, fixed_keys, f
     return keys.array(), hosts.array()
 
 
-cdef bint _each_its_own_host_key(_Column column) noexcept nogil:
-    """Whether every value is a non-empty lower-case ASCII host name with no trailing dot and no
-    leading "www.": its own host key (referring-domain columns mostly are)."""
-    cdef int64_t i, j
-    cdef const uint8_t* text = column.at(0)
-    for i in range(column.n):
-        if column.end(i) == column.start(i) or text[column.end(i) - 1] == 46 or column.starts(i, b"www.", 4):
-            return False
-        for j in range(column.start(i), column.end(i)):
-            if not LABEL_BYTE[text[j]]:
-                return False
-    return True
-
-
 cdef bint _host_statuses(_Column column, int64_t base, uint8_t[::1] unsettled) noexcept nogil:
     """Which values are not keyed here (empty, or a byte that is not an ASCII host-name byte);
-    whether every value is its own host key."""
-    cdef int64_t i, j
-    cdef bint other, own = True
+    whether every value is its own host key: a lower-case host name with no trailing dot and no
+    leading "www." (referring-domain columns mostly are)."""
+    cdef int64_t i, j, start, end
+    cdef uint8_t seen
+    cdef bint own = True
+    cdef const uint8_t* text = column.at(0)
     for i in range(column.n):
-        other = column.end(i) == column.start(i)
-        for j in range(column.start(i), column.end(i)):
-            if not HOST_BYTE[column.at(j)[0]]:
-                other = True
-                break
-        unsettled[base + i] = other
-        own = own and not other
-    return own and _each_its_own_host_key(column)
+        start, end = column.start(i), column.end(i)
+        seen = 0
+        for j in range(start, end):  # branch-free: one table look-up a byte
+            seen |= HOST_CLASS[text[j]]
+        unsettled[base + i] = end == start or (seen & NOT_HOST) != 0
+        own = own and not unsettled[base + i] and not (seen & UPPER) and text[end - 1] != 46 \
+            and not column.starts(i, b"www.", 4)
+    return own
 
 
 def host_statuses(values):
@@ -640,7 +633,7 @@ cdef bint _domain_lengths(_Column column, int64_t base, SuffixTable suffixes, in
     cdef int64_t i, j, start, end, cut
     cdef int64_t dots[MAX_DOTS]  # where the dots are, from the end
     cdef int count, k, depth, labels
-    cdef uint8_t kind, flags
+    cdef uint8_t flags
     cdef bint other, looking, unchanged = True
     cdef const uint8_t* text = column.at(0)
     for i in range(column.n):
@@ -651,13 +644,15 @@ cdef bint _domain_lengths(_Column column, int64_t base, SuffixTable suffixes, in
         count = 0
         j = end - 1
         while not other and j >= start:  # host-name bytes only, no empty label; where the dots are
-            kind = LABEL_CLASS[text[j]]
-            if kind:
-                if kind == NOT_LABEL or text[j + 1] == 46:
-                    other = True
-                elif count < MAX_DOTS:
-                    dots[count] = j
-                count += 1
+            while j >= start and not LABEL_CLASS[text[j]]:
+                j -= 1
+            if j < start:
+                break
+            if LABEL_CLASS[text[j]] == NOT_LABEL or text[j + 1] == 46:
+                other = True
+            elif count < MAX_DOTS:
+                dots[count] = j
+            count += 1
             j -= 1
         labels = count + 1
         # the longest public suffix: read label by label from the end, while a longer rule exists
