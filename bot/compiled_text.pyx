@@ -1,17 +1,20 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
-"""Compiled loops over whole Arrow text columns: URL, host and registrable-domain keys, and
-replacing some rows of a column.
+"""Compiled loops over whole Arrow text columns: URL, host and registrable-domain keys, plain
+numbers and ISO dates, and replacing some rows of a column.
 
-Every function reads `large_string` arrays in place (their offsets and bytes) and writes a new one
-into memory from Arrow's pool, which hands freed memory out again: fresh memory from the system
-is dear, each page costing a fault the first time it is touched. A key function settles only the
-rows it was written for and says which those are; the others are left to the general code in
-`bot.urls` and `bot.domains`, which defines what a key is (the property tests compare both, value
-by value). The loops hold no Python objects, so they run without the GIL and the chunks of an
-export are keyed on every core at once.
+Every function reads `large_string` columns in place (their offsets and bytes; a chunked column
+chunk by chunk, never joined) and writes a new one into memory from Arrow's pool, which hands
+freed memory out again: fresh memory from the system is dear, each page costing a fault the first
+time it is touched. A key function settles only the rows it was written for and says which those
+are; the general code in `bot.urls`, `bot.domains` and `bot.ingest.values`, which defines what a
+key or a value is, reads the others and the same write takes its results (the property tests
+compare both, value by value). A column that is its own keys is handed back as it is. The loops
+hold no Python objects, so they run without the GIL and the chunks of an export are keyed on
+every core at once.
 
-Bounds: the offsets of every input are checked against its bytes before a loop starts, and every
-output buffer is sized to the most its loop can write.
+Bounds: the offsets of every input are checked against its bytes before a loop starts, every
+output buffer is sized to the most its loop can write, and the spans kept between the two URL
+passes are checked against the URL they are read with.
 """
 
 import numpy as np
