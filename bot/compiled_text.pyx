@@ -130,6 +130,10 @@ def _total_bytes(list pieces) -> int:
     return sum(p.bytes_between(0, p.n) for p in pieces)
 
 
+def _row_count(list pieces) -> int:
+    return sum(p.n for p in pieces)
+
+
 @cython.final
 cdef class _Output:
     """A new `large_string` array of `n` values, written row by row into buffers from Arrow's pool."""
@@ -460,7 +464,7 @@ def url_statuses(urls, QueryRules rules):
     can be left out here."""
     cdef list pieces = _pieces(urls)
     cdef _Column column
-    cdef int64_t i, n = sum(p.n for p in pieces), base = 0
+    cdef int64_t i, n = _row_count(pieces), base = 0
     cdef _UrlParts parts
     statuses = np.empty(n, np.uint8)
     spans_of = np.frombuffer(pa.allocate_buffer(max(1, n) * SPAN * 2), np.uint16)[: n * SPAN]
@@ -528,7 +532,7 @@ def url_keys(urls, QueryRules rules, statuses, UrlSpans url_spans, fixed_keys, f
     cdef list pieces = _pieces(urls)
     cdef _Column keys_in = _Column(fixed_keys), hosts_in = _Column(fixed_hosts), column
     cdef const uint8_t[::1] status = np.ascontiguousarray(statuses, np.uint8)
-    cdef int64_t n = sum(p.n for p in pieces), fixed = keys_in.n, url_bytes = _total_bytes(pieces)
+    cdef int64_t n = _row_count(pieces), fixed = keys_in.n, url_bytes = _total_bytes(pieces)
     if len(statuses) != n or hosts_in.n != fixed or int(np.count_nonzero(statuses >= IDN_HOST)) != fixed:
         raise ValueError(f"{fixed} fixed keys and {hosts_in.n} hosts for {len(statuses)} statuses of {n} URLs")
     if url_spans.source != tuple(p.place() for p in pieces):
@@ -574,7 +578,7 @@ def host_statuses(values):
     cdef _Column column
     cdef int64_t base = 0
     cdef bint own = True, piece_own
-    unsettled_rows = np.empty(sum(p.n for p in pieces), np.bool_)
+    unsettled_rows = np.empty(_row_count(pieces), np.bool_)
     cdef uint8_t[::1] unsettled = unsettled_rows.view(np.uint8)
     for column in pieces:
         with nogil:
@@ -600,7 +604,7 @@ cdef enum:  # what `_write` makes of a row not taken from the fixed values
 def _write(list pieces, rows, fixed, int mode, lengths_of):
     """A new column: where `rows` holds, the next value of `fixed`; elsewhere the row as `mode` says."""
     cdef _Column column, fixed_in = _Column(fixed)
-    n = sum(p.n for p in pieces)
+    n = _row_count(pieces)
     count = int(np.count_nonzero(rows))
     if len(rows) != n or count != fixed_in.n:
         raise ValueError(f"{fixed_in.n} values for {count} of {len(rows)} rows, in a column of {n}")
@@ -693,7 +697,7 @@ def domain_lengths(hosts, SuffixTable suffixes):
     cdef list pieces = _pieces(hosts)
     cdef _Column column
     cdef int64_t base = 0
-    lengths_of = np.empty(sum(p.n for p in pieces), np.int32)
+    lengths_of = np.empty(_row_count(pieces), np.int32)
     cdef int32_t[::1] lengths = lengths_of
     cdef bint own = True, piece_own
     for column in pieces:
@@ -810,7 +814,7 @@ def plain_numbers(values):
     forms (see `_number`); UNSETTLED values are left to it."""
     cdef list pieces = _pieces(values)
     cdef _Column column
-    cdef int64_t i, n = sum(p.n for p in pieces), base = 0
+    cdef int64_t i, n = _row_count(pieces), base = 0
     numbers_of = np.frombuffer(pa.allocate_buffer(max(1, n) * 8), np.float64)[:n]
     statuses = np.empty(n, np.uint8)
     cdef double[::1] number = numbers_of

@@ -263,26 +263,32 @@ def url_keys(
 
 def host_keys_of(values: pa.ChunkedArray | pa.Array) -> pa.Array | pa.ChunkedArray:
     """Host key of `split_host` of every value: URLs or bare host names (referring-domain columns)."""
+
+    def others(rest: pa.Array | pa.ChunkedArray) -> pa.Array:
+        # a host name with no scheme (Unicode, or with a path): read as http://, as `split_host` does
+        bare = pc.match_substring_regex(rest, _BARE_HOST)
+        return _one_array(url_keys(pc.if_else(bare, join("http://", rest), rest))[1])
+
+    return _host_keys(values, others)
+
+
+def _plain_host_keys(hosts: pa.Array) -> pa.Array | pa.ChunkedArray:
+    """Host keys of hosts made of ASCII host-name bytes (those of `_PLAIN_URL`), or empty: the
+    only unsettled ones, whose key is ""."""
+    return _host_keys(hosts, lambda empty: compiled_text.constant_text("", len(empty)))
+
+
+def _host_keys(
+    values: pa.ChunkedArray | pa.Array, others: Callable[[pa.Array | pa.ChunkedArray], pa.Array]
+) -> pa.Array | pa.ChunkedArray:
+    """Host keys of a column: a bare ASCII host name (nearly every referring-domain cell) by the
+    compiled loop, the values it leaves by `others`."""
     values = text_column(values)
-    # a bare ASCII host name (nearly every referring-domain cell) is keyed without URL parsing
     other, own = compiled_text.host_statuses(values)
     if own:
         return values
-    rest_hosts = pa.array([], pa.large_string())
-    if other.any():
-        rest = values.filter(pa.array(other))
-        # a host name with no scheme (Unicode, or with a path): read as http://, as `split_host` does
-        bare = pc.match_substring_regex(rest, _BARE_HOST)
-        rest_hosts = _one_array(url_keys(pc.if_else(bare, join("http://", rest), rest))[1])
-    return compiled_text.host_keys(values, other, text_column(rest_hosts))
-
-
-def _plain_host_keys(hosts: pa.Array) -> pa.Array:
-    """Host keys of hosts made of ASCII host-name bytes (those of `_PLAIN_URL`), or empty: the
-    only unsettled ones, whose key is ""."""
-    hosts = text_column(hosts)
-    empty, own = compiled_text.host_statuses(hosts)
-    return hosts if own else compiled_text.host_keys(hosts, empty, compiled_text.constant_text("", int(empty.sum())))
+    rest_keys = others(values.filter(pa.array(other))) if other.any() else pa.array([], pa.large_string())
+    return compiled_text.host_keys(values, other, text_column(rest_keys))
 
 
 def _url_keys(urls: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:

@@ -160,16 +160,19 @@ def _host_facts(hosts: pa.Array | pa.ChunkedArray) -> tuple[pa.Array | pa.Chunke
     An IP literal has no registrable domain: only the hosts without one are checked.
     """
     domains, no_domain = domains_where_known(hosts)
-    ip = np.zeros(len(hosts), dtype=bool)
-    ip[no_domain] = ip_literals(hosts.filter(pa.array(no_domain)))
-    return domains, no_domain, ip
+    return domains, no_domain, _on_rows(no_domain, hosts, ip_literals)
 
 
-def _on_rows(rows: np.ndarray, column: pa.Array | pa.ChunkedArray, test: Callable[[pa.Array], pa.Array]) -> np.ndarray:
+def _on_rows(
+    rows: np.ndarray,
+    column: pa.Array | pa.ChunkedArray,
+    test: Callable[[pa.Array | pa.ChunkedArray], pa.Array | pa.ChunkedArray | np.ndarray],
+) -> np.ndarray:
     """`test` of the column's values where `rows` holds; False elsewhere."""
     found = np.zeros(len(rows), dtype=bool)
     if rows.any():
-        found[rows] = bools(test(column.filter(pa.array(rows))))
+        tested = test(column.filter(pa.array(rows)))
+        found[rows] = tested if isinstance(tested, np.ndarray) else bools(tested)
     return found
 
 
