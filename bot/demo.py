@@ -26,6 +26,7 @@ def demo_settings() -> list[tuple[str, str, str]]:
         ("Review level", "domain", ""),
         ("Minimum overlap", "1", ""),
         ("Exports folder", "", "Set below by the demo"),
+        ("Pages read per run", "0", "The demo's linking pages are made up: judged by URL and title"),
     ]
 
 

@@ -52,6 +52,14 @@ class Settings:
         return self._int("Rerun every (days)")
 
     @property
+    def pages_per_run(self) -> int:
+        return max(0, self._int("Pages read per run"))
+
+    @property
+    def page_cache_days(self) -> int:
+        return max(0, self._int("Page cache days"))
+
+    @property
     def exports_folder(self) -> str:
         return self.raw("Exports folder").strip()
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
-from bot.analysis.pipeline import AnalysisInputs, analyze_links
+from bot.analysis.pipeline import AnalysisInputs, analyze_links, gap_candidates, pages_to_read
 from bot.crawl.dead_pages import apply_dead_pages
+from bot.crawl.linking_pages import PagesReport, read_linking_pages
+from bot.crawl.page_cache import PageCache, default_cache_path
 from bot.crawl.target_health import fix_first_targets, flag_prospects
 from bot.errors import GapbotError
 from bot.ingest import ImportReport, read_export_bytes, read_export_frame
@@ -13,6 +17,7 @@ from bot.inputs import by_schema, read_inputs
 from bot.learning.merge import hand_added_rows, prospects_upsert
 from bot.learning.model import learn
 from bot.linktable import empty_link_table
+from bot.settings import Settings
 from bot.notify.hooks import notify_after_analyze
 from bot.stores import AppendRows, ReplaceTab, SetState
 from sheets_schema.tabs import (
@@ -107,19 +112,23 @@ def analyze(ctx: JobContext) -> JobResult:
     existing = {
         schema.name: by_schema(current.get(schema.name), schema) for schema in (PROSPECTS, LINKS, NOISE, ASSET_GAPS)
     }
+    analysis_inputs = AnalysisInputs(
+        links=links,
+        competitors=inputs.competitors,
+        targets=inputs.targets,
+        rules=inputs.rules,
+        serp=inputs.serp,
+        settings=inputs.settings,
+        existing=existing,
+    )
+    candidates = gap_candidates(analysis_inputs, ctx.topic)
+    pages = read_pages(ctx, pages_to_read(candidates), inputs.settings)
     output = analyze_links(
-        AnalysisInputs(
-            links=links,
-            competitors=inputs.competitors,
-            targets=inputs.targets,
-            rules=inputs.rules,
-            serp=inputs.serp,
-            settings=inputs.settings,
-            existing=existing,
-        ),
+        replace(analysis_inputs, pages=pages.read),
         now.date(),
         topic=ctx.topic,
         multipliers=model.multipliers,
+        candidates=candidates,
     )
     prospects = after_checks(output.prospects, output.links, current)
     prospects = pd.concat(
@@ -139,7 +148,7 @@ def analyze(ctx: JobContext) -> JobResult:
     notes = ctx.store.commit(
         [
             prospects_upsert(prospects, sort_by="Priority"),
-            ReplaceTab(MODEL, model.table),
+            ReplaceTab(MODEL, pd.concat([model.table, output.judge_model], ignore_index=True)),
             ReplaceTab(LINKS, output.links),
             ReplaceTab(NOISE, output.noise),
             ReplaceTab(ASSET_GAPS, output.asset_gaps),
@@ -162,6 +171,27 @@ def analyze(ctx: JobContext) -> JobResult:
         f"in {counts['exports read']} export(s); {counts['noise domains']} noise domains, "
         f"{counts['asset gaps']} asset gaps, {counts['batches']} batches"
     )
+    page_notes = pages.notes(inputs.settings.pages_per_run)
+    counts |= {"pages from cache": pages.from_cache, "pages fetched": pages.fetched}
     return notify_after_analyze(
-        ctx, JobResult("analyze", summary, counts, (*inputs.problems, *output.notes, *problems, *notes.notes))
+        ctx,
+        JobResult(
+            "analyze", summary, counts, (*inputs.problems, *output.notes, *page_notes, *problems, *notes.notes)
+        ),
     )
+
+
+def read_pages(ctx: JobContext, urls: list[str], settings: Settings) -> PagesReport:
+    """The candidates' linking pages: from the page cache, then fetched within the run's budget."""
+    cache = PageCache(default_cache_path(ctx.store.location))
+    try:
+        return read_linking_pages(
+            urls,
+            ctx.fetcher(settings) if settings.pages_per_run else None,
+            cache,
+            budget=settings.pages_per_run,
+            max_age_days=settings.page_cache_days,
+            now=ctx.clock(),
+        )
+    finally:
+        cache.close()

@@ -35,6 +35,13 @@ SETTING_KEYS: tuple[SettingKey, ...] = (
     SettingKey("Weight: feasibility", "0.35", "Share of feasibility in Priority.", "0.35"),
     SettingKey("Weight: value", "0.25", "Share of value in Priority.", "0.25"),
     SettingKey("Timezone", "UTC", "Timezone for schedules and dates, e.g. Europe/Berlin."),
+    SettingKey(
+        "Pages read per run",
+        "2000",
+        "Linking pages gapbot opens per analyze run to judge them (most valuable first; 0: none).",
+        "2000",
+    ),
+    SettingKey("Page cache days", "30", "A linking page read fewer days ago than this is not fetched again.", "30"),
     SettingKey("Contact URL", "", "Shown in the crawler's user agent so site owners can reach us."),
     SettingKey(
         "Allow private addresses", "no", "`yes` lets the crawler fetch private/loopback addresses (tests only)."

@@ -11,6 +11,7 @@ from .settings_keys import SETTING_KEYS
 from .vocabularies import (
     ASSET_TYPES,
     COMPETITOR_GROUPS,
+    CORRECT_TYPES,
     HEALTH_VERDICTS,
     LINK_TYPES,
     NEXT_ACTIONS,
@@ -163,6 +164,14 @@ PROSPECTS = TabSchema(
         Column("Type confidence", "How sure gapbot is of the link type.", B, PCT, 90),
         Column("Link verified", "For won links: whether the link to us is live (see Won links).", B, width=220),
         *TEAM_WORK_COLUMNS,
+        Column(
+            "Correct type",
+            "Your correction of Link type (or Noise); gapbot follows it at once and learns from it.",
+            T,
+            CHOICE,
+            170,
+            CORRECT_TYPES,
+        ),
     ),
     colour_rules=(
         ColourRule("Priority", "at_least", 70, "B7E1CD"),

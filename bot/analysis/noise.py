@@ -214,6 +214,11 @@ def judge_noise(links: pd.DataFrame, market_languages: Iterable[str], rules: Tea
     return NoiseVerdict(pd.Series(reason, index=links.index), pd.Series(evidence, index=links.index))
 
 
+def allowed(links: pd.DataFrame, rules: TeamRules) -> np.ndarray:
+    """Per link, whether a team `allow` rule matches its page (allow wins over every noise finding)."""
+    return pd.notna(_rule_matcher(links, rules)("allow"))
+
+
 def _evidence(pattern: Pattern, values: pd.Series, codes: np.ndarray) -> np.ndarray:
     """Evidence for rows whose value (position `codes` in `values`) matched `pattern`, built per distinct value."""
     wanted, back = np.unique(codes, return_inverse=True)

@@ -9,6 +9,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from bot.judge.corpus import NOISE as NOISE_LABEL
+from bot.judge.judge import NO_PAGES, Judge, PagesRead, shipped_judge
 from bot.settings import Settings
 from sheets_schema.tabs import ASSET_GAPS, LINKS, NOISE, PROSPECTS
 
@@ -16,12 +18,13 @@ from .actions import choose_targets, suggest_actions
 from .assets import asset_gaps_tab, competitor_assets, matching_targets
 from .batches import batch_prospects
 from .classify import classify_links
+from .corrections import TeamCorrections, apply_corrections, judge_rows, team_corrections
 from .dashboard import dashboard
 from .evidence import links_tab
 from .frames import flag, text
 from .gap import best_links, gap_links, giant_publishers, summarise_prospects, with_minimum_overlap
-from .noise import judge_noise, noise_tab
-from .rules import parse_rules
+from .noise import allowed, judge_noise, noise_tab
+from .rules import TeamRules, parse_rules
 from .score import ScoreContext, score_prospects
 from .serp import competitor_suggestions
 from .topics import carried_over, focus, prospect_topics, topic_of_links
@@ -38,6 +41,23 @@ class AnalysisInputs:
     #: Output tabs as they are now (by schema name): Prospects keeps first-seen dates; a
     #: focused run also carries over other topics' rows of Links, Noise and Asset gaps.
     existing: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    #: The linking pages read for this run (see `pages_to_read`) and why others were not.
+    pages: PagesRead = NO_PAGES
+    #: The page judge; None takes the one shipped in the package.
+    judge: Judge | None = None
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The gap before any page is judged: links kept by the cheap URL-level checks and the noise."""
+
+    competitors: pd.DataFrame
+    targets: pd.DataFrame
+    rules: TeamRules
+    clean: pd.DataFrame
+    noisy: pd.DataFrame
+    linking_to_us: int
+    notes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -51,28 +71,17 @@ class AnalysisOutput:
     suggestions: pd.DataFrame
     counts: dict[str, int]
     notes: tuple[str, ...] = ()
+    #: Rows for the Model tab: what the judge learned from the team's corrections.
+    judge_model: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def analyze_links(
-    inputs: AnalysisInputs,
-    today: date,
-    *,
-    topic: str = "",
-    multipliers: Mapping[tuple[str, str], float] | None = None,
-) -> AnalysisOutput:
-    """Every output tab of one analysis run.
-
-    `topic` runs a focused analysis of one topic's competitors and targets; `multipliers` are the
-    learned feasibility multipliers (see `score`).
-    """
+def gap_candidates(inputs: AnalysisInputs, topic: str = "") -> Candidates:
+    """Gap links and the noise the URL-level checks find; the judge and the page reads come after."""
     settings = inputs.settings
     rules = parse_rules(inputs.rules)
-    notes: list[str] = list(rules.problems)
     competitors, targets = (
         focus(inputs.competitors, inputs.targets, topic) if topic else (inputs.competitors, inputs.targets)
     )
-    names = dict(zip(competitors["domain"], competitors["display"], strict=True))
-
     gap = gap_links(inputs.links, competitors, settings.our_domains, settings.review_level)
     evidence = gap.evidence
     evidence["topic"] = topic_of_links(evidence, competitors)
@@ -81,13 +90,54 @@ def analyze_links(
         noise_reason=verdict.reason[verdict.reason != ""], noise_evidence=verdict.evidence[verdict.reason != ""]
     )
     clean = with_minimum_overlap(evidence[verdict.reason == ""], settings.minimum_overlap).copy()
+    return Candidates(competitors, targets, rules, clean, noisy, len(gap.linking_to_us), tuple(rules.problems))
 
-    kinds = classify_links(clean, rules)
-    clean["link_type"], clean["type_confidence"], clean["type_evidence"] = (
-        kinds.link_type,
-        kinds.confidence,
-        kinds.evidence,
+
+def pages_to_read(candidates: Candidates) -> list[str]:
+    """Each prospect's best linking page, most valuable first (most competitors linked, then
+    authority): the order in which a run with a page budget reads them."""
+    clean = candidates.clean
+    if clean.empty:
+        return []
+    best = best_links(clean, "authority")
+    overlap = clean.groupby("prospect")["target_domain"].nunique()
+    order = pd.DataFrame(
+        {
+            "url": text(best, "source_url").to_numpy(),
+            "overlap": best["prospect"].map(overlap).to_numpy(),
+            "authority": pd.to_numeric(best["authority"], errors="coerce").fillna(0).to_numpy(),
+        }
     )
+    order = order[order["url"] != ""].sort_values(["overlap", "authority"], ascending=False, kind="stable")
+    return list(dict.fromkeys(order["url"]))
+
+
+def analyze_links(
+    inputs: AnalysisInputs,
+    today: date,
+    *,
+    topic: str = "",
+    multipliers: Mapping[tuple[str, str], float] | None = None,
+    candidates: Candidates | None = None,
+) -> AnalysisOutput:
+    """Every output tab of one analysis run.
+
+    `topic` runs a focused analysis of one topic's competitors and targets; `multipliers` are the
+    learned feasibility multipliers (see `score`); `candidates` is `gap_candidates` of the same
+    inputs when the caller already has it (to choose the pages to read).
+    """
+    settings = inputs.settings
+    candidates = candidates or gap_candidates(inputs, topic)
+    rules, competitors, targets = candidates.rules, candidates.competitors, candidates.targets
+    notes: list[str] = list(candidates.notes)
+    names = dict(zip(competitors["domain"], competitors["display"], strict=True))
+
+    corrections = team_corrections(inputs.existing.get(PROSPECTS.name))
+    notes += corrections.problems
+    judge = (inputs.judge or shipped_judge()).refit(corrections.examples(inputs.pages))
+    clean, judged_noise = _judged(candidates.clean, rules, judge, inputs.pages, corrections)
+    clean = with_minimum_overlap(clean, settings.minimum_overlap).copy()
+    noisy = pd.concat([candidates.noisy, judged_noise], ignore_index=True) if len(judged_noise) else candidates.noisy
     clean["_rank"] = clean["type_confidence"] * 100 + pd.to_numeric(clean["authority"], errors="coerce").fillna(0) / 100
     assets = competitor_assets(clean, competitors)
     prospects = _prospects(clean, competitors, assets, targets, settings, today, multipliers)
@@ -131,7 +181,9 @@ def analyze_links(
         "prospects": int((prospects["Status"] != "Gone").sum()),
         "new prospects": int((prospects["Status"] == "New").sum()),
         "noise domains": int(noise["Domain"].nunique()),
-        "domains already linking to us": len(gap.linking_to_us),
+        "domains already linking to us": candidates.linking_to_us,
+        "linking pages read": int(text(clean, "source_url").drop_duplicates().isin(set(inputs.pages.pages)).sum()),
+        "pages judged noise": int(judged_noise["source_url"].nunique()) if len(judged_noise) else 0,
         "asset gaps": len(gaps),
         "batches": len(batches),
     }
@@ -145,7 +197,26 @@ def analyze_links(
         suggestions=competitor_suggestions(inputs.serp, inputs.competitors, settings.our_domains),
         counts=counts,
         notes=tuple(notes),
+        judge_model=judge_rows(judge),
     )
+
+
+def _judged(
+    clean: pd.DataFrame, rules: TeamRules, judge: Judge, pages: PagesRead, corrections: TeamCorrections
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The candidate links with their link type, and the links whose page is noise (the judge's
+    finding or the team's `Correct type`); an `allow` rule keeps a page the judge calls noise."""
+    kinds = apply_corrections(classify_links(clean, rules, judge, pages), clean["prospect"], corrections)
+    clean = clean.assign(
+        link_type=kinds.link_type, type_confidence=kinds.confidence, type_evidence=kinds.evidence
+    )
+    said_noise = (kinds.link_type == NOISE_LABEL).to_numpy()
+    kept = said_noise & allowed(clean, rules) & (kinds.noise_reason != corrections.reason).to_numpy()
+    clean.loc[kept, "link_type"] = "Other"
+    clean.loc[kept, "type_evidence"] = "kept by an allow rule; the judge reads it as noise: " + kinds.evidence[kept]
+    noise = said_noise & ~kept
+    judged_noise = clean[noise].assign(noise_reason=kinds.noise_reason[noise], noise_evidence=kinds.evidence[noise])
+    return clean[~noise], judged_noise.drop(columns=["link_type", "type_confidence", "type_evidence"])
 
 
 def _prospects(

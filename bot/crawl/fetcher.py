@@ -46,8 +46,10 @@ ROBOTS_REDIRECTS = 5
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
-def _decode(body: bytes, response: httpx.Response) -> str:
-    charset = response.charset_encoding
+def decode_body(body: bytes, content_type: str) -> str:
+    """An HTML or text body as text: the charset the server declared, else the page's meta tag, else UTF-8."""
+    declared = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.IGNORECASE)
+    charset = declared.group(1) if declared else ""
     if not charset:
         found = _META_CHARSET.search(body[:4096])
         charset = found.group(1).decode("ascii") if found else "utf-8"
@@ -125,7 +127,7 @@ class CrawlSession:
                 if robots and self.config.respect_robots:
                     await self._check_robots(parsed)
                 seen.add(current)
-                response, text, truncated, took, tries = await self._request(
+                response, body, truncated, took, tries = await self._request(
                     parsed, body_limit or self.config.max_body_bytes
                 )
             except FETCH_ERRORS as exc:
@@ -161,12 +163,13 @@ class CrawlSession:
                     )
                 current = target
                 continue
+            text = decode_body(body, response.headers.get("content-type", ""))
             return FetchResult(
-                url, current, status, tuple(hops), response.headers, text, truncated, took, attempts=attempts
+                url, current, status, tuple(hops), response.headers, text, body, truncated, took, attempts=attempts
             )
 
-    async def _request(self, url: httpx.URL, limit: int) -> tuple[httpx.Response, str, bool, int, int]:
-        """One URL with bounded retries: the response, its text, whether it was cut, ms, attempts."""
+    async def _request(self, url: httpx.URL, limit: int) -> tuple[httpx.Response, bytes, bool, int, int]:
+        """One URL with bounded retries: the response, its body, whether it was cut, ms, attempts."""
         config = self.config
         for attempt in range(config.retries + 1):
             try:
@@ -184,7 +187,7 @@ class CrawlSession:
                     raise
             else:
                 if response.status_code < 500 or attempt == config.retries:
-                    return response, _decode(body, response), truncated, took, attempt + 1
+                    return response, body, truncated, took, attempt + 1
             await asyncio.sleep(min(config.max_backoff, config.backoff * 2**attempt) * random.uniform(0.5, 1.0))
         raise AssertionError("unreachable: the last attempt returns or raises")
 

@@ -39,6 +39,8 @@ class FetchResult:
     headers: httpx.Headers = field(default_factory=httpx.Headers)
     #: The decoded body of a text/HTML answer ("" for other types); cut at the size cap.
     text: str = ""
+    #: The bytes received for a text/HTML answer (what `text` was decoded from).
+    body: bytes = b""
     truncated: bool = False
     #: Time from sending the last request to its response headers.
     response_ms: int | None = None

@@ -1,0 +1,65 @@
+"""The labelled corpus the judge learns from, as shipped in the package.
+
+Each row is a real public page: URL, title, the label a person gave it by reading it, and its
+opening text only as the hashed token counts `features.text_tokens` computes (the corpus keeps
+facts, not other people's sentences). `split` was fixed once by registered domain; `test` rows
+are never used to fit or tune anything (see bench/build_corpus.py).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from .features import hashed, matrix, title_tokens, url_tokens
+
+CORPUS = Path(__file__).resolve().parent / "data" / "corpus.csv.gz"
+NOISE = "Noise"
+#: The corpus labels: the link types a page can be (no `Broken link`, which depends on the
+#: competitor page, not this one) and `Noise`.
+LABELS: tuple[str, ...] = (
+    "Resource page",
+    "List / roundup",
+    "Guest contribution",
+    "Editorial mention",
+    "Digital PR",
+    "Partnership / association",
+    "Directory",
+    "Forum / UGC",
+    NOISE,
+    "Other",
+)
+
+
+def encode_counts(counts: dict[int, float]) -> str:
+    return " ".join(f"{column}:{int(n)}" for column, n in sorted(counts.items()))
+
+
+def decode_counts(text: str) -> dict[int, float]:
+    return {int(c): float(n) for c, n in (pair.split(":") for pair in text.split())} if text else {}
+
+
+@cache
+def load_corpus(path: Path = CORPUS) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def corpus_features(corpus: pd.DataFrame, mode: str) -> sparse.csr_matrix:
+    """The corpus rows as the judge sees a page: URL and title, plus the opening text unless
+    `mode` is `url_title` (the corpus has no export fields, so `all` equals `page` here)."""
+    rows = []
+    for url, title, text in zip(corpus["url"], corpus["title"], corpus["text_features"], strict=True):
+        counts = hashed(url_tokens(url) + title_tokens(title))
+        if mode != "url_title":
+            for column, n in decode_counts(text).items():
+                counts[column] = counts.get(column, 0.0) + n
+        rows.append(counts)
+    return matrix(rows)
+
+
+def labels_of(corpus: pd.DataFrame) -> np.ndarray:
+    return corpus["label"].to_numpy(dtype=object)

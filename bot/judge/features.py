@@ -1,0 +1,187 @@
+"""Features of one linking page for the judge: tokens of its URL, title and opening text, and the
+wording and structure a link builder looks at, hashed into one sparse vector (pure).
+
+Two modes: `url_title` (what every export has) and `page` (plus the page as read). The export's
+own fields (page type, platform, UGC/sponsored flags) are rules in `bot.analysis.classify`, not
+features: the labelled corpus has no export fields to learn them from. Hashing keeps the model small and lets the corpus keep the text only as hashed counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import numpy as np
+from scipy import sparse
+from sklearn.utils import murmurhash3_32
+
+from .page_read import PageRead
+
+N_FEATURES = 1 << 18
+MODES = ("url_title", "page")
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_URL_PART = re.compile(r"[a-z]+|\d+")
+
+# What a link builder notices in the wording, across the market languages seen most often.
+WORDING: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern, re.IGNORECASE)
+    for name, pattern in {
+        "guest": r"write for us|guest (post|blog|author|article|contribut)|become a (contributor|writer)|"
+        r"contributor guidelines|submission guidelines|submit (a |your )?(guest )?(post|article)|"
+        r"gastbeitr|gastautor|article invit[ée]|[ée]crire pour nous|art[ií]culo invitado|escribe para|"
+        r"colabora con nosotros|scrivi per noi|articolo ospite|gastblog|artigo convidado",
+        "press": r"press release|for immediate release|prnewswire|business ?wire|globe ?newswire|"
+        r"communiqu[ée] de presse|pressemitteilung|nota de prensa|comunicato stampa|persbericht|"
+        r"informacja prasowa|comunicado de imprensa|media contact|about the company",
+        "news": r"\b(reported|according to|said on|told reporters|news|journalist|redaktion|reuters|afp|dpa)\b",
+        "partner": r"\b(our partners?|partner(s|ship)?|sponsors?|members?|membership|associat(e|ion)|certified|"
+        r"integrations?|customers|clients|partenaires|mitglieder|socios|soci|leden|członkowie)\b",
+        "resource": r"\b(useful (links|resources|websites)|resources|further reading|links|liens utiles|"
+        r"n[üu]tzliche links|enlaces de inter[ée]s|link utili|links [úu]teis|handige links|przydatne linki|"
+        r"recursos|ressources)\b",
+        "list": r"\b(best|top \d+|\d+ best|alternatives|ranking|roundup|die besten|los mejores|les meilleur|"
+        r"i migliori|os melhores|de beste|najlepsze)\b",
+        "forum": r"\b(reply|replies|posted by|joined|registered|member since|thread|topic|quote|forum|"
+        r"re:|answers?|asked|votes?|antworten|r[ée]ponses?|respuestas?|risposte|odpowied)\b",
+        "directory": r"\b(opening hours|add your (business|site|listing)|claim (this|your) (business|listing)|"
+        r"listing|directory|reviews?|rating|address|phone|annuaire|branchenbuch|directorio|elenco|"
+        r"katalog firm|bedrijvengids|öffnungszeiten|horaires)\b",
+        "worth": r"website worth|site worth|estimated (value|worth|traffic|daily)|worth \$|whois|domain (age|info|"
+        r"report|registered)|alexa rank|daily (visitors|pageviews)|traffic (estimate|rank)|similar ?(sites|web)|"
+        r"ip address|hosted (on|by)|dns record|seo (score|stats|report)|page ?rank",
+        "coupon": r"coupons?|promo codes?|discount codes?|voucher|\d+% off|deal of|gutschein|code promo|"
+        r"cup[oó]n|codice sconto|cupom|kortingscode|kod rabatowy",
+        "apk": r"\bapk\b|mod apk|download (for )?(android|pc|free)|latest version|\bv?\d+\.\d+\.\d+\b.*download",
+        "legal": r"terms (of|and) (use|service)|privacy policy|cookie policy|impressum|mentions l[ée]gales|"
+        r"aviso legal|datenschutz|disclaimer|all rights reserved",
+        "job": r"\b(job|vacanc|apply now|salary|career|hiring|stellenangebot|offre d.emploi|oferta de empleo|"
+        r"vacature|praca)\b",
+        "doc": r"\b(documentation|api reference|help cent(er|re)|knowledge base|faq|how do i|getting started|"
+        r"definition|meaning of|synonyms?|abstract|doi|et al\.|journal|dictionary)\b",
+        "about": r"\b(about us|our (team|story|mission)|who we are|[üu]ber uns|qui sommes|qui[eé]nes somos|chi siamo|"
+        r"over ons|o nas|sobre n[óo]s)\b",
+        "event": r"\b(conference|summit|expo|festival|event|webinar|award|congress|tagung|congr[eè]s|evento)\b",
+        "shop": r"\b(add to cart|buy now|in stock|free shipping|price|checkout|warenkorb|panier|carrito|carrello)\b",
+        "copy": r"originally (published|appeared)|source:|via |read (more|the full|full article)|"
+        r"the post .* appeared first on|continue reading",
+        "dated": r"\b(19|20)\d\d\b",
+    }.items()
+}
+
+
+def url_tokens(url: str) -> list[str]:
+    text = url.strip().lower()
+    parts = urlsplit(text if "://" in text else f"http://{text}")
+    host = parts.hostname or ""
+    labels = host.split(".")
+    tokens = [f"h:{label}" for label in labels[:-1] if label not in ("www", "")]
+    tokens.append(f"tld:{labels[-1]}")
+    if len(labels) > 2 and labels[0] != "www":
+        tokens.append(f"sub:{labels[0]}")
+    path = parts.path
+    segments = [s for s in path.split("/") if s]
+    tokens.append(f"depth:{min(len(segments), 5)}")
+    for segment in segments:
+        for piece in _URL_PART.findall(segment):
+            tokens.append(f"p:{'#' if piece.isdigit() and len(piece) != 4 else piece}")
+    if segments:
+        last = segments[-1]
+        tokens.append(f"lastwords:{min(len(re.findall(r'[-_]', last)) + 1, 8)}")
+        if "." in last:
+            tokens.append(f"ext:{last.rsplit('.', 1)[-1][:5]}")
+    if parts.query:
+        tokens += ["query"] + [f"qk:{k.split('=')[0]}" for k in parts.query.split("&")[:5]]
+    return tokens
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if len(w) > 1 or not w.isascii()]
+
+
+def title_tokens(title: str) -> list[str]:
+    words = _words(title)
+    tokens = [f"t:{w}" for w in words] + [f"t2:{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    if not words:
+        tokens.append("t:(none)")
+    elif words[0].isdigit():
+        tokens.append("t:^number")
+    tokens += [f"tw:{name}" for name in wording(title)]
+    return tokens
+
+
+def wording(text: str) -> list[str]:
+    """The names of the wording signals a text shows."""
+    return [name for name, pattern in WORDING.items() if pattern.search(text)]
+
+
+def text_tokens(page: PageRead) -> list[str]:
+    """Tokens of the opening text and its wording, language and shape (what the corpus keeps hashed)."""
+    words = _words(page.text)
+    tokens = [f"x:{w}" for w in words]
+    tokens += [f"s:{name}" for name in wording(page.text)]
+    tokens.append(f"lang:{page.language or '?'}")
+    tokens.append(f"len:{min(len(page.text) // 150, 4)}")
+    if words:
+        counts = np.unique(np.array(words, dtype=object), return_counts=True)[1]
+        # Keyword stuffing repeats a few words; gibberish has few distinct short words.
+        tokens.append(f"top-share:{min(int(counts.max() / len(words) * 20), 5)}")
+        tokens.append(f"distinct:{min(int(len(counts) / len(words) * 5), 4)}")
+        tokens.append(f"digits:{min(sum(w.isdigit() for w in words) * 10 // len(words), 3)}")
+    lines = [line for line in page.text.split("\n") if line.strip()]
+    if lines:
+        tokens.append(f"shortlines:{min(sum(len(line) < 40 for line in lines) * 4 // len(lines), 3)}")
+    return tokens
+
+
+def structure_tokens(page: PageRead) -> list[str]:
+    """What only the HTML shows (none for a page known by its text)."""
+    tokens = [f"schema:{kind}" for kind in page.schema_types[:8]]
+    if page.outbound_domains is not None:
+        tokens.append(f"outdomains:{_band(page.outbound_domains, (0, 2, 8, 25, 80))}")
+        tokens.append(f"listlinks:{_band(page.list_links or 0, (0, 5, 15, 50))}")
+    if page.comment_markup:
+        tokens.append("markup:comments")
+    if page.forum_markup:
+        tokens.append("markup:forum")
+    if page.canonical_elsewhere:
+        tokens.append("canonical:elsewhere")
+    return tokens
+
+
+def _band(value: int, edges: tuple[int, ...]) -> int:
+    return sum(value > edge for edge in edges)
+
+
+@lru_cache(maxsize=1 << 20)
+def column_of(token: str) -> int:
+    """The hashed column of a token (murmurhash3, as scikit-learn's hashing vectorizer uses);
+    cached because the same words recur on page after page."""
+    return int(murmurhash3_32(token, seed=0, positive=True)) % N_FEATURES
+
+
+def hashed(tokens: Iterable[str]) -> dict[int, float]:
+    """Token counts by hashed column."""
+    counts: dict[int, float] = {}
+    for token in tokens:
+        column = column_of(token)
+        counts[column] = counts.get(column, 0.0) + 1.0
+    return counts
+
+
+def matrix(rows: Iterable[Mapping[int, float]]) -> sparse.csr_matrix:
+    """Rows of hashed counts as one sparse matrix: log-scaled counts, each row of unit length."""
+    indptr, indices, values = [0], [], []
+    for row in rows:
+        indices.extend(row.keys())
+        values.extend(np.log1p(list(row.values())))
+        indptr.append(len(indices))
+    out = sparse.csr_matrix(
+        (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+        shape=(len(indptr) - 1, N_FEATURES),
+    )
+    norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1 / norms) @ out)
