@@ -13,8 +13,12 @@ from bot.inputs import by_schema, read_inputs
 from bot.learning.merge import hand_added_rows, prospects_upsert
 from bot.learning.model import learn
 from bot.linktable import empty_link_table
-from bot.notify.hooks import notify_after_analyze
-from bot.stores import AppendRows, ReplaceTab, SetState
+from bot.notify.analysis_digest import DIGEST_TABS
+from bot.notify.sheet import schema_tabs
+from bot.notify.triggers import export_digests
+from bot.stores import AppendRows, ExportFile, ReplaceTab, SetState
+from bot.stores.grid import written_tabs
+from sheets_schema.state_keys import LAST_ANALYSIS_KEY, LAST_RUN_ID_KEY
 from sheets_schema.tabs import (
     ASSET_GAPS,
     BATCHES,
@@ -31,15 +35,19 @@ from sheets_schema.tabs import (
 )
 
 from .context import JobContext, JobResult
-from .registry import register
+from .notifications import AnalysisNews, notify_after_analyze
 
 
 def read_all_exports(
     ctx: JobContext, raw_tabs: dict[str, pd.DataFrame], folder: str
-) -> tuple[pd.DataFrame, list[ImportReport]]:
-    """Every `Raw: …` tab and exports-folder file; one unreadable export never stops the others."""
+) -> tuple[pd.DataFrame, list[ImportReport], dict[str, str]]:
+    """Every `Raw: …` tab and exports-folder file; one unreadable export never stops the others.
+
+    Also the digest of each export (`triggers.export_digests`), taken from the bytes as they are read.
+    """
     tables: list[pd.DataFrame] = []
     reports: list[ImportReport] = []
+    files: list[ExportFile] = []
     for name, frame in ctx.progress(list(raw_tabs.items()), "Reading Raw tabs"):
         links, report = read_export_frame(name, frame)
         tables.append(links)
@@ -56,7 +64,7 @@ def read_all_exports(
             reports.append(report)
     non_empty = [t for t in tables if not t.empty]
     links = pd.concat(non_empty, ignore_index=True) if non_empty else empty_link_table()
-    return links, reports
+    return links, reports, export_digests(raw_tabs, files)
 
 
 def imports_frame(reports: list[ImportReport], read_at: str) -> pd.DataFrame:
@@ -85,7 +93,6 @@ def after_checks(prospects: pd.DataFrame, links: pd.DataFrame, current: dict[str
     return flag_prospects(prospects, fix_first_targets(health), "Target page")
 
 
-@register("analyze")
 def analyze(ctx: JobContext) -> JobResult:
     now = ctx.clock()
     inputs = read_inputs(
@@ -102,7 +109,7 @@ def analyze(ctx: JobContext) -> JobResult:
         ],
     )
     current = inputs.also
-    links, reports = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
+    links, reports, export_digests_read = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
     model = learn(current.get(PROSPECTS.name), current.get(HISTORY.name), current.get(BATCHES.name))
     existing = {
         schema.name: by_schema(current.get(schema.name), schema) for schema in (PROSPECTS, LINKS, NOISE, ASSET_GAPS)
@@ -136,19 +143,23 @@ def analyze(ctx: JobContext) -> JobResult:
             }
         ]
     )
+    prospects_write = prospects_upsert(prospects, sort_by="Priority")
+    model_write = ReplaceTab(MODEL, model.table)
+    noise_write = ReplaceTab(NOISE, output.noise)
+    gaps_write = ReplaceTab(ASSET_GAPS, output.asset_gaps)
     notes = ctx.store.commit(
         [
-            prospects_upsert(prospects, sort_by="Priority"),
-            ReplaceTab(MODEL, model.table),
+            prospects_write,
+            model_write,
             ReplaceTab(LINKS, output.links),
-            ReplaceTab(NOISE, output.noise),
-            ReplaceTab(ASSET_GAPS, output.asset_gaps),
+            noise_write,
+            gaps_write,
             ReplaceTab(BATCHES, output.batches),
             ReplaceTab(DASHBOARD, output.dashboard),
             ReplaceTab(COMPETITOR_SUGGESTIONS, output.suggestions),
             ReplaceTab(IMPORTS, imports_frame(reports, f"{now:%Y-%m-%d %H:%M}")),
             AppendRows(HISTORY, history),
-            SetState({"last_analysis": now.isoformat(), "last_run_id": ctx.run_id}),
+            SetState({LAST_ANALYSIS_KEY: now.isoformat(), LAST_RUN_ID_KEY: ctx.run_id}),
         ]
     )
     problems = [r.problem for r in reports if r.problem]
@@ -162,6 +173,8 @@ def analyze(ctx: JobContext) -> JobResult:
         f"in {counts['exports read']} export(s); {counts['noise domains']} noise domains, "
         f"{counts['asset gaps']} asset gaps, {counts['batches']} batches"
     )
-    return notify_after_analyze(
-        ctx, JobResult("analyze", summary, counts, (*inputs.problems, *output.notes, *problems, *notes.notes))
-    )
+    result = JobResult("analyze", summary, counts, (*inputs.problems, *output.notes, *problems, *notes.notes))
+    # The tabs the digest and the rerun baseline are made of, as this commit left them.
+    written = written_tabs(current, [prospects_write, model_write, noise_write, gaps_write], ctx.store.max_cell_chars)
+    tabs = schema_tabs({**current, **written}, *DIGEST_TABS, MODEL)
+    return notify_after_analyze(ctx, result, AnalysisNews(inputs, tabs, export_digests_read))

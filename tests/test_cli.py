@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from jobs.cli import main
 
 
 def test_help_lists_commands() -> None:

@@ -1,4 +1,4 @@
-"""The demo's answer, worked out by hand from its links (bot/demo_market.py), not computed by gapbot.
+"""The demo's answer, worked out by hand from its links (bot/demo/market.py), not computed by gapbot.
 
 Every expectation below was derived by reading the demo market: which pages link to which
 competitor, which of them link to us, and which are noise and why.
@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from bot.cli import main
 from bot.stores import WorkbookStore
 from bot.urls import url_key
+from jobs.cli import main
 from sheets_schema.vocabularies import LINK_TYPES, NEXT_ACTIONS
 
 EXPECTED_PROSPECTS = {

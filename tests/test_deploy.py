@@ -16,7 +16,7 @@ import yaml
 from apscheduler.triggers.cron import CronTrigger
 from click.testing import CliRunner
 
-from bot.cli import main
+from jobs.cli import main
 from jobs.scheduler import CADENCES
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,6 +11,7 @@ from bench.bench_sheets_calls import kind, measure
 from bot.stores import AppendRows, EnsureTab, ReplaceTab, SetState, UpsertRows
 from bot.stores.google_plan import MAX_REQUEST_BYTES
 from sheets_schema import ALL_TABS
+from sheets_schema.state_keys import LAST_ANALYSIS_KEY
 from sheets_schema.tabs import HISTORY, IMPORTS, PROSPECTS
 from tests.fakes.google import Call, FakeGoogle
 from tests.fakes.team import google_store, team_client
@@ -47,7 +48,7 @@ def analyze_commit(n: int, shift: int) -> list:  # type: ignore[type-arg]
         UpsertRows(PROSPECTS, prospects_frame(n, shift), mark_missing={"Status": "Gone"}, sort_by="Priority"),
         ReplaceTab(IMPORTS, imports),
         AppendRows(HISTORY, pd.DataFrame([{"When": "2026-11-23 10:00", "Column": "analyze"}])),
-        SetState({"last_analysis": "2026-11-23T10:00:00+00:00"}),
+        SetState({LAST_ANALYSIS_KEY: "2026-11-23T10:00:00+00:00"}),
     ]
 
 

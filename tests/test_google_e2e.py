@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jobs.context import JobContext
-from jobs.registry import load_jobs
+from jobs.table import JOBS
 from tests.fakes.google import FakeGoogle
 from tests.fakes.team import demo_on_google, google_store
 from tests.test_demo_gap import EXPECTED_OVERLAP, EXPECTED_PROSPECTS
@@ -15,7 +15,7 @@ def test_demo_on_a_google_sheet_finds_exactly_the_gap(tmp_path: Path) -> None:
     fake = FakeGoogle()
     spreadsheet_id = demo_on_google(fake, tmp_path)
     store = google_store(fake, spreadsheet_id)
-    jobs = load_jobs()
+    jobs = JOBS
     jobs["init"](JobContext(store=store))
     result = jobs["analyze"](JobContext(store=store))
 

@@ -16,9 +16,9 @@ from bot.errors import ConfigError, LimitError, StoreError
 from bot.stores import EnsureTab, ReplaceTab, UpsertRows
 from bot.stores.google_auth import BASE_SCOPES, KEY_JSON_ENV, load_credentials
 from bot.stores.google_retry import RetryPolicy
-from bot.targets import sheet_id
+from bot.stores.opener import sheet_id
 from jobs.context import JobContext
-from jobs.registry import load_jobs
+from jobs.table import JOBS
 from sheets_schema import ALL_TABS, STATE_TAB
 from sheets_schema.tabs import IMPORTS, PROSPECTS
 from tests.fakes.google import Call, FakeGoogle
@@ -122,7 +122,7 @@ def test_over_the_limit_unused_columns_are_shrunk_before_rows_are_added() -> Non
 
 
 def analyze_twice(fake: FakeGoogle, sid: str) -> None:
-    jobs = load_jobs()
+    jobs = JOBS
     store = google_store(fake, sid)
     clock = itertools.repeat(pd.Timestamp("2026-11-23 10:00", tz="UTC").to_pydatetime())
     for _ in range(2):
@@ -257,7 +257,7 @@ def test_sheet_ids_are_taken_from_urls_too() -> None:
 
 
 def test_the_sheet_option_builds_a_google_store_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.targets import open_store
+    from bot.stores.opener import open_store
 
     monkeypatch.setenv(KEY_JSON_ENV, json.dumps(service_account_info()))
     monkeypatch.delenv("GAPBOT_WORKBOOK", raising=False)

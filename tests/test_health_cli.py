@@ -6,9 +6,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bot.cli import main
 from bot.demo import write_workbook
 from bot.stores import WorkbookStore
+from jobs.cli import main
 from sheets_schema.tabs import PROSPECTS
 from tests.http_server import LocalServer, Route, html
 

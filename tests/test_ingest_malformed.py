@@ -14,7 +14,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from bot.export_writers import SEMRUSH_BACKLINKS, Link
+from bot.demo.export_writers import SEMRUSH_BACKLINKS, Link
 from bot.ingest import read_export_bytes, read_export_frame
 from bot.ingest.decode import WRONG_WIDTH
 from bot.ingest.mapping import MAX_CELL_CHARS

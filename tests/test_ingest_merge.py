@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.export_writers import AHREFS_BACKLINKS, SEMRUSH_BACKLINKS, SEMRUSH_REFERRING_DOMAINS, Link
+from bot.demo.export_writers import AHREFS_BACKLINKS, SEMRUSH_BACKLINKS, SEMRUSH_REFERRING_DOMAINS, Link
 from bot.ingest import merge_link_tables, read_export_bytes
 from bot.linktable import LINK_COLUMNS
 

@@ -1,30 +1,31 @@
-"""Digests and alerts read from the sheet itself: analysis digest, outcomes digest, wins, failures."""
+"""Digests and alerts made of the sheet's tabs: analysis digest, outcomes digest, wins, failures."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import pytest
 
 from bot.errors import InputError, StoreError
 from bot.notify import ConsoleNotifier
-from bot.notify.analysis_digest import analysis_digest
+from bot.notify import analysis_digest as analysis
+from bot.notify import outcomes_digest as outcomes
 from bot.notify.base import Pacer
 from bot.notify.config import ChannelMissing, build_notifier
-from bot.notify.hooks import run_job
-from bot.notify.message import Funnel
-from bot.notify.outcomes_digest import outcomes_digest
+from bot.notify.message import Funnel, Message
 from bot.notify.render import to_blocks, to_text
 from bot.notify.retry import RetryPolicy
+from bot.notify.sheet import schema_tabs
 from bot.notify.slack import SlackNotifier
 from bot.notify.webhook import WebhookNotifier
-from bot.stores import MemoryStore, ReplaceTab, SetState, WriteOp
+from bot.stores import MemoryStore, ReplaceTab, SetState, Store, WriteOp
 from bot.stores.grid import CommitNotes
 from jobs.context import JobContext, JobResult
 from jobs.digest import digest_job
+from jobs.notifications import run_job
 from sheets_schema.tabs import ASSET_GAPS, BATCHES, HISTORY, MODEL, NOISE, PROSPECTS, TARGET_HEALTH
 from tests.slack_server import TOKEN, SlackServer, running
 
@@ -48,6 +49,17 @@ def store_with(**tabs: pd.DataFrame) -> SheetStore:
     schemas = {s.name: s for s in (PROSPECTS, ASSET_GAPS, TARGET_HEALTH, NOISE, MODEL, BATCHES, HISTORY)}
     store.commit([ReplaceTab(schemas[name.replace("_", " ").capitalize()], frame) for name, frame in tabs.items()])
     return store
+
+
+def analysis_digest(store: Store, day: date) -> Message:
+    """The digest of the tabs as the store holds them."""
+    tabs = schema_tabs(store.read_tabs([s.name for s in analysis.DIGEST_TABS]), *analysis.DIGEST_TABS)
+    return analysis.analysis_digest(tabs, store.tab_link, day)
+
+
+def outcomes_digest(store: Store, now: datetime, chart: bool = False) -> list[Message]:
+    tabs = schema_tabs(store.read_tabs([s.name for s in outcomes.DIGEST_TABS]), *outcomes.DIGEST_TABS)
+    return outcomes.outcomes_digest(tabs, store.tab_link, now, chart=chart)
 
 
 # --- analysis digest --------------------------------------------------------------------------

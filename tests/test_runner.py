@@ -12,12 +12,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
 from bot.errors import ConfigError, InputError, StoreError
-from bot.lease import LEASE_KEY, Lease, LeaseBusy
 from bot.stores import AppendRows, EnsureTab, MemoryStore, SetState, WorkbookStore
+from jobs.cli import main
 from jobs.context import JobContext, JobResult
-from jobs.runner import HEARTBEAT_KEY, JsonFormatter, Runner, configure_logging, describe, result_key
+from jobs.lease import Lease, LeaseBusy
+from jobs.runner import JsonFormatter, Runner, configure_logging, describe
+from sheets_schema.state_keys import HEARTBEAT_KEY, LEASE_KEY, last_run_key
 from sheets_schema.tabs import HISTORY
 from tests.backends import Backend
 
@@ -60,7 +61,7 @@ def test_a_run_records_heartbeat_result_and_releases_the_lease(
     assert state[LEASE_KEY] == ""
     heartbeat = json.loads(state[HEARTBEAT_KEY])
     assert (heartbeat["holder"], heartbeat["job"], heartbeat["result"]) == ("worker-a", "write", "ok")
-    last = json.loads(state[result_key("write")])
+    last = json.loads(state[last_run_key("write")])
     assert (last["result"], last["run"], last["summary"]) == ("ok", ctx.run_id, "wrote one row")
     history = backend.store.read_tab(HISTORY.name)
     assert history is not None and history["Run"].tolist() == [ctx.run_id]
@@ -81,7 +82,7 @@ def test_a_failure_is_recorded_alerted_once_and_re_raised(backend: Backend, capl
     ]
     state = backend.store.read_state()
     assert state[LEASE_KEY] == ""
-    assert json.loads(state[result_key("fails")])["error"].startswith("Competitors: the Competitors tab")
+    assert json.loads(state[last_run_key("fails")])["error"].startswith("Competitors: the Competitors tab")
     [line] = job_lines(caplog)
     assert line["result"] == "failed"
 
@@ -148,7 +149,7 @@ def cli(workbook: Path, *args: str, **env: str) -> subprocess.CompletedProcess[s
         **env,
     }
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "--workbook", str(workbook), *args],
+        [sys.executable, "-m", "jobs.cli", "--workbook", str(workbook), *args],
         capture_output=True,
         text=True,
         env=environment,

@@ -13,14 +13,14 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from click.testing import CliRunner
 
-from bot.cli import main
 from bot.errors import ConfigError
-from bot.notify.triggers import RERUN_DUE_KEY
 from bot.settings import Settings, parse_settings
 from bot.stores import MemoryStore, SetState
-from jobs.context import LAST_ANALYSIS_KEY, JobContext, JobResult
+from jobs.cli import main
+from jobs.context import JobContext, JobResult
 from jobs.runner import Runner
 from jobs.scheduler import Planned, Worker, analysis_due, build_scheduler, plan, sheet_timezone
+from sheets_schema.state_keys import LAST_ANALYSIS_KEY, RERUN_DUE_KEY
 
 ALL_JOBS = ("init", "analyze", "watch", "health", "digest", "rerun-check")
 UTC_ZONE = ZoneInfo("UTC")

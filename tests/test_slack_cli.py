@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from bot.cli import main
 from bot.demo import write_demo
+from jobs.cli import main
 from tests.slack_server import TOKEN, SlackServer, running
 
 

@@ -1,37 +1,53 @@
 """Where jobs meet notifications: after an analysis, after every job, and when a job fails.
 
-Notifications never make a job fail: a problem with them becomes a note on the job's result.
+The message builders in `bot.notify` are functions of data; this module gathers that data (what
+a job already has in hand, or the tabs it reads once) and delivers the messages through the
+outbox. Notifications never make a job fail: a problem with them becomes a note on the job's result.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+
+import pandas as pd
 
 from bot.errors import GapbotError
-from bot.inputs import read_inputs
-from sheets_schema.tabs import PROSPECTS
+from bot.inputs import Inputs, read_inputs
+from bot.notify import triggers
+from bot.notify.analysis_digest import analysis_digest
+from bot.notify.base import DeliveryError
+from bot.notify.failure import failure_message
+from bot.notify.lost_links import lost_link_alerts
+from bot.notify.message import Message
+from bot.notify.outbox import Outbox
+from bot.notify.secrets import redact
+from bot.notify.sheet import schema_tabs
+from bot.notify.wins import win_alerts
+from bot.stores import ExportFile, Store
+from sheets_schema.state_keys import RERUN_BASELINE_KEY
+from sheets_schema.tabs import MODEL, PROSPECTS
 
-from . import triggers
-from .analysis_digest import analysis_digest
-from .base import DeliveryError
-from .failure import failure_message
-from .lost_links import lost_link_alerts
-from .message import Message
-from .outbox import Outbox
-from .secrets import redact
-from .sheet import read_schema_tabs
-from .wins import win_alerts
-
-if TYPE_CHECKING:
-    from jobs.context import JobContext, JobResult
+from .context import Job, JobContext, JobResult
 
 log = logging.getLogger(__name__)
 
 #: The job that sends win and rerun alerts itself, so they are not checked twice after it.
 RERUN_CHECK_JOB = "rerun-check"
+
+
+@dataclass(frozen=True)
+class AnalysisNews:
+    """What an analysis hands to its notifications: nothing here is read again from the sheet."""
+
+    #: The inputs the analysis read.
+    inputs: Inputs
+    #: The tabs the digest and the rerun baseline need (`analysis_digest.DIGEST_TABS` and the
+    #: Model tab), as the analysis left them, by schema.
+    tabs: Mapping[str, pd.DataFrame]
+    #: `triggers.export_digests` of the exports, taken while reading them.
+    exports: Mapping[str, str]
 
 
 def deliver(ctx: JobContext, messages: Sequence[Message], memory: Mapping[str, str] | None = None) -> list[str]:
@@ -53,23 +69,41 @@ def _noted(result: JobResult, step: Callable[[], list[str]]) -> JobResult:
     return replace(result, notes=(*result.notes, *notes))
 
 
-def notify_after_analyze(ctx: JobContext, result: JobResult) -> JobResult:
+def notify_after_analyze(ctx: JobContext, result: JobResult, news: AnalysisNews) -> JobResult:
     """The analysis digest, and a new baseline for the rerun triggers."""
 
     def step() -> list[str]:
-        memory = triggers.after_analysis(ctx.store, read_inputs(ctx.store), ctx.store.read_state())
-        return deliver(ctx, [analysis_digest(ctx.store, ctx.clock().date())], memory)
+        state = ctx.store.read_state()  # the triggers' memory, as the notifications of other jobs left it
+        memory = triggers.after_analysis(news.inputs, state, news.tabs[MODEL.name], news.exports)
+        return deliver(ctx, [analysis_digest(news.tabs, ctx.store.tab_link, ctx.clock().date())], memory)
 
     return _noted(result, step)
+
+
+def export_files(store: Store, folder: str) -> list[ExportFile]:
+    """The exports folder's files; none when it is unset or unreadable (the analysis reports that)."""
+    if not folder:
+        return []
+    try:
+        return store.export_files(folder)
+    except GapbotError:
+        return []
 
 
 def end_of_job_alerts(ctx: JobContext) -> tuple[list[Message], dict[str, str], list[triggers.Fired]]:
     """Win alerts and the rerun alert, with the state entries that remember them."""
     state = ctx.store.read_state()
-    tabs = read_schema_tabs(ctx.store, *triggers.CHECK_TABS)
-    wins, memory = win_alerts(ctx.store, tabs[PROSPECTS.name], state)
-    lost = lost_link_alerts(ctx.store, state, ctx.clock().date())
-    rerun = triggers.check(ctx.store, read_inputs(ctx.store), tabs, state, ctx.clock())
+    tabs = schema_tabs(ctx.store.read_tabs([s.name for s in triggers.CHECK_TABS]), *triggers.CHECK_TABS)
+    links = ctx.store.tab_link
+    wins, memory = win_alerts(tabs[PROSPECTS.name], state, links)
+    lost = lost_link_alerts(state, ctx.clock().date(), links)
+    inputs = read_inputs(ctx.store)
+    exports = (  # only compared with the last analysis's: not read before there is one
+        triggers.export_digests(inputs.raw_tabs, export_files(ctx.store, inputs.settings.exports_folder))
+        if state.get(RERUN_BASELINE_KEY)
+        else {}
+    )
+    rerun = triggers.check(inputs, tabs, state, ctx.clock(), exports, links)
     messages = [*wins, *lost, *([rerun.message] if rerun.message else [])]
     return messages, {**memory, **rerun.memory}, rerun.fired
 
@@ -98,7 +132,7 @@ def alert_failure(ctx: JobContext, job: str, error: BaseException) -> None:
         log.warning("could not send the failure alert: %s", exc)
 
 
-def run_job(name: str, job: Callable[[JobContext], JobResult], ctx: JobContext) -> JobResult:
+def run_job(name: str, job: Job, ctx: JobContext) -> JobResult:
     """Run a job; then win and rerun alerts, or a failure alert if it raised."""
     try:
         result = job(ctx)
