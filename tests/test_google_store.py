@@ -15,7 +15,7 @@ from google.oauth2 import service_account
 from bot.errors import ConfigError, LimitError, StoreError
 from bot.stores import EnsureTab, ReplaceTab, UpsertRows
 from bot.stores.google_auth import BASE_SCOPES, KEY_JSON_ENV, load_credentials
-from bot.stores.google_retry import RetryPolicy
+from bot.stores.google_retry import GoogleRetryPolicy
 from bot.stores.opener import sheet_id
 from jobs.context import JobContext
 from jobs.table import JOBS
@@ -157,13 +157,13 @@ def test_a_failure_that_never_ends_stops_after_bounded_retries_with_a_clear_erro
     fake, sid = fresh()
     fake.faults.append(lambda call: 503)
     waits: list[float] = []
-    store = google_store(fake, sid, sleep=waits.append, policy=RetryPolicy(tries=4))
+    store = google_store(fake, sid, sleep=waits.append, policy=GoogleRetryPolicy(tries=4))
     with pytest.raises(StoreError) as caught:
         store.read_tabs(["Settings"])
     message = caught.value.message
     assert "GET spreadsheets/{id}" in message and "503" in message and "4 times" in message
     assert len(fake.api_calls()) == 4
-    assert len(waits) == 3 and all(0 <= w <= RetryPolicy().max_wait for w in waits)
+    assert len(waits) == 3 and all(0 <= w <= GoogleRetryPolicy().max_wait for w in waits)
 
 
 def test_timeouts_are_set_on_every_request_and_retried() -> None:
@@ -173,11 +173,11 @@ def test_timeouts_are_set_on_every_request_and_retried() -> None:
     store = google_store(fake, sid)
     store.commit([EnsureTab(PROSPECTS)])
     assert store.read_tab("Prospects") is not None
-    assert all(c.timeout == RetryPolicy().timeout for c in fake.calls)
+    assert all(c.timeout == GoogleRetryPolicy().timeout for c in fake.calls)
 
 
 def test_backoff_waits_grow_and_are_capped() -> None:
-    policy = RetryPolicy(first_wait=1, max_wait=8)
+    policy = GoogleRetryPolicy(first_wait=1, max_wait=8)
     assert [policy.wait(n, rand=lambda: 1.0) for n in range(6)] == [1, 2, 4, 8, 8, 8]
     assert policy.wait(3, rand=lambda: 0.25) == 2
 

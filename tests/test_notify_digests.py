@@ -17,7 +17,7 @@ from bot.notify.base import Pacer
 from bot.notify.config import ChannelMissing, build_notifier
 from bot.notify.message import Funnel, Message
 from bot.notify.render import to_blocks, to_text
-from bot.notify.retry import RetryPolicy
+from bot.notify.retry import SlackRetryPolicy
 from bot.notify.sheet import schema_tabs
 from bot.notify.slack import SlackNotifier
 from bot.notify.webhook import WebhookNotifier
@@ -230,7 +230,7 @@ def slack() -> Iterator[SlackServer]:
 
 def test_digest_job_posts_then_uploads_the_funnel(slack: SlackServer) -> None:
     bot = SlackNotifier(
-        TOKEN, "#link-building", base_url=slack.api_url, retry=RetryPolicy(backoff=0.01), pacer=Pacer(0)
+        TOKEN, "#link-building", base_url=slack.api_url, retry=SlackRetryPolicy(backoff=0.01), pacer=Pacer(0)
     )
     ctx = JobContext(store=outreach_sheet(), clock=lambda: NOW, notifier=bot)
     result = digest_job(ctx)
@@ -243,7 +243,7 @@ def test_digest_job_posts_then_uploads_the_funnel(slack: SlackServer) -> None:
 
 
 def test_digest_job_through_a_webhook_has_no_chart(slack: SlackServer) -> None:
-    hook = WebhookNotifier(slack.webhook_url, retry=RetryPolicy(backoff=0.01), pacer=Pacer(0))
+    hook = WebhookNotifier(slack.webhook_url, retry=SlackRetryPolicy(backoff=0.01), pacer=Pacer(0))
     digest_job(JobContext(store=outreach_sheet(), clock=lambda: NOW, notifier=hook))
     assert [m["blocks"][0]["text"]["text"] for m in slack.webhook_messages] == [
         "Outreach, last 7 days: 1 won, 2 replies"

@@ -11,7 +11,7 @@ import pytest
 from bot.notify.base import Pacer
 from bot.notify.message import Message, Section
 from bot.notify.outbox import MAX_REJECTIONS, Outbox
-from bot.notify.retry import RetryPolicy
+from bot.notify.retry import SlackRetryPolicy
 from bot.notify.slack import SlackNotifier
 from bot.stores import MemoryStore
 from jobs.context import JobContext
@@ -31,7 +31,7 @@ def slack() -> Iterator[SlackServer]:
 
 def notifier(slack: SlackServer) -> SlackNotifier:
     return SlackNotifier(
-        TOKEN, "#link-building", base_url=slack.api_url, retry=RetryPolicy(backoff=0.01), pacer=Pacer(0)
+        TOKEN, "#link-building", base_url=slack.api_url, retry=SlackRetryPolicy(backoff=0.01), pacer=Pacer(0)
     )
 
 

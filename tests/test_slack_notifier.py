@@ -10,12 +10,12 @@ import pytest
 
 from bot.notify.base import DeliveryError, Pacer
 from bot.notify.message import Funnel, Link, Message, Section
-from bot.notify.retry import RetryPolicy
+from bot.notify.retry import SlackRetryPolicy
 from bot.notify.slack import SlackNotifier
 from bot.notify.webhook import WebhookNotifier
 from tests.slack_server import TOKEN, Reply, SlackServer, running
 
-FAST = RetryPolicy(backoff=0.01)
+FAST = SlackRetryPolicy(backoff=0.01)
 
 
 @pytest.fixture
