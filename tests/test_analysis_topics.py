@@ -81,6 +81,7 @@ def test_an_unknown_topic_is_a_clear_error() -> None:
         run(store, topic="garden")
 
 
+@pytest.mark.slow
 def test_cli_analyze_topic_runs_a_focused_analysis(tmp_path: Path) -> None:
     out = tmp_path / "demo.xlsx"
     runner = CliRunner()

@@ -6,6 +6,7 @@ import math
 from collections import Counter
 
 import pandas as pd
+import pytest
 
 from bench.bench_sheets_calls import kind, measure
 from bot.stores import AppendRows, EnsureTab, ReplaceTab, SetState, UpsertRows
@@ -68,6 +69,7 @@ def store_runs(n: int) -> list[list[Call]]:
     return runs
 
 
+@pytest.mark.slow
 def test_store_calls_for_50000_prospects_are_those_for_100_plus_payload_chunks() -> None:
     small, large = store_runs(100), store_runs(50_000)
     for few, many in zip(small, large, strict=True):
@@ -76,6 +78,7 @@ def test_store_calls_for_50000_prospects_are_those_for_100_plus_payload_chunks()
     assert sum(c.sent for c in large[1]) > 1.5 * MAX_REQUEST_BYTES  # the big run really needed several chunks
 
 
+@pytest.mark.slow
 def test_analyze_makes_the_same_calls_on_a_small_and_a_larger_market() -> None:
     small, large = measure(100), measure(3_000)
     for (_, few), (_, many) in zip(small, large, strict=True):

@@ -73,6 +73,7 @@ def prospects_by_key(fake: FakeGoogle, sid: str, only_gapbot: bool = False) -> d
     return {str(row[0]): tuple(v for i, v in enumerate(row) if i not in skip) for row in tab.rows[1:] if row and row[0]}
 
 
+@pytest.mark.slow
 def test_a_run_cut_off_after_any_write_costs_no_team_cell_and_the_next_run_repairs_it() -> None:
     base, sid = sheet_with_team_work()
     before = team_cells(base, sid)
@@ -105,6 +106,7 @@ def test_a_run_cut_off_after_any_write_costs_no_team_cell_and_the_next_run_repai
     assert cut >= 4  # structure, values, appends, sort: every step was cut once
 
 
+@pytest.mark.slow
 def test_gapbot_cells_follow_their_keys_when_the_team_sorts_during_a_run() -> None:
     fake, sid = sheet_with_team_work()
     before = team_cells(fake, sid)

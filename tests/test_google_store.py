@@ -134,6 +134,7 @@ def all_values(fake: FakeGoogle, sid: str) -> dict[str, list[list[object]]]:
     return {s.title: [list(r) for r in s.rows] for s in fake.book(sid).sheets}
 
 
+@pytest.mark.slow
 def test_429_and_503_on_a_third_of_the_calls_give_the_same_sheet(tmp_path: Path) -> None:
     from tests.fakes.team import market_tabs
 

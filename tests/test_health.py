@@ -217,6 +217,7 @@ def test_without_the_private_switch_the_local_server_is_refused(server: LocalSer
     assert server.seen == []
 
 
+@pytest.mark.slow
 def test_a_migration_is_detected_and_recorded(server: LocalServer) -> None:
     store = _store(server, targets=["/ok", "/canon-other", "/slow"])
     _run(store)

@@ -158,6 +158,7 @@ def cli(workbook: Path, *args: str, **env: str) -> subprocess.CompletedProcess[s
     )
 
 
+@pytest.mark.slow
 def test_run_job_exits_non_zero_after_its_failure_alert(tmp_path: Path) -> None:
     done = cli(tmp_path / "team.xlsx", "run-job", "boom", "--log-json")
     assert done.returncode == 1
@@ -200,6 +201,7 @@ def test_run_when_free_gives_up_after_its_wait() -> None:
         Runner({"write": writes_history}, settle=0).run_when_free("write", ctx, wait=0.05, poll=0.01)
 
 
+@pytest.mark.slow
 def test_run_job_if_due_skips_analyze_until_its_cadence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GAPBOT_LEASE_SETTLE", "0")
     workbook = str(tmp_path / "team.xlsx")

@@ -155,6 +155,7 @@ def run_for(planned: list[Planned], runner: Runner, until: float, done=lambda: F
     return worker
 
 
+@pytest.mark.slow
 def test_a_failing_job_is_alerted_and_the_schedule_goes_on(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
     rec = Recorder()
@@ -168,6 +169,7 @@ def test_a_failing_job_is_alerted_and_the_schedule_goes_on(caplog: pytest.LogCap
     assert ("boom", "failed") in results and ("tick", "ok") in results
 
 
+@pytest.mark.slow
 def test_a_run_queued_past_its_grace_is_skipped_and_one_within_it_runs(caplog: pytest.LogCaptureFixture) -> None:
     """One thread: `late` and `patient` wait behind `slow`; only the one whose grace covers the wait runs."""
     caplog.set_level(logging.INFO)

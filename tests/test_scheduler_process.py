@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from bot.stores import WorkbookStore
 from sheets_schema.state_keys import HEARTBEAT_KEY, LEASE_KEY, last_run_key
 
@@ -24,6 +26,7 @@ def wait_for(condition: Callable[[], bool], what: str, seconds: float = 30) -> N
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_worker_runs_jobs_in_order_respects_the_lease_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     workbook, events, release = tmp_path / "team.xlsx", tmp_path / "events.txt", tmp_path / "release"
     env = {

@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
@@ -185,6 +186,7 @@ def test_hidden_rows_and_filters_in_a_workbook_change_nothing(tmp_path: Path) ->
     assert list(history["Key"]) == ["b.com"]
 
 
+@pytest.mark.slow
 def test_cli_watch_reports_the_tick(tmp_path: Path) -> None:
     path = tmp_path / "team.xlsx"
     WorkbookStore(path).commit([prospects_upsert(pd.DataFrame({"Domain": ["a.com"], "Priority": [1]}))])
