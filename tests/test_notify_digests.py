@@ -26,6 +26,7 @@ from bot.stores.grid import CommitNotes
 from jobs.context import JobContext, JobResult
 from jobs.digest import digest_job
 from jobs.notifications import run_job
+from sheets_schema.state_keys import RERUN_FIRED_KEY
 from sheets_schema.tabs import ASSET_GAPS, BATCHES, HISTORY, MODEL, NOISE, PROSPECTS, TARGET_HEALTH
 from tests.slack_server import TOKEN, SlackServer, running
 
@@ -346,7 +347,7 @@ def test_notifier_choice_from_environment_and_settings() -> None:
 
 def test_a_notification_problem_never_fails_the_job() -> None:
     store = MemoryStore()
-    store.commit([SetState({"rerun:fired": "{not json"})])  # the hidden state tab was edited by hand
+    store.commit([SetState({RERUN_FIRED_KEY: "{not json"})])  # the hidden state tab was edited by hand
     ctx = JobContext(store=store, clock=lambda: NOW, notifier=ConsoleNotifier(io.StringIO()))
     result = run_job("digest", lambda c: JobResult("digest", "ok"), ctx)
     assert result.summary == "ok"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -29,7 +30,7 @@ FOLLOWED = '<a href="https://ours.example/guide">Best  widget\n guide</a>'
 
 
 @pytest.fixture
-def server() -> LocalServer:
+def server() -> Iterator[LocalServer]:
     with LocalServer() as s:
         s.routes.update(
             {
