@@ -13,11 +13,8 @@ from bot.inputs import by_schema, read_inputs
 from bot.learning.merge import hand_added_rows, prospects_upsert
 from bot.learning.model import learn
 from bot.linktable import empty_link_table
-from bot.notify.analysis_digest import DIGEST_TABS
-from bot.notify.sheet import schema_tabs
 from bot.notify.triggers import export_digests
 from bot.stores import AppendRows, ExportFile, ReplaceTab, SetState
-from bot.stores.grid import written_tabs
 from sheets_schema.state_keys import LAST_ANALYSIS_KEY, LAST_RUN_ID_KEY
 from sheets_schema.tabs import (
     ASSET_GAPS,
@@ -174,7 +171,11 @@ def analyze(ctx: JobContext) -> JobResult:
         f"{counts['asset gaps']} asset gaps, {counts['batches']} batches"
     )
     result = JobResult("analyze", summary, counts, (*inputs.problems, *output.notes, *problems, *notes.notes))
-    # The tabs the digest and the rerun baseline are made of, as this commit left them.
-    written = written_tabs(current, [prospects_write, model_write, noise_write, gaps_write], ctx.store.max_cell_chars)
-    tabs = schema_tabs({**current, **written}, *DIGEST_TABS, MODEL)
-    return notify_after_analyze(ctx, result, AnalysisNews(inputs, tabs, export_digests_read))
+    news = AnalysisNews(
+        inputs,
+        before=current,
+        writes=[prospects_write, model_write, noise_write, gaps_write],
+        exports=export_digests_read,
+        max_cell_chars=ctx.store.max_cell_chars,
+    )
+    return notify_after_analyze(ctx, result, news)

@@ -16,7 +16,7 @@ import pandas as pd
 from bot.errors import GapbotError
 from bot.inputs import Inputs, read_inputs
 from bot.notify import triggers
-from bot.notify.analysis_digest import analysis_digest
+from bot.notify.analysis_digest import DIGEST_TABS, analysis_digest
 from bot.notify.base import DeliveryError
 from bot.notify.failure import failure_message
 from bot.notify.lost_links import lost_link_alerts
@@ -25,7 +25,8 @@ from bot.notify.outbox import Outbox
 from bot.notify.secrets import redact
 from bot.notify.sheet import schema_tabs
 from bot.notify.wins import win_alerts
-from bot.stores import ExportFile, Store
+from bot.stores import ExportFile, Store, WriteOp
+from bot.stores.grid import MAX_CELL_CHARS, written_tabs
 from sheets_schema.state_keys import RERUN_BASELINE_KEY
 from sheets_schema.tabs import MODEL, PROSPECTS
 
@@ -39,15 +40,23 @@ RERUN_CHECK_JOB = "rerun-check"
 
 @dataclass(frozen=True)
 class AnalysisNews:
-    """What an analysis hands to its notifications: nothing here is read again from the sheet."""
+    """What an analysis hands to its notifications, so that they read nothing of it again."""
 
     #: The inputs the analysis read.
     inputs: Inputs
-    #: The tabs the digest and the rerun baseline need (`analysis_digest.DIGEST_TABS` and the
-    #: Model tab), as the analysis left them, by schema.
-    tabs: Mapping[str, pd.DataFrame]
+    #: The output tabs as the analysis read them before writing (`Inputs.also`).
+    before: Mapping[str, pd.DataFrame]
+    #: The analysis's writes of the tabs the digest and the rerun baseline are made of.
+    writes: Sequence[WriteOp]
     #: `triggers.export_digests` of the exports, taken while reading them.
     exports: Mapping[str, str]
+    #: The store's limit of characters per cell (what it writes is cut to that).
+    max_cell_chars: int = MAX_CELL_CHARS
+
+    def tabs(self) -> dict[str, pd.DataFrame]:
+        """The digest's tabs and the Model tab as the analysis left them, by schema."""
+        written = written_tabs(self.before, self.writes, self.max_cell_chars)
+        return schema_tabs({**self.before, **written}, *DIGEST_TABS, MODEL)
 
 
 def deliver(ctx: JobContext, messages: Sequence[Message], memory: Mapping[str, str] | None = None) -> list[str]:
@@ -73,9 +82,10 @@ def notify_after_analyze(ctx: JobContext, result: JobResult, news: AnalysisNews)
     """The analysis digest, and a new baseline for the rerun triggers."""
 
     def step() -> list[str]:
+        tabs = news.tabs()
         state = ctx.store.read_state()  # the triggers' memory, as the notifications of other jobs left it
-        memory = triggers.after_analysis(news.inputs, state, news.tabs[MODEL.name], news.exports)
-        return deliver(ctx, [analysis_digest(news.tabs, ctx.store.tab_link, ctx.clock().date())], memory)
+        memory = triggers.after_analysis(news.inputs, state, tabs[MODEL.name], news.exports)
+        return deliver(ctx, [analysis_digest(tabs, ctx.store.tab_link, ctx.clock().date())], memory)
 
     return _noted(result, step)
 
