@@ -71,9 +71,13 @@ def main() -> None:
     links = store.tab_link
     digest_tabs = tabs(store, *analysis.DIGEST_TABS)
     today = NOW.date()
+    # As `analyze` does: from the tabs in hand, nothing read again.
     timed("analysis digest (build + render)", lambda: to_blocks(analysis.analysis_digest(digest_tabs, links, today)))
-    outcome_tabs = tabs(store, *outcomes.DIGEST_TABS)
-    timed("outcomes digest (build)", lambda: outcomes.outcomes_digest(outcome_tabs, links, NOW))
+    # As `digest` does: read its tabs, then build.
+    timed(
+        "outcomes digest (read + build)",
+        lambda: outcomes.outcomes_digest(tabs(store, *outcomes.DIGEST_TABS), links, NOW),
+    )
     timed(
         "rerun check (all triggers)",
         lambda: check(read_inputs(store), tabs(store, *CHECK_TABS), store.read_state(), NOW, {}, links),

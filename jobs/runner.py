@@ -137,7 +137,7 @@ class Runner:
         return self.jobs[name]
 
     def run(self, name: str, ctx: JobContext, job: Job | None = None) -> JobResult:
-        """Run a registered job (or `job` under that name, e.g. with options) under the sheet's lease."""
+        """Run a job of the table (or `job` under that name, e.g. with options) under the sheet's lease."""
         started = time.monotonic()
         if job is None and name in SKIP_WHEN_UNCHANGED and ctx.store.unchanged_since_remembered():
             log_run(name, "skipped", time.monotonic() - started, ctx.run_id, "nothing changed since the last run")

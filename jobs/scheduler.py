@@ -1,4 +1,4 @@
-"""`gapbot run`: the worker that runs the registered jobs on their cadences until it is stopped.
+"""`gapbot run`: the worker that runs the jobs of the table (jobs/table.py) on their cadences until it is stopped.
 
 One process, one sheet, one job at a time: a single-thread executor runs the jobs one after the
 other, and every run takes the sheet's lease (jobs/lease.py): a run that finds the sheet busy with
@@ -116,7 +116,7 @@ def misfire_grace(trigger: BaseTrigger, now: datetime) -> int:
 def plan(
     registered: Iterable[str], tz: ZoneInfo, now: datetime, environ: Mapping[str, str] = os.environ
 ) -> list[Planned]:
-    """What `gapbot run` schedules: registered jobs with a cadence, limited to GAPBOT_JOBS if set."""
+    """What `gapbot run` schedules: the known jobs with a cadence, limited to GAPBOT_JOBS if set."""
     registered = [j for j in registered if j not in STARTUP_JOBS]
     wanted = [j.strip() for j in environ.get(JOBS_ENV, "").split(",") if j.strip()]
     unknown = [j for j in wanted if j not in registered]
