@@ -17,7 +17,8 @@ from bot.stores import AppendRows, EnsureTab, MemoryStore, SetState, WorkbookSto
 from jobs.cli import main
 from jobs.context import JobContext, JobResult
 from jobs.lease import Lease, LeaseBusy
-from jobs.runner import JsonFormatter, Runner, configure_logging, describe
+from jobs.runner import JsonFormatter, Runner, available_jobs, configure_logging, describe
+from jobs.table import JOBS
 from sheets_schema.state_keys import HEARTBEAT_KEY, LEASE_KEY, last_run_key
 from sheets_schema.tabs import HISTORY
 from tests.backends import Backend
@@ -113,6 +114,25 @@ def test_a_broken_alert_never_hides_the_job_error() -> None:
 def test_unknown_job_names_the_choices() -> None:
     with pytest.raises(ConfigError, match="choose one of: fails, write"):
         Runner({"write": writes_history, "fails": fails}).run("nope", JobContext(store=MemoryStore()))
+
+
+def test_extra_job_modules_add_their_job_tables() -> None:
+    jobs = available_jobs({"GAPBOT_JOB_MODULES": "tests.jobs_for_tests.worker_jobs"})
+    assert {"slow", "boom"} <= set(jobs) and set(JOBS) <= set(jobs)
+    assert available_jobs({}) == dict(JOBS)
+
+
+@pytest.mark.parametrize(
+    ("module", "problem"),
+    [
+        ("tests.no_such_module", "cannot import job module"),
+        ("tests.linkrows", "has no JOBS table"),  # a module without a JOBS table
+        ("jobs.table", "names jobs that already exist: analyze, digest"),
+    ],
+)
+def test_extra_job_modules_that_cannot_serve_are_refused(module: str, problem: str) -> None:
+    with pytest.raises(ConfigError, match=problem):
+        available_jobs({"GAPBOT_JOB_MODULES": module})
 
 
 def test_secrets_never_reach_the_log(monkeypatch: pytest.MonkeyPatch) -> None:
