@@ -14,14 +14,15 @@ import pandas as pd
 
 from bot.inputs import read_inputs
 from bot.notify import ConsoleNotifier
-from bot.notify.analysis_digest import analysis_digest
-from bot.notify.hooks import deliver
-from bot.notify.outcomes_digest import outcomes_digest
+from bot.notify import analysis_digest as analysis
+from bot.notify import outcomes_digest as outcomes
 from bot.notify.render import to_blocks
-from bot.notify.sheet import read_schema_tabs
+from bot.notify.sheet import schema_tabs
 from bot.notify.triggers import CHECK_TABS, check
 from bot.stores import MemoryStore, ReplaceTab
 from jobs.context import JobContext
+from jobs.notifications import deliver
+from sheets_schema import TabSchema
 from sheets_schema.tabs import HISTORY, PROSPECTS
 from sheets_schema.vocabularies import LINK_TYPES, OUTCOMES
 
@@ -53,6 +54,10 @@ def sheet(n: int) -> MemoryStore:
     return store
 
 
+def tabs(store: MemoryStore, *schemas: TabSchema) -> dict[str, pd.DataFrame]:
+    return schema_tabs(store.read_tabs([s.name for s in schemas]), *schemas)
+
+
 def timed(label: str, work: object) -> None:
     start = time.perf_counter()
     work()  # type: ignore[operator]
@@ -63,14 +68,23 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     store = sheet(n)
     print(f"{n} prospects, {n // 3} outcome edits in History")
-    timed("analysis digest (build + render)", lambda: to_blocks(analysis_digest(store, NOW.date())))
-    timed("outcomes digest (build)", lambda: outcomes_digest(store, NOW))
+    links = store.tab_link
+    digest_tabs = tabs(store, *analysis.DIGEST_TABS)
+    today = NOW.date()
+    # As `analyze` does: from the tabs in hand, nothing read again.
+    timed("analysis digest (build + render)", lambda: to_blocks(analysis.analysis_digest(digest_tabs, links, today)))
+    # As `digest` does: read its tabs, then build.
+    timed(
+        "outcomes digest (read + build)",
+        lambda: outcomes.outcomes_digest(tabs(store, *outcomes.DIGEST_TABS), links, NOW),
+    )
     timed(
         "rerun check (all triggers)",
-        lambda: check(store, read_inputs(store), read_schema_tabs(store, *CHECK_TABS), store.read_state(), NOW),
+        lambda: check(read_inputs(store), tabs(store, *CHECK_TABS), store.read_state(), NOW, {}, links),
     )
     ctx = JobContext(store=store, clock=lambda: NOW, notifier=ConsoleNotifier(io.StringIO()))
-    timed("outbox record + deliver (console)", lambda: deliver(ctx, [analysis_digest(store, NOW.date())]))
+    digest = analysis.analysis_digest(digest_tabs, links, NOW.date())
+    timed("outbox record + deliver (console)", lambda: deliver(ctx, [digest]))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from bot import export_writers as w
+from bot.demo import export_writers as w
 
 LAYOUTS = {
     "ahrefs-backlinks": lambda: w.AHREFS_BACKLINKS,

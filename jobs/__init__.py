@@ -1,1 +1,1 @@
-"""The scheduled jobs and the registry that names them."""
+"""The jobs gapbot runs, the table that names them, and how they are run: runner, lease, notifications, CLI."""

@@ -17,9 +17,10 @@ from bot.inputs import by_schema, read_inputs
 from bot.learning.merge import hand_added_rows, prospects_upsert
 from bot.learning.model import learn
 from bot.linktable import empty_link_table
+from bot.notify.triggers import export_digests
 from bot.settings import Settings
-from bot.notify.hooks import notify_after_analyze
-from bot.stores import AppendRows, ReplaceTab, SetState
+from bot.stores import AppendRows, ExportFile, ReplaceTab, SetState
+from sheets_schema.state_keys import LAST_ANALYSIS_KEY, LAST_RUN_ID_KEY
 from sheets_schema.tabs import (
     ASSET_GAPS,
     BATCHES,
@@ -36,15 +37,19 @@ from sheets_schema.tabs import (
 )
 
 from .context import JobContext, JobResult
-from .registry import register
+from .notifications import AnalysisNews, notify_after_analyze
 
 
 def read_all_exports(
     ctx: JobContext, raw_tabs: dict[str, pd.DataFrame], folder: str
-) -> tuple[pd.DataFrame, list[ImportReport]]:
-    """Every `Raw: …` tab and exports-folder file; one unreadable export never stops the others."""
+) -> tuple[pd.DataFrame, list[ImportReport], dict[str, str]]:
+    """Every `Raw: …` tab and exports-folder file; one unreadable export never stops the others.
+
+    Also the digest of each export (`triggers.export_digests`), taken from the bytes as they are read.
+    """
     tables: list[pd.DataFrame] = []
     reports: list[ImportReport] = []
+    files: list[ExportFile] = []
     for name, frame in ctx.progress(list(raw_tabs.items()), "Reading Raw tabs"):
         links, report = read_export_frame(name, frame)
         tables.append(links)
@@ -61,7 +66,7 @@ def read_all_exports(
             reports.append(report)
     non_empty = [t for t in tables if not t.empty]
     links = pd.concat(non_empty, ignore_index=True) if non_empty else empty_link_table()
-    return links, reports
+    return links, reports, export_digests(raw_tabs, files)
 
 
 def imports_frame(reports: list[ImportReport], read_at: str) -> pd.DataFrame:
@@ -90,7 +95,6 @@ def after_checks(prospects: pd.DataFrame, links: pd.DataFrame, current: dict[str
     return flag_prospects(prospects, fix_first_targets(health), "Target page")
 
 
-@register("analyze")
 def analyze(ctx: JobContext) -> JobResult:
     now = ctx.clock()
     inputs = read_inputs(
@@ -107,7 +111,7 @@ def analyze(ctx: JobContext) -> JobResult:
         ],
     )
     current = inputs.also
-    links, reports = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
+    links, reports, export_digests_read = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
     model = learn(current.get(PROSPECTS.name), current.get(HISTORY.name), current.get(BATCHES.name))
     existing = {
         schema.name: by_schema(current.get(schema.name), schema) for schema in (PROSPECTS, LINKS, NOISE, ASSET_GAPS)
@@ -145,19 +149,23 @@ def analyze(ctx: JobContext) -> JobResult:
             }
         ]
     )
+    prospects_write = prospects_upsert(prospects, sort_by="Priority")
+    model_write = ReplaceTab(MODEL, pd.concat([model.table, output.judge_model], ignore_index=True))
+    noise_write = ReplaceTab(NOISE, output.noise)
+    gaps_write = ReplaceTab(ASSET_GAPS, output.asset_gaps)
     notes = ctx.store.commit(
         [
-            prospects_upsert(prospects, sort_by="Priority"),
-            ReplaceTab(MODEL, pd.concat([model.table, output.judge_model], ignore_index=True)),
+            prospects_write,
+            model_write,
             ReplaceTab(LINKS, output.links),
-            ReplaceTab(NOISE, output.noise),
-            ReplaceTab(ASSET_GAPS, output.asset_gaps),
+            noise_write,
+            gaps_write,
             ReplaceTab(BATCHES, output.batches),
             ReplaceTab(DASHBOARD, output.dashboard),
             ReplaceTab(COMPETITOR_SUGGESTIONS, output.suggestions),
             ReplaceTab(IMPORTS, imports_frame(reports, f"{now:%Y-%m-%d %H:%M}")),
             AppendRows(HISTORY, history),
-            SetState({"last_analysis": now.isoformat(), "last_run_id": ctx.run_id}),
+            SetState({LAST_ANALYSIS_KEY: now.isoformat(), LAST_RUN_ID_KEY: ctx.run_id}),
         ]
     )
     problems = [r.problem for r in reports if r.problem]
@@ -173,12 +181,17 @@ def analyze(ctx: JobContext) -> JobResult:
     )
     page_notes = pages.notes(inputs.settings.pages_per_run)
     counts |= {"pages from cache": pages.from_cache, "pages fetched": pages.fetched}
-    return notify_after_analyze(
-        ctx,
-        JobResult(
-            "analyze", summary, counts, (*inputs.problems, *output.notes, *page_notes, *problems, *notes.notes)
-        ),
+    result = JobResult(
+        "analyze", summary, counts, (*inputs.problems, *output.notes, *page_notes, *problems, *notes.notes)
     )
+    news = AnalysisNews(
+        inputs,
+        before=current,
+        writes=[prospects_write, model_write, noise_write, gaps_write],
+        exports=export_digests_read,
+        max_cell_chars=ctx.store.max_cell_chars,
+    )
+    return notify_after_analyze(ctx, result, news)
 
 
 def read_pages(ctx: JobContext, urls: list[str], settings: Settings) -> PagesReport:

@@ -50,5 +50,5 @@ class JobResult:
     notes: tuple[str, ...] = ()
 
 
-#: State entry `analyze` writes when it finishes (ISO time): the scheduler reruns it `Rerun every (days)` later.
-LAST_ANALYSIS_KEY = "last_analysis"
+#: A job: given the context, does its work and says what it did.
+Job = Callable[[JobContext], JobResult]

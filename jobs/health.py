@@ -17,14 +17,14 @@ import pandas as pd
 from bot.crawl import Fetcher
 from bot.crawl.dead_pages import BROKEN_LINK, apply_dead_pages, dead_page_rows, pages_to_check
 from bot.crawl.fetcher import with_scheme
-from bot.crawl.fingerprints import CHANGES_KEY, FINGERPRINTS_KEY, changed_fingerprints, merged_fingerprints
+from bot.crawl.fingerprints import changed_fingerprints, merged_fingerprints
 from bot.crawl.target_health import FIX_FIRST, FLAG_TEXT, assess, fix_first_targets, flag_prospects
 from bot.inputs import by_schema, read_inputs
 from bot.stores import AppendRows, ReplaceTab, SetState, UpsertRows, WriteOp
+from sheets_schema.state_keys import LAST_HEALTH_KEY, TARGET_CHANGES_KEY, TARGET_FINGERPRINTS_KEY
 from sheets_schema.tabs import BATCHES, COMPETITOR_PAGES, HISTORY, LINKS, PROSPECTS, TARGET_HEALTH
 
 from .context import JobContext, JobResult
-from .registry import register
 
 #: Competitor pages checked per run (most-linked first); the rest wait for the next runs.
 DEAD_PAGE_CHECKS_PER_RUN = 200
@@ -61,7 +61,6 @@ def flagged_prospects(
     return flag_prospects(out, fix_first_targets(health), "Target page").drop(columns="Target page")
 
 
-@register("health")
 def health(ctx: JobContext) -> JobResult:
     now = ctx.clock()
     inputs = read_inputs(ctx.store)
@@ -69,7 +68,7 @@ def health(ctx: JobContext) -> JobResult:
     targets = list(dict.fromkeys(inputs.targets.loc[inputs.targets["active"], "url"]))
     frame = check_targets(fetcher, targets, now)
 
-    stored = ctx.store.read_state_json(FINGERPRINTS_KEY, {})
+    stored = ctx.store.read_state_json(TARGET_FINGERPRINTS_KEY, {})
     previous = stored if isinstance(stored, dict) else {}
     current = merged_fingerprints(previous, frame.to_dict("records"))
     changes = changed_fingerprints(previous, current)
@@ -124,9 +123,9 @@ def health(ctx: JobContext) -> JobResult:
             AppendRows(HISTORY, history),
             SetState(
                 {
-                    FINGERPRINTS_KEY: json.dumps(current, sort_keys=True),
-                    CHANGES_KEY: json.dumps([{"target": c.target, "evidence": c.evidence} for c in changes]),
-                    "last_health": now.isoformat(),
+                    TARGET_FINGERPRINTS_KEY: json.dumps(current, sort_keys=True),
+                    TARGET_CHANGES_KEY: json.dumps([{"target": c.target, "evidence": c.evidence} for c in changes]),
+                    LAST_HEALTH_KEY: now.isoformat(),
                 }
             ),
         ]

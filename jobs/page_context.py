@@ -11,7 +11,6 @@ from bot.stores import AppendRows, UpsertRows
 from sheets_schema.tabs import HISTORY, PAGE_CONTEXT, PROSPECTS
 
 from .context import JobContext, JobResult
-from .registry import register
 
 #: How many prospects (highest priority first) get their page read per run.
 PAGE_CONTEXT_TOP = 30
@@ -24,7 +23,6 @@ def top_prospects(prospects: pd.DataFrame, limit: int) -> pd.DataFrame:
     return live.sort_values("priority", ascending=False, kind="stable").head(limit)
 
 
-@register("page-context")
 def page_context_job(ctx: JobContext) -> JobResult:
     now = ctx.clock()
     when = f"{now:%Y-%m-%d %H:%M}"

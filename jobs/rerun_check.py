@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from bot.notify.hooks import RERUN_CHECK_JOB, deliver, end_of_job_alerts
+from jobs.notifications import RERUN_CHECK_JOB, deliver, end_of_job_alerts
 
 from .context import JobContext, JobResult
-from .registry import register
 
 
-@register(RERUN_CHECK_JOB)
 def rerun_check(ctx: JobContext) -> JobResult:
     messages, memory, fired = end_of_job_alerts(ctx)
     notes = deliver(ctx, messages, memory)

@@ -20,12 +20,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.errors import ConfigError, GapbotError
-from bot.lease import Lease, LeaseBusy, LeasedStore, worker_identity
-from bot.notify.hooks import run_job as run_with_notifications
 from bot.stores import SetState
+from sheets_schema.state_keys import HEARTBEAT_KEY, last_run_key
 
-from .context import JobContext, JobResult
-from .registry import SKIP_WHEN_UNCHANGED, Job, load_jobs
+from .context import Job, JobContext, JobResult
+from .lease import Lease, LeaseBusy, LeasedStore, worker_identity
+from .notifications import run_job as run_with_notifications
+from .table import JOBS, SKIP_WHEN_UNCHANGED
 
 log = logging.getLogger("gapbot.jobs")
 # Silent unless a command configures logging (`run`, `run-job`): manual commands print their own report.
@@ -39,16 +40,10 @@ LOG_FORMAT_ENV = "GAPBOT_LOG_FORMAT"
 SECRET_ENVS = ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "GAPBOT_SERVICE_ACCOUNT_JSON")
 _SECRET_PATTERNS = re.compile(r"xox[a-z]-[A-Za-z0-9-]+|hooks\.slack\.com/services/[A-Za-z0-9/]+")
 
-HEARTBEAT_KEY = "heartbeat"
 LOG_HANDLER = "gapbot"
 
 #: Called once when a job fails, after its result is recorded: (job name, the error, the run's context).
 FailureAlert = Callable[[str, BaseException, JobContext], None]
-
-
-def result_key(job: str) -> str:
-    """State entry holding a job's last run."""
-    return f"last_run:{job}"
 
 
 def describe(error: BaseException) -> str:
@@ -67,17 +62,33 @@ def log_failure(job: str, error: BaseException, ctx: JobContext) -> None:
 
 
 def available_jobs(environ: Mapping[str, str] = os.environ) -> dict[str, Job]:
-    """The registered jobs, plus those of any extra modules named in GAPBOT_JOB_MODULES."""
-    for module in filter(None, (m.strip() for m in environ.get(JOB_MODULES_ENV, "").split(","))):
+    """The job table, plus the `JOBS` tables of any extra modules named in GAPBOT_JOB_MODULES."""
+    jobs = dict(JOBS)
+    for name in filter(None, (m.strip() for m in environ.get(JOB_MODULES_ENV, "").split(","))):
         try:
-            importlib.import_module(module)
+            module = importlib.import_module(name)
         except ImportError as exc:
             raise ConfigError(
-                f"cannot import job module {module!r} ({exc})",
+                f"cannot import job module {name!r} ({exc})",
                 where=JOB_MODULES_ENV,
                 fix="give importable module names, comma-separated, or unset it",
             ) from exc
-    return load_jobs()
+        extra = getattr(module, "JOBS", None)
+        if not isinstance(extra, Mapping):
+            raise ConfigError(
+                f"job module {name!r} has no JOBS table",
+                where=JOB_MODULES_ENV,
+                fix="define JOBS = {name: job, ...} in it",
+            )
+        taken = sorted(set(extra) & set(jobs))
+        if taken:
+            raise ConfigError(
+                f"job module {name!r} names jobs that already exist: {', '.join(taken)}",
+                where=JOB_MODULES_ENV,
+                fix="give its jobs other names",
+            )
+        jobs.update(extra)
+    return jobs
 
 
 def _seconds(environ: Mapping[str, str], name: str, default: float, minimum: float = 0.0) -> float:
@@ -101,7 +112,7 @@ class Runner:
     holder: str = field(default_factory=worker_identity)
     #: Long enough for the slowest job: a lease is only renewed when the job writes.
     lease_ttl: timedelta = timedelta(minutes=30)
-    #: Seconds between writing the lease and reading it back (see bot/lease.py).
+    #: Seconds between writing the lease and reading it back (see jobs/lease.py).
     settle: float = 0.25
     #: None for interactive runs: the person who ran it sees the error.
     alert: FailureAlert | None = log_failure
@@ -126,7 +137,7 @@ class Runner:
         return self.jobs[name]
 
     def run(self, name: str, ctx: JobContext, job: Job | None = None) -> JobResult:
-        """Run a registered job (or `job` under that name, e.g. with options) under the sheet's lease."""
+        """Run a job of the table (or `job` under that name, e.g. with options) under the sheet's lease."""
         started = time.monotonic()
         if job is None and name in SKIP_WHEN_UNCHANGED and ctx.store.unchanged_since_remembered():
             log_run(name, "skipped", time.monotonic() - started, ctx.run_id, "nothing changed since the last run")
@@ -179,7 +190,7 @@ class Runner:
             heartbeat = {"at": now, "holder": self.holder, "job": name, "result": outcome["result"]}
             record = {"at": now, "run": ctx.run_id, **outcome}
             ctx.store.commit(
-                [SetState({**release, HEARTBEAT_KEY: json.dumps(heartbeat), result_key(name): json.dumps(record)})]
+                [SetState({**release, HEARTBEAT_KEY: json.dumps(heartbeat), last_run_key(name): json.dumps(record)})]
             )
         except Exception as exc:
             log.warning(

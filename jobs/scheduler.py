@@ -1,7 +1,7 @@
-"""`gapbot run`: the worker that runs the registered jobs on their cadences until it is stopped.
+"""`gapbot run`: the worker that runs the jobs of the table (jobs/table.py) on their cadences until it is stopped.
 
 One process, one sheet, one job at a time: a single-thread executor runs the jobs one after the
-other, and every run takes the sheet's lease (bot/lease.py): a run that finds the sheet busy with
+other, and every run takes the sheet's lease (jobs/lease.py): a run that finds the sheet busy with
 another worker or a manual run writes nothing and tries again at its next scheduled time.
 SIGTERM or SIGINT lets the running job finish, starts nothing new, and exits 0.
 """
@@ -37,12 +37,12 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.errors import ConfigError
-from bot.notify.triggers import RERUN_DUE_KEY
 from bot.settings import Settings, parse_settings
 from bot.stores import Store
+from sheets_schema.state_keys import LAST_ANALYSIS_KEY, RERUN_DUE_KEY
 from sheets_schema.tabs import SETTINGS
 
-from .context import LAST_ANALYSIS_KEY, JobContext
+from .context import JobContext
 from .runner import Runner, log_run
 
 log = logging.getLogger("gapbot.worker")
@@ -116,7 +116,7 @@ def misfire_grace(trigger: BaseTrigger, now: datetime) -> int:
 def plan(
     registered: Iterable[str], tz: ZoneInfo, now: datetime, environ: Mapping[str, str] = os.environ
 ) -> list[Planned]:
-    """What `gapbot run` schedules: registered jobs with a cadence, limited to GAPBOT_JOBS if set."""
+    """What `gapbot run` schedules: the known jobs with a cadence, limited to GAPBOT_JOBS if set."""
     registered = [j for j in registered if j not in STARTUP_JOBS]
     wanted = [j.strip() for j in environ.get(JOBS_ENV, "").split(",") if j.strip()]
     unknown = [j for j in wanted if j not in registered]

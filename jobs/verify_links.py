@@ -15,9 +15,7 @@ import pandas as pd
 
 from bot.crawl.fetcher import with_scheme
 from bot.crawl.won_links import (
-    LOST_LINKS_KEY,
     LOST_NOTE_PREFIX,
-    WON_LINKS_STATE_KEY,
     Result,
     check_page,
     link_verified_text,
@@ -27,15 +25,14 @@ from bot.crawl.won_links import (
 )
 from bot.inputs import by_schema, read_inputs
 from bot.stores import AppendRows, SetState, UpsertRows, WriteOp
+from sheets_schema.state_keys import LOST_LINKS_KEY, WON_LINK_CHECKS_KEY
 from sheets_schema.tabs import HISTORY, PROSPECTS, WON_LINKS
 
 from .context import JobContext, JobResult
-from .registry import register
 
 WON = "published / linked"
 
 
-@register("verify-links")
 def verify_links(ctx: JobContext) -> JobResult:
     now = ctx.clock()
     when, day = f"{now:%Y-%m-%d %H:%M}", f"{now:%Y-%m-%d}"
@@ -57,7 +54,7 @@ def verify_links(ctx: JobContext) -> JobResult:
 
     fetcher = ctx.fetcher(inputs.settings)
     results = fetcher.fetch_all(with_scheme(p) for p in pages.values()) if pages else {}
-    stored = ctx.store.read_state_json(WON_LINKS_STATE_KEY, {})
+    stored = ctx.store.read_state_json(WON_LINK_CHECKS_KEY, {})
     state: dict[str, object] = dict(stored) if isinstance(stored, dict) else {}
     previous_text = dict(zip(prospects["Domain"], prospects["Link verified"], strict=True))
 
@@ -101,7 +98,7 @@ def verify_links(ctx: JobContext) -> JobResult:
     ops: list[WriteOp] = [
         UpsertRows(WON_LINKS, pd.DataFrame(rows, columns=WON_LINKS.names)),
         AppendRows(HISTORY, pd.DataFrame(history)),
-        SetState({WON_LINKS_STATE_KEY: json.dumps(state, sort_keys=True), LOST_LINKS_KEY: json.dumps(lost)}),
+        SetState({WON_LINK_CHECKS_KEY: json.dumps(state, sort_keys=True), LOST_LINKS_KEY: json.dumps(lost)}),
     ]
     if verified_cells:
         ops.insert(0, UpsertRows(PROSPECTS, pd.DataFrame(verified_cells)))

@@ -24,12 +24,10 @@ from bot.learning.snapshot import Change, diff, from_state, initial_cells, state
 from bot.settings import parse_settings
 from bot.stores import AppendRows, ReplaceTab, SetState, Store, WriteOp
 from sheets_schema import header_key
+from sheets_schema.state_keys import WATCH_CURSOR_KEY
 from sheets_schema.tabs import BATCHES, HISTORY, MODEL, PROSPECTS, SETTINGS
 
 from .context import JobContext, JobResult
-from .registry import register
-
-CURSOR_KEY = "watch.cursor"  # the store version the last full read saw
 
 
 def history_rows(changes: list[Change], when: str, run_id: str) -> pd.DataFrame:
@@ -51,14 +49,13 @@ def _idle(store: Store, version: str, reason: str) -> JobResult:
     return JobResult("watch", reason, {"changes": 0})
 
 
-@register("watch", skip_when_unchanged=True)
 def watch(ctx: JobContext) -> JobResult:
     store = ctx.store
     if store.unchanged_since_remembered():
         return JobResult("watch", "nothing changed", {"changes": 0})
     version = store.version()
     state = store.read_state()
-    if state.get(CURSOR_KEY) == version:
+    if state.get(WATCH_CURSOR_KEY) == version:
         return _idle(store, version, "nothing changed")
 
     prospects = store.read_tab(PROSPECTS.name)
@@ -91,7 +88,7 @@ def watch(ctx: JobContext) -> JobResult:
             ops.append(score_update(moved))
         rescore_count = len(moved)
     snapshot = state_entries(now, store.max_cell_chars, stored_parts(state))
-    ops.append(SetState({**snapshot, CURSOR_KEY: version}))
+    ops.append(SetState({**snapshot, WATCH_CURSOR_KEY: version}))
     notes = store.commit(ops)
     store.remember_version(store.version())  # everything the sheet held was just read and answered
 

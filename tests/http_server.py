@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -46,7 +46,7 @@ def redirect(location: str, status: int = 301) -> Route:
 class LocalServer:
     """`with LocalServer({...}) as server:` serves the routes on `server.base`."""
 
-    def __init__(self, routes: dict[str, Route | Handler] | None = None, default_delay: float = 0.0) -> None:
+    def __init__(self, routes: Mapping[str, Route | Handler] | None = None, default_delay: float = 0.0) -> None:
         self.routes: dict[str, Route | Handler] = dict(routes or {})
         self.default_delay = default_delay
         self.seen: list[Seen] = []

@@ -1,12 +1,31 @@
-"""Gap and overlap on hand-built links; each expected answer is written out by hand."""
+"""Gap and overlap on hand-built links, through the analysis; each expected answer is written out by hand."""
 
 from __future__ import annotations
 
-from bot.analysis.gap import find_gap, giant_publishers
-from tests.linkrows import competitors, link, table
+from datetime import date
+
+import pandas as pd
+
+from bot.analysis.gap import giant_publishers
+from bot.analysis.pipeline import AnalysisInputs, AnalysisOutput, analyze_links
+from tests.linkrows import competitors, link, rules, settings, table, targets
 
 RIVALS = competitors(("rival.com",), ("other.co.uk",), ("gone.net", "Direct SERP competitor", "", "No"))
-OURS = frozenset({"ours.io"})
+
+
+def find_gap(links: pd.DataFrame, minimum_overlap: int = 1, review_level: str = "domain") -> AnalysisOutput:
+    """The analysis of `links` against RIVALS, for our site ours.io."""
+    inputs = AnalysisInputs(
+        links=links,
+        competitors=RIVALS,
+        targets=targets(("https://ours.io/", "", "invoicing", "Homepage")),
+        rules=rules(),
+        serp=pd.DataFrame(columns=["Keyword", "Position", "URL"]),
+        settings=settings(
+            our_domains="ours.io", minimum_overlap=str(minimum_overlap), review_level=review_level
+        ),
+    )
+    return analyze_links(inputs, date(2026, 11, 20))
 
 
 def test_a_domain_linking_to_a_subdomain_of_ours_is_not_a_prospect_and_is_counted() -> None:
@@ -15,9 +34,9 @@ def test_a_domain_linking_to_a_subdomain_of_ours_is_not_a_prospect_and_is_counte
         link("https://www.example.org/b", "https://help.ours.io/start"),  # our domain via a subdomain
         link("https://fresh.org/x", "https://rival.com/"),
     )
-    gap = find_gap(links, RIVALS, OURS)
+    gap = find_gap(links)
     assert list(gap.prospects["Domain"]) == ["fresh.org"]
-    assert gap.linking_to_us == 1
+    assert gap.counts["domains already linking to us"] == 1
 
 
 def test_the_same_domain_in_several_tools_is_one_prospect_with_distinct_overlap() -> None:
@@ -26,7 +45,7 @@ def test_the_same_domain_in_several_tools_is_one_prospect_with_distinct_overlap(
         link("https://site.org/list", "https://www.rival.com/", tool="Semrush", authority=38.0),
         link("https://site.org/other", "https://other.co.uk/p", tool="Semrush", authority=38.0),
     )
-    gap = find_gap(links, RIVALS, OURS)
+    gap = find_gap(links)
     assert gap.prospects[["Domain", "Overlap", "Competitors linked"]].values.tolist() == [
         ["site.org", 2, "other.co.uk, rival.com"]
     ]
@@ -40,13 +59,13 @@ def test_minimum_overlap_and_inactive_competitors() -> None:
         link("https://two.org/", "https://other.co.uk/"),
         link("https://only-gone.org/", "https://gone.net/"),
     )
-    assert list(find_gap(links, RIVALS, OURS, minimum_overlap=2).prospects["Domain"]) == ["two.org"]
-    assert set(find_gap(links, RIVALS, OURS).prospects["Domain"]) == {"one.org", "two.org"}
+    assert list(find_gap(links, minimum_overlap=2).prospects["Domain"]) == ["two.org"]
+    assert set(find_gap(links).prospects["Domain"]) == {"one.org", "two.org"}
 
 
 def test_page_level_review_keys_prospects_by_linking_page() -> None:
     links = table(link("https://site.org/a", "https://rival.com/"), link("https://site.org/b", "https://rival.com/"))
-    keys = set(find_gap(links, RIVALS, OURS, review_level="page").prospects["Domain"])
+    keys = set(find_gap(links, review_level="page").prospects["Domain"])
     assert keys == {"site.org/a", "site.org/b"}
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
 from bot.errors import ConfigError
 from bot.stores import MemoryStore, WorkbookStore
+from jobs.cli import main
 from jobs.context import JobContext
-from jobs.registry import load_jobs
+from jobs.table import JOBS
 from sheets_schema.tabs import COMPETITORS, SETTINGS, TARGETS
 
 HEADER = ["Source url", "Source title", "Target url", "Anchor"]
@@ -33,7 +33,7 @@ def store_with(raw_rows: list[list[str]]) -> MemoryStore:
 
 
 def run(store: MemoryStore, topic: str = "") -> None:
-    jobs = load_jobs()
+    jobs = JOBS
     jobs["analyze"](JobContext(store=store, topic=topic))
 
 
@@ -51,7 +51,7 @@ def test_a_focused_run_leaves_other_topics_rows_alone() -> None:
             ["https://c-tax.org/links", "Links", "https://tax.com/", "Tax"],
         ]
     )
-    jobs = load_jobs()
+    jobs = JOBS
     jobs["init"](JobContext(store=store))
     run(store)
     assert {d: r["Topic"] for d, r in rows_by_domain(store).items()} == {
@@ -81,6 +81,7 @@ def test_an_unknown_topic_is_a_clear_error() -> None:
         run(store, topic="garden")
 
 
+@pytest.mark.slow
 def test_cli_analyze_topic_runs_a_focused_analysis(tmp_path: Path) -> None:
     out = tmp_path / "demo.xlsx"
     runner = CliRunner()

@@ -64,6 +64,7 @@ def outcomes() -> list[Outcome]:
     return [o for path in sorted(CASSETTES.glob("*.json")) for o in replay(path)]
 
 
+@pytest.mark.slow
 def test_the_fake_answers_recorded_traffic_as_google_did(outcomes: list[Outcome]) -> None:
     scored = [o for o in outcomes if o.scope == "gapbot"]
     same = [o for o in scored if o.same]
@@ -74,6 +75,7 @@ def test_the_fake_answers_recorded_traffic_as_google_did(outcomes: list[Outcome]
     assert different == set(KNOWN_DIFFERENCES), "update KNOWN_DIFFERENCES (with a reason) or fix the fake"
 
 
+@pytest.mark.slow
 def test_what_is_not_scored_is_only_setup_or_other_endpoints(outcomes: list[Outcome]) -> None:
     """Unscored: Drive create/delete/copy/comments/export/v2 upload, and files made before the run."""
     other = {o.endpoint for o in outcomes if o.scope == "other endpoint"}

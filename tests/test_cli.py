@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from jobs.cli import main
 
 
 def test_help_lists_commands() -> None:
@@ -25,6 +25,7 @@ def test_no_target_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_workbook_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     path = tmp_path / "env.xlsx"
     monkeypatch.setenv("GAPBOT_WORKBOOK", str(path))

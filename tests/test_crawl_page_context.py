@@ -11,7 +11,7 @@ from bot.crawl.page_context import page_context
 from bot.settings import Settings
 from bot.stores import MemoryStore
 from jobs.context import JobContext
-from jobs.registry import load_jobs
+from jobs.table import JOBS
 from sheets_schema.tabs import PAGE_CONTEXT, PROSPECTS
 from tests.http_server import LocalServer, Route, html
 
@@ -74,7 +74,7 @@ def test_the_job_reads_the_top_prospects_pages() -> None:
             return Fetcher(config_from_settings(settings, backoff=0.01), StaticResolver({}))
 
         now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-        result = load_jobs()["page-context"](JobContext(store=store, clock=lambda: now, fetcher=factory))
+        result = JOBS["page-context"](JobContext(store=store, clock=lambda: now, fetcher=factory))
     frame = store.read_tab(PAGE_CONTEXT.name)
     assert frame is not None
     got = {r["Domain"]: r for r in frame.to_dict("records")}

@@ -1,4 +1,4 @@
-"""The demo's answer, worked out by hand from its links (bot/demo_market.py), not computed by gapbot.
+"""The demo's answer, worked out by hand from its links (bot/demo/market.py), not computed by gapbot.
 
 Every expectation below was derived by reading the demo market: which pages link to which
 competitor, which of them link to us, and which are noise and why.
@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from bot.cli import main
 from bot.stores import WorkbookStore
 from bot.urls import url_key
+from jobs.cli import main
 from sheets_schema.vocabularies import LINK_TYPES, NEXT_ACTIONS
 
 EXPECTED_PROSPECTS = {
@@ -87,6 +87,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_demo_prospects_are_exactly_the_gap(demo: Path) -> None:
     prospects = WorkbookStore(demo).read_tab("Prospects")
     assert prospects is not None
@@ -99,6 +100,7 @@ def test_demo_prospects_are_exactly_the_gap(demo: Path) -> None:
     assert set(prospects["Status"]) == {"New"}
 
 
+@pytest.mark.slow
 def test_demo_noise_goes_to_the_noise_tab_with_its_reason(demo: Path) -> None:
     noise = WorkbookStore(demo).read_tab("Noise")
     assert noise is not None
@@ -107,6 +109,7 @@ def test_demo_noise_goes_to_the_noise_tab_with_its_reason(demo: Path) -> None:
     assert dict(zip(noise["Domain"], noise["Links"], strict=True))["invoicehacks.net"] == "30"
 
 
+@pytest.mark.slow
 def test_demo_reads_like_a_short_list(demo: Path) -> None:
     store = WorkbookStore(demo)
     prospects = store.read_tab("Prospects")
@@ -130,6 +133,7 @@ def test_demo_reads_like_a_short_list(demo: Path) -> None:
     assert in_batches == set(prospects.loc[prospects["Batch"] != "", "Domain"])
 
 
+@pytest.mark.slow
 def test_demo_asset_gaps_links_and_dashboard(demo: Path) -> None:
     store = WorkbookStore(demo)
     gaps = store.read_tab("Asset gaps")
@@ -154,6 +158,7 @@ def test_demo_asset_gaps_links_and_dashboard(demo: Path) -> None:
     assert list(suggestions["Giant publisher"]) == ["", "Yes"]
 
 
+@pytest.mark.slow
 def test_demo_workbook_has_dropdowns_and_an_imports_tab(demo: Path) -> None:
     wb = load_workbook(demo)
     assert wb["Prospects"].data_validations.dataValidation
@@ -163,6 +168,7 @@ def test_demo_workbook_has_dropdowns_and_an_imports_tab(demo: Path) -> None:
     assert imports["Rows read"].astype(int).sum() == EXPECTED_ROWS_READ
 
 
+@pytest.mark.slow
 def test_rerun_marks_status_and_keeps_first_seen(tmp_path: Path) -> None:
     out = tmp_path / "demo.xlsx"
     runner = CliRunner()

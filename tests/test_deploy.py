@@ -16,7 +16,7 @@ import yaml
 from apscheduler.triggers.cron import CronTrigger
 from click.testing import CliRunner
 
-from bot.cli import main
+from jobs.cli import main
 from jobs.scheduler import CADENCES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +98,7 @@ def test_build_context_keeps_secrets_out() -> None:
 
 
 def manifests() -> list[dict[str, Any]]:
-    docs = []
+    docs: list[dict[str, Any]] = []
     for path in sorted((DEPLOY / "kubernetes").glob("*.yaml")):
         docs.extend(d for d in yaml.safe_load_all(path.read_text()) if d)
     return docs

@@ -6,11 +6,13 @@ import math
 from collections import Counter
 
 import pandas as pd
+import pytest
 
 from bench.bench_sheets_calls import kind, measure
-from bot.stores import AppendRows, EnsureTab, ReplaceTab, SetState, UpsertRows
+from bot.stores import AppendRows, EnsureTab, ReplaceTab, SetState, UpsertRows, WriteOp
 from bot.stores.google_plan import MAX_REQUEST_BYTES
 from sheets_schema import ALL_TABS
+from sheets_schema.state_keys import LAST_ANALYSIS_KEY
 from sheets_schema.tabs import HISTORY, IMPORTS, PROSPECTS
 from tests.fakes.google import Call, FakeGoogle
 from tests.fakes.team import google_store, team_client
@@ -40,14 +42,14 @@ def prospects_frame(n: int, priority_shift: int = 0) -> pd.DataFrame:
     )
 
 
-def analyze_commit(n: int, shift: int) -> list:  # type: ignore[type-arg]
+def analyze_commit(n: int, shift: int) -> list[WriteOp]:
     """The writes `analyze` commits, for `n` prospects."""
     imports = pd.DataFrame({"Export": [f"export-{i}.csv" for i in range(12)], "Rows read": 100})
     return [
         UpsertRows(PROSPECTS, prospects_frame(n, shift), mark_missing={"Status": "Gone"}, sort_by="Priority"),
         ReplaceTab(IMPORTS, imports),
         AppendRows(HISTORY, pd.DataFrame([{"When": "2026-11-23 10:00", "Column": "analyze"}])),
-        SetState({"last_analysis": "2026-11-23T10:00:00+00:00"}),
+        SetState({LAST_ANALYSIS_KEY: "2026-11-23T10:00:00+00:00"}),
     ]
 
 
@@ -67,6 +69,7 @@ def store_runs(n: int) -> list[list[Call]]:
     return runs
 
 
+@pytest.mark.slow
 def test_store_calls_for_50000_prospects_are_those_for_100_plus_payload_chunks() -> None:
     small, large = store_runs(100), store_runs(50_000)
     for few, many in zip(small, large, strict=True):
@@ -75,6 +78,7 @@ def test_store_calls_for_50000_prospects_are_those_for_100_plus_payload_chunks()
     assert sum(c.sent for c in large[1]) > 1.5 * MAX_REQUEST_BYTES  # the big run really needed several chunks
 
 
+@pytest.mark.slow
 def test_analyze_makes_the_same_calls_on_a_small_and_a_larger_market() -> None:
     small, large = measure(100), measure(3_000)
     for (_, few), (_, many) in zip(small, large, strict=True):

@@ -12,6 +12,7 @@ from typing import Any
 
 import googleapiclient
 import pandas as pd
+import pytest
 
 from bot.stores import ReplaceTab
 from sheets_schema.tabs import IMPORTS
@@ -105,6 +106,7 @@ def matches(value: Any, kind: str | None) -> bool:
     return True
 
 
+@pytest.mark.slow
 def test_every_request_gapbot_sends_matches_the_discovery_documents(tmp_path: Path) -> None:
     fake = FakeGoogle()
     fake.keep_bodies = True

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from jobs.context import JobContext
-from jobs.registry import load_jobs
+from jobs.table import JOBS
+from sheets_schema.state_keys import SCHEMA_VERSION_KEY
 from tests.fakes.google import FakeGoogle
 from tests.fakes.team import demo_on_google, google_store
 from tests.test_demo_gap import EXPECTED_OVERLAP, EXPECTED_PROSPECTS
@@ -15,7 +16,7 @@ def test_demo_on_a_google_sheet_finds_exactly_the_gap(tmp_path: Path) -> None:
     fake = FakeGoogle()
     spreadsheet_id = demo_on_google(fake, tmp_path)
     store = google_store(fake, spreadsheet_id)
-    jobs = load_jobs()
+    jobs = JOBS
     jobs["init"](JobContext(store=store))
     result = jobs["analyze"](JobContext(store=store))
 
@@ -32,4 +33,4 @@ def test_demo_on_a_google_sheet_finds_exactly_the_gap(tmp_path: Path) -> None:
     assert imports is not None and len(imports) == len(exports) + len(raw_tabs)  # Drive files and Raw tabs
     assert set(imports["Export"]) >= {p.name for p in exports}
     assert "_gapbot_state" not in store.tab_names()
-    assert store.read_state()["schema_version"]
+    assert store.read_state()[SCHEMA_VERSION_KEY]

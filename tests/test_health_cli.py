@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
 from bot.demo import write_workbook
 from bot.stores import WorkbookStore
+from jobs.cli import main
 from sheets_schema.tabs import PROSPECTS
 from tests.http_server import LocalServer, Route, html
 
 
+@pytest.mark.slow
 def test_health_and_verify_links_commands_write_the_workbook(tmp_path: Path) -> None:
     path = tmp_path / "team.xlsx"
     routes = {

@@ -14,8 +14,8 @@ import zipfile
 import pandas as pd
 import pytest
 
-from bot.export_writers import SEMRUSH_BACKLINKS, Link
-from bot.ingest import read_export_bytes, read_export_frame
+from bot.demo.export_writers import SEMRUSH_BACKLINKS, Link
+from bot.ingest import ImportReport, read_export_bytes, read_export_frame
 from bot.ingest.decode import WRONG_WIDTH
 from bot.ingest.mapping import MAX_CELL_CHARS
 
@@ -37,7 +37,7 @@ def semrush_text(links: list[Link] = LINKS) -> str:
     return SEMRUSH_BACKLINKS.text(links)
 
 
-def read(data: bytes, name: str = NAME):  # type: ignore[no-untyped-def]
+def read(data: bytes, name: str = NAME) -> tuple[pd.DataFrame, ImportReport]:
     return read_export_bytes(name, data)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.export_writers import AHREFS_BACKLINKS, SEMRUSH_BACKLINKS, SEMRUSH_REFERRING_DOMAINS, Link
+import pandas as pd
+
+from bot.demo.export_writers import AHREFS_BACKLINKS, SEMRUSH_BACKLINKS, SEMRUSH_REFERRING_DOMAINS, Link
 from bot.ingest import merge_link_tables, read_export_bytes
 from bot.linktable import LINK_COLUMNS
 
@@ -13,7 +15,7 @@ AHREFS_ONLY = Link("https://uxdesignweekly.com/212", "Issue 212", "invoices", "h
 SEMRUSH_ONLY = Link("https://medium.com/@jane/x", "Jane", "billhive", "https://billhive.com/", nofollow=True)
 
 
-def read(name: str, data: bytes):  # type: ignore[no-untyped-def]
+def read(name: str, data: bytes) -> pd.DataFrame:
     links, report = read_export_bytes(name, data)
     assert not report.problem
     return links

@@ -63,6 +63,7 @@ NUMBER_CELLS = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(NUMBER_CELLS)
 def test_numbers_equal_reading_each_cell(cells: list[str]) -> None:

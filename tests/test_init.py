@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from bot.stores import WorkbookStore
 from jobs.context import JobContext
-from jobs.registry import load_jobs
+from jobs.table import JOBS
 from sheets_schema import ALL_TABS, STATE_TAB
 from tests.backends import Backend
 
@@ -25,7 +25,7 @@ TEAM_TABS = {
 
 
 def _init(backend: Backend) -> None:
-    load_jobs()["init"](JobContext(store=backend.store))
+    JOBS["init"](JobContext(store=backend.store))
 
 
 def _all_cells(backend: Backend) -> dict[str, list[list[str]]]:
@@ -52,7 +52,7 @@ def test_init_twice_keeps_every_team_cell(backend: Backend) -> None:
 
 def test_init_on_a_new_workbook_writes_example_settings(tmp_path: Path) -> None:
     store = WorkbookStore(tmp_path / "new.xlsx")
-    load_jobs()["init"](JobContext(store=store))
+    JOBS["init"](JobContext(store=store))
     settings = store.read_tab("Settings")
     assert settings is not None
     assert "Our domains" in list(settings["Setting"])

@@ -15,7 +15,7 @@ from bot.crawl.page_cache import PageCache, default_cache_path
 from bot.settings import Settings
 from bot.stores import MemoryStore, Store
 from jobs.context import JobContext, JobResult
-from jobs.registry import load_jobs
+from jobs.table import JOBS
 from sheets_schema.tabs import COMPETITORS, NOISE, PROSPECTS, SETTINGS, TARGETS
 from tests.http_server import LocalServer, Route, html
 
@@ -47,11 +47,10 @@ def market(urls: list[tuple[str, str]], pages_per_run: int) -> MemoryStore:
 
 
 def analyze(store: Store, fetcher: object | None = None) -> JobResult:
-    jobs = load_jobs()
     ctx = JobContext(store=store, clock=lambda: NOW, run_id="run")
     if fetcher is not None:
         ctx.fetcher = fetcher  # type: ignore[assignment]
-    return jobs["analyze"](ctx)
+    return JOBS["analyze"](ctx)
 
 
 def prospects(store: Store) -> dict[str, dict[str, str]]:

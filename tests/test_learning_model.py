@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bot.learning import learn, learned_model, needs_asset_first, prospect_multiplier
+from bot.learning import learn, needs_asset_first, prospect_multiplier
 from bot.learning.beta import Beta
 from bot.stores import MemoryStore
 from bot.stores.grid import Cell, Grid
+from jobs.analyze import analyze
 from jobs.context import JobContext
 from jobs.watch import watch
 from sheets_schema.tabs import BATCHES, PROSPECTS
@@ -224,10 +225,11 @@ def test_analyze_reads_the_same_model_the_watch_writes() -> None:
     watch(JobContext(store=store))
     store.edit(PROSPECTS.name, 2, outcome, "Published / linked")
     watch(JobContext(store=store))
-    model = learned_model(store)
-    assert (
-        model.multipliers[("Link type", "Resource page")] == 1.46
-    )  # 1 won of 1 sent: (2 + 1) / (40 + 1) = 1.46 x 0.05
     shown = store.read_tab("Model")
     assert shown is not None
+    # 1 won of 1 sent: (2 + 1) / (40 + 1) = 1.46 x 0.05
     assert row(shown, "Link type", "Resource page")["Feasibility multiplier"] == "1.46"
+    analyze(JobContext(store=store))  # learns the model again from the sheet, and writes what it learned
+    relearned = store.read_tab("Model")
+    assert relearned is not None
+    pd.testing.assert_frame_equal(relearned, shown)

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from bot.errors import StoreError
-from bot.lease import LEASE_KEY, Lease, LeaseBusy, LeasedStore, LeaseLost, LeaseRecord
 from bot.stores import AppendRows, EnsureTab, SetState
-from bot.stores.base import SCHEMA_VERSION_KEY
+from jobs.lease import Lease, LeaseBusy, LeasedStore, LeaseLost, LeaseRecord
 from sheets_schema import SCHEMA_VERSION
+from sheets_schema.state_keys import LEASE_KEY, SCHEMA_VERSION_KEY
 from sheets_schema.tabs import HISTORY
 from tests.backends import Backend
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from jobs.cli import main
 from sheets_schema.vocabularies import NEXT_ACTIONS, OUTCOMES
 
 SOFFICE = shutil.which("soffice")

@@ -1,30 +1,32 @@
-"""Digests and alerts read from the sheet itself: analysis digest, outcomes digest, wins, failures."""
+"""Digests and alerts made of the sheet's tabs: analysis digest, outcomes digest, wins, failures."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import pytest
 
 from bot.errors import InputError, StoreError
 from bot.notify import ConsoleNotifier
-from bot.notify.analysis_digest import analysis_digest
+from bot.notify import analysis_digest as analysis
+from bot.notify import outcomes_digest as outcomes
 from bot.notify.base import Pacer
 from bot.notify.config import ChannelMissing, build_notifier
-from bot.notify.hooks import run_job
-from bot.notify.message import Funnel
-from bot.notify.outcomes_digest import outcomes_digest
+from bot.notify.message import Funnel, Message
 from bot.notify.render import to_blocks, to_text
-from bot.notify.retry import RetryPolicy
+from bot.notify.retry import SlackRetryPolicy
+from bot.notify.sheet import schema_tabs
 from bot.notify.slack import SlackNotifier
 from bot.notify.webhook import WebhookNotifier
-from bot.stores import MemoryStore, ReplaceTab, SetState, WriteOp
+from bot.stores import MemoryStore, ReplaceTab, SetState, Store, WriteOp
 from bot.stores.grid import CommitNotes
 from jobs.context import JobContext, JobResult
 from jobs.digest import digest_job
+from jobs.notifications import run_job
+from sheets_schema.state_keys import RERUN_FIRED_KEY
 from sheets_schema.tabs import ASSET_GAPS, BATCHES, HISTORY, MODEL, NOISE, PROSPECTS, TARGET_HEALTH
 from tests.slack_server import TOKEN, SlackServer, running
 
@@ -48,6 +50,17 @@ def store_with(**tabs: pd.DataFrame) -> SheetStore:
     schemas = {s.name: s for s in (PROSPECTS, ASSET_GAPS, TARGET_HEALTH, NOISE, MODEL, BATCHES, HISTORY)}
     store.commit([ReplaceTab(schemas[name.replace("_", " ").capitalize()], frame) for name, frame in tabs.items()])
     return store
+
+
+def analysis_digest(store: Store, day: date) -> Message:
+    """The digest of the tabs as the store holds them."""
+    tabs = schema_tabs(store.read_tabs([s.name for s in analysis.DIGEST_TABS]), *analysis.DIGEST_TABS)
+    return analysis.analysis_digest(tabs, store.tab_link, day)
+
+
+def outcomes_digest(store: Store, now: datetime, chart: bool = False) -> list[Message]:
+    tabs = schema_tabs(store.read_tabs([s.name for s in outcomes.DIGEST_TABS]), *outcomes.DIGEST_TABS)
+    return outcomes.outcomes_digest(tabs, store.tab_link, now, chart=chart)
 
 
 # --- analysis digest --------------------------------------------------------------------------
@@ -218,7 +231,7 @@ def slack() -> Iterator[SlackServer]:
 
 def test_digest_job_posts_then_uploads_the_funnel(slack: SlackServer) -> None:
     bot = SlackNotifier(
-        TOKEN, "#link-building", base_url=slack.api_url, retry=RetryPolicy(backoff=0.01), pacer=Pacer(0)
+        TOKEN, "#link-building", base_url=slack.api_url, retry=SlackRetryPolicy(backoff=0.01), pacer=Pacer(0)
     )
     ctx = JobContext(store=outreach_sheet(), clock=lambda: NOW, notifier=bot)
     result = digest_job(ctx)
@@ -231,7 +244,7 @@ def test_digest_job_posts_then_uploads_the_funnel(slack: SlackServer) -> None:
 
 
 def test_digest_job_through_a_webhook_has_no_chart(slack: SlackServer) -> None:
-    hook = WebhookNotifier(slack.webhook_url, retry=RetryPolicy(backoff=0.01), pacer=Pacer(0))
+    hook = WebhookNotifier(slack.webhook_url, retry=SlackRetryPolicy(backoff=0.01), pacer=Pacer(0))
     digest_job(JobContext(store=outreach_sheet(), clock=lambda: NOW, notifier=hook))
     assert [m["blocks"][0]["text"]["text"] for m in slack.webhook_messages] == [
         "Outreach, last 7 days: 1 won, 2 replies"
@@ -334,7 +347,7 @@ def test_notifier_choice_from_environment_and_settings() -> None:
 
 def test_a_notification_problem_never_fails_the_job() -> None:
     store = MemoryStore()
-    store.commit([SetState({"rerun:fired": "{not json"})])  # the hidden state tab was edited by hand
+    store.commit([SetState({RERUN_FIRED_KEY: "{not json"})])  # the hidden state tab was edited by hand
     ctx = JobContext(store=store, clock=lambda: NOW, notifier=ConsoleNotifier(io.StringIO()))
     result = run_job("digest", lambda c: JobResult("digest", "ok"), ctx)
     assert result.summary == "ok"

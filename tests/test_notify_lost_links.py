@@ -6,12 +6,12 @@ import io
 import json
 from datetime import UTC, datetime
 
-from bot.crawl.won_links import LOST_LINKS_KEY
 from bot.notify import ConsoleNotifier
-from bot.notify.hooks import run_job
 from bot.stores import EnsureTab, MemoryStore, SetState
 from jobs.context import JobContext, JobResult
+from jobs.notifications import run_job
 from sheets_schema import ALL_TABS
+from sheets_schema.state_keys import LOST_LINKS_KEY
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

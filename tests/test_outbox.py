@@ -9,13 +9,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.notify.base import Pacer
-from bot.notify.hooks import deliver
 from bot.notify.message import Message, Section
-from bot.notify.outbox import MAX_REJECTIONS, PREFIX, Outbox
-from bot.notify.retry import RetryPolicy
+from bot.notify.outbox import MAX_REJECTIONS, Outbox
+from bot.notify.retry import SlackRetryPolicy
 from bot.notify.slack import SlackNotifier
 from bot.stores import MemoryStore
 from jobs.context import JobContext
+from jobs.notifications import deliver
+from sheets_schema.state_keys import OUTBOX_PREFIX
 from tests.backends import Backend
 from tests.slack_server import TOKEN, Reply, SlackServer, running
 
@@ -30,7 +31,7 @@ def slack() -> Iterator[SlackServer]:
 
 def notifier(slack: SlackServer) -> SlackNotifier:
     return SlackNotifier(
-        TOKEN, "#link-building", base_url=slack.api_url, retry=RetryPolicy(backoff=0.01), pacer=Pacer(0)
+        TOKEN, "#link-building", base_url=slack.api_url, retry=SlackRetryPolicy(backoff=0.01), pacer=Pacer(0)
     )
 
 
@@ -67,7 +68,7 @@ def test_messages_are_recorded_before_sending(slack: SlackServer) -> None:
     outbox = Outbox(store, notifier(slack), lambda: T0)
     outbox.record([msg("a")], {"some:memory": "1"})
     state = store.read_state()
-    assert json.loads(state[PREFIX + "a"])["status"] == "pending"
+    assert json.loads(state[OUTBOX_PREFIX + "a"])["status"] == "pending"
     assert state["some:memory"] == "1"
     assert slack.messages == []
 
@@ -112,7 +113,7 @@ def test_stale_messages_expire_instead_of_arriving_late(slack: SlackServer) -> N
 def test_a_message_too_big_for_a_cell_is_shortened_not_corrupted(backend: Backend, slack: SlackServer) -> None:
     outbox = Outbox(backend.store, notifier(slack), lambda: T0)
     outbox.record([msg("big", lines=20_000)])
-    raw = backend.store.read_state()[PREFIX + "big"]
+    raw = backend.store.read_state()[OUTBOX_PREFIX + "big"]
     assert len(raw) <= backend.store.max_cell_chars
     kept = json.loads(raw)["message"]["sections"][0]
     assert len(kept["lines"]) + kept["more"] == 20_000

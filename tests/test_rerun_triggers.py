@@ -12,13 +12,13 @@ import pytest
 
 from bot.demo import write_demo
 from bot.notify import ConsoleNotifier
-from bot.notify.hooks import run_job
-from bot.notify.triggers import HEALTH_FINGERPRINTS_KEY
 from bot.stores import AppendRows, MemoryStore, ReplaceTab, SetState, WorkbookStore
 from bot.stores.grid import Grid
 from jobs.context import JobContext, JobResult
-from jobs.registry import load_jobs
+from jobs.notifications import run_job
+from jobs.table import JOBS
 from sheets_schema import STATE_TAB, header_key
+from sheets_schema.state_keys import HEALTH_FINGERPRINTS_KEY, RERUN_DUE_KEY
 from sheets_schema.tabs import HISTORY, MODEL, TARGET_HEALTH
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -53,7 +53,7 @@ class Team:
 
     def run(self, job: str) -> JobResult:
         ctx = JobContext(store=self.store, clock=lambda: self.now, notifier=ConsoleNotifier(self.console))
-        return run_job(job, load_jobs()[job], ctx)
+        return run_job(job, JOBS[job], ctx)
 
     def check(self) -> str:
         """Run `gapbot rerun-check`; the text posted (blank when nothing fired)."""
@@ -118,7 +118,6 @@ def test_competitor_set_changed(team: Team) -> None:
 
 
 def test_a_fired_trigger_makes_analyze_due_for_the_worker(team: Team) -> None:
-    from bot.notify.triggers import RERUN_DUE_KEY
     from jobs.scheduler import due_reason
 
     assert RERUN_DUE_KEY not in team.store.read_state()

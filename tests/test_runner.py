@@ -12,12 +12,14 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
 from bot.errors import ConfigError, InputError, StoreError
-from bot.lease import LEASE_KEY, Lease, LeaseBusy
 from bot.stores import AppendRows, EnsureTab, MemoryStore, SetState, WorkbookStore
+from jobs.cli import main
 from jobs.context import JobContext, JobResult
-from jobs.runner import HEARTBEAT_KEY, JsonFormatter, Runner, configure_logging, describe, result_key
+from jobs.lease import Lease, LeaseBusy
+from jobs.runner import JsonFormatter, Runner, available_jobs, configure_logging, describe
+from jobs.table import JOBS
+from sheets_schema.state_keys import HEARTBEAT_KEY, LEASE_KEY, last_run_key
 from sheets_schema.tabs import HISTORY
 from tests.backends import Backend
 
@@ -60,7 +62,7 @@ def test_a_run_records_heartbeat_result_and_releases_the_lease(
     assert state[LEASE_KEY] == ""
     heartbeat = json.loads(state[HEARTBEAT_KEY])
     assert (heartbeat["holder"], heartbeat["job"], heartbeat["result"]) == ("worker-a", "write", "ok")
-    last = json.loads(state[result_key("write")])
+    last = json.loads(state[last_run_key("write")])
     assert (last["result"], last["run"], last["summary"]) == ("ok", ctx.run_id, "wrote one row")
     history = backend.store.read_tab(HISTORY.name)
     assert history is not None and history["Run"].tolist() == [ctx.run_id]
@@ -81,7 +83,7 @@ def test_a_failure_is_recorded_alerted_once_and_re_raised(backend: Backend, capl
     ]
     state = backend.store.read_state()
     assert state[LEASE_KEY] == ""
-    assert json.loads(state[result_key("fails")])["error"].startswith("Competitors: the Competitors tab")
+    assert json.loads(state[last_run_key("fails")])["error"].startswith("Competitors: the Competitors tab")
     [line] = job_lines(caplog)
     assert line["result"] == "failed"
 
@@ -112,6 +114,25 @@ def test_a_broken_alert_never_hides_the_job_error() -> None:
 def test_unknown_job_names_the_choices() -> None:
     with pytest.raises(ConfigError, match="choose one of: fails, write"):
         Runner({"write": writes_history, "fails": fails}).run("nope", JobContext(store=MemoryStore()))
+
+
+def test_extra_job_modules_add_their_job_tables() -> None:
+    jobs = available_jobs({"GAPBOT_JOB_MODULES": "tests.jobs_for_tests.worker_jobs"})
+    assert {"slow", "boom"} <= set(jobs) and set(JOBS) <= set(jobs)
+    assert available_jobs({}) == dict(JOBS)
+
+
+@pytest.mark.parametrize(
+    ("module", "problem"),
+    [
+        ("tests.no_such_module", "cannot import job module"),
+        ("tests.linkrows", "has no JOBS table"),  # a module without a JOBS table
+        ("jobs.table", "names jobs that already exist: analyze, digest"),
+    ],
+)
+def test_extra_job_modules_that_cannot_serve_are_refused(module: str, problem: str) -> None:
+    with pytest.raises(ConfigError, match=problem):
+        available_jobs({"GAPBOT_JOB_MODULES": module})
 
 
 def test_secrets_never_reach_the_log(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -148,7 +169,7 @@ def cli(workbook: Path, *args: str, **env: str) -> subprocess.CompletedProcess[s
         **env,
     }
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "--workbook", str(workbook), *args],
+        [sys.executable, "-m", "jobs.cli", "--workbook", str(workbook), *args],
         capture_output=True,
         text=True,
         env=environment,
@@ -157,6 +178,7 @@ def cli(workbook: Path, *args: str, **env: str) -> subprocess.CompletedProcess[s
     )
 
 
+@pytest.mark.slow
 def test_run_job_exits_non_zero_after_its_failure_alert(tmp_path: Path) -> None:
     done = cli(tmp_path / "team.xlsx", "run-job", "boom", "--log-json")
     assert done.returncode == 1
@@ -199,6 +221,7 @@ def test_run_when_free_gives_up_after_its_wait() -> None:
         Runner({"write": writes_history}, settle=0).run_when_free("write", ctx, wait=0.05, poll=0.01)
 
 
+@pytest.mark.slow
 def test_run_job_if_due_skips_analyze_until_its_cadence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GAPBOT_LEASE_SETTLE", "0")
     workbook = str(tmp_path / "team.xlsx")

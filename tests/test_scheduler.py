@@ -13,14 +13,14 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from click.testing import CliRunner
 
-from bot.cli import main
 from bot.errors import ConfigError
-from bot.notify.triggers import RERUN_DUE_KEY
 from bot.settings import Settings, parse_settings
 from bot.stores import MemoryStore, SetState
-from jobs.context import LAST_ANALYSIS_KEY, JobContext, JobResult
+from jobs.cli import main
+from jobs.context import JobContext, JobResult
 from jobs.runner import Runner
 from jobs.scheduler import Planned, Worker, analysis_due, build_scheduler, plan, sheet_timezone
+from sheets_schema.state_keys import LAST_ANALYSIS_KEY, RERUN_DUE_KEY
 
 ALL_JOBS = ("init", "analyze", "watch", "health", "digest", "rerun-check")
 UTC_ZONE = ZoneInfo("UTC")
@@ -155,6 +155,7 @@ def run_for(planned: list[Planned], runner: Runner, until: float, done=lambda: F
     return worker
 
 
+@pytest.mark.slow
 def test_a_failing_job_is_alerted_and_the_schedule_goes_on(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
     rec = Recorder()
@@ -168,6 +169,7 @@ def test_a_failing_job_is_alerted_and_the_schedule_goes_on(caplog: pytest.LogCap
     assert ("boom", "failed") in results and ("tick", "ok") in results
 
 
+@pytest.mark.slow
 def test_a_run_queued_past_its_grace_is_skipped_and_one_within_it_runs(caplog: pytest.LogCaptureFixture) -> None:
     """One thread: `late` and `patient` wait behind `slow`; only the one whose grace covers the wait runs."""
     caplog.set_level(logging.INFO)

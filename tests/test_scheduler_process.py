@@ -11,9 +11,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.lease import LEASE_KEY
+import pytest
+
 from bot.stores import WorkbookStore
-from jobs.runner import HEARTBEAT_KEY, result_key
+from sheets_schema.state_keys import HEARTBEAT_KEY, LEASE_KEY, last_run_key
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,6 +26,7 @@ def wait_for(condition: Callable[[], bool], what: str, seconds: float = 30) -> N
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_worker_runs_jobs_in_order_respects_the_lease_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     workbook, events, release = tmp_path / "team.xlsx", tmp_path / "events.txt", tmp_path / "release"
     env = {
@@ -42,7 +44,7 @@ def test_worker_runs_jobs_in_order_respects_the_lease_and_stops_cleanly_on_sigte
     log_path = tmp_path / "worker.log"
     with log_path.open("w") as log:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "jobs.cli", "run"], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT
         )
     try:
         wait_for(lambda: events.exists() and "start" in events.read_text(), "the slow job to start")
@@ -50,7 +52,7 @@ def test_worker_runs_jobs_in_order_respects_the_lease_and_stops_cleanly_on_sigte
 
         # A manual run while the worker's job holds the sheet is turned away, untouched.
         manual = subprocess.run(
-            [sys.executable, "-m", "bot.cli", "run-job", "analyze"],
+            [sys.executable, "-m", "jobs.cli", "run-job", "analyze"],
             env={**env, "GAPBOT_LOG_FORMAT": ""},
             cwd=tmp_path,
             capture_output=True,
@@ -85,5 +87,5 @@ def test_worker_runs_jobs_in_order_respects_the_lease_and_stops_cleanly_on_sigte
     state = WorkbookStore(workbook).read_state()
     assert state[LEASE_KEY] == ""
     assert json.loads(state[HEARTBEAT_KEY])["holder"] == holder
-    assert json.loads(state[result_key("slow")])["result"] == "ok"
+    assert json.loads(state[last_run_key("slow")])["result"] == "ok"
     assert "Prospects" in WorkbookStore(workbook).tab_names()

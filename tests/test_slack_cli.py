@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from bot.cli import main
 from bot.demo import write_demo
+from jobs.cli import main
 from tests.slack_server import TOKEN, SlackServer, running
 
 
@@ -21,6 +21,7 @@ def slack() -> Iterator[SlackServer]:
         yield server
 
 
+@pytest.mark.slow
 def test_demo_shows_the_analysis_digest_in_the_console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)  # even so, the demo never posts anywhere
@@ -45,6 +46,7 @@ def team_workbook(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_slack_down_for_a_run_and_up_for_the_next(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -82,6 +84,7 @@ def test_help_lists_the_notification_commands() -> None:
     assert "digest" in result.output and "rerun-check" in result.output
 
 
+@pytest.mark.slow
 def test_digest_through_a_webhook_from_the_environment(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

@@ -10,12 +10,12 @@ import pytest
 
 from bot.notify.base import DeliveryError, Pacer
 from bot.notify.message import Funnel, Link, Message, Section
-from bot.notify.retry import RetryPolicy
+from bot.notify.retry import SlackRetryPolicy
 from bot.notify.slack import SlackNotifier
 from bot.notify.webhook import WebhookNotifier
 from tests.slack_server import TOKEN, Reply, SlackServer, running
 
-FAST = RetryPolicy(backoff=0.01)
+FAST = SlackRetryPolicy(backoff=0.01)
 
 
 @pytest.fixture
@@ -102,6 +102,7 @@ def test_posts_to_one_channel_are_spaced(slack: SlackServer) -> None:
     assert all(later - earlier >= 0.24 for earlier, later in itertools.pairwise(times))
 
 
+@pytest.mark.slow
 def test_rate_limit_waits_for_retry_after(slack: SlackServer) -> None:
     slack.script("chat.postMessage", Reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}))
     bot(slack).send(message())
@@ -110,6 +111,7 @@ def test_rate_limit_waits_for_retry_after(slack: SlackServer) -> None:
     assert len(slack.messages) == 1
 
 
+@pytest.mark.slow
 def test_server_errors_are_retried(slack: SlackServer) -> None:
     slack.script("chat.postMessage", Reply(500, "oops"), Reply(503, "busy"))
     bot(slack).send(message())
@@ -117,6 +119,7 @@ def test_server_errors_are_retried(slack: SlackServer) -> None:
     assert len(slack.messages) == 1
 
 
+@pytest.mark.slow
 def test_persistent_server_errors_stop_the_run(slack: SlackServer) -> None:
     slack.script("chat.postMessage", *[Reply(500, "oops")] * 5)
     with pytest.raises(DeliveryError) as caught:
@@ -223,6 +226,7 @@ def test_webhook_sends_a_chart_message_as_text(slack: SlackServer) -> None:
     assert "Sent: 10" in slack.webhook_messages[0]["text"]
 
 
+@pytest.mark.slow
 def test_webhook_retries_rate_limits_and_server_errors(slack: SlackServer) -> None:
     slack.script("webhook", Reply(429, "rate_limited", {"Retry-After": "0"}), Reply(500, "oops"))
     webhook(slack).send(message())
@@ -238,6 +242,7 @@ def test_webhook_errors(slack: SlackServer, status: int, body: str, stop: bool) 
     assert caught.value.stop is stop
 
 
+@pytest.mark.slow
 def test_secrets_never_reach_logs_or_output(
     slack: SlackServer, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:

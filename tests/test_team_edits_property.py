@@ -187,6 +187,7 @@ def play(backend: Backend, steps: list[tuple[Any, ...]]) -> None:
     assert Counter(map(tuple, rows)) == Counter(oracle.history)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend_name", sorted(BACKENDS))
 def test_no_team_cell_is_lost_or_moved_and_history_is_exact(backend_name: str) -> None:
     examples = EXAMPLES.get(backend_name, 20)

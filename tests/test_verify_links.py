@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.crawl import Fetcher, StaticResolver, config_from_settings
-from bot.crawl.won_links import LOST_LINKS_KEY, LOST_NOTE_PREFIX, linking_url
+from bot.crawl.won_links import LOST_NOTE_PREFIX, linking_url
 from bot.settings import Settings
 from bot.stores import MemoryStore
 from jobs.context import JobContext, JobResult
-from jobs.registry import load_jobs
+from jobs.table import JOBS
+from sheets_schema.state_keys import LOST_LINKS_KEY
 from sheets_schema.tabs import PROSPECTS, WON_LINKS
 from tests.http_server import LocalServer, Route, html
 
@@ -28,7 +30,7 @@ FOLLOWED = '<a href="https://ours.example/guide">Best  widget\n guide</a>'
 
 
 @pytest.fixture
-def server() -> LocalServer:
+def server() -> Iterator[LocalServer]:
     with LocalServer() as s:
         s.routes.update(
             {
@@ -78,7 +80,7 @@ def _factory(settings: Settings) -> Fetcher:
 
 def _run(store: MemoryStore, day: int) -> JobResult:
     now = DAY1 + timedelta(days=day)
-    return load_jobs()["verify-links"](JobContext(store=store, clock=lambda: now, fetcher=_factory))
+    return JOBS["verify-links"](JobContext(store=store, clock=lambda: now, fetcher=_factory))
 
 
 def _won(store: MemoryStore) -> dict[str, dict[str, str]]:

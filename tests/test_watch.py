@@ -6,16 +6,18 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from bench.bench_watch_calls import CountingStore, prospects_sheet
-from bot.cli import main
 from bot.learning import prospects_upsert
-from bot.learning.snapshot import SNAPSHOT_KEY, decode, encode, from_state, team_cells
+from bot.learning.snapshot import decode, encode, from_state, team_cells
 from bot.stores import MemoryStore, SetState, WorkbookStore
+from jobs.cli import main
 from jobs.context import JobContext
 from jobs.watch import watch
+from sheets_schema.state_keys import WATCH_SNAPSHOT_KEY
 from sheets_schema.tabs import PROSPECTS
 from tests.backends import Backend
 
@@ -142,17 +144,17 @@ def test_a_big_snapshot_is_split_across_state_cells() -> None:
         store.edit(PROSPECTS.name, i, NOTES, f"note {i * 7919 % 1000003}")
     watch(JobContext(store=store))
     state = store.read_state()
-    parts = int(state[SNAPSHOT_KEY])
+    parts = int(state[WATCH_SNAPSHOT_KEY])
     assert parts > 3
-    assert all(len(state[f"{SNAPSHOT_KEY}.{i}"]) <= 300 for i in range(1, parts + 1))
+    assert all(len(state[f"{WATCH_SNAPSHOT_KEY}.{i}"]) <= 300 for i in range(1, parts + 1))
     assert from_state(state) == team_cells(store.read_tab(PROSPECTS.name))
 
     for i in range(2, 402):
         store.edit(PROSPECTS.name, i, NOTES, None)
     watch(JobContext(store=store))
     state = store.read_state()
-    assert int(state[SNAPSHOT_KEY]) < parts
-    assert state[f"{SNAPSHOT_KEY}.{parts}"] == ""  # a part left over from the longer snapshot is emptied
+    assert int(state[WATCH_SNAPSHOT_KEY]) < parts
+    assert state[f"{WATCH_SNAPSHOT_KEY}.{parts}"] == ""  # a part left over from the longer snapshot is emptied
     assert from_state(state) == {f"site{i}.com": {} for i in range(400)}
 
 
@@ -184,6 +186,7 @@ def test_hidden_rows_and_filters_in_a_workbook_change_nothing(tmp_path: Path) ->
     assert list(history["Key"]) == ["b.com"]
 
 
+@pytest.mark.slow
 def test_cli_watch_reports_the_tick(tmp_path: Path) -> None:
     path = tmp_path / "team.xlsx"
     WorkbookStore(path).commit([prospects_upsert(pd.DataFrame({"Domain": ["a.com"], "Priority": [1]}))])
@@ -213,7 +216,7 @@ def test_outcomes_typed_before_the_first_tick_are_learned_from_not_logged(backen
 
 def test_a_damaged_snapshot_is_reported_and_replaced(backend: Backend) -> None:
     start(backend)
-    backend.store.commit([SetState({f"{SNAPSHOT_KEY}.1": "z1:not base64 at all!"})])
+    backend.store.commit([SetState({f"{WATCH_SNAPSHOT_KEY}.1": "z1:not base64 at all!"})])
     backend.team_types(PROSPECTS.name, 2, NOTES, "typed meanwhile")
     result = watch(JobContext(store=backend.store))
     assert any("watch snapshot cannot be read" in n and "_gapbot_state" in n for n in result.notes)

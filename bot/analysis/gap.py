@@ -21,13 +21,6 @@ class GapLinks:
     linking_to_us: frozenset[str]  # referring domains that already link to one of our domains
 
 
-@dataclass(frozen=True)
-class GapResult:
-    prospects: pd.DataFrame  # one row per prospect key, columns named as in the Prospects tab
-    evidence: pd.DataFrame  # the competitor links behind the prospects (link-table rows + "prospect")
-    linking_to_us: int  # referring domains that already link to one of our domains
-
-
 def prospect_keys(links: pd.DataFrame, review_level: str) -> pd.Series:
     """A prospect's identity: registrable domain, or the normalised linking URL in page mode."""
     distinct, codes = unique_values(links["source_domain"])
@@ -90,25 +83,6 @@ def summarise_prospects(
             "Authority": best["authority"].astype("Float64").to_numpy(),
         }
     ).reset_index(drop=True)
-
-
-def find_gap(
-    links: pd.DataFrame,
-    competitors: pd.DataFrame,
-    our_domains: frozenset[str],
-    minimum_overlap: int = 1,
-    review_level: str = "domain",
-) -> GapResult:
-    """Prospects: sources linking to at least `minimum_overlap` active competitors and never to us.
-
-    A source "links to us" when any of its links points to a registrable domain in
-    `our_domains`, whichever subdomain it points to and whichever tool reported it.
-    """
-    gap = gap_links(links, competitors, our_domains, review_level)
-    evidence = with_minimum_overlap(gap.evidence, minimum_overlap)
-    prospects = summarise_prospects(evidence, competitors)
-    prospects = prospects.sort_values(["Overlap", "Domain"], ascending=[False, True], kind="stable")
-    return GapResult(prospects.reset_index(drop=True), evidence.reset_index(drop=True), len(gap.linking_to_us))
 
 
 def best_links(evidence: pd.DataFrame, rank: str = "authority") -> pd.DataFrame:

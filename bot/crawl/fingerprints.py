@@ -1,8 +1,8 @@
 """What identifies a target page's state between health checks, and what changed (migrations).
 
 The health job stores `{target URL: {"status", "final_url", "canonical"}}` as JSON in the state
-tab under `FINGERPRINTS_KEY`. A target whose check got no answer at all keeps its previous
-fingerprint, so a network hiccup never looks like a migration.
+tab under `TARGET_FINGERPRINTS_KEY` (sheets_schema/state_keys.py). A target whose check got no
+answer at all keeps its previous fingerprint, so a network hiccup never looks like a migration.
 """
 
 from __future__ import annotations
@@ -10,9 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-FINGERPRINTS_KEY = "target_fingerprints"
-#: The changes the latest health run found (JSON list of {"target", "evidence"}).
-CHANGES_KEY = "target_changes"
 FIELDS = ("status", "final_url", "canonical")
 Fingerprint = Mapping[str, object]
 

@@ -19,10 +19,6 @@ from .page import PageLink, parse_html
 from .result import FetchResult
 from .target_health import noindex_sources
 
-#: State tab key: JSON {prospect key: {"verified": bool, "missing": int, "result": str}}.
-WON_LINKS_STATE_KEY = "won_link_checks"
-#: State tab key: JSON list of the links the latest run found lost ({"domain", "linking_page", "detail"}).
-LOST_LINKS_KEY = "lost_links"
 #: Job notes that announce a lost link start with this.
 LOST_NOTE_PREFIX = "lost link: "
 LOST_AFTER = 2

@@ -16,9 +16,8 @@ import pandas as pd
 
 from bot.analysis.score import MULTIPLIER_RANGE, feasibility_multiplier
 from bot.inputs import pick
-from bot.stores import Store
 from sheets_schema import header_key
-from sheets_schema.tabs import BATCHES, HISTORY, MODEL, PROSPECTS
+from sheets_schema.tabs import MODEL
 from sheets_schema.vocabularies import OUTCOMES
 
 from .beta import Beta
@@ -200,9 +199,3 @@ def _with_batch_targets(prospects: pd.DataFrame | None, batches: pd.DataFrame | 
     target_of = dict(zip(plan["Batch"], plan["Target page"], strict=True))
     batch = pick(prospects, ["Batch"])["Batch"]
     return prospects.assign(**{TARGET_PAGE_COLUMN: batch.map(target_of).fillna("")})
-
-
-def learned_model(store: Store) -> LearnedModel:
-    """The model as the sheet holds it now: what analyze calls to score with the same multipliers."""
-    tabs = store.read_tabs([PROSPECTS.name, HISTORY.name, BATCHES.name])
-    return learn(tabs.get(PROSPECTS.name), tabs.get(HISTORY.name), tabs.get(BATCHES.name))

@@ -18,12 +18,12 @@ import pandas as pd
 
 from bot.errors import StoreError
 from sheets_schema import STATE_TAB, header_key
+from sheets_schema.state_keys import WATCH_SNAPSHOT_KEY
 from sheets_schema.tabs import PROSPECTS
 
 # key -> column -> value; blank values are left out
 TeamCells = dict[str, dict[str, str]]
 
-SNAPSHOT_KEY = "watch.snapshot"  # holds the number of parts; the parts are "watch.snapshot.1", ...
 ENCODING_TAG = "z1:"  # zlib-compressed JSON in base64; the tag also keeps a part from looking like a formula
 PART_MARGIN = 64
 
@@ -144,27 +144,27 @@ def decode(parts: list[str]) -> TeamCells:
 def state_entries(cells: TeamCells, part_chars: int, previous_parts: int) -> dict[str, str]:
     """State-tab entries holding the snapshot; parts left over from a longer one are emptied."""
     parts = encode(cells, part_chars)
-    entries = {f"{SNAPSHOT_KEY}.{i}": part for i, part in enumerate(parts, start=1)}
-    entries |= {f"{SNAPSHOT_KEY}.{i}": "" for i in range(len(parts) + 1, previous_parts + 1)}
-    return {SNAPSHOT_KEY: str(len(parts)), **entries}
+    entries = {f"{WATCH_SNAPSHOT_KEY}.{i}": part for i, part in enumerate(parts, start=1)}
+    entries |= {f"{WATCH_SNAPSHOT_KEY}.{i}": "" for i in range(len(parts) + 1, previous_parts + 1)}
+    return {WATCH_SNAPSHOT_KEY: str(len(parts)), **entries}
 
 
 def stored_parts(state: Mapping[str, str]) -> int:
-    count = state.get(SNAPSHOT_KEY, "")
+    count = state.get(WATCH_SNAPSHOT_KEY, "")
     return int(count) if count.isdigit() else 0
 
 
 def from_state(state: Mapping[str, str]) -> TeamCells | None:
     """The snapshot kept in the state tab, or None before the first watch."""
     count = stored_parts(state)
-    if SNAPSHOT_KEY not in state:
+    if WATCH_SNAPSHOT_KEY not in state:
         return None
     try:
-        return decode([state.get(f"{SNAPSHOT_KEY}.{i}", "") for i in range(1, count + 1)])
+        return decode([state.get(f"{WATCH_SNAPSHOT_KEY}.{i}", "") for i in range(1, count + 1)])
     except (ValueError, zlib.error, KeyError, TypeError) as exc:  # binascii.Error and JSON errors are ValueErrors
         raise StoreError(
             f"the watch snapshot cannot be read ({type(exc).__name__})",
-            where=f"hidden tab {STATE_TAB!r}, keys {SNAPSHOT_KEY}*",
+            where=f"hidden tab {STATE_TAB!r}, keys {WATCH_SNAPSHOT_KEY}*",
             fix="leave the hidden state tab to gapbot; the next watch takes a fresh snapshot",
         ) from exc
 

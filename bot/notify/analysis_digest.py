@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import pandas as pd
 
-from bot.stores import Store
 from sheets_schema.tabs import ASSET_GAPS, NOISE, PROSPECTS, TARGET_HEALTH
 
 from .message import Message, Section, fingerprint, listed
-from .sheet import numbers, read_schema_tabs, tab_link
+from .sheet import TabLinks, numbers, tab_link
 
 TOP = 10
 TOP_GAPS = 5
 TOP_NEW = 5
+#: The tabs the digest is made of (by schema, as the sheet holds them after the analysis).
+DIGEST_TABS = (PROSPECTS, ASSET_GAPS, TARGET_HEALTH, NOISE)
 
 
 def _counts(heading: str, values: pd.Series) -> Section:
@@ -29,9 +31,11 @@ def _prospect_line(row: pd.Series) -> str:
     return f"{row['Domain']}{new} — {score} · {row['Link type'] or 'unclassified'} · {why}"
 
 
-def analysis_digest(store: Store, day: date) -> Message:
-    """The digest; the same content on the same day has the same key, so it is posted once."""
-    tabs = read_schema_tabs(store, PROSPECTS, ASSET_GAPS, TARGET_HEALTH, NOISE)
+def analysis_digest(tabs: Mapping[str, pd.DataFrame], links: TabLinks, day: date) -> Message:
+    """The digest of `tabs` (DIGEST_TABS by schema, see `sheet.schema_tabs`).
+
+    The same content on the same day has the same key, so it is posted once.
+    """
     prospects = tabs[PROSPECTS.name]
     live = prospects[(prospects["Domain"] != "") & (prospects["Status"] != "Gone")]
     live = live.assign(_priority=numbers(live["Priority"]), _overlap=numbers(live["Overlap"]))
@@ -44,7 +48,7 @@ def analysis_digest(store: Store, day: date) -> Message:
             f"Top {min(TOP, len(ranked))} by priority",
             tuple(_prospect_line(r) for _, r in ranked.head(TOP).iterrows()),
             max(0, len(ranked) - TOP),
-            tab_link(store, PROSPECTS.name),
+            tab_link(links, PROSPECTS.name),
         ),
         # On a first run everything is new and the top list already shows it.
         Section(
@@ -65,20 +69,20 @@ def analysis_digest(store: Store, day: date) -> Message:
             f"{g['Competitor page']} ({g['Asset type'] or 'asset'}) — {g['Gap domains']} gap domains link to it"
             for _, g in gaps.iterrows()
         ]
-        sections.append(listed("Asset gaps: content to create", lines, TOP_GAPS, tab_link(store, ASSET_GAPS.name)))
+        sections.append(listed("Asset gaps: content to create", lines, TOP_GAPS, tab_link(links, ASSET_GAPS.name)))
 
     health = tabs[TARGET_HEALTH.name]
     broken = health[health["Verdict"].str.casefold() == "fix first"]
     if not broken.empty:
         lines = [f"{h['Target URL']} — {h['Reasons'] or 'failed the health check'}" for _, h in broken.iterrows()]
-        sections.append(listed("Fix before outreach", lines, TOP, tab_link(store, TARGET_HEALTH.name)))
+        sections.append(listed("Fix before outreach", lines, TOP, tab_link(links, TARGET_HEALTH.name)))
 
     noise = tabs[NOISE.name]
     if not noise.empty:
         removed = noise.assign(_links=numbers(noise["Links"]).fillna(1)).groupby("Reason", sort=False)["_links"].sum()
         removed = removed.sort_values(ascending=False, kind="stable")
         lines = [f"{reason or 'Other'}: {int(n)} link(s)" for reason, n in removed.items()]
-        sections.append(listed(f"Noise removed ({len(noise)} domains)", lines, TOP, tab_link(store, NOISE.name)))
+        sections.append(listed(f"Noise removed ({len(noise)} domains)", lines, TOP, tab_link(links, NOISE.name)))
 
     summary = f"{len(live)} prospects, {new} new since the last run."
     if not broken.empty:

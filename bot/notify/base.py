@@ -6,10 +6,12 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 
+from bot.errors import GapbotError
+
 from .message import Message
 
 
-class DeliveryError(Exception):
+class DeliveryError(GapbotError):
     """A message did not reach its destination.
 
     `stop` means later messages would fail the same way (Slack unreachable, wrong token or
@@ -19,8 +21,7 @@ class DeliveryError(Exception):
     def __init__(self, reason: str, *, stop: bool, fix: str = "") -> None:
         self.reason = reason
         self.stop = stop
-        self.fix = fix
-        super().__init__(f"{reason} — {fix}" if fix else reason)
+        super().__init__(reason, fix=fix)
 
 
 class Notifier(ABC):

@@ -6,15 +6,14 @@ import json
 from collections.abc import Mapping
 from datetime import date
 
-from bot.crawl.won_links import LOST_LINKS_KEY
-from bot.stores import Store
+from sheets_schema.state_keys import LOST_LINKS_KEY
 from sheets_schema.tabs import WON_LINKS
 
 from .message import Message, Section
-from .sheet import tab_link
+from .sheet import TabLinks, tab_link
 
 
-def lost_link_alerts(store: Store, state: Mapping[str, str], today: date) -> list[Message]:
+def lost_link_alerts(state: Mapping[str, str], today: date, links: TabLinks) -> list[Message]:
     """One message per link the last verification reported lost (the outbox sends each once)."""
     try:
         lost = json.loads(state.get(LOST_LINKS_KEY) or "[]")
@@ -26,7 +25,7 @@ def lost_link_alerts(store: Store, state: Mapping[str, str], today: date) -> lis
             kind="lost-link",
             title=f"Link lost: {item['domain']}",
             summary=f"The link to us on {item['linking_page']} was missing on two checks in a row.",
-            sections=(Section("What gapbot saw", (str(item.get("detail", "")),), 0, tab_link(store, WON_LINKS.name)),),
+            sections=(Section("What gapbot saw", (str(item.get("detail", "")),), 0, tab_link(links, WON_LINKS.name)),),
         )
         for item in lost
         if item.get("domain") and item.get("linking_page")

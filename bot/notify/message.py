@@ -12,6 +12,8 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from bot.errors import LimitError
+
 
 @dataclass(frozen=True)
 class Link:
@@ -94,7 +96,10 @@ class Message:
         """The same message with the longest section cut by half (to fit a storage limit quickly)."""
         index = max(range(len(self.sections)), key=lambda i: len(self.sections[i].lines), default=None)
         if index is None or not self.sections[index].lines:
-            raise ValueError("message cannot be shortened further")
+            raise LimitError(
+                f"message {self.key!r} does not fit a cell of the state tab even without its lists",
+                fix="shorten its title and summary",
+            )
         s = self.sections[index]
         keep = len(s.lines) // 2
         smaller = replace(s, lines=s.lines[:keep], more=s.more + len(s.lines) - keep)

@@ -14,12 +14,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.stores import SetState, Store
+from sheets_schema.state_keys import OUTBOX_PREFIX
 
 from .base import DeliveryError, Notifier
 from .message import Message
 from .secrets import redact
 
-PREFIX = "outbox:"
 PENDING, DELIVERED, FAILED, EXPIRED = "pending", "delivered", "failed", "expired"
 #: A message Slack keeps rejecting (bad content, not an outage) is given up after this many tries.
 MAX_REJECTIONS = 3
@@ -55,9 +55,8 @@ class Outbox:
 
     def entries(self) -> dict[str, dict[str, Any]]:
         """Message key -> entry, for every message ever recorded."""
-        return {
-            k[len(PREFIX) :]: json.loads(v) for k, v in self.store.read_state().items() if k.startswith(PREFIX) and v
-        }
+        state = self.store.read_state()
+        return {k[len(OUTBOX_PREFIX) :]: json.loads(v) for k, v in state.items() if k.startswith(OUTBOX_PREFIX) and v}
 
     def record(self, messages: Sequence[Message], memory: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
         """Record new messages (keys seen before are skipped) together with `memory` state entries.
@@ -73,8 +72,8 @@ class Outbox:
                 continue
             seq += 1
             entry = {"seq": seq, "status": PENDING, "created": self.clock().isoformat(), "attempts": 0}
-            values[PREFIX + message.key] = self._fitted(entry, message)
-            known[message.key] = json.loads(values[PREFIX + message.key])
+            values[OUTBOX_PREFIX + message.key] = self._fitted(entry, message)
+            known[message.key] = json.loads(values[OUTBOX_PREFIX + message.key])
         if values:
             self.store.commit([SetState(values)])
         return known
@@ -97,7 +96,7 @@ class Outbox:
         stopped = False
         for key, entry in pending:
             if now - datetime.fromisoformat(entry["created"]) > MAX_AGE:
-                updates[PREFIX + key] = _closed(entry, EXPIRED, now)
+                updates[OUTBOX_PREFIX + key] = _closed(entry, EXPIRED, now)
                 report.given_up.append(f"{key} (older than {MAX_AGE.days} days)")
                 continue
             if stopped:
@@ -108,15 +107,15 @@ class Outbox:
             except DeliveryError as exc:
                 entry = {**entry, "attempts": entry["attempts"] + 1, "error": redact(str(exc))}
                 if not exc.stop and entry["attempts"] >= MAX_REJECTIONS:
-                    updates[PREFIX + key] = _closed(entry, FAILED, now)
+                    updates[OUTBOX_PREFIX + key] = _closed(entry, FAILED, now)
                     report.given_up.append(f"{key} ({exc.reason})")
                     continue
-                updates[PREFIX + key] = json.dumps(entry, ensure_ascii=False)
+                updates[OUTBOX_PREFIX + key] = json.dumps(entry, ensure_ascii=False)
                 report.waiting.append(key)
                 report.problem = redact(str(exc))
                 stopped = stopped or exc.stop
                 continue
-            updates[PREFIX + key] = _closed(entry, DELIVERED, now)
+            updates[OUTBOX_PREFIX + key] = _closed(entry, DELIVERED, now)
             report.delivered.append(key)
         if updates:
             self.store.commit([SetState(updates)])

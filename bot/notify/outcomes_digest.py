@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 import pandas as pd
 
-from bot.stores import Store
 from sheets_schema import header_key
 from sheets_schema.tabs import BATCHES, HISTORY, MODEL, PROSPECTS
 
 from .message import Funnel, Message, Section, listed
 from .outcomes import STAGES, WON, PeriodCounts, contact_timeline, period_counts
-from .sheet import numbers, read_schema_tabs, tab_link
+from .sheet import TabLinks, numbers, tab_link
 
 TREND_PERIODS = 4
 #: A link type or competitor needs this many sends before its win rate means anything.
 MIN_SENT = 3
 RANKED = 3
 LIST_LIMIT = 10
+#: The tabs the digest is made of (by schema, see `sheet.schema_tabs`).
+DIGEST_TABS = (PROSPECTS, HISTORY, MODEL, BATCHES)
 STAGE_LABELS = {"Sent": "Sent", "Replied": "Replied", "Interested": "Interested", WON: "Won"}
 
 
@@ -75,17 +77,21 @@ def _stale(timeline: pd.DataFrame, prospects: pd.DataFrame, before: datetime) ->
 
 
 def outcomes_digest(
-    store: Store, now: datetime, days: int = 7, stale_days: int = 14, chart: bool = False
+    tabs: Mapping[str, pd.DataFrame],
+    links: TabLinks,
+    now: datetime,
+    days: int = 7,
+    stale_days: int = 14,
+    chart: bool = False,
 ) -> list[Message]:
-    """The digest message, and a funnel chart message when the notifier can upload files."""
-    tabs = read_schema_tabs(store, PROSPECTS, HISTORY, MODEL, BATCHES)
+    """The digest of `tabs` (DIGEST_TABS by schema), and a funnel chart message when the notifier can upload files."""
     prospects, model = tabs[PROSPECTS.name], tabs[MODEL.name]
     timeline = contact_timeline(tabs[HISTORY.name], prospects)
     period = timedelta(days=days)
     trend = [period_counts(timeline, now - (i + 1) * period, now - i * period) for i in range(TREND_PERIODS)][::-1]
     current, previous = trend[-1], trend[-2]
-    prospects_link = tab_link(store, PROSPECTS.name)
-    model_link = tab_link(store, MODEL.name)
+    prospects_link = tab_link(links, PROSPECTS.name)
+    model_link = tab_link(links, MODEL.name)
 
     best_types, worst_types = _by_win_rate(model, "Link type")
     best_rivals, worst_rivals = _by_win_rate(model, "Competitor")
@@ -106,7 +112,7 @@ def outcomes_digest(
             sections.append(Section(heading, tuple(lines), 0, model_link))
     waiting = _waiting_batches(prospects, tabs[BATCHES.name])
     if waiting:
-        sections.append(listed("Batches waiting for outreach", waiting, LIST_LIMIT, tab_link(store, BATCHES.name)))
+        sections.append(listed("Batches waiting for outreach", waiting, LIST_LIMIT, tab_link(links, BATCHES.name)))
     stale = _stale(timeline, prospects, now - timedelta(days=stale_days))
     if stale:
         sections.append(listed(f"No answer {stale_days}+ days after contact", stale, LIST_LIMIT, prospects_link))

@@ -13,7 +13,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class SlackRetryPolicy:
+    """Retries of one Slack call, as slack_sdk retry handlers (the Google API has `GoogleRetryPolicy`)."""
+
     rate_limit_retries: int = 3
     server_error_retries: int = 2
     connection_retries: int = 1

@@ -1,19 +1,22 @@
-"""Reading gapbot's output tabs for messages: columns by schema name, numbers and dates parsed."""
+"""gapbot's tabs as messages see them: columns by schema name, numbers and dates parsed, links to tabs."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
 from bot.inputs import by_schema
-from bot.stores import Store
 from sheets_schema import TabSchema
 
 from .message import Link
 
+#: Where a person opens a tab, by tab name (a store's `tab_link`).
+TabLinks = Callable[[str], str]
 
-def read_schema_tabs(store: Store, *schemas: TabSchema) -> dict[str, pd.DataFrame]:
+
+def schema_tabs(tabs: Mapping[str, pd.DataFrame | None], *schemas: TabSchema) -> dict[str, pd.DataFrame]:
     """Each tab with exactly its schema's columns (blank where absent), whole-blank rows dropped."""
-    tabs = store.read_tabs([s.name for s in schemas])
     out: dict[str, pd.DataFrame] = {}
     for schema in schemas:
         frame = by_schema(tabs.get(schema.name), schema)
@@ -40,5 +43,5 @@ def timestamps(series: pd.Series) -> pd.Series:
     return pd.to_datetime(series.astype(str).str.strip(), errors="coerce", utc=True, format="mixed")
 
 
-def tab_link(store: Store, tab: str) -> Link:
-    return Link(f"{tab} tab", store.tab_link(tab))
+def tab_link(links: TabLinks, tab: str) -> Link:
+    return Link(f"{tab} tab", links(tab))

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from .base import DeliveryError, Notifier, Pacer
 from .message import Message
 from .render import fallback_text, to_blocks
-from .retry import RetryPolicy
+from .retry import SlackRetryPolicy
 from .secrets import SLACK_LOGGER, redact, register_secret
 
 T = TypeVar("T")
@@ -59,7 +59,7 @@ class SlackNotifier(Notifier):
         channel: str,
         *,
         base_url: str | None = None,
-        retry: RetryPolicy | None = None,
+        retry: SlackRetryPolicy | None = None,
         pacer: Pacer | None = None,
         timeout: int = 30,
     ) -> None:
@@ -71,7 +71,7 @@ class SlackNotifier(Notifier):
             base_url=base_url or WebClient.BASE_URL,
             timeout=timeout,
             logger=SLACK_LOGGER,
-            retry_handlers=(retry or RetryPolicy()).handlers(),
+            retry_handlers=(retry or SlackRetryPolicy()).handlers(),
         )
         self._pacer = pacer or Pacer(1.0)
         self._channel_id = channel if CHANNEL_ID.match(channel) else ""

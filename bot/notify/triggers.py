@@ -14,17 +14,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
 
-from bot.errors import GapbotError
 from bot.inputs import Inputs
-from bot.stores import Store
+from bot.stores import ExportFile
 from sheets_schema.settings_keys import SETTINGS_BY_NAME
+from sheets_schema.state_keys import (
+    HEALTH_FINGERPRINTS_KEY,
+    LAST_ANALYSIS_KEY,
+    RERUN_BASELINE_KEY,
+    RERUN_DUE_KEY,
+    RERUN_FIRED_KEY,
+    RERUN_HEALTH_SEEN_KEY,
+)
 from sheets_schema.tabs import (
     COMPETITORS,
     HISTORY,
@@ -40,15 +47,7 @@ from sheets_schema.tabs import (
 from .message import Message, listed
 from .message import fingerprint as content_key
 from .outcomes import contact_timeline
-from .sheet import rate, read_schema_tabs, tab_link
-
-BASELINE_KEY = "rerun:baseline"
-FIRED_KEY = "rerun:fired"
-#: When a rerun trigger last fired (ISO time).
-RERUN_DUE_KEY = "rerun_due"
-HEALTH_SEEN_KEY = "rerun:health_seen"
-HEALTH_FINGERPRINTS_KEY = "target_health:fingerprints"
-LAST_ANALYSIS_KEY = "last_analysis"  # written by the analysis
+from .sheet import TabLinks, rate, tab_link
 
 #: Triggers measured against the last analysis: a new analysis starts them afresh.
 SINCE_ANALYSIS = ("targets", "competitors", "serp", "exports", "settings", "cadence")
@@ -80,8 +79,12 @@ class Fired:
 # --- what the analysis saw --------------------------------------------------------------------
 
 
-def snapshot(store: Store, inputs: Inputs, model: pd.DataFrame) -> dict[str, Any]:
-    """The inputs an analysis depends on (with the Model tab's learned rates), small enough for one state cell."""
+def snapshot(inputs: Inputs, model: pd.DataFrame, exports: Mapping[str, str]) -> dict[str, Any]:
+    """The inputs an analysis depends on, small enough for one state cell.
+
+    `model` is the Model tab by schema (its learned rates); `exports` the digests of the exports
+    (`export_digests`).
+    """
     targets = inputs.targets[inputs.targets["active"]]
     competitors = inputs.competitors[inputs.competitors["active"]]
     serp = inputs.serp[inputs.serp["Keyword"] != ""]
@@ -90,21 +93,20 @@ def snapshot(store: Store, inputs: Inputs, model: pd.DataFrame) -> dict[str, Any
         "competitors": sorted(competitors["domain"]),
         # One digest per keyword keeps a large SERP tab within a state cell.
         "serp": {k: content_key(sorted(set(g))) for k, g in serp.groupby("Keyword")["URL"]},
-        "exports": _export_digests(store, inputs),
+        "exports": dict(exports),
         "settings": {k: v for k, v in inputs.settings.values.items() if k not in NOT_ANALYSIS_SETTINGS},
         "model": content_key(model.to_dict("list")),
     }
 
 
-def _export_digests(store: Store, inputs: Inputs) -> dict[str, str]:
-    found = {f"tab {name}": content_key(frame.to_dict("list")) for name, frame in inputs.raw_tabs.items()}
-    if inputs.settings.exports_folder:
-        try:
-            files = store.export_files(inputs.settings.exports_folder)
-        except GapbotError:
-            files = []  # the analysis reports an unreadable folder; nothing to compare here
-        found |= {f"file {f.name}": hashlib.sha1(f.data).hexdigest()[:16] for f in files}
-    return found
+def export_digests(raw_tabs: Mapping[str, pd.DataFrame], files: Iterable[ExportFile]) -> dict[str, str]:
+    """What identifies each export: the `Raw: …` tabs' content and the exports folder files' bytes."""
+    found = {f"tab {name}": content_key(frame.to_dict("list")) for name, frame in raw_tabs.items()}
+    return found | {f"file {f.name}": file_digest(f.data) for f in files}
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()[:16]
 
 
 # --- triggers measured against the last analysis ----------------------------------------------
@@ -237,43 +239,54 @@ CHECK_TABS = (HISTORY, PROSPECTS, TARGET_HEALTH, MODEL)
 
 
 def check(
-    store: Store, inputs: Inputs, tabs: Mapping[str, pd.DataFrame], state: Mapping[str, str], now: datetime
+    inputs: Inputs,
+    tabs: Mapping[str, pd.DataFrame],
+    state: Mapping[str, str],
+    now: datetime,
+    exports: Mapping[str, str],
+    links: TabLinks,
 ) -> RerunCheck:
+    """The triggers that fire now. `tabs`: CHECK_TABS by schema; `exports`: `export_digests` of the exports now."""
     candidates: list[Fired] = []
-    if state.get(BASELINE_KEY):
-        candidates += since_analysis(json.loads(state[BASELINE_KEY]), snapshot(store, inputs, tabs[MODEL.name]))
+    if state.get(RERUN_BASELINE_KEY):
+        candidates += since_analysis(json.loads(state[RERUN_BASELINE_KEY]), snapshot(inputs, tabs[MODEL.name], exports))
     candidates += cadence(state.get(LAST_ANALYSIS_KEY, ""), inputs.settings.rerun_days, now)
     threshold_text = inputs.settings.raw("Response-rate alert below")
     threshold = rate(threshold_text) if threshold_text.strip() else DEFAULT_REPLY_ALERT
     candidates += reply_rate(tabs[HISTORY.name], tabs[PROSPECTS.name], threshold, now)
     health = health_fingerprints(state, tabs[TARGET_HEALTH.name])
-    seen = json.loads(state.get(HEALTH_SEEN_KEY) or "{}")
+    seen = json.loads(state.get(RERUN_HEALTH_SEEN_KEY) or "{}")
     candidates += migration(health, seen)
 
-    remembered: dict[str, str] = json.loads(state.get(FIRED_KEY) or "{}")
+    remembered: dict[str, str] = json.loads(state.get(RERUN_FIRED_KEY) or "{}")
     fired = [f for f in candidates if remembered.get(f.trigger) != f.fingerprint]
     memory: dict[str, str] = {}
     if fired:
-        memory[FIRED_KEY] = json.dumps({**remembered, **{f.trigger: f.fingerprint for f in fired}})
+        memory[RERUN_FIRED_KEY] = json.dumps({**remembered, **{f.trigger: f.fingerprint for f in fired}})
         memory[RERUN_DUE_KEY] = now.isoformat()  # with `Auto rerun` on, the worker's next check runs analyze
     if {**seen, **health} != seen:
-        memory[HEALTH_SEEN_KEY] = json.dumps({**seen, **health}, sort_keys=True)
-    return RerunCheck(fired, rerun_message(store, fired) if fired else None, memory)
+        memory[RERUN_HEALTH_SEEN_KEY] = json.dumps({**seen, **health}, sort_keys=True)
+    return RerunCheck(fired, rerun_message(fired, links) if fired else None, memory)
 
 
-def after_analysis(store: Store, inputs: Inputs, state: Mapping[str, str]) -> dict[str, str]:
-    """State entries an analysis leaves: its snapshot, and a fresh start for its triggers."""
-    remembered = json.loads(state.get(FIRED_KEY) or "{}")
+def after_analysis(
+    inputs: Inputs, state: Mapping[str, str], model: pd.DataFrame, exports: Mapping[str, str]
+) -> dict[str, str]:
+    """State entries an analysis leaves: its snapshot, and a fresh start for its triggers.
+
+    `model` is the Model tab the analysis wrote (by schema); `exports` the digests of the exports it read.
+    """
+    remembered = json.loads(state.get(RERUN_FIRED_KEY) or "{}")
     kept = {k: v for k, v in remembered.items() if k not in SINCE_ANALYSIS}
-    model = read_schema_tabs(store, MODEL)[MODEL.name]
-    return {BASELINE_KEY: json.dumps(snapshot(store, inputs, model), sort_keys=True), FIRED_KEY: json.dumps(kept)}
+    baseline = json.dumps(snapshot(inputs, model, exports), sort_keys=True)
+    return {RERUN_BASELINE_KEY: baseline, RERUN_FIRED_KEY: json.dumps(kept)}
 
 
-def rerun_message(store: Store, fired: list[Fired]) -> Message:
+def rerun_message(fired: list[Fired], links: TabLinks) -> Message:
     return Message(
         key="rerun:" + content_key(sorted((f.trigger, f.fingerprint) for f in fired)),
         kind="rerun",
         title=f"Time to rerun: {len(fired)} reason{'s' if len(fired) != 1 else ''}",
         summary="Run `gapbot analyze` (or wait for the scheduled run) so the prospects reflect these changes.",
-        sections=tuple(listed(f.heading, list(f.evidence), EVIDENCE_LINES, tab_link(store, f.tab)) for f in fired),
+        sections=tuple(listed(f.heading, list(f.evidence), EVIDENCE_LINES, tab_link(links, f.tab)) for f in fired),
     )

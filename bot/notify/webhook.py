@@ -7,7 +7,7 @@ from slack_sdk.webhook import WebhookClient
 from .base import DeliveryError, Notifier, Pacer
 from .message import Message
 from .render import fallback_text, to_blocks
-from .retry import RetryPolicy
+from .retry import SlackRetryPolicy
 from .secrets import SLACK_LOGGER, redact, register_secret
 from .slack import UNREACHABLE_FIX
 
@@ -23,11 +23,11 @@ class WebhookNotifier(Notifier):
     description = "Slack webhook"
 
     def __init__(
-        self, url: str, *, retry: RetryPolicy | None = None, pacer: Pacer | None = None, timeout: int = 30
+        self, url: str, *, retry: SlackRetryPolicy | None = None, pacer: Pacer | None = None, timeout: int = 30
     ) -> None:
         register_secret(url)
         self._client = WebhookClient(
-            url, timeout=timeout, logger=SLACK_LOGGER, retry_handlers=(retry or RetryPolicy()).handlers()
+            url, timeout=timeout, logger=SLACK_LOGGER, retry_handlers=(retry or SlackRetryPolicy()).handlers()
         )
         self._pacer = pacer or Pacer(1.0)
 

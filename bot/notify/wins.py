@@ -7,19 +7,16 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from bot.stores import Store
 from sheets_schema import header_key
+from sheets_schema.state_keys import WINS_KEY
 from sheets_schema.tabs import PROSPECTS
 
 from .message import Message, Section
 from .outcomes import WON
-from .sheet import tab_link
-
-#: State entry: prospects whose win was announced (or already won when gapbot started watching).
-WINS_KEY = "notify:wins"
+from .sheet import TabLinks, tab_link
 
 
-def _win_message(row: pd.Series, store: Store) -> Message:
+def _win_message(row: pd.Series, links: TabLinks) -> Message:
     who = row["Owner"] or "The team"
     details = [
         f"{label}: {row[column]}"
@@ -37,11 +34,13 @@ def _win_message(row: pd.Series, store: Store) -> Message:
         kind="win",
         title=f"Link won: {row['Domain']}",
         summary=f"{who} won a link from {row['Domain']} ({row['Link type'] or 'link'}).",
-        sections=(Section("Details", tuple(details), 0, tab_link(store, PROSPECTS.name)),),
+        sections=(Section("Details", tuple(details), 0, tab_link(links, PROSPECTS.name)),),
     )
 
 
-def win_alerts(store: Store, prospects: pd.DataFrame, state: Mapping[str, str]) -> tuple[list[Message], dict[str, str]]:
+def win_alerts(
+    prospects: pd.DataFrame, state: Mapping[str, str], links: TabLinks
+) -> tuple[list[Message], dict[str, str]]:
     """New wins in `prospects` (the Prospects tab by schema) as messages, and the state entry that remembers them.
 
     The first time a sheet is watched, wins already there are remembered without alerts: they
@@ -55,5 +54,5 @@ def win_alerts(store: Store, prospects: pd.DataFrame, state: Mapping[str, str]) 
     new = won[~won["Domain"].isin(announced)].drop_duplicates("Domain")
     if new.empty:
         return [], {}
-    messages = [_win_message(row, store) for _, row in new.iterrows()]
+    messages = [_win_message(row, links) for _, row in new.iterrows()]
     return messages, {WINS_KEY: json.dumps(sorted(announced | set(new["Domain"])))}

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sheets_schema import SCHEMA_VERSION, STATE_TAB
+from sheets_schema.state_keys import SCHEMA_VERSION_KEY
 
 from .grid import MAX_CELL_CHARS, CommitNotes, Grid, apply_ops, cell_text, grid_to_frame
 from .ops import SetState, WriteOp
 
-SCHEMA_VERSION_KEY = "schema_version"
 EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 
 

@@ -26,7 +26,9 @@ DRIVE_RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "s
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class GoogleRetryPolicy:
+    """Tries, waits and timeouts of every Google API request (Slack calls have `SlackRetryPolicy`)."""
+
     tries: int = 6
     first_wait: float = 1.0  # seconds before the second try
     max_wait: float = 32.0
@@ -72,11 +74,11 @@ class RetryingHTTPClient(HTTPClient):
         self,
         auth: Credentials,
         session: requests.Session | None = None,
-        policy: RetryPolicy | None = None,
+        policy: GoogleRetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         super().__init__(auth, session)
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or GoogleRetryPolicy()
         self.timeout = self.policy.timeout
         self.sleep = sleep
         self.retries = 0

@@ -48,7 +48,7 @@ from .google_plan import (
     structure_requests,
     value_ranges,
 )
-from .google_retry import RetryingHTTPClient, RetryPolicy
+from .google_retry import GoogleRetryPolicy, RetryingHTTPClient
 from .grid import MAX_CELL_CHARS, CommitNotes, Grid, apply_ops, cell_text, grid_to_frame
 from .ops import ReplaceTab, SetState, UpsertRows, WriteOp
 
@@ -72,7 +72,7 @@ class GoogleSheetStore(Store):
         credentials: Credentials | None = None,
         *,
         key_file: str | None = None,
-        policy: RetryPolicy | None = None,
+        policy: GoogleRetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         session: requests.Session | None = None,
     ) -> None:

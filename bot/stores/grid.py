@@ -89,6 +89,25 @@ def grid_to_frame(grid: Grid | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=header, dtype=object)
 
 
+def frame_to_grid(frame: pd.DataFrame) -> Grid:
+    """A tab as read (a DataFrame of strings, see `grid_to_frame`) as a grid again: blank cells are empty."""
+    header: list[Cell] = [str(c) for c in frame.columns]
+    rows: Grid = [[None if v == "" else v for v in row] for row in frame.itertuples(index=False, name=None)]
+    return [header, *rows]
+
+
+def written_tabs(
+    tabs: Mapping[str, pd.DataFrame | None], ops: Sequence[WriteOp], max_chars: int = MAX_CELL_CHARS
+) -> dict[str, pd.DataFrame]:
+    """The tabs `ops` write, as a store hands them back after the write, given the tabs as read before it.
+
+    Lets a job see what it wrote (team cells kept, rows merged and sorted) without reading the sheet again.
+    """
+    grids = {name: frame_to_grid(frame) for name, frame in tabs.items() if frame is not None}
+    out, notes = apply_ops(grids, ops, max_chars)
+    return {name: grid_to_frame(out[name]) for name in notes.touched}
+
+
 def header_index(grid: Grid) -> dict[str, int]:
     """Normalised header -> first column index."""
     index: dict[str, int] = {}

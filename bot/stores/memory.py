@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Mapping, Sequence
 
 from sheets_schema import STATE_TAB
 
 from .base import ExportFile, GridStore
-from .grid import CommitNotes, Grid
+from .grid import Cell, CommitNotes, Grid
 
 
 class MemoryStore(GridStore):
-    def __init__(self, tabs: dict[str, Grid] | None = None, files: dict[str, bytes] | None = None) -> None:
+    def __init__(
+        self, tabs: Mapping[str, Sequence[Sequence[Cell]]] | None = None, files: dict[str, bytes] | None = None
+    ) -> None:
         self.location = "memory"
         self.files = dict(files or {})
-        self._grids: dict[str, Grid] = copy.deepcopy(tabs or {})
+        self._grids: dict[str, Grid] = {name: [list(row) for row in grid] for name, grid in (tabs or {}).items()}
         self._hidden: set[str] = {STATE_TAB} & set(self._grids)
         self._versions = itertools.count(1)
         self._version = 0

@@ -11,14 +11,14 @@ from google.auth.credentials import AnonymousCredentials, Credentials
 from google.auth.transport.requests import AuthorizedSession, Request
 from gspread.utils import absolute_range_name
 
-from bot import demo_market as m
 from bot.demo import demo_settings, write_demo
-from bot.export_writers import semrush_backlinks_rows
+from bot.demo import market as m
+from bot.demo.export_writers import semrush_backlinks_rows
 from bot.stores import Store, WorkbookStore
 from bot.stores.google_retry import RetryingHTTPClient
 from bot.stores.google_sheet import GoogleSheetStore
 from jobs.context import JobContext
-from jobs.registry import load_jobs
+from jobs.table import JOBS
 from sheets_schema.tabs import COMPETITORS, SETTINGS, TARGETS
 
 from .google import FakeAdapter, FakeGoogle
@@ -101,6 +101,6 @@ def market_tabs(prospects: int, first: int = 0, authority_shift: int = 0) -> dic
 
 def run_jobs(store: Store, names: list[str], when: datetime = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)) -> None:
     """Run jobs on `store` at a fixed time, as one scheduled run would."""
-    jobs = load_jobs()
+    jobs = JOBS
     for name in names:
         jobs[name](JobContext(store=store, clock=lambda: when, run_id=f"{name}-{when:%Y%m%d}"))

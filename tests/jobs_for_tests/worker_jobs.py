@@ -1,5 +1,7 @@
 """Jobs that let a test watch the worker from outside: one that blocks until told, one that fails.
 
+Loaded through GAPBOT_JOB_MODULES, which adds this module's `JOBS` table to gapbot's.
+
 `slow` appends `start <lease holder>` to $GAPBOT_TEST_EVENTS, waits until the file
 $GAPBOT_TEST_RELEASE exists (at most 30 s), then appends `end`. `boom` always fails.
 """
@@ -12,9 +14,8 @@ import time
 from pathlib import Path
 
 from bot.errors import InputError
-from bot.lease import LEASE_KEY
 from jobs.context import JobContext, JobResult
-from jobs.registry import register
+from sheets_schema.state_keys import LEASE_KEY
 
 
 def _event(text: str) -> None:
@@ -22,7 +23,6 @@ def _event(text: str) -> None:
         events.write(text + "\n")
 
 
-@register("slow")
 def slow(ctx: JobContext) -> JobResult:
     holder = json.loads(ctx.store.read_state()[LEASE_KEY])["holder"]
     _event(f"start {holder}")
@@ -34,6 +34,8 @@ def slow(ctx: JobContext) -> JobResult:
     return JobResult("slow", "waited for the release file")
 
 
-@register("boom")
 def boom(ctx: JobContext) -> JobResult:
     raise InputError("the test job always fails", where="Settings row 2", fix="nothing to fix")
+
+
+JOBS = {"slow": slow, "boom": boom}

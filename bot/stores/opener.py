@@ -6,9 +6,11 @@ import os
 import re
 from pathlib import Path
 
-from .errors import ConfigError
-from .stores import Store, WorkbookStore
-from .stores.google_sheet import GoogleSheetStore
+from bot.errors import ConfigError
+
+from .base import Store
+from .google_sheet import GoogleSheetStore
+from .workbook import WorkbookStore
 
 SHEET_URL = re.compile(r"/spreadsheets/d/(?P<id>[A-Za-z0-9_-]+)")
 SHEET_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")

@@ -11,21 +11,20 @@ from typing import Any
 import click
 from dotenv import load_dotenv
 
-from jobs.context import JobContext, JobResult
-from jobs.digest import PERIOD_DAYS, STALE_DAYS, digest_job
-from jobs.registry import Job
-from jobs.runner import Runner, available_jobs, configure_logging
-from jobs.scheduler import due_reason, serve
+from bot.demo import write_demo
+from bot.errors import GapbotError
+from bot.notify import ConsoleNotifier, Notifier
+from bot.notify.config import build_notifier
+from bot.settings import parse_settings
+from bot.stores import Store, WorkbookStore
+from bot.stores.opener import SHEET_ENV, WORKBOOK_ENV, open_store
 from sheets_schema.tabs import SETTINGS
 
-from .demo import write_demo
-from .errors import GapbotError
+from .context import Job, JobContext, JobResult
+from .digest import PERIOD_DAYS, STALE_DAYS, digest_job
 from .lease import LeaseBusy
-from .notify import ConsoleNotifier, Notifier
-from .notify.config import build_notifier
-from .settings import parse_settings
-from .stores import Store, WorkbookStore
-from .targets import SHEET_ENV, WORKBOOK_ENV, open_store
+from .runner import Runner, available_jobs, configure_logging
+from .scheduler import due_reason, serve
 
 
 def progress(items: Iterable[Any], label: str) -> Iterable[Any]:

@@ -33,15 +33,13 @@ from typing import Any
 
 import pandas as pd
 
+from bot.errors import StoreError
+from bot.stores import SetState, Store
+from bot.stores.base import ExportFile
+from bot.stores.grid import CommitNotes
+from bot.stores.ops import WriteOp
 from sheets_schema import SCHEMA_VERSION
-
-from .errors import StoreError
-from .stores import SetState, Store
-from .stores.base import SCHEMA_VERSION_KEY, ExportFile
-from .stores.grid import CommitNotes
-from .stores.ops import WriteOp
-
-LEASE_KEY = "lease"
+from sheets_schema.state_keys import LEASE_KEY, SCHEMA_VERSION_KEY
 
 
 class LeaseBusy(StoreError):

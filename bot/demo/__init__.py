@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from sheets_schema.tabs import COMPETITORS, RULES, SERP, SETTINGS, TARGETS
 
-from . import demo_market as m
+from . import market as m
 from .export_writers import (
     AHREFS_V2_BACKLINKS_HEADER,
     ahrefs_backlinks_tsv,

@@ -1,0 +1,152 @@
+"""Where jobs meet notifications: after an analysis, after every job, and when a job fails.
+
+The message builders in `bot.notify` are functions of data; this module gathers that data (what
+a job already has in hand, or the tabs it reads once) and delivers the messages through the
+outbox. Notifications never make a job fail: a problem with them becomes a note on the job's result.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from bot.errors import GapbotError
+from bot.inputs import Inputs, read_inputs
+from bot.notify import triggers
+from bot.notify.analysis_digest import DIGEST_TABS, analysis_digest
+from bot.notify.base import DeliveryError
+from bot.notify.failure import failure_message
+from bot.notify.lost_links import lost_link_alerts
+from bot.notify.message import Message
+from bot.notify.outbox import Outbox
+from bot.notify.secrets import redact
+from bot.notify.sheet import schema_tabs
+from bot.notify.wins import win_alerts
+from bot.stores import ExportFile, Store, WriteOp
+from bot.stores.grid import MAX_CELL_CHARS, written_tabs
+from sheets_schema.state_keys import RERUN_BASELINE_KEY
+from sheets_schema.tabs import MODEL, PROSPECTS
+
+from .context import Job, JobContext, JobResult
+
+log = logging.getLogger(__name__)
+
+#: The job that sends win and rerun alerts itself, so they are not checked twice after it.
+RERUN_CHECK_JOB = "rerun-check"
+
+
+@dataclass(frozen=True)
+class AnalysisNews:
+    """What an analysis hands to its notifications, so that they read nothing of it again."""
+
+    #: The inputs the analysis read.
+    inputs: Inputs
+    #: The output tabs as the analysis read them before writing (`Inputs.also`).
+    before: Mapping[str, pd.DataFrame]
+    #: The analysis's writes of the tabs the digest and the rerun baseline are made of.
+    writes: Sequence[WriteOp]
+    #: `triggers.export_digests` of the exports, taken while reading them.
+    exports: Mapping[str, str]
+    #: The store's limit of characters per cell (what it writes is cut to that).
+    max_cell_chars: int = MAX_CELL_CHARS
+
+    def tabs(self) -> dict[str, pd.DataFrame]:
+        """The digest's tabs and the Model tab as the analysis left them, by schema."""
+        written = written_tabs(self.before, self.writes, self.max_cell_chars)
+        return schema_tabs({**self.before, **written}, *DIGEST_TABS, MODEL)
+
+
+def deliver(ctx: JobContext, messages: Sequence[Message], memory: Mapping[str, str] | None = None) -> list[str]:
+    """Record the messages (and the memory that goes with them), then send everything pending."""
+    outbox = Outbox(ctx.store, ctx.notifier, ctx.clock)
+    entries = outbox.record(messages, memory)
+    report = outbox.flush(entries)
+    return [f"notify: {n}" for n in report.notes(ctx.notifier.description, ctx.notifier.remote)]
+
+
+def _noted(result: JobResult, step: Callable[[], list[str]]) -> JobResult:
+    try:
+        notes = step()
+    except GapbotError as exc:
+        notes = [f"notify: messages could not be prepared: {exc.message}"]
+    except Exception as exc:  # the job's own work is done and saved; a notification bug must not undo that
+        log.exception("preparing notifications failed")
+        notes = [f"notify: messages could not be prepared ({type(exc).__name__}: {redact(str(exc))})"]
+    return replace(result, notes=(*result.notes, *notes))
+
+
+def notify_after_analyze(ctx: JobContext, result: JobResult, news: AnalysisNews) -> JobResult:
+    """The analysis digest, and a new baseline for the rerun triggers."""
+
+    def step() -> list[str]:
+        tabs = news.tabs()
+        state = ctx.store.read_state()  # the triggers' memory, as the notifications of other jobs left it
+        memory = triggers.after_analysis(news.inputs, state, tabs[MODEL.name], news.exports)
+        return deliver(ctx, [analysis_digest(tabs, ctx.store.tab_link, ctx.clock().date())], memory)
+
+    return _noted(result, step)
+
+
+def export_files(store: Store, folder: str) -> list[ExportFile]:
+    """The exports folder's files; none when it is unset or unreadable (the analysis reports that)."""
+    if not folder:
+        return []
+    try:
+        return store.export_files(folder)
+    except GapbotError:
+        return []
+
+
+def end_of_job_alerts(ctx: JobContext) -> tuple[list[Message], dict[str, str], list[triggers.Fired]]:
+    """Win alerts and the rerun alert, with the state entries that remember them."""
+    state = ctx.store.read_state()
+    tabs = schema_tabs(ctx.store.read_tabs([s.name for s in triggers.CHECK_TABS]), *triggers.CHECK_TABS)
+    links = ctx.store.tab_link
+    wins, memory = win_alerts(tabs[PROSPECTS.name], state, links)
+    lost = lost_link_alerts(state, ctx.clock().date(), links)
+    inputs = read_inputs(ctx.store)
+    exports = (  # only compared with the last analysis's: not read before there is one
+        triggers.export_digests(inputs.raw_tabs, export_files(ctx.store, inputs.settings.exports_folder))
+        if state.get(RERUN_BASELINE_KEY)
+        else {}
+    )
+    rerun = triggers.check(inputs, tabs, state, ctx.clock(), exports, links)
+    messages = [*wins, *lost, *([rerun.message] if rerun.message else [])]
+    return messages, {**memory, **rerun.memory}, rerun.fired
+
+
+def after_job(ctx: JobContext, result: JobResult) -> JobResult:
+    def step() -> list[str]:
+        messages, memory, _ = end_of_job_alerts(ctx)
+        return deliver(ctx, messages, memory)
+
+    return _noted(result, step)
+
+
+def alert_failure(ctx: JobContext, job: str, error: BaseException) -> None:
+    """Tell the team a job failed. If the sheet itself is the problem, send without the outbox."""
+    message = failure_message(job, error, ctx.clock().date())
+    try:
+        deliver(ctx, [message])
+        return
+    except GapbotError:
+        pass
+    except Exception:  # never let the alert hide the job's own error
+        log.exception("recording the failure alert failed")
+    try:
+        ctx.notifier.send(message)
+    except DeliveryError as exc:
+        log.warning("could not send the failure alert: %s", exc)
+
+
+def run_job(name: str, job: Job, ctx: JobContext) -> JobResult:
+    """Run a job; then win and rerun alerts, or a failure alert if it raised."""
+    try:
+        result = job(ctx)
+    except Exception as exc:
+        alert_failure(ctx, name, exc)
+        raise
+    return result if name == RERUN_CHECK_JOB else after_job(ctx, result)
