@@ -112,7 +112,9 @@ def narrow_set() -> None:
     said_noise = (cheap.reason != "") | (kinds.link_type == NOISE)
     expected = links["link_type"].where(links["noise"] == "", NOISE).to_numpy(dtype=object)
     predicted = kinds.link_type.where(~said_noise, NOISE).to_numpy(dtype=object)
-    report("For comparison: every export field, on the narrow set (URL-level noise checks + judge)", expected, predicted)
+    report(
+        "For comparison: every export field, on the narrow set (URL-level noise checks + judge)", expected, predicted
+    )
 
 
 def speed() -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bot.analysis.corrections import kept_judge_rows
 from bot.errors import StoreError
 from bot.learning.model import learn
 from bot.learning.refresh import rescored, score_update
@@ -79,11 +80,12 @@ def watch(ctx: JobContext) -> JobResult:
     first_outcomes = before is None and any(row.get("Outcome") for row in now.values())
     rescore_count = 0
     if (outcome_changes or first_outcomes) and prospects is not None:
-        tabs = store.read_tabs([HISTORY.name, SETTINGS.name, BATCHES.name])
+        tabs = store.read_tabs([HISTORY.name, SETTINGS.name, BATCHES.name, MODEL.name])
         history = pd.concat([tabs.get(HISTORY.name), history_rows(changes, when, ctx.run_id)], ignore_index=True)
         model = learn(prospects, history, tabs.get(BATCHES.name))
         moved = rescored(prospects, model.multipliers, parse_settings(tabs.get(SETTINGS.name)), tabs.get(BATCHES.name))
-        ops.append(ReplaceTab(MODEL, model.table))
+        judge_line = kept_judge_rows(tabs.get(MODEL.name))
+        ops.append(ReplaceTab(MODEL, pd.concat([model.table, judge_line], ignore_index=True)))
         if not moved.empty:
             ops.append(score_update(moved))
         rescore_count = len(moved)

@@ -5,31 +5,38 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.judge.features import hashed, matrix, text_tokens, title_tokens, url_tokens
+from bot.judge.features import hashed, matrix, text_tokens, url_title_blocks, vector
 from bot.judge.judge import Judge
 from bot.judge.model import fit
 from bot.judge.page_read import from_text
 
+# fmt: off
 PAGES: tuple[tuple[str, str, str, str], ...] = (
     # url, title, opening text, label
     ("https://a.org/resources/tools", "Useful resources", "A list of useful links and tools we recommend.",
      "Resource page"),
-    ("https://b.org/links", "Helpful links", "Further reading: links to useful websites and guides.", "Resource page"),
+    ("https://b.org/links", "Helpful links", "Further reading: links to useful websites and guides.",
+     "Resource page"),
     ("https://c.com/best-apps", "10 best invoicing apps", "The best apps, ranked: top 10 picks for 2025.",
      "List / roundup"),
-    ("https://d.com/top-tools", "Top 7 tools for freelancers", "Our top picks, the best tools ranked.", "List / roundup"),
+    ("https://d.com/top-tools", "Top 7 tools for freelancers", "Our top picks, the best tools ranked.",
+     "List / roundup"),
     ("https://e.com/write-for-us", "Write for us", "Submit a guest post: contributor guidelines.",
      "Guest contribution"),
-    ("https://f.com/guest-posts", "Guest post guidelines", "Become a contributor and write for us.", "Guest contribution"),
+    ("https://f.com/guest-posts", "Guest post guidelines", "Become a contributor and write for us.",
+     "Guest contribution"),
     ("https://g.net/forum/thread/12", "Which app? - Forum", "Posted by jo. Reply. Replies: 4. Joined 2019.",
      "Forum / UGC"),
     ("https://h.net/questions/9", "How to invoice? - Q&A", "Asked by sam. Answers. Votes. Reply.", "Forum / UGC"),
     ("https://worth1.info/site/x.com", "x.com website worth", "Estimated worth $9,000. Daily visitors. Whois.",
      "Noise"),
-    ("https://worth2.info/www/y.com", "y.com site worth and traffic", "Website worth, alexa rank, ip address.", "Noise"),
+    ("https://worth2.info/www/y.com", "y.com site worth and traffic", "Website worth, alexa rank, ip address.",
+     "Noise"),
     ("https://i.com/blog/how-i-work", "How I work", "I wrote about my routine and the app I use.", "Editorial mention"),
-    ("https://j.com/blog/my-stack", "My stack", "In this post I describe the software I rely on.", "Editorial mention"),
-)  # fmt: skip
+    ("https://j.com/blog/my-stack", "My stack", "In this post I describe the software I rely on.",
+     "Editorial mention"),
+)
+# fmt: on
 
 
 def small_judge(type_threshold: float = 0.0) -> Judge:
@@ -38,10 +45,10 @@ def small_judge(type_threshold: float = 0.0) -> Judge:
     for mode in ("url_title", "page"):
         rows = []
         for url, title, text, _ in PAGES:
-            tokens = url_tokens(url) + title_tokens(title)
+            blocks = url_title_blocks(url, title)
             if mode == "page":
-                tokens += text_tokens(from_text(title, text, "en"))
-            rows.append(hashed(tokens))
+                blocks.append(text_tokens(from_text(title, text, "en")))
+            rows.append(vector(hashed(block) for block in blocks))
         models[mode] = fit(matrix(rows), labels, strength=10.0)
     thresholds = {}
     for mode in ("url_title", "page"):

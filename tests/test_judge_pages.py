@@ -68,7 +68,9 @@ def test_analyze_reads_pages_most_valuable_first_within_the_budget_and_keeps_the
         store = market(urls, pages_per_run=2)
 
         def factory(settings: Settings) -> Fetcher:
-            return Fetcher(config_from_settings(settings, backoff=0.01), StaticResolver(dict.fromkeys(names, "127.0.0.1")))
+            return Fetcher(
+                config_from_settings(settings, backoff=0.01), StaticResolver(dict.fromkeys(names, "127.0.0.1"))
+            )
 
         first = analyze(store, factory)
         assert [server.hits(f"/q{i}") for i in range(3)] == [1, 1, 0]  # highest authority first

@@ -232,4 +232,11 @@ def test_analyze_reads_the_same_model_the_watch_writes() -> None:
     analyze(JobContext(store=store))  # learns the model again from the sheet, and writes what it learned
     relearned = store.read_tab("Model")
     assert relearned is not None
-    pd.testing.assert_frame_equal(relearned, shown)
+    rates = relearned[relearned["Dimension"] != "Page judge"]  # analyze adds the page judge's line
+    pd.testing.assert_frame_equal(rates, shown)
+    assert relearned["Dimension"].iloc[-1] == "Page judge"
+    watch(JobContext(store=store))
+    store.edit(PROSPECTS.name, 3, outcome, "Sent")
+    watch(JobContext(store=store))  # rewrites the rates and keeps the judge's line
+    again = store.read_tab("Model")
+    assert again is not None and again["Dimension"].iloc[-1] == "Page judge"

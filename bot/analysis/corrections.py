@@ -16,6 +16,8 @@ from sheets_schema.vocabularies import CORRECT_TYPES, TEAM_MARKED_NOISE
 from .classify import Classification
 
 CORRECT_TYPE = "Correct type"
+#: The Model tab's `Dimension` of the page judge's line (analyze writes it, watch keeps it).
+JUDGE_DIMENSION = "Page judge"
 
 
 @dataclass(frozen=True)
@@ -49,15 +51,13 @@ def team_corrections(prospects: pd.DataFrame | None) -> TeamCorrections:
     chosen: dict[str, str] = {}
     pages: dict[str, tuple[str, str]] = {}
     problems: list[str] = []
-    for row, key, typed, url, title in (
-        zip(
-            prospects.index + 2,
-            prospects["Domain"].astype(str).str.strip(),
-            prospects[CORRECT_TYPE].astype(str).str.strip(),
-            prospects.get("Best linking page", pd.Series("", index=prospects.index)).astype(str),
-            prospects.get("Page title", pd.Series("", index=prospects.index)).astype(str),
-            strict=True,
-        )
+    for row, key, typed, url, title in zip(
+        prospects.index + 2,
+        prospects["Domain"].astype(str).str.strip(),
+        prospects[CORRECT_TYPE].astype(str).str.strip(),
+        prospects.get("Best linking page", pd.Series("", index=prospects.index)).astype(str),
+        prospects.get("Page title", pd.Series("", index=prospects.index)).astype(str),
+        strict=True,
     ):
         if not key or not typed:
             continue
@@ -98,4 +98,11 @@ def judge_rows(judge: Judge) -> pd.DataFrame:
             f"learned from {judge.corrections} team correction(s); before learning it agreed with "
             f"{agreed} of them ({(judge.agreement or 0.0):.0%})"
         )
-    return pd.DataFrame([{"Dimension": "Page judge", "Value": value, "Prospects": judge.corrections}])
+    return pd.DataFrame([{"Dimension": JUDGE_DIMENSION, "Value": value, "Prospects": judge.corrections}])
+
+
+def kept_judge_rows(model_tab: pd.DataFrame | None) -> pd.DataFrame:
+    """The page judge's line of the Model tab as it is, for a run that rewrites only the outcome rates."""
+    if model_tab is None or model_tab.empty or "Dimension" not in model_tab.columns:
+        return pd.DataFrame()
+    return model_tab[model_tab["Dimension"] == JUDGE_DIMENSION]

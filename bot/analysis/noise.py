@@ -179,7 +179,11 @@ def judge_noise(links: pd.DataFrame, market_languages: Iterable[str], rules: Tea
     for why, pattern in NOISE_PATTERNS:
         values, codes = fields[pattern.field]
         hit = matches(fast[pattern.field], pattern.regex)[codes]
-        assign(hit, why, lambda rows, p=pattern, v=values, c=codes: _evidence(p, v, c[rows]))
+
+        def said(rows: np.ndarray, p: Pattern = pattern, v: pd.Series = values, c: np.ndarray = codes) -> object:
+            return _evidence(p, v, c[rows])
+
+        assign(hit, why, said)
 
     market = sorted({m.strip().lower() for m in market_languages if m.strip()})
     if market:

@@ -138,7 +138,8 @@ def analyze_links(
     clean, judged_noise = _judged(candidates.clean, rules, judge, inputs.pages, corrections)
     clean = with_minimum_overlap(clean, settings.minimum_overlap).copy()
     noisy = pd.concat([candidates.noisy, judged_noise], ignore_index=True) if len(judged_noise) else candidates.noisy
-    clean["_rank"] = clean["type_confidence"] * 100 + pd.to_numeric(clean["authority"], errors="coerce").fillna(0) / 100
+    # The strongest page first; between pages of equal authority, the one the judge is surest of.
+    clean["_rank"] = pd.to_numeric(clean["authority"], errors="coerce").fillna(0) * 10 + clean["type_confidence"]
     assets = competitor_assets(clean, competitors)
     prospects = _prospects(clean, competitors, assets, targets, settings, today, multipliers)
     prospects = _with_status(prospects, inputs.existing.get(PROSPECTS.name), today)

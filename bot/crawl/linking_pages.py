@@ -8,7 +8,7 @@ back to its URL and title. Nothing is concluded from a failure.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,14 +61,14 @@ def read_linking_pages(
     not_read: dict[str, str] = {}
     failures: Counter[str] = Counter()
     for url, page in cached.items():
-        _read_into(pages, not_read, url, page.status, page.is_html, page.final_url, lambda p=page: p.html)
+        _read_into(pages, not_read, url, page.status, page.is_html, page.final_url, page.html)
     for url, result in results.items():
         if not result.fetched or (result.status or 0) >= 500:
             why = result.failure.value if result.failure else f"HTTP {result.status}"
             failures[why] += 1
             not_read[url] = f"could not be read: {result.problem or why}"
             continue
-        _read_into(pages, not_read, url, result.status or 0, result.is_html, result.final_url, lambda r=result: r.text)
+        _read_into(pages, not_read, url, result.status or 0, result.is_html, result.final_url, result.text)
     over = missing[len(chosen) :]
     for url in over:
         not_read[url] = "not read yet (over this run's page budget)"
@@ -82,11 +82,11 @@ def _read_into(
     status: int,
     is_html: bool,
     final_url: str,
-    html: Callable[[], str],
+    html: str,
 ) -> None:
     if status >= 400:
         not_read[url] = f"the page answers HTTP {status}"
     elif not is_html:
         not_read[url] = "not an HTML page"
     else:
-        pages[url] = read_html(html(), final_url)
+        pages[url] = read_html(html, final_url)

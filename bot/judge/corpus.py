@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .features import hashed, matrix, title_tokens, url_tokens
+from .features import hashed, matrix, url_title_blocks, vector
 
 CORPUS = Path(__file__).resolve().parent / "data" / "corpus.csv.gz"
 NOISE = "Noise"
@@ -53,11 +53,10 @@ def corpus_features(corpus: pd.DataFrame, mode: str) -> sparse.csr_matrix:
     `mode` is `url_title` (the corpus has no export fields, so `all` equals `page` here)."""
     rows = []
     for url, title, text in zip(corpus["url"], corpus["title"], corpus["text_features"], strict=True):
-        counts = hashed(url_tokens(url) + title_tokens(title))
+        blocks = [hashed(block) for block in url_title_blocks(url, title)]
         if mode != "url_title":
-            for column, n in decode_counts(text).items():
-                counts[column] = counts.get(column, 0.0) + n
-        rows.append(counts)
+            blocks.append(decode_counts(text))
+        rows.append(vector(blocks))
     return matrix(rows)
 
 

@@ -3,7 +3,8 @@ wording and structure a link builder looks at, hashed into one sparse vector (pu
 
 Two modes: `url_title` (what every export has) and `page` (plus the page as read). The export's
 own fields (page type, platform, UGC/sponsored flags) are rules in `bot.analysis.classify`, not
-features: the labelled corpus has no export fields to learn them from. Hashing keeps the model small and lets the corpus keep the text only as hashed counts.
+features: the labelled corpus has no export fields to learn them from. Hashing keeps the model
+small and lets the corpus keep the text only as hashed counts.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from itertools import pairwise
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -103,7 +105,7 @@ def _words(text: str) -> list[str]:
 
 def title_tokens(title: str) -> list[str]:
     words = _words(title)
-    tokens = [f"t:{w}" for w in words] + [f"t2:{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    tokens = [f"t:{w}" for w in words] + [f"t2:{a}_{b}" for a, b in pairwise(words)]
     if not words:
         tokens.append("t:(none)")
     elif words[0].isdigit():
@@ -171,17 +173,43 @@ def hashed(tokens: Iterable[str]) -> dict[int, float]:
     return counts
 
 
+def char_tokens(space: str, text: str) -> list[str]:
+    """Character 3- to 5-grams: word pieces that carry across languages and spellings
+    ("verzeichnis", "directorio", "-forum-")."""
+    padded = f" {text.lower()} "
+    return [f"{space}:{padded[i : i + n]}" for n in (3, 4, 5) for i in range(len(padded) - n + 1)]
+
+
+def url_title_blocks(url: str, title: str) -> list[list[str]]:
+    """The URL and title as four blocks of tokens: words and character n-grams of each."""
+    address = re.sub(r"^[a-z][a-z0-9+.-]*://(www\.)?", "", url.strip().lower())
+    return [url_tokens(url), char_tokens("uc", address), title_tokens(title), char_tokens("tc", title)]
+
+
+def vector(blocks: Iterable[Mapping[int, float]]) -> dict[int, float]:
+    """One page's hashed counts, block by block log-scaled and scaled to unit length, then summed:
+    a long text does not drown the URL and title."""
+    merged: dict[int, float] = {}
+    for block in blocks:
+        if not block:
+            continue
+        scaled = {column: float(np.log1p(n)) for column, n in block.items()}
+        norm = float(np.sqrt(sum(v * v for v in scaled.values()))) or 1.0
+        for column, value in scaled.items():
+            merged[column] = merged.get(column, 0.0) + value / norm
+    return merged
+
+
 def matrix(rows: Iterable[Mapping[int, float]]) -> sparse.csr_matrix:
-    """Rows of hashed counts as one sparse matrix: log-scaled counts, each row of unit length."""
-    indptr, indices, values = [0], [], []
+    """Page vectors as one sparse matrix, a row each."""
+    indptr: list[int] = [0]
+    indices: list[int] = []
+    values: list[float] = []
     for row in rows:
         indices.extend(row.keys())
-        values.extend(np.log1p(list(row.values())))
+        values.extend(row.values())
         indptr.append(len(indices))
-    out = sparse.csr_matrix(
+    return sparse.csr_matrix(
         (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
         shape=(len(indptr) - 1, N_FEATURES),
     )
-    norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1 / norms) @ out)

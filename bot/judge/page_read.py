@@ -107,7 +107,9 @@ def read_html(html: str, url: str) -> PageRead:
     page = read_tree(tree, url)
     own = domain_of(url)
     outbound = [link for link in page.links if domain_of(link.url) not in ("", own)]
-    in_lists = sum(1 for node in tree.css("li a[href]") if domain_of(node.attributes.get("href") or "") not in ("", own))
+    in_lists = sum(
+        1 for node in tree.css("li a[href]") if domain_of(node.attributes.get("href") or "") not in ("", own)
+    )
     classes = " ".join(
         f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}" for node in tree.css("[class], [id]")
     )
