@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pandas as pd
+import pytest
 
 from bot.analysis.corrections import team_corrections
 from jobs.context import JobContext
@@ -46,6 +47,7 @@ def row_of(backend: Backend, domain: str) -> int:
     return int(prospects(backend).index[prospects(backend)["Domain"] == domain][0]) + 2
 
 
+@pytest.mark.slow
 def test_correct_type_overrides_survives_reruns_and_teaches_the_judge(backend: Backend) -> None:
     market(backend)
     analyze(backend)
@@ -68,7 +70,7 @@ def test_correct_type_overrides_survives_reruns_and_teaches_the_judge(backend: B
     assert noise.set_index("Domain").loc["cheap-widgets-offers.net", "Reason"] == "Marked by the team"
     # The page on another site of the same template follows the correction it was never given.
     assert after.loc["stadtbranchen-sued.de", "Link type"] == "Directory"
-    assert after.loc["stadtbranchen-sued.de", "Type evidence"].startswith("URL and title: ")
+    assert after.loc["stadtbranchen-sued.de", "Type evidence"].startswith("URL and title (page not read: ")
     model = backend.store.read_tab(MODEL.name)
     assert model is not None
     line = model[model["Dimension"] == "Page judge"].iloc[0]

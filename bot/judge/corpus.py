@@ -62,3 +62,11 @@ def corpus_features(corpus: pd.DataFrame, mode: str) -> sparse.csr_matrix:
 
 def labels_of(corpus: pd.DataFrame) -> np.ndarray:
     return corpus["label"].to_numpy(dtype=object)
+
+
+@cache
+def training_set(mode: str) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """The shipped corpus's training split as features of a mode, and its labels."""
+    corpus = load_corpus()
+    train = corpus[corpus["split"] == "train"]
+    return corpus_features(train, mode), labels_of(train)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .corpus import NOISE, corpus_features, labels_of, load_corpus
+from .corpus import NOISE, training_set
 from .features import column_of, hashed, matrix, structure_tokens, text_tokens, url_title_blocks, vector
 from .model import LinearModel, fit, load
 from .page_read import PageRead
@@ -77,7 +77,8 @@ class Judge:
     thresholds: Mapping[str, float]
     corrections: int = 0
     agreement: float | None = None  # share of the team's corrections the judge gave before learning them
-    _cache: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    #: Judges refit from this one, by their corrections: one process refits once per set.
+    _refits: dict[tuple[tuple[PageToJudge, str], ...], Judge] = field(default_factory=dict, compare=False, repr=False)
 
     def judge(self, pages: Sequence[PageToJudge]) -> list[Verdict]:
         verdicts: list[Verdict | None] = [_by_markup(p.page) if p.page is not None else None for p in pages]
@@ -119,18 +120,23 @@ class Judge:
         weighted `CORRECTION_WEIGHT` times a corpus page, so similar pages follow them."""
         if not corrections:
             return self
+        key = tuple(corrections)
+        if key not in self._refits:
+            self._refits[key] = self._refit(corrections)
+        return self._refits[key]
+
+    def _refit(self, corrections: Sequence[tuple[PageToJudge, str]]) -> Judge:
         before = self.judge([page for page, _ in corrections])
         agreement = float(np.mean([v.link_type == label for v, (_, label) in zip(before, corrections, strict=True)]))
-        corpus = load_corpus()
-        train = corpus[corpus["split"] == "train"]
         models = dict(self.models)
         for mode in ("url_title", "page"):
-            base = corpus_features(train, mode)
+            base, train_labels = training_set(mode)
             extra = matrix(_vector(_blocks(page, mode)) for page, _ in corrections)
             features = sparse.vstack([base, extra]).tocsr()
-            labels = np.concatenate([labels_of(train), np.array([label for _, label in corrections], dtype=object)])
+            labels = np.concatenate([train_labels, np.array([label for _, label in corrections], dtype=object)])
             weights = np.concatenate([np.ones(base.shape[0]), np.full(extra.shape[0], CORRECTION_WEIGHT)])
-            models[mode] = fit(features, labels, weights, strength=self.thresholds.get(f"{mode}/strength", 4.0))
+            strength = self.thresholds.get(f"{mode}/strength", 4.0)
+            models[mode] = fit(features, labels, weights, strength=strength, start=self.models[mode])
         return Judge(models, self.thresholds, len(corrections), agreement)
 
 

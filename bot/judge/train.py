@@ -25,6 +25,9 @@ TYPE_THRESHOLDS = (0.0, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
 #: Noise is binned only where cross-validation shows it this precise.
 NOISE_PRECISION = 0.95
 FOLDS = 5
+#: Columns whose largest weight is below this are left out of the shipped file: they change a
+#: probability by 0.004 on average (0.13 at most) on the training split and would double its size.
+SMALLEST_WEIGHT = 0.05
 
 
 def macro_f1(expected: Sequence[str] | np.ndarray, predicted: Sequence[str] | np.ndarray) -> float:
@@ -94,7 +97,7 @@ def train(corpus: pd.DataFrame, log: bool = True) -> tuple[dict[str, LinearModel
 
 def main() -> int:
     models, thresholds = train(load_corpus())
-    save(MODEL_FILE, models, thresholds)
+    save(MODEL_FILE, {name: model.pruned(SMALLEST_WEIGHT) for name, model in models.items()}, thresholds)
     print(f"wrote {MODEL_FILE} ({MODEL_FILE.stat().st_size / 1e6:.1f} MB): {thresholds}")
     return 0
 
