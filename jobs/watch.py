@@ -85,7 +85,8 @@ def watch(ctx: JobContext) -> JobResult:
         model = learn(prospects, history, tabs.get(BATCHES.name))
         moved = rescored(prospects, model.multipliers, parse_settings(tabs.get(SETTINGS.name)), tabs.get(BATCHES.name))
         judge_line = kept_judge_rows(tabs.get(MODEL.name))
-        ops.append(ReplaceTab(MODEL, pd.concat([model.table, judge_line], ignore_index=True)))
+        table = pd.concat([model.table, judge_line], ignore_index=True) if len(judge_line) else model.table
+        ops.append(ReplaceTab(MODEL, table))
         if not moved.empty:
             ops.append(score_update(moved))
         rescore_count = len(moved)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.judge.features import hashed, matrix, text_tokens, url_title_blocks, vector
+from bot.judge.features import pages_matrix, text_tokens, tokens_matrix, url_title_blocks
 from bot.judge.judge import Judge
 from bot.judge.model import fit
 from bot.judge.page_read import from_text
@@ -48,8 +48,9 @@ def small_judge(type_threshold: float = 0.0) -> Judge:
             blocks = url_title_blocks(url, title)
             if mode == "page":
                 blocks.append(text_tokens(from_text(title, text, "en")))
-            rows.append(vector(hashed(block) for block in blocks))
-        models[mode] = fit(matrix(rows), labels, strength=10.0)
+            rows.append(blocks)
+        features = pages_matrix([tokens_matrix([page[b] for page in rows]) for b in range(len(rows[0]))])
+        models[mode] = fit(features, labels, strength=10.0)
     thresholds = {}
     for mode in ("url_title", "page"):
         thresholds |= {f"{mode}/noise": 0.3, f"{mode}/type": type_threshold, f"{mode}/strength": 10.0}

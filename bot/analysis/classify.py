@@ -6,7 +6,7 @@ UGC/sponsored flags; the tools' own page type, category, platform and author fie
 other link is judged by the linking page itself (`bot.judge`): read when it was read, by URL and
 title when it was not. The judge also finds pages that are noise (spam, scrapers, coupon farms…).
 
-The judge runs once per distinct linking page, so a million rows stay affordable.
+The judge reads one page per prospect (its best linking page), so a million rows stay affordable.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from .frames import (
     unique_rows,
     unique_values,
 )
+from .gap import best_links
 from .rules import TeamRules
 
 
@@ -136,10 +137,18 @@ def classify_links(
 
 
 def _judged(links: pd.DataFrame, judge: Judge, read: PagesRead) -> dict[str, np.ndarray]:
-    """The judge's verdict on each row's linking page, spread back over the rows."""
-    pages, codes = unique_rows(
-        pd.DataFrame({"source_url": text(links, "source_url"), "title": text(links, "title")}), ["source_url", "title"]
-    )
+    """The judge's verdict on each prospect's best linking page (the page a run reads), spread
+    over the prospect's links: a link builder judges a site by opening its strongest page, and the
+    cost stays one page per prospect. Rows without a prospect key are judged page by page."""
+    if "prospect" in links.columns:
+        codes, _ = pd.factorize(links["prospect"])
+        pages = best_links(links, "authority")  # one row per prospect, in `codes` order
+    else:
+        pages, codes = unique_rows(
+            pd.DataFrame({"source_url": text(links, "source_url"), "title": text(links, "title")}),
+            ["source_url", "title"],
+        )
+    pages = pd.DataFrame({"source_url": text(pages, "source_url").to_numpy(), "title": text(pages, "title").to_numpy()})
     verdicts = judge.judge(
         [
             PageToJudge(url, title, read.pages.get(url), read.not_read.get(url, ""))

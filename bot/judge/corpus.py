@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .features import hashed, matrix, url_title_blocks, vector
+from .features import counts_matrix, pages_matrix, tokens_matrix, url_title_blocks
 
 CORPUS = Path(__file__).resolve().parent / "data" / "corpus.csv.gz"
 NOISE = "Noise"
@@ -51,13 +51,11 @@ def load_corpus(path: Path = CORPUS) -> pd.DataFrame:
 def corpus_features(corpus: pd.DataFrame, mode: str) -> sparse.csr_matrix:
     """The corpus rows as the judge sees a page: URL and title, plus the opening text unless
     `mode` is `url_title` (the corpus has no export fields, so `all` equals `page` here)."""
-    rows = []
-    for url, title, text in zip(corpus["url"], corpus["title"], corpus["text_features"], strict=True):
-        blocks = [hashed(block) for block in url_title_blocks(url, title)]
-        if mode != "url_title":
-            blocks.append(decode_counts(text))
-        rows.append(vector(blocks))
-    return matrix(rows)
+    per_page = [url_title_blocks(url, title) for url, title in zip(corpus["url"], corpus["title"], strict=True)]
+    blocks = [tokens_matrix([page[b] for page in per_page]) for b in range(4)]
+    if mode != "url_title":
+        blocks.append(counts_matrix(decode_counts(text) for text in corpus["text_features"]))
+    return pages_matrix(blocks)
 
 
 def labels_of(corpus: pd.DataFrame) -> np.ndarray:

@@ -10,13 +10,15 @@ small and lets the corpus keep the text only as hashed counts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from urllib.parse import urlsplit
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
+from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
 
 from .page_read import PageRead
@@ -186,22 +188,8 @@ def url_title_blocks(url: str, title: str) -> list[list[str]]:
     return [url_tokens(url), char_tokens("uc", address), title_tokens(title), char_tokens("tc", title)]
 
 
-def vector(blocks: Iterable[Mapping[int, float]]) -> dict[int, float]:
-    """One page's hashed counts, block by block log-scaled and scaled to unit length, then summed:
-    a long text does not drown the URL and title."""
-    merged: dict[int, float] = {}
-    for block in blocks:
-        if not block:
-            continue
-        scaled = {column: float(np.log1p(n)) for column, n in block.items()}
-        norm = float(np.sqrt(sum(v * v for v in scaled.values()))) or 1.0
-        for column, value in scaled.items():
-            merged[column] = merged.get(column, 0.0) + value / norm
-    return merged
-
-
-def matrix(rows: Iterable[Mapping[int, float]]) -> sparse.csr_matrix:
-    """Page vectors as one sparse matrix, a row each."""
+def counts_matrix(rows: Iterable[Mapping[int, float]]) -> sparse.csr_matrix:
+    """Hashed counts, a row per page, as one sparse matrix."""
     indptr: list[int] = [0]
     indices: list[int] = []
     values: list[float] = []
@@ -213,3 +201,27 @@ def matrix(rows: Iterable[Mapping[int, float]]) -> sparse.csr_matrix:
         (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
         shape=(len(indptr) - 1, N_FEATURES),
     )
+
+
+def tokens_matrix(rows: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+    """Token lists, a row per page, as hashed counts (duplicates summed)."""
+    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    # Hashed once per distinct token: n-grams and words repeat across a batch of pages.
+    codes, distinct = pd.factorize(np.fromiter((t for r in rows for t in r), dtype=object, count=int(lengths.sum())))
+    columns = np.fromiter((column_of(t) for t in distinct), dtype=np.int64, count=len(distinct))[codes]
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    counts = sparse.csr_matrix((np.ones(len(columns)), columns, indptr), shape=(len(rows), N_FEATURES))
+    counts.sum_duplicates()
+    return counts
+
+
+def pages_matrix(blocks: Sequence[sparse.csr_matrix]) -> sparse.csr_matrix:
+    """Pages as the judge sees them: each block (URL words, URL characters, title words, title
+    characters, the page) log-scaled and scaled to unit length row by row, then summed, so a
+    long text does not drown the URL and title."""
+    total = sparse.csr_matrix(blocks[0].shape)
+    for block in blocks:
+        scaled = block.astype(np.float64).tocsr(copy=True)
+        scaled.data = np.log1p(scaled.data)
+        total = total + normalize(scaled)
+    return total.tocsr()
