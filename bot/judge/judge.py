@@ -27,6 +27,8 @@ MODEL_FILE = Path(__file__).resolve().parent / "data" / "judge.npz"
 #: How much one team correction counts against one corpus page when the model is refit.
 CORRECTION_WEIGHT = 8.0
 UNCLEAR = "Other"
+#: Pages judged together: large enough for the sparse algebra to pay, small enough to bound memory.
+BATCH = 5000
 #: Blocks of character n-grams (see `url_title_blocks`): they help the model, not the explanation.
 _CHARACTER_BLOCKS = frozenset({1, 3})
 _SCHEMA_RULES: tuple[tuple[frozenset[str], str, str], ...] = (
@@ -87,14 +89,14 @@ class Judge:
         todo = [i for i, v in enumerate(verdicts) if v is None]
         for mode in ("url_title", "page"):
             chosen = [i for i in todo if (pages[i].page is not None) == (mode == "page")]
-            if not chosen:
-                continue
-            blocks = [_blocks(pages[i], mode) for i in chosen]
-            features = _features(blocks)
-            probabilities = self.models[mode].probabilities(features)
-            reasons = self._noise_reasons(features)
-            for i, p, b, reason in zip(chosen, probabilities, blocks, reasons, strict=True):
-                verdicts[i] = self._decide(mode, p, b, pages[i], reason)
+            for start in range(0, len(chosen), BATCH):  # batches bound the memory of the token lists
+                batch = chosen[start : start + BATCH]
+                blocks = [_blocks(pages[i], mode) for i in batch]
+                features = _features(blocks)
+                probabilities = self.models[mode].probabilities(features)
+                reasons = self._noise_reasons(features)
+                for i, p, b, reason in zip(batch, probabilities, blocks, reasons, strict=True):
+                    verdicts[i] = self._decide(mode, p, b, pages[i], reason)
         return [v for v in verdicts if v is not None]
 
     def _decide(
