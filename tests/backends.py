@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
 
 from gspread.utils import absolute_range_name, rowcol_to_a1
@@ -126,7 +127,7 @@ class WorkbookBackend(Backend):
         wb.save(self.path)
 
 
-BACKENDS: dict[str, type[Backend]] = {"memory": MemoryBackend, "workbook": WorkbookBackend}
+BACKENDS: dict[str, Callable[[Path], Backend]] = {"memory": MemoryBackend, "workbook": WorkbookBackend}
 
 
 class GoogleBackend(Backend):

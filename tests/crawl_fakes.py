@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing
+from collections.abc import Mapping
 
 from httpcore import SOCKET_OPTION, AnyIOBackend, AsyncNetworkBackend, AsyncNetworkStream
 
@@ -40,7 +41,7 @@ class RoutedNetwork(AsyncNetworkBackend):
 
 
 def local_fetcher(
-    names: dict[str, list[str] | str] | None = None, allow_private: bool = True, **config: typing.Any
+    names: Mapping[str, list[str] | str] | None = None, allow_private: bool = True, **config: typing.Any
 ) -> Fetcher:
     """A fetcher for the local test server: fast retries, a controllable resolver."""
     settings = {"contact_url": "https://team.example/gapbot", "backoff": 0.01, **config}

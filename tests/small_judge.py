@@ -51,7 +51,7 @@ def small_judge(type_threshold: float = 0.0) -> Judge:
             rows.append(blocks)
         features = pages_matrix([tokens_matrix([page[b] for page in rows]) for b in range(len(rows[0]))])
         models[mode] = fit(features, labels, strength=10.0)
-    thresholds = {}
+    thresholds: dict[str, float] = {}
     for mode in ("url_title", "page"):
         thresholds |= {f"{mode}/noise": 0.3, f"{mode}/type": type_threshold, f"{mode}/strength": 10.0}
     return Judge(models, thresholds)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from bot.analysis.pipeline import AnalysisInputs, analyze_links
+from bot.analysis.pipeline import AnalysisInputs, AnalysisOutput, analyze_links
 from bot.analysis.serp import competitor_suggestions
 from tests.linkrows import competitors, link, rules, settings, table, targets
 
@@ -18,7 +18,7 @@ OURS = targets(
 SERP = pd.DataFrame(columns=["Keyword", "Position", "URL"])
 
 
-def run(links: pd.DataFrame, team_rules: pd.DataFrame | None = None, **values: str) -> object:
+def run(links: pd.DataFrame, team_rules: pd.DataFrame | None = None, **values: str) -> AnalysisOutput:
     inputs = AnalysisInputs(
         links=links,
         competitors=RIVALS,

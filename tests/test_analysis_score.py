@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
@@ -15,7 +16,7 @@ from bot.analysis.score import (
 CONTEXT = ScoreContext(("invoice template", "late payment"), frozenset({"en"}), date(2026, 11, 20), (0.4, 0.35, 0.25))
 
 
-def prospects(**overrides: list[object]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def prospects(**overrides: Sequence[object]) -> tuple[pd.DataFrame, pd.DataFrame]:
     n = len(next(iter(overrides.values()))) if overrides else 1
     base = {
         "Link type": ["Resource page"] * n,

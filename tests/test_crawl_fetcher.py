@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TypedDict, Unpack
 
 from bot.crawl import FetchFailure, FetchResult
 from tests.crawl_fakes import local_fetcher
 from tests.http_server import LocalServer, Route, Seen, html, redirect
 
+
+class Limits(TypedDict, total=False):
+    """The crawl settings these tests change (the rest keep `local_fetcher`'s)."""
+
+    backoff: float
+    retries: int
+    read_timeout: float
+    max_body_bytes: int
+    per_host_limit: int
+    global_limit: int
+
+
 ROBOTS = "User-agent: *\nDisallow: /private\n\nUser-agent: gapbot\nDisallow: /no-gapbot\n"
 
 
-def _fetch(server: LocalServer, path: str, **config: object) -> FetchResult:
+def _fetch(server: LocalServer, path: str, **config: Unpack[Limits]) -> FetchResult:
     url = server.url(path)
     return local_fetcher(**config).fetch_all([url])[url]
 
@@ -165,7 +178,7 @@ def test_invalid_urls_are_reported_not_raised() -> None:
     assert {r.failure for r in results.values()} == {FetchFailure.INVALID_URL}
 
 
-def _concurrency(server_delay: float, urls: int, **limits: object) -> int:
+def _concurrency(server_delay: float, urls: int, **limits: Unpack[Limits]) -> int:
     lock = threading.Lock()
     now = [0]
     peak = [0]

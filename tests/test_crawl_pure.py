@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -114,7 +115,7 @@ def test_fingerprint_changes_carry_evidence() -> None:
         "https://ours.example/b": {"status": 200, "final_url": "https://ours.example/b", "canonical": ""},
         "https://ours.example/gone-from-targets": {"status": 200, "final_url": "x", "canonical": ""},
     }
-    rows = [
+    rows: list[Mapping[str, object]] = [
         {
             "Target URL": "https://ours.example/a",
             "Status": 301,

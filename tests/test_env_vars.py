@@ -32,15 +32,15 @@ def environment_variables() -> set[str]:
     trees = [ast.parse(p.read_text(), str(p)) for pkg in PACKAGES for p in sorted((ROOT / pkg).rglob("*.py"))]
     constants: dict[str, str] = {}
     for tree in trees:
-        for node in tree.body:
+        for statement in tree.body:
             if (
-                isinstance(node, ast.Assign)
-                and isinstance(node.value, ast.Constant)
-                and isinstance(node.value.value, str)
+                isinstance(statement, ast.Assign)
+                and isinstance(statement.value, ast.Constant)
+                and isinstance(statement.value.value, str)
             ):
-                for target in node.targets:
+                for target in statement.targets:
                     if isinstance(target, ast.Name):
-                        constants[target.id] = node.value.value
+                        constants[target.id] = statement.value.value
     names: set[str] = set()
     for tree in trees:
         for node in ast.walk(tree):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bot.ingest import read_export_bytes, read_export_frame
+from bot.ingest import ImportReport, read_export_bytes, read_export_frame
 from bot.ingest.reader import NOT_BACKLINKS
 from bot.linktable import LINK_COLUMNS
 
@@ -61,7 +61,7 @@ EXPECTED = {
 }  # fmt: skip
 
 
-def read(name: str) -> tuple[pd.DataFrame, object]:
+def read(name: str) -> tuple[pd.DataFrame, ImportReport]:
     return read_export_bytes(name, (EXPORTS / name).read_bytes())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterator
 
 import pytest
 
@@ -46,7 +47,7 @@ def test_public_addresses_pass(address: str) -> None:
 
 
 @pytest.fixture
-def server() -> LocalServer:
+def server() -> Iterator[LocalServer]:
     routes = {
         "/": Route(body=html("Public page")),
         "/secret": Route(body=html("Internal admin")),
@@ -56,12 +57,19 @@ def server() -> LocalServer:
         yield s
 
 
+def _connected(fetcher: Fetcher) -> list[str]:
+    """The addresses the fetcher's test network was asked to connect to."""
+    network = fetcher.network
+    assert isinstance(network, RoutedNetwork)
+    return network.connected
+
+
 def _refused(server: LocalServer, url: str, names: dict[str, list[str] | str] | None = None) -> str:
     fetcher = local_fetcher(names, allow_private=False)
     result = fetcher.fetch_all([url])[url]
     assert result.failure is FetchFailure.BLOCKED_ADDRESS, result
     assert result.status is None
-    assert fetcher.network.connected == []  # type: ignore[attr-defined]
+    assert _connected(fetcher) == []
     assert server.seen == []
     return result.detail
 
@@ -101,7 +109,7 @@ def test_redirect_from_a_public_host_to_a_private_one_is_refused(server: LocalSe
         assert result.final_url.endswith("/secret")
     assert server.hits("/secret") == 0
     assert server.hits("/go") == 1 and server.hits("/go-literal") == 1
-    assert set(fetcher.network.connected) == {PUBLIC_IP}  # type: ignore[attr-defined]
+    assert set(_connected(fetcher)) == {PUBLIC_IP}
 
 
 class RebindingResolver:

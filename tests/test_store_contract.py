@@ -128,7 +128,7 @@ def test_sorted_by_team_then_upserted_keeps_keys_with_their_cells(backend: Backe
     for i in range(5):
         backend.team_types("Prospects", i + 2, header.index("Notes") + 1, f"note for d{4 - i}.com")
     backend.team_sorts("Prospects", header.index("Domain") + 1)
-    store.commit([UpsertRows(PROSPECTS, prospects([{**r, "Priority": 10 - r["Priority"]} for r in rows]))])
+    store.commit([UpsertRows(PROSPECTS, prospects([{**r, "Priority": 10 - i} for i, r in enumerate(rows)]))])
     back = store.read_tab("Prospects")
     assert back is not None
     assert all(r["Notes"] == f"note for {r['Domain']}" for r in back.to_dict("records"))

@@ -197,7 +197,7 @@ def test_no_team_cell_is_lost_or_moved_and_history_is_exact(backend_name: str) -
     @given(steps=actions)
     def run(steps: list[tuple[Any, ...]]) -> None:
         with tempfile.TemporaryDirectory() as tmp:
-            play(BACKENDS[backend_name](Path(tmp)), steps)  # type: ignore[call-arg]
+            play(BACKENDS[backend_name](Path(tmp)), steps)
 
     run()
     print(f"{backend_name}: {examples} examples in {time.perf_counter() - started:.1f} s")

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.stores import EnsureTab, ReplaceTab, UpsertRows, WorkbookStore
 from sheets_schema import ALL_TABS, STATE_TAB
@@ -24,7 +25,7 @@ def written(tmp_path: Path) -> Path:
     return store.path
 
 
-def _column_letter(ws, name: str) -> str:  # type: ignore[no-untyped-def]
+def _column_letter(ws: Worksheet, name: str) -> str:
     header = [c.value for c in ws[1]]
     return get_column_letter(header.index(name) + 1)
 
@@ -62,7 +63,7 @@ def test_state_tab_hidden_and_numbers_are_numbers(written: Path) -> None:
 def test_a_crash_while_saving_leaves_the_old_workbook(written: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = written.read_bytes()
 
-    def crash(self, filename):  # type: ignore[no-untyped-def]
+    def crash(self: object, filename: str) -> None:
         Path(filename).write_bytes(b"half a zip")
         raise OSError("disk full")
 
