@@ -21,9 +21,7 @@ def find_gap(links: pd.DataFrame, minimum_overlap: int = 1, review_level: str = 
         targets=targets(("https://ours.io/", "", "invoicing", "Homepage")),
         rules=rules(),
         serp=pd.DataFrame(columns=["Keyword", "Position", "URL"]),
-        settings=settings(
-            our_domains="ours.io", minimum_overlap=str(minimum_overlap), review_level=review_level
-        ),
+        settings=settings(our_domains="ours.io", minimum_overlap=str(minimum_overlap), review_level=review_level),
     )
     return analyze_links(inputs, date(2026, 11, 20))
 

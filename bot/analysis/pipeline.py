@@ -208,9 +208,7 @@ def _judged(
     """The candidate links with their link type, and the links whose page is noise (the judge's
     finding or the team's `Correct type`); an `allow` rule keeps a page the judge calls noise."""
     kinds = apply_corrections(classify_links(clean, rules, judge, pages), clean["prospect"], corrections)
-    clean = clean.assign(
-        link_type=kinds.link_type, type_confidence=kinds.confidence, type_evidence=kinds.evidence
-    )
+    clean = clean.assign(link_type=kinds.link_type, type_confidence=kinds.confidence, type_evidence=kinds.evidence)
     said_noise = (kinds.link_type == NOISE_LABEL).to_numpy()
     kept = said_noise & allowed(clean, rules) & (kinds.noise_reason != corrections.reason).to_numpy()
     clean.loc[kept, "link_type"] = "Other"
