@@ -19,19 +19,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bot import compiled_text
-from bot.buffers import bools
+from bot.columns import bools, join, longest, replace_where
 from bot.domains import domains_where_known, registrable_domains
 from bot.linktable import LINK_COLUMNS
-from bot.urls import (
-    domain_in_text,
-    host_keys_of,
-    ip_literals,
-    join,
-    replace_where,
-    text_column,
-    url_keys,
-)
+from bot.urls import domain_in_text, host_keys_of, ip_literals, url_keys
 from sheets_schema import header_key
 
 from .decode import RawTable
@@ -181,7 +172,7 @@ def _too_long(columns: Iterable[pa.ChunkedArray | pa.Array], limit: int, n: int)
     hit = np.zeros(n, dtype=bool)
     for column in columns:
         # a cell's characters never outnumber its bytes: count characters only when some cell could be over
-        if compiled_text.longest(text_column(column)) > limit:
+        if longest(column) > limit:
             hit |= bools(pc.greater(pc.utf8_length(column), limit))
     return hit
 
