@@ -44,13 +44,9 @@ def join(*parts: Column | str, separator: str = "") -> Column:
 def on_distinct(values: Column, func: Callable[[pa.Array], tuple[pa.Array, ...]]) -> tuple[Column, ...]:
     """The arrays `func` makes of a column's distinct values (nulls read as ""), spread over its rows."""
     values = text_column(values)
-    encoded = pc.dictionary_encode(values)
-    if isinstance(encoded, pa.ChunkedArray):  # one dictionary for all chunks, which stay where they are
-        encoded = encoded.unify_dictionaries()
-        distinct = encoded.chunk(0).dictionary if encoded.num_chunks else pa.array([], values.type)
-        indices: Column = pa.chunked_array([c.indices for c in encoded.chunks], pa.int32())
-    else:
-        distinct, indices = encoded.dictionary, encoded.indices
+    # not dictionary_encode: a column read in blocks has a dictionary per chunk, slow to unify
+    distinct = pc.unique(values)
+    indices = pc.index_in(values, distinct)
     # a result equal to the distinct values is the column itself (dates already ISO): no new memory
     return tuple(values if result.equals(distinct) else result.take(indices) for result in func(distinct))
 
@@ -67,14 +63,16 @@ def replace_where(values: Column, mask: Column | np.ndarray, replacements: Colum
     masked = mask if isinstance(mask, np.ndarray) else bools(mask)
     if not masked.any():
         return values
-    # one `take` from both: Arrow's replace_with_mask goes value by value through a builder
-    indices = np.arange(len(values), dtype=np.int64)
-    indices[masked] = len(values) + np.arange(int(masked.sum()), dtype=np.int64)
-    pieces = [*_chunks(values), *_chunks(replacements.cast(values.type))]
-    # an array stays an array (callers compare results with arrays)
-    both = pa.concat_arrays(pieces) if isinstance(values, pa.Array) else pa.chunked_array(pieces, values.type)
-    return both.take(pa.array(indices))
-
-
-def _chunks(values: Column) -> list[pa.Array]:
-    return values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    if isinstance(replacements, pa.ChunkedArray):
+        replacements = replacements.combine_chunks()  # the few replaced rows
+    replacements = replacements.cast(values.type)
+    if isinstance(values, pa.Array):
+        return pc.replace_with_mask(values, pa.array(masked), replacements)
+    # chunk by chunk: a chunk without a replaced row stays where it is (new memory is dear)
+    chunks, start, used = [], 0, 0
+    for chunk in values.chunks:
+        rows = masked[start : start + len(chunk)]
+        count = int(rows.sum())
+        chunks.append(pc.replace_with_mask(chunk, pa.array(rows), replacements.slice(used, count)) if count else chunk)
+        start, used = start + len(chunk), used + count
+    return pa.chunked_array(chunks, values.type)

@@ -15,7 +15,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 import idna
 import numpy as np
@@ -92,17 +92,24 @@ def registrable_domain(host: str) -> str:
     return PSL.privatesuffix(key) or ""
 
 
-def split_host(url: str) -> str:
-    """The host of a URL (scheme optional), lower-cased, without port or credentials."""
+def _split(url: str) -> SplitResult | None:
+    """The parts of a URL (scheme optional: read as http); None for other schemes and for text
+    `urlsplit` refuses."""
     text = url.strip()
     if not _SCHEME_RE.match(text):
         if _OTHER_SCHEME_RE.match(text):
-            return ""
+            return None
         text = "http://" + text.lstrip("/")
     try:
-        return (urlsplit(text).hostname or "").lower()
+        return urlsplit(text)
     except ValueError:
-        return ""
+        return None
+
+
+def split_host(url: str) -> str:
+    """The host of a URL (scheme optional), lower-cased, without port or credentials."""
+    parts = _split(url)
+    return (parts.hostname or "").lower() if parts else ""
 
 
 def url_key(url: str) -> str:
@@ -112,15 +119,19 @@ def url_key(url: str) -> str:
     default ports, fragments and tracking parameters are removed, and an empty path is `/`.
     Returns "" for text that is not a web URL.
     """
-    text = url.strip()
-    if not text:
+    return _key(_split(url))
+
+
+def key_and_host(url: str) -> tuple[str, str]:
+    """(`url_key`, host key of `split_host`) of a URL, parsed once."""
+    parts = _split(url)
+    return _key(parts), host_key((parts.hostname or "").lower()) if parts else ""
+
+
+def _key(parts: SplitResult | None) -> str:
+    if parts is None:
         return ""
-    if not _SCHEME_RE.match(text):
-        if _OTHER_SCHEME_RE.match(text):
-            return ""
-        text = "http://" + text.lstrip("/")
     try:
-        parts = urlsplit(text)
         port = parts.port
     except ValueError:
         return ""
@@ -178,13 +189,15 @@ _ASCII_HOST = r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*"
 # white space `str.strip` removes beyond ASCII, as an RE2 class body
 _UNICODE_SPACES = r"\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
 _PLAIN_URL = rf"{_SCHEME}{_ASCII_HOST}(?:[/?#][^\x00-\x20\x7f{_UNICODE_SPACES}]*)?$"
+# most plain URLs have a path and no query or fragment: their key is their text less the prefix
+_PATH_ONLY = rf"{_SCHEME}{_ASCII_HOST}/[^?#\x00-\x20\x7f{_UNICODE_SPACES}]*$"
 _TRACKING = "|".join(map(re.escape, (*TRACKING_PREFIXES, *sorted(TRACKING_PARAMS))))
 # an empty query, or one with escapes, "+" or a tracking name (in any case): left to `url_key`
 _ODD_QUERY = rf"(?i)^[^?#]*\?(?:#|$|[^#]*(?:%|\+|{_TRACKING}))"
-_WITH_PATH = rf"{_SCHEME}(?:www\.)?([^/?#]+)(/[^?#]*)(\?[^#]*)?(?:#.*)?$"
-_WITHOUT_PATH = rf"{_SCHEME}(?:www\.)?([^/?#]+)(\?[^#]*)?(?:#.*)?$"
-_HOST = rf"{_SCHEME}(?:www\.)?(?P<host>[^/?#]+)"
-_PLAIN_HOST = rf"^{_ASCII_HOST}$"
+_PREFIX = rf"{_SCHEME}(?:www\.)?"
+_HOST = r"^(?P<host>[^/?#]*)"
+# a lower-case ASCII host name, as a whole value
+PLAIN_HOST_NAME = rf"^{_ASCII_HOST}$"
 
 
 def url_keys(
@@ -202,25 +215,38 @@ def url_keys(
 
 
 def _url_keys(urls: Column) -> tuple[Column, Column]:
-    plain = bools(pc.match_substring_regex(urls, _PLAIN_URL))
-    plain[plain] = ~bools(pc.match_substring_regex(urls.filter(pa.array(plain)), _ODD_QUERY))
-    keys = pc.replace_substring_regex(urls, _WITH_PATH, r"\1\2\3")
-    if pc.any(pc.match_substring_regex(keys, _SCHEME)).as_py():  # URLs without a path (or not plain) are left
-        keys = pc.replace_substring_regex(keys, _WITHOUT_PATH, r"\1/\2")
-    hosts = pc.struct_field(pc.extract_regex(urls, _HOST), "host")
+    done = bools(pc.match_substring_regex(urls, _PATH_ONLY))
+    keys = pc.replace_substring_regex(urls, _PREFIX, "", max_replacements=1)
+    hosts = pc.struct_field(pc.extract_regex(keys, _HOST), "host")
+    if done.all():
+        return keys, hosts
+    rest_keys, rest_hosts = _other_url_keys(urls.filter(pa.array(~done)))
+    return replace_where(keys, ~done, rest_keys), replace_where(hosts, ~done, rest_hosts)
+
+
+def _other_url_keys(urls: Column) -> tuple[Column, Column]:
+    """Keys of the rows the first pass leaves: plain URLs with a query, a fragment or no path by
+    two more regex passes, the others by `url_key` once per distinct URL."""
+    plain = bools(pc.match_substring_regex(urls, _PLAIN_URL)) & ~bools(pc.match_substring_regex(urls, _ODD_QUERY))
+    keys = pc.replace_substring_regex(urls, rf"{_PREFIX}|#.*", "")
+    keys = pc.replace_substring_regex(keys, r"^([^/?]*)(\?|$)", r"\1/\2", max_replacements=1)  # "/" for no path
+    hosts = pc.struct_field(pc.extract_regex(keys, _HOST), "host")
     if plain.all():
         return keys, hosts
-    odd = urls.filter(pa.array(~plain))
-    odd_keys = per_distinct(odd, url_key)
-    odd_hosts = per_distinct(odd, lambda u: host_key(split_host(u)))
+    odd_keys, odd_hosts = on_distinct(urls.filter(pa.array(~plain)), _keys_and_hosts)
     return replace_where(keys, ~plain, odd_keys), replace_where(hosts, ~plain, odd_hosts)
+
+
+def _keys_and_hosts(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
+    keys, hosts = zip(*map(key_and_host, urls.to_pylist()), strict=True) if len(urls) else ((), ())
+    return pa.array(keys, urls.type), pa.array(hosts, urls.type)
 
 
 def host_keys_of(values: Column) -> Column:
     """Host key of `split_host` of every value: URLs or bare host names (referring-domain columns)."""
     values = text_column(values)
     # a lower-case ASCII host name (nearly every referring-domain cell) is its own key, less "www."
-    plain = bools(pc.match_substring_regex(values, _PLAIN_HOST))
+    plain = bools(pc.match_substring_regex(values, PLAIN_HOST_NAME))
     keys = values
     if pc.any(pc.starts_with(values, "www.")).as_py():
         keys = pc.replace_substring_regex(values, r"^www\.", "")

@@ -33,21 +33,12 @@ def constant_column(value: str | None, n: int) -> pa.ChunkedArray:
 def _masked(column: pa.Array | pa.ChunkedArray | None, dtype: str, n: int) -> pd.api.extensions.ExtensionArray:
     if column is None:  # zeros the system hands out without touching memory
         return _MASKED[dtype](np.zeros(n, _NUMPY_TYPES[dtype]), np.ones(n, bool))
-    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-    chunks = [c if c.type == ARROW_TYPES[dtype] else c.cast(ARROW_TYPES[dtype]) for c in chunks]
-    if not chunks:
-        return _MASKED[dtype](np.zeros(0, _NUMPY_TYPES[dtype]), np.zeros(0, bool))
-    # the chunks' values joined in one copy, which pandas may write to
-    values = np.concatenate([_values(c, dtype) for c in chunks])
-    missing = np.concatenate([c.is_null().to_numpy(zero_copy_only=False) for c in chunks])
-    return _MASKED[dtype](values, missing)
-
-
-def _values(chunk: pa.Array, dtype: str) -> np.ndarray:
-    """The chunk's values, whatever stands where they are null (the mask hides those)."""
-    if dtype == "boolean":
-        return chunk.fill_null(False).to_numpy(zero_copy_only=False)
-    return np.frombuffer(chunk.buffers()[1], _NUMPY_TYPES[dtype])[chunk.offset : chunk.offset + len(chunk)]
+    # one array (the kept rows come as thousands of slices), in a copy pandas may write to
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    array = array if array.type == ARROW_TYPES[dtype] else array.cast(ARROW_TYPES[dtype])
+    values = array.fill_null(False if dtype == "boolean" else 0).to_numpy(zero_copy_only=False)
+    missing = array.is_null().to_numpy(zero_copy_only=False)
+    return _MASKED[dtype](np.array(values, _NUMPY_TYPES[dtype]), missing)
 
 
 def link_frame(columns: dict[str, pa.Array | pa.ChunkedArray], n: int) -> pd.DataFrame:
