@@ -41,7 +41,7 @@ def join(*parts: Column | str, separator: str = "") -> Column:
     return pc.binary_join_element_wise(*typed, pa.scalar(separator, text))
 
 
-def on_distinct(values: Column, func: Callable[[pa.Array], tuple[pa.Array, ...]]) -> tuple[Column, ...]:
+def on_distinct(values: Column, func: Callable[[Column], tuple[Column, ...]]) -> tuple[Column, ...]:
     """The arrays `func` makes of a column's distinct values (nulls read as ""), spread over its rows."""
     values = text_column(values)
     # not dictionary_encode: a column read in blocks has a dictionary per chunk, slow to unify

@@ -237,7 +237,7 @@ def _other_url_keys(urls: Column) -> tuple[Column, Column]:
     return replace_where(keys, ~plain, odd_keys), replace_where(hosts, ~plain, odd_hosts)
 
 
-def _keys_and_hosts(urls: pa.Array) -> tuple[pa.Array, pa.Array]:
+def _keys_and_hosts(urls: Column) -> tuple[pa.Array, pa.Array]:
     keys, hosts = zip(*map(key_and_host, urls.to_pylist()), strict=True) if len(urls) else ((), ())
     return pa.array(keys, urls.type), pa.array(hosts, urls.type)
 

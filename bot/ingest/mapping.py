@@ -167,11 +167,12 @@ def _source_keys(table: pa.Table, fmt: ExportFormat, resolved: dict[str, str]) -
     return keys, hosts
 
 
-def _with_domains(keyed: list[tuple[pa.Array, pa.Array]]) -> list[_Sources]:
+def _with_domains(keyed: list[tuple[pa.Array, pa.Array]], fmt: ExportFormat) -> list[_Sources]:
     """The chunks' sources with the registrable domains of their hosts, found for all chunks at
-    once: a site's pages fall in several chunks, and the list is asked once per distinct host."""
+    once: a site's pages fall in several chunks, and the list is asked once per distinct host (a
+    domain-level report has one row per host)."""
     pieces = [p for _, hosts in keyed for p in (hosts.chunks if isinstance(hosts, pa.ChunkedArray) else [hosts])]
-    domains, no_domain = domains_where_known(pa.chunked_array(pieces, TEXT))
+    domains, no_domain = domains_where_known(pa.chunked_array(pieces, TEXT), distinct=fmt.level == DOMAIN)
     sources, start = [], 0
     for keys, hosts in keyed:
         sources.append(_Sources(keys, hosts, domains.slice(start, len(hosts)), no_domain[start : start + len(hosts)]))
@@ -227,7 +228,7 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
     # month- or day-first is decided by the whole column, not by each chunk of it
     day_first = {f: slashed_day_first(table.column(c)) for f, c in resolved.items() if f in DATE_FIELDS}
     chunks = _chunks(table)
-    jobs = zip(chunks, _with_domains(_map_each(lambda t: _source_keys(t, fmt, resolved), chunks)), strict=True)
+    jobs = zip(chunks, _with_domains(_map_each(lambda t: _source_keys(t, fmt, resolved), chunks), fmt), strict=True)
     mapped = _map_each(lambda job: _chunk_links(*job, fmt, resolved, links_count_column, day_first), list(jobs))
     joined = pa.concat_tables([c.out for c in mapped])  # the chunks' columns side by side: no copy
     out = {f: joined.column(f) for f in joined.column_names}

@@ -117,7 +117,7 @@ def dates(values: Column, day_first: bool | None = None) -> Column:
     if day_first is None:
         day_first = slashed_day_first(values)
 
-    def days(distinct: pa.Array) -> tuple[pa.Array]:
+    def days(distinct: Column) -> tuple[Column]:
         iso = pc.match_substring_regex(distinct, _ISO_DAY)
         days = pc.utf8_slice_codeunits(distinct, 0, 10)
         if not pc.all(iso).as_py():
@@ -131,7 +131,7 @@ def dates(values: Column, day_first: bool | None = None) -> Column:
 def rel_flags(values: Column) -> dict[str, pa.Array]:
     """nofollow/ugc/sponsored from text holding combined flags ("Nofollow, UGC", "dofollow")."""
 
-    def flags_of(distinct: pa.Array) -> tuple[pa.Array, ...]:  # a column of a few distinct texts
+    def flags_of(distinct: Column) -> tuple[Column, ...]:
         lowered = pc.utf8_lower(distinct)
         known = pc.match_substring_regex(lowered, "follow|ugc|sponsored")
         return tuple(
