@@ -64,6 +64,6 @@ def _domains(hosts: Column) -> tuple[Column]:
     own = hosts.filter(pa.array(by_parent))
     # "" where the parent is itself a public suffix: then the host is its own registrable domain
     of_parent = per_distinct(parents.filter(pa.array(by_parent)), lambda parent: PSL.privatesuffix(parent) or "")
-    domains = pc.if_else(pc.equal(of_parent, ""), own, of_parent)
+    domains = replace_where(hosts, by_parent, pc.if_else(pc.equal(of_parent, ""), own, of_parent))
     others = [registrable_domain(h) for h in hosts.filter(pa.array(~by_parent)).to_pylist()]
-    return (replace_where(replace_where(hosts, by_parent, domains), ~by_parent, pa.array(others, hosts.type)),)
+    return (replace_where(domains, ~by_parent, pa.array(others, hosts.type)),)

@@ -169,8 +169,8 @@ def _source_keys(table: pa.Table, fmt: ExportFormat, resolved: dict[str, str]) -
 
 def _with_domains(keyed: list[tuple[pa.Array, pa.Array]], fmt: ExportFormat) -> list[_Sources]:
     """The chunks' sources with the registrable domains of their hosts, found for all chunks at
-    once: a site's pages fall in several chunks, and the list is asked once per distinct host (a
-    domain-level report has one row per host)."""
+    once: a site's pages fall in several chunks. A domain-level report has one row per host, so
+    its distinct hosts are not looked for."""
     pieces = [p for _, hosts in keyed for p in (hosts.chunks if isinstance(hosts, pa.ChunkedArray) else [hosts])]
     domains, no_domain = domains_where_known(pa.chunked_array(pieces, TEXT), distinct=fmt.level == DOMAIN)
     sources, start = [], 0
@@ -282,8 +282,7 @@ def _chunk_links(
     source = cols["domain" if domain_level else "source_url"]
     keys, hosts, domains, no_domain = sources.keys, sources.hosts, sources.domains, sources.no_domain
     # blank cells, IP literals and hosts without a dot have no registrable domain: they are
-    # looked for among the few rows without one (the rows without one are dropped, so their value
-    # in the domain column does not matter)
+    # looked for among the few rows without one
     masks = [
         _on_rows(no_domain, source, lambda s: pc.or_(pc.equal(s, ""), pc.utf8_is_space(s))),  # blank
         _too_long(cols.values(), MAX_CELL_CHARS, len(source)),
