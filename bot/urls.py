@@ -122,7 +122,7 @@ def url_key(url: str) -> str:
     return _key(_split(url))
 
 
-def key_and_host(url: str) -> tuple[str, str]:
+def _key_and_host(url: str) -> tuple[str, str]:
     """(`url_key`, host key of `split_host`) of a URL, parsed once."""
     parts = _split(url)
     return _key(parts), host_key((parts.hostname or "").lower()) if parts else ""
@@ -238,7 +238,7 @@ def _other_url_keys(urls: Column) -> tuple[Column, Column]:
 
 
 def _keys_and_hosts(urls: Column) -> tuple[pa.Array, pa.Array]:
-    keys, hosts = zip(*map(key_and_host, urls.to_pylist()), strict=True) if len(urls) else ((), ())
+    keys, hosts = zip(*map(_key_and_host, urls.to_pylist()), strict=True) if len(urls) else ((), ())
     return pa.array(keys, urls.type), pa.array(hosts, urls.type)
 
 
