@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domains import domains_where_known, registrable_domains
+from bot.domains import LISTED, WILDCARD_PARENTS, domains_where_known, registrable_domains
 from bot.urls import (
     domain_in_text,
     domain_of,
@@ -223,6 +223,8 @@ PSL_SUFFIXES = ["com", "co.uk", "blogspot.com", "kobe.jp", "city.kobe.jp", "ck",
 def test_vectorised_registrable_domains_equal_scalar(hosts: list[str]) -> None:
     expected = [registrable_domain(h) for h in hosts]
     assert registrable_domains(pa.array(hosts, pa.string())).to_pylist() == expected
+    chunked = pa.chunked_array([hosts[:3], hosts[3:]], pa.string())
+    assert registrable_domains(chunked, distinct=True).to_pylist() == expected
     # for callers that drop hosts without a domain: the same domains where there is one
     domains, none = domains_where_known(pa.array(hosts, pa.large_string()))
     assert none.tolist() == [not d for d in expected]
@@ -239,3 +241,15 @@ def test_vectorised_registrable_domains_equal_scalar(hosts: list[str]) -> None:
 )
 def test_ip_literals_of_a_column_equal_is_ip_literal(hosts: list[str]) -> None:
     assert ip_literals(pa.array(hosts, pa.string())).tolist() == [is_ip_literal(h) for h in hosts]
+
+
+def test_registrable_domains_around_every_name_the_list_has_a_rule_for() -> None:
+    """Hosts named by a rule (suffixes, wildcard parents, exceptions), one and two labels under
+    each, and under each wildcard: the column function, which asks the list about parents, gives
+    what the scalar function gives asking about each host."""
+    names = LISTED.to_pylist() + WILDCARD_PARENTS.to_pylist()
+    hosts = [h for n in names for h in (n, f"a.{n}", f"b.a.{n}", f"www.{n}", f"x-1.{n}")]
+    expected = [registrable_domain(h) for h in hosts]
+    column = pa.array(hosts, pa.large_string())
+    assert registrable_domains(column).to_pylist() == expected
+    assert registrable_domains(column, distinct=True).to_pylist() == expected

@@ -1,5 +1,5 @@
-"""The link table handed from Arrow to pandas: strings stay in Arrow, flags and numbers are
-unpacked with numpy (Arrow's own conversion of a nullable bool column goes value by value)."""
+"""The link table handed from Arrow to pandas: strings stay in Arrow, flags and numbers become
+pandas masked arrays of one numpy copy each."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from bot.buffers import bits
-from bot.compiled_text import constant_text
 from bot.linktable import LINK_COLUMNS, STRING
 
 from .decode import TEXT
@@ -27,7 +25,7 @@ BLOCK_ROWS = 1 << 16
 def constant_column(value: str | None, n: int) -> pa.ChunkedArray:
     """`n` rows of `value` (None: null) as Arrow text."""
     rows = min(n, BLOCK_ROWS)
-    block = pa.nulls(rows, TEXT) if value is None else constant_text(value, rows)
+    block = pa.nulls(rows, TEXT) if value is None else pa.repeat(pa.scalar(value, TEXT), rows)
     full, rest = divmod(n, BLOCK_ROWS)
     return pa.chunked_array([block] * full + ([block.slice(0, rest)] if rest else []), TEXT)
 
@@ -35,23 +33,12 @@ def constant_column(value: str | None, n: int) -> pa.ChunkedArray:
 def _masked(column: pa.Array | pa.ChunkedArray | None, dtype: str, n: int) -> pd.api.extensions.ExtensionArray:
     if column is None:  # zeros the system hands out without touching memory
         return _MASKED[dtype](np.zeros(n, _NUMPY_TYPES[dtype]), np.ones(n, bool))
-    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-    chunks = [c if c.type == ARROW_TYPES[dtype] else c.cast(ARROW_TYPES[dtype]) for c in chunks]
-    if not chunks:
-        return _MASKED[dtype](np.zeros(0, _NUMPY_TYPES[dtype]), np.zeros(0, bool))
-    # the chunks' values joined in one copy, which pandas may write to
-    values = np.concatenate([_values(c, dtype) for c in chunks])
-    missing = np.concatenate(
-        [~bits(c.buffers()[0], c.offset, len(c), True) if c.null_count else np.zeros(len(c), bool) for c in chunks]
-    )
-    return _MASKED[dtype](values, missing)
-
-
-def _values(chunk: pa.Array, dtype: str) -> np.ndarray:
-    data = chunk.buffers()[1]
-    if dtype == "boolean":
-        return bits(data, chunk.offset, len(chunk), False)
-    return np.frombuffer(data, _NUMPY_TYPES[dtype])[chunk.offset : chunk.offset + len(chunk)]
+    # one array (the kept rows come as thousands of slices), in a copy pandas may write to
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    array = array if array.type == ARROW_TYPES[dtype] else array.cast(ARROW_TYPES[dtype])
+    values = array.fill_null(False if dtype == "boolean" else 0).to_numpy(zero_copy_only=False)
+    missing = array.is_null().to_numpy(zero_copy_only=False)
+    return _MASKED[dtype](np.array(values, _NUMPY_TYPES[dtype]), missing)
 
 
 def link_frame(columns: dict[str, pa.Array | pa.ChunkedArray], n: int) -> pd.DataFrame:

@@ -13,28 +13,20 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bot import compiled_text
-from bot.buffers import bools
+from bot.columns import bools, join, longest, replace_where
 from bot.domains import domains_where_known, registrable_domains
 from bot.linktable import LINK_COLUMNS
-from bot.urls import (
-    domain_in_text,
-    host_keys_of,
-    ip_literals,
-    join,
-    replace_where,
-    text_column,
-    url_keys,
-)
+from bot.urls import domain_in_text, host_keys_of, ip_literals, url_keys
 from sheets_schema import header_key
 
-from .decode import RawTable
+from .decode import TEXT, RawTable
 from .formats import DOMAIN, ExportFormat
 from .frame import ARROW_TYPES, constant_column, link_frame
 from .values import dates, flags, numbers, rel_flags, slashed_day_first
@@ -123,6 +115,8 @@ def _expand_targets(table: pa.Table, fmt: ExportFormat, names: list[str]) -> tup
     return pa.concat_tables(parts), "__target"
 
 
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 MAX_KEPT_RUNS = 4096
 
 
@@ -153,14 +147,37 @@ def _reasons(masks: list[np.ndarray], reasons: tuple[str, ...]) -> tuple[np.ndar
     return keep, counted
 
 
-def _host_facts(hosts: pa.Array | pa.ChunkedArray) -> tuple[pa.Array | pa.ChunkedArray, np.ndarray, np.ndarray]:
-    """(registrable domain, which hosts have none, which are IP literals) of each host. The rows
-    without a domain are dropped, so their value in the domain column does not matter.
+@dataclass(frozen=True)
+class _Sources:
+    """A chunk's linking pages (or domains): their keys, hosts, and the hosts' registrable domains
+    ("" where a host has none)."""
 
-    An IP literal has no registrable domain: only the hosts without one are checked.
-    """
-    domains, no_domain = domains_where_known(hosts)
-    return domains, no_domain, _on_rows(no_domain, hosts, ip_literals)
+    keys: pa.Array | pa.ChunkedArray
+    hosts: pa.Array | pa.ChunkedArray
+    domains: pa.Array | pa.ChunkedArray
+    no_domain: np.ndarray
+
+
+def _source_keys(table: pa.Table, fmt: ExportFormat, resolved: dict[str, str]) -> tuple[pa.Array, pa.Array]:
+    """(keys, hosts) of a chunk's linking pages, or of its referring domains."""
+    if fmt.level == DOMAIN:
+        source = _text(table, resolved["domain"])
+        return constant_column("", len(source)), host_keys_of(source)
+    keys, hosts = url_keys(_text(table, resolved["source_url"]))  # a required column of the format
+    return keys, hosts
+
+
+def _with_domains(keyed: list[tuple[pa.Array, pa.Array]], fmt: ExportFormat) -> list[_Sources]:
+    """The chunks' sources with the registrable domains of their hosts, found for all chunks at
+    once: a site's pages fall in several chunks. A domain-level report has one row per host, so
+    its distinct hosts are not looked for."""
+    pieces = [p for _, hosts in keyed for p in (hosts.chunks if isinstance(hosts, pa.ChunkedArray) else [hosts])]
+    domains, no_domain = domains_where_known(pa.chunked_array(pieces, TEXT), distinct=fmt.level == DOMAIN)
+    sources, start = [], 0
+    for keys, hosts in keyed:
+        sources.append(_Sources(keys, hosts, domains.slice(start, len(hosts)), no_domain[start : start + len(hosts)]))
+        start += len(hosts)
+    return sources
 
 
 def _on_rows(
@@ -181,7 +198,7 @@ def _too_long(columns: Iterable[pa.ChunkedArray | pa.Array], limit: int, n: int)
     hit = np.zeros(n, dtype=bool)
     for column in columns:
         # a cell's characters never outnumber its bytes: count characters only when some cell could be over
-        if compiled_text.longest(text_column(column)) > limit:
+        if longest(column) > limit:
             hit |= bools(pc.greater(pc.utf8_length(column), limit))
     return hit
 
@@ -210,7 +227,9 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
         links_count_column = "__count"
     # month- or day-first is decided by the whole column, not by each chunk of it
     day_first = {f: slashed_day_first(table.column(c)) for f, c in resolved.items() if f in DATE_FIELDS}
-    mapped = _map_each(lambda t: _chunk_links(t, fmt, resolved, links_count_column, day_first), _chunks(table))
+    chunks = _chunks(table)
+    jobs = zip(chunks, _with_domains(_map_each(lambda t: _source_keys(t, fmt, resolved), chunks), fmt), strict=True)
+    mapped = _map_each(lambda job: _chunk_links(*job, fmt, resolved, links_count_column, day_first), list(jobs))
     joined = pa.concat_tables([c.out for c in mapped])  # the chunks' columns side by side: no copy
     out = {f: joined.column(f) for f in joined.column_names}
     skipped = sum((c.skipped for c in mapped), Counter())
@@ -241,7 +260,7 @@ def _chunks(table: pa.Table) -> list[pa.Table]:
     return [table.slice(start, size) for start in range(0, n, size)] or [table]
 
 
-def _map_each(func: Callable[[pa.Table], _Chunk], chunks: list[pa.Table]) -> list[_Chunk]:
+def _map_each(func: Callable[[_In], _Out], chunks: list[_In]) -> list[_Out]:
     """`func` of every chunk, on as many threads as there are cores: Arrow's kernels release the GIL."""
     workers = min(len(chunks), _cores())
     if workers <= 1:
@@ -251,24 +270,24 @@ def _map_each(func: Callable[[pa.Table], _Chunk], chunks: list[pa.Table]) -> lis
 
 
 def _chunk_links(
-    table: pa.Table, fmt: ExportFormat, resolved: dict[str, str], links_count: str | None, day_first: dict[str, bool]
+    table: pa.Table,
+    sources: _Sources,
+    fmt: ExportFormat,
+    resolved: dict[str, str],
+    links_count: str | None,
+    day_first: dict[str, bool],
 ) -> _Chunk:
     cols = {f: _text(table, c) for f, c in resolved.items()}
     domain_level = fmt.level == DOMAIN
-    source = cols["domain" if domain_level else "source_url"]  # a required column of the format
-    if domain_level:
-        hosts = host_keys_of(source)
-        keys = constant_column("", len(source))
-    else:
-        keys, hosts = url_keys(source)
-    domains, no_domain, ip = _host_facts(hosts)
+    source = cols["domain" if domain_level else "source_url"]
+    keys, hosts, domains, no_domain = sources.keys, sources.hosts, sources.domains, sources.no_domain
     # blank cells, IP literals and hosts without a dot have no registrable domain: they are
     # looked for among the few rows without one
     masks = [
         _on_rows(no_domain, source, lambda s: pc.or_(pc.equal(s, ""), pc.utf8_is_space(s))),  # blank
         _too_long(cols.values(), MAX_CELL_CHARS, len(source)),
         _too_long([source], MAX_URL_CHARS, len(source)),
-        ip,
+        _on_rows(no_domain, hosts, ip_literals),
         # a web host has a dot: single words ("n/a", "localhost") and formulas are not URLs
         _on_rows(no_domain, hosts, lambda h: pc.invert(pc.match_substring(h, ".")))
         | (bools(pc.equal(keys, "")) & (not domain_level)),

@@ -8,17 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TypeAlias
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bot import compiled_text
-from bot.buffers import bools
-from bot.urls import on_distinct, per_distinct, replace_where, text_column
-
-Column: TypeAlias = pa.Array | pa.ChunkedArray
+from bot.columns import Column, on_distinct, per_distinct, replace_where
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x", "+", "✓", "✔", "wahr", "ja", "sí", "si", "oui", "vrai"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "-", "", "falsch", "nein", "non", "faux"})
@@ -59,17 +53,9 @@ def number(text: str) -> float | None:
         return None
 
 
-def numbers(values: Column) -> pa.Array:
-    """`number` of every value: the plain forms by one compiled pass, the others once per distinct text."""
-    values = text_column(values)
-    parsed, status = compiled_text.plain_numbers(values)
-    other = status == compiled_text.NumberStatus.UNSETTLED
-    if other.any():
-        read = per_distinct(values.filter(pa.array(other)), number, pa.float64())
-        parsed[other] = read.fill_null(0.0).to_numpy()
-        status[other] = np.where(bools(read.is_null()), compiled_text.NumberStatus.NO_NUMBER, 0)
-    valid = np.packbits(status != compiled_text.NumberStatus.NO_NUMBER, bitorder="little")
-    return pa.Array.from_buffers(pa.float64(), len(parsed), [pa.py_buffer(valid), pa.py_buffer(parsed)])
+def numbers(values: Column) -> Column:
+    """`number` of every value, read once per distinct text."""
+    return per_distinct(values, number, pa.float64())
 
 
 _ISO_DAY = r"^\d{4}-\d{2}-\d{2}"
@@ -108,9 +94,14 @@ def _date(text: str, day_first: bool) -> str | None:
     return None
 
 
+def _iso_days_only(values: Column) -> bool:
+    """Whether every value is empty or an ISO day, `YYYY-MM-DD` (ASCII digits)."""
+    return pc.all(pc.match_substring_regex(values, r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?$")).as_py() is not False
+
+
 def slashed_day_first(values: Column) -> bool:
     """Whether a column's slashed dates are day-first: some value only makes sense that way."""
-    if compiled_text.iso_days_only(text_column(values)):  # no slashed dates at all (the usual case): one quick pass
+    if _iso_days_only(values):  # no slashed dates at all (the usual case): one quick pass
         return False
     slashed = (re.match(r"^\s*(\d{1,2})/\d{1,2}/\d{4}", t) for t in pc.unique(values).to_pylist() if t)
     return any(int(m.group(1)) > 12 for m in slashed if m)
@@ -121,12 +112,12 @@ def dates(values: Column, day_first: bool | None = None) -> Column:
 
     Slashed dates are month-first unless `day_first` (by default: `slashed_day_first` of the column).
     """
-    if compiled_text.iso_days_only(text_column(values)):  # its own reading: the column itself, no new memory
+    if _iso_days_only(values):  # its own reading: the column itself, no new memory
         return values
     if day_first is None:
         day_first = slashed_day_first(values)
 
-    def days(distinct: pa.Array) -> tuple[pa.Array]:
+    def days(distinct: Column) -> tuple[Column]:
         iso = pc.match_substring_regex(distinct, _ISO_DAY)
         days = pc.utf8_slice_codeunits(distinct, 0, 10)
         if not pc.all(iso).as_py():
@@ -140,7 +131,7 @@ def dates(values: Column, day_first: bool | None = None) -> Column:
 def rel_flags(values: Column) -> dict[str, pa.Array]:
     """nofollow/ugc/sponsored from text holding combined flags ("Nofollow, UGC", "dofollow")."""
 
-    def flags_of(distinct: pa.Array) -> tuple[pa.Array, ...]:  # a column of a few distinct texts
+    def flags_of(distinct: Column) -> tuple[Column, ...]:
         lowered = pc.utf8_lower(distinct)
         known = pc.match_substring_regex(lowered, "follow|ugc|sponsored")
         return tuple(
