@@ -7,10 +7,12 @@ a typo in one setting must not stop the whole run.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from bot.languages import language_code
 from sheets_schema import header_key
 from sheets_schema.settings_keys import SETTING_KEYS, SETTINGS_BY_NAME
 from sheets_schema.tabs import SETTINGS
@@ -33,7 +35,8 @@ class Settings:
 
     @property
     def market_languages(self) -> frozenset[str]:
-        return frozenset(p.strip().lower() for p in self.raw("Market languages").split(",") if p.strip())
+        codes = (language_code(p) for p in re.split(r"[,;/]", self.raw("Market languages")) if p.strip())
+        return frozenset(c for c in codes if c)
 
     @property
     def review_level(self) -> str:
@@ -123,4 +126,11 @@ def parse_settings(frame: pd.DataFrame | None) -> Settings:
             )
         elif value:
             values[key] = value
+        if key == "market languages":
+            unknown = [p.strip() for p in re.split(r"[,;/]", value) if p.strip() and language_code(p) is None]
+            if unknown:
+                problems.append(
+                    f"Settings row {row_number}: Market languages {', '.join(map(repr, unknown))} not understood "
+                    "and left out — write ISO codes such as `en, de` (or names such as English, Deutsch)"
+                )
     return Settings(values, tuple(problems))

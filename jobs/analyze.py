@@ -11,7 +11,7 @@ from bot.crawl.dead_pages import apply_dead_pages
 from bot.crawl.linking_pages import PagesReport, read_linking_pages
 from bot.crawl.page_cache import PageCache, default_cache_path
 from bot.crawl.target_health import fix_first_targets, flag_prospects
-from bot.errors import GapbotError
+from bot.errors import GapbotError, InputError
 from bot.ingest import ImportReport, read_export_bytes, read_export_frame
 from bot.inputs import by_schema, read_inputs
 from bot.learning.merge import hand_added_rows, prospects_upsert
@@ -43,8 +43,10 @@ from .notifications import AnalysisNews, notify_after_analyze
 def read_all_exports(
     ctx: JobContext, raw_tabs: dict[str, pd.DataFrame], folder: str
 ) -> tuple[pd.DataFrame, list[ImportReport], dict[str, str]]:
-    """Every `Raw: …` tab and exports-folder file; one unreadable export never stops the others.
+    """Every `Raw: …` tab and exports-folder file; one bad export never stops the others.
 
+    An exports folder that cannot be listed stops the run before anything is written: what came
+    from it is unknown, not empty (see `unreadable_sources` for exports that were read before).
     Also the digest of each export (`triggers.export_digests`), taken from the bytes as they are read.
     """
     tables: list[pd.DataFrame] = []
@@ -58,8 +60,12 @@ def read_all_exports(
         try:
             files = ctx.store.export_files(folder)
         except GapbotError as exc:
-            reports.append(ImportReport(export=folder, problem=exc.message))
-            files = []
+            raise InputError(
+                f"the exports folder could not be read ({exc.message}); nothing was written, so no prospect "
+                "was marked Gone because of it",
+                where=f"Settings › Exports folder ({folder})",
+                fix="mount or share the folder again, correct the path, or clear the setting to stop using it",
+            ) from exc
         for file in ctx.progress(files, "Reading export files"):
             links, report = read_export_bytes(file.name, file.data)
             tables.append(links)
@@ -67,6 +73,16 @@ def read_all_exports(
     non_empty = [t for t in tables if not t.empty]
     links = pd.concat(non_empty, ignore_index=True) if non_empty else empty_link_table()
     return links, reports, export_digests(raw_tabs, files)
+
+
+def unreadable_sources(reports: list[ImportReport], previous: pd.DataFrame) -> list[str]:
+    """Exports the last run read rows from that could not be read now: their links are unknown."""
+    earlier = by_schema(previous, IMPORTS)
+    read_before = set(
+        earlier.loc[(pd.to_numeric(earlier["Rows read"], errors="coerce").fillna(0) > 0) & (earlier["Problem"] == ""),
+                    "Export"]
+    )  # fmt: skip
+    return [f"{r.export}: {r.problem}" for r in reports if r.problem and r.export in read_before]
 
 
 def imports_frame(reports: list[ImportReport], read_at: str) -> pd.DataFrame:
@@ -108,10 +124,19 @@ def analyze(ctx: JobContext) -> JobResult:
             BATCHES.name,
             COMPETITOR_PAGES.name,
             TARGET_HEALTH.name,
+            IMPORTS.name,
         ],
     )
     current = inputs.also
     links, reports, export_digests_read = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
+    lost = unreadable_sources(reports, current.get(IMPORTS.name))
+    if lost:
+        raise InputError(
+            f"{len(lost)} export(s) read on the last run could not be read now, so their links are unknown; "
+            f"nothing was written: {'; '.join(lost)}",
+            where="Imports",
+            fix="replace the damaged file(s) with a good export, or delete them to stop using them",
+        )
     model = learn(current.get(PROSPECTS.name), current.get(HISTORY.name), current.get(BATCHES.name))
     existing = {
         schema.name: by_schema(current.get(schema.name), schema) for schema in (PROSPECTS, LINKS, NOISE, ASSET_GAPS)

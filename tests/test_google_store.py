@@ -282,3 +282,29 @@ def test_drive_rate_limits_answered_with_403_are_retried_but_a_plain_403_is_not(
     with pytest.raises(StoreError, match="Share"):
         store.read_tabs(["Settings"])
     assert fake.api_calls()[-1].status == 403 and len(fake.api_calls()) == 3  # no retry of a real refusal
+
+
+#: What Google answers when the Drive API is switched off for the key's project (its documented
+#: error shape: a 403 whose domain is usageLimits, so it looks like a rate limit at first sight).
+DRIVE_DISABLED = {
+    "error": {
+        "code": 403,
+        "message": "Google Drive API has not been used in project 123 before or it is disabled.",
+        "status": "PERMISSION_DENIED",
+        "errors": [{"message": "Google Drive API has not been used...", "domain": "usageLimits",
+                    "reason": "accessNotConfigured", "extendedHelp": "https://console.developers.google.com"}],
+        "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED",
+                     "domain": "googleapis.com"}],
+    }
+}  # fmt: skip
+
+
+def test_a_disabled_drive_api_is_said_at_once_not_retried_as_a_rate_limit() -> None:
+    fake, sid = fresh()
+    folder = fake.add_folder("exports")
+    fake.faults.append(lambda call: (403, DRIVE_DISABLED) if call.path.startswith("/drive") else None)
+    store = google_store(fake, sid)
+    with pytest.raises(StoreError, match="the Google Drive API is not enabled") as raised:
+        store.export_files(folder)
+    assert "enable the Google Drive API" in raised.value.message
+    assert [c.status for c in fake.api_calls() if c.path.startswith("/drive")] == [403]  # asked once

@@ -12,6 +12,7 @@ from gspread.http_client import HTTPClient
 from bot.errors import InputError, StoreError
 
 from .base import EXPORT_SUFFIXES, ExportFile
+from .google_retry import api_disabled
 
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 DRIVE_EXPORT_SUFFIXES = EXPORT_SUFFIXES
@@ -79,6 +80,13 @@ def download_exports(client: HTTPClient, setting: str, account: Callable[[], str
             for f in listed
         ]
     except APIError as exc:
+        if api_disabled(exc):
+            raise StoreError(
+                "the Google Drive API is not enabled for the project of gapbot's service account",
+                where=f"Settings › Exports folder ({folder})",
+                fix="enable the Google Drive API in the Google Cloud console (APIs & Services › Library) for that "
+                "project, wait a minute, and run again",
+            ) from None
         if exc.code in (403, 404):
             email = account()
             raise StoreError(

@@ -39,6 +39,19 @@ class GoogleRetryPolicy:
         return rand() * min(self.max_wait, self.first_wait * 2**attempt)
 
 
+# A 403 with these reasons is a switched-off API or a refused permission: waiting changes nothing.
+NOT_RATE_REASONS = frozenset({"accessNotConfigured", "SERVICE_DISABLED", "PERMISSION_DENIED", "forbidden"})
+
+
+def api_disabled(exc: Exception) -> bool:
+    """Whether Google refused because the API is not enabled for the project the key belongs to."""
+    if not isinstance(exc, APIError) or exc.response.status_code != 403:
+        return False
+    reasons = {str(e.get("reason", "")) for e in exc.error.get("errors") or [] if isinstance(e, Mapping)}
+    reasons |= {str(d.get("reason", "")) for d in exc.error.get("details") or [] if isinstance(d, Mapping)}
+    return bool(reasons & {"accessNotConfigured", "SERVICE_DISABLED"})
+
+
 def is_retryable(exc: Exception) -> bool:
     if isinstance(exc, requests.exceptions.Timeout | requests.exceptions.ConnectionError):
         return True
@@ -47,12 +60,10 @@ def is_retryable(exc: Exception) -> bool:
         if status in RETRY_STATUSES:
             return True
         if status == 403:
-            errors = exc.error.get("errors") or []
-            return any(
-                e.get("domain") == "usageLimits" or e.get("reason") in DRIVE_RATE_REASONS
-                for e in errors
-                if isinstance(e, Mapping)
-            )
+            errors = [e for e in exc.error.get("errors") or [] if isinstance(e, Mapping)]
+            if api_disabled(exc) or any(e.get("reason") in NOT_RATE_REASONS for e in errors):
+                return False
+            return any(e.get("domain") == "usageLimits" or e.get("reason") in DRIVE_RATE_REASONS for e in errors)
     return False
 
 

@@ -48,7 +48,7 @@ from .google_plan import (
     structure_requests,
     value_ranges,
 )
-from .google_retry import GoogleRetryPolicy, RetryingHTTPClient
+from .google_retry import GoogleRetryPolicy, RetryingHTTPClient, api_disabled
 from .grid import MAX_CELL_CHARS, CommitNotes, Grid, apply_ops, cell_text, grid_to_frame
 from .ops import ReplaceTab, SetState, UpsertRows, WriteOp
 
@@ -107,6 +107,14 @@ class GoogleSheetStore(Store):
         return out
 
     def _open_error(self, exc: APIError, drive: bool = False) -> StoreError:
+        if api_disabled(exc):
+            return StoreError(
+                f"the Google {'Drive' if drive else 'Sheets'} API is not enabled for the project of gapbot's "
+                "service account",
+                where="--sheet",
+                fix="enable it in the Google Cloud console (APIs & Services › Library) for that project, wait a "
+                "minute, and run again",
+            )
         if exc.code in (403, 404):
             email = account_email(self.credentials)
             who = email or "the Google account gapbot runs as"

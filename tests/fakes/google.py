@@ -83,7 +83,7 @@ class CutOff(requests.exceptions.ConnectionError):
     """The run was cut off (the process died or the network went away)."""
 
 
-Fault = Callable[[Call], int | str | None]
+Fault = Callable[[Call], int | str | tuple[int, dict[str, Any]] | None]
 
 
 class FakeGoogle:
@@ -157,6 +157,9 @@ class FakeGoogle:
             if isinstance(outcome, int):
                 call.status = outcome
                 return outcome, {"Content-Type": "application/json"}, json.dumps(fault_body(outcome, call))
+            if isinstance(outcome, tuple):  # (status, the error body Google would send)
+                call.status = outcome[0]
+                return outcome[0], {"Content-Type": "application/json"}, json.dumps(outcome[1])
         try:
             payload = json.loads(raw) if raw and raw[:1] in (b"{", b"[") else None
             if self.keep_bodies:

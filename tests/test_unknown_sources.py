@@ -1,0 +1,85 @@
+"""A source that cannot be read is unknown, not empty: the run stops before writing anything, and
+no prospect turns Gone because of what could not be seen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from bot.demo import write_demo
+from bot.errors import InputError
+from bot.settings import parse_settings
+from bot.stores import WorkbookStore
+from jobs.cli import main
+from jobs.context import JobContext
+from jobs.table import JOBS
+from sheets_schema.tabs import LINKS, NOISE, PROSPECTS
+
+
+def analyze(path: Path) -> None:
+    JOBS["analyze"](JobContext(store=WorkbookStore(path)))
+
+
+def tabs(path: Path) -> dict[str, pd.DataFrame]:
+    store = WorkbookStore(path)
+    read = {name: store.read_tab(name) for name in (PROSPECTS.name, LINKS.name, NOISE.name)}
+    return {name: frame for name, frame in read.items() if frame is not None}
+
+
+@pytest.fixture
+def analysed(tmp_path: Path) -> tuple[Path, Path]:
+    workbook = tmp_path / "market.xlsx"
+    exports = write_demo(workbook)
+    analyze(workbook)
+    return workbook, exports
+
+
+def test_an_exports_folder_that_is_gone_stops_the_run_and_changes_nothing(analysed: tuple[Path, Path]) -> None:
+    workbook, exports = analysed
+    before = tabs(workbook)
+    assert (before[PROSPECTS.name]["Status"] != "Gone").all()
+    exports.rename(exports.with_name("unmounted"))  # an unmounted share, a renamed folder
+
+    with pytest.raises(InputError, match="the exports folder could not be read") as raised:
+        analyze(workbook)
+    assert "Settings › Exports folder" in raised.value.message
+    after = tabs(workbook)
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(after[name], frame)
+
+    result = CliRunner().invoke(main, ["--workbook", str(workbook), "analyze"])
+    assert result.exit_code != 0
+    assert "exports folder could not be read" in result.output
+
+
+def test_an_export_read_last_run_that_is_damaged_now_stops_the_run(analysed: tuple[Path, Path]) -> None:
+    workbook, exports = analysed
+    before = tabs(workbook)
+    damaged = next(exports.glob("billhive.com-*"))
+    damaged.write_bytes(b"\x00\x01\x02 not an export any more \xff" * 50)
+
+    with pytest.raises(InputError, match="read on the last run could not be read now") as raised:
+        analyze(workbook)
+    assert damaged.name in raised.value.message
+    after = tabs(workbook)
+    pd.testing.assert_frame_equal(after[PROSPECTS.name], before[PROSPECTS.name])
+
+    damaged.unlink()  # removed on purpose: not a fault, its prospects may turn Gone
+    analyze(workbook)
+    assert (tabs(workbook)[PROSPECTS.name]["Status"] == "Gone").any()
+
+
+@pytest.mark.parametrize("typed", ["English", "en-GB", "EN", "english, Deutsch", "en_US; fr"])
+def test_market_languages_as_people_type_them(typed: str) -> None:
+    settings = parse_settings(pd.DataFrame({"Setting": ["Market languages"], "Value": [typed]}))
+    assert "en" in settings.market_languages
+    assert settings.problems == ()
+
+
+def test_an_unknown_market_language_is_reported_not_guessed() -> None:
+    settings = parse_settings(pd.DataFrame({"Setting": ["Market languages"], "Value": ["en, Elvish"]}))
+    assert settings.market_languages == frozenset({"en"})
+    assert settings.problems[0].startswith("Settings row 2: Market languages 'Elvish' not understood")
