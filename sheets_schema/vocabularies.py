@@ -82,4 +82,4 @@ RULE_EFFECTS: tuple[str, ...] = ("block", "allow", "classify")
 
 YES_NO: tuple[str, ...] = ("Yes", "No")
 
-HEALTH_VERDICTS: tuple[str, ...] = ("OK", "Check", "Fix first")
+HEALTH_VERDICTS: tuple[str, ...] = ("OK", "Check", "Fix first", "Could not check")

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from bot.demo import write_demo
 from bot.errors import InputError
 from bot.settings import parse_settings
-from bot.stores import WorkbookStore
+from bot.stores import MemoryStore, WorkbookStore
 from jobs.cli import main
 from jobs.context import JobContext
 from jobs.table import JOBS
-from sheets_schema.tabs import LINKS, NOISE, PROSPECTS
+from sheets_schema.tabs import LINKS, NOISE, PROSPECTS, SETTINGS, TARGET_HEALTH, TARGETS
 
 
 def analyze(path: Path) -> None:
@@ -83,3 +83,26 @@ def test_an_unknown_market_language_is_reported_not_guessed() -> None:
     settings = parse_settings(pd.DataFrame({"Setting": ["Market languages"], "Value": ["en, Elvish"]}))
     assert settings.market_languages == frozenset({"en"})
     assert settings.problems[0].startswith("Settings row 2: Market languages 'Elvish' not understood")
+
+
+def test_health_without_network_could_not_check_and_flags_nothing() -> None:
+    target = "https://ours.io/invoice-template"
+    prospect = dict.fromkeys(PROSPECTS.names, "") | {
+        "Domain": "a.org",
+        "Why": "links to 2 rivals",
+        "Target page": target,
+    }
+    store = MemoryStore(
+        {
+            SETTINGS.name: [SETTINGS.names, ["Our domains", "ours.io", ""]],
+            TARGETS.name: [TARGETS.names, [target, "", "invoicing", "Template", "Yes"]],
+            PROSPECTS.name: [PROSPECTS.names, [prospect[c] for c in PROSPECTS.names]],
+        }
+    )
+    JOBS["health"](JobContext(store=store))  # the tests' resolver knows no name: as offline
+    health = store.read_tab(TARGET_HEALTH.name)
+    assert health is not None
+    assert list(health["Verdict"]) == ["Could not check"]
+    assert health["Reasons"].iloc[0].startswith("could not be checked: name does not resolve")
+    prospects = store.read_tab(PROSPECTS.name)
+    assert prospects is not None and prospects["Why"].iloc[0] == "links to 2 rivals"

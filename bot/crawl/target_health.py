@@ -5,7 +5,8 @@ Pure: takes what the fetcher returned, gives rows and verdicts; no I/O.
 Verdicts: `Fix first` when pitching the page would waste the link (it does not answer 200, is
 noindexed or blocked for search engines, canonicalises elsewhere, or sits behind a redirect
 chain); `Check` for things worth a look that do not waste a link (one redirect, no canonical,
-slow, not HTML, no title); `OK` otherwise.
+slow, not HTML, no title); `Could not check` when the fetch failed for a reason that says nothing
+about the page (no network, DNS, timeout, a 5xx answer): unknown, never `Fix first`; `OK` otherwise.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from bot.urls import url_key
 from .page import NOINDEX, Page, header_canonical, header_robots, parse_html
 from .result import FetchFailure, FetchResult
 
-OK, CHECK, FIX_FIRST = "OK", "Check", "Fix first"
+OK, CHECK, FIX_FIRST, COULD_NOT_CHECK = "OK", "Check", "Fix first", "Could not check"
+#: Failures that say nothing about the page (the network, DNS, the server's bad moment): unknown.
+_UNKNOWN = frozenset({FetchFailure.DNS, FetchFailure.CONNECTION, FetchFailure.TIMEOUT, FetchFailure.PROTOCOL})
 FLAG_TEXT = "Fix target page first"
 _FLAG = re.compile(r"^\[" + FLAG_TEXT + r": [^\]]*\] ?")
 SLOW_MS = 3000
@@ -71,7 +74,10 @@ def assess(
     check: list[str] = []
     hops = len(result.hops)
 
-    if result.failure is FetchFailure.ROBOTS:
+    unknown = result.failure in _UNKNOWN or (result.fetched and (result.status or 0) >= 500)
+    if unknown:
+        check.append(f"could not be checked: {result.problem or f'answers {result.status}'}; checked again next run")
+    elif result.failure is FetchFailure.ROBOTS:
         fix.append(f"robots.txt blocks crawlers ({result.detail})")
     elif not result.fetched:
         fix.append(f"could not be fetched: {result.problem}")
@@ -118,7 +124,7 @@ def assess(
         if (result.response_ms or 0) > SLOW_MS:
             check.append(f"slow: {result.response_ms} ms")
 
-    verdict = FIX_FIRST if fix else CHECK if check else OK
+    verdict = COULD_NOT_CHECK if unknown else FIX_FIRST if fix else CHECK if check else OK
     return {
         "Target URL": target_url,
         "Verdict": verdict,
