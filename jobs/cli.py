@@ -111,7 +111,7 @@ def _run(
 @click.pass_context
 def init(ctx: click.Context) -> None:
     """Create missing tabs, headers, example settings and dropdowns (safe to rerun)."""
-    _run(ctx, "init")
+    _run(ctx, "init", store_factory=lambda: open_store(*ctx.obj["target"], create=True))
 
 
 @main.command()
@@ -154,7 +154,7 @@ def run_job(ctx: click.Context, name: str, wait: float, if_due: bool, log_json: 
     Exits 1 when the job fails (after its failure alert) and 75 when another run still holds the sheet.
     """
     configure_logging(log_json)
-    store = open_store(*ctx.obj["target"])
+    store = open_store(*ctx.obj["target"], create=name == "init")
     runner = Runner.from_environment(available_jobs())
     job_ctx = JobContext(store=store, notifier=_notifier(store))
     runner.job(name)
@@ -250,6 +250,32 @@ def demo(ctx: click.Context, out: str) -> None:
                 f"{row['Competitors linked']}"
             )
     click.echo("Open it in Excel or LibreOffice; Next action and Outcome in Prospects are dropdowns.")
+
+
+def _also_after_the_command(command: click.Command) -> None:
+    """`--workbook`, `--sheet` and `--debug` work after the command too (`gapbot analyze --workbook X`),
+    as most people type them."""
+
+    def target(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        if value:
+            ctx.obj["target"] = (value, None) if param.name == "workbook" else (None, value)
+
+    def debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value:
+            ctx.find_root().params["debug"] = True
+
+    command.params += [
+        click.Option(
+            ["--workbook"], metavar="PATH", expose_value=False, callback=target, help="As before the command."
+        ),
+        click.Option(["--sheet"], metavar="ID", expose_value=False, callback=target, help="As before the command."),
+        click.Option(["--debug"], is_flag=True, expose_value=False, callback=debug, help="Show full tracebacks."),
+    ]
+
+
+for _name, _command in main.commands.items():
+    if _name != "demo":
+        _also_after_the_command(_command)
 
 
 if __name__ == "__main__":

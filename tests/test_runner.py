@@ -180,6 +180,7 @@ def cli(workbook: Path, *args: str, **env: str) -> subprocess.CompletedProcess[s
 
 @pytest.mark.slow
 def test_run_job_exits_non_zero_after_its_failure_alert(tmp_path: Path) -> None:
+    assert CliRunner().invoke(main, ["--workbook", str(tmp_path / "team.xlsx"), "init"]).exit_code == 0
     done = cli(tmp_path / "team.xlsx", "run-job", "boom", "--log-json")
     assert done.returncode == 1
     lines = done.stderr.splitlines()
@@ -225,6 +226,7 @@ def test_run_when_free_gives_up_after_its_wait() -> None:
 def test_run_job_if_due_skips_analyze_until_its_cadence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GAPBOT_LEASE_SETTLE", "0")
     workbook = str(tmp_path / "team.xlsx")
+    assert CliRunner().invoke(main, ["--workbook", workbook, "init"]).exit_code == 0
     first = CliRunner().invoke(main, ["--workbook", workbook, "run-job", "analyze", "--if-due"])
     # The console notifier prints the analysis digest first; the job's report is the last line.
     assert first.exit_code == 0 and first.stdout.splitlines()[-1].startswith("analyze: 0 prospects"), first.output

@@ -206,7 +206,9 @@ def test_analyze_runs_only_when_due() -> None:
 def test_the_worker_refuses_a_bad_cadence_before_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GAPBOT_ANALYZE_EVERY", "hourly")
     workbook = tmp_path / "team.xlsx"
+    assert CliRunner().invoke(main, ["--workbook", str(workbook), "init"]).exit_code == 0
+    before = workbook.read_bytes()
     done = CliRunner().invoke(main, ["--workbook", str(workbook), "run"])
     assert done.exit_code == 1
     assert "GAPBOT_ANALYZE_EVERY: 'hourly' is not a cadence" in done.stderr
-    assert not workbook.exists()
+    assert workbook.read_bytes() == before

@@ -41,6 +41,8 @@ def test_worker_runs_jobs_in_order_respects_the_lease_and_stops_cleanly_on_sigte
         "GAPBOT_TEST_EVENTS": str(events),
         "GAPBOT_TEST_RELEASE": str(release),
     }
+    # The worker works on an existing sheet (only `init` and `demo` make one).
+    subprocess.run([sys.executable, "-m", "jobs.cli", "init"], env=env, cwd=tmp_path, check=True, capture_output=True)
     log_path = tmp_path / "worker.log"
     with log_path.open("w") as log:
         worker = subprocess.Popen(

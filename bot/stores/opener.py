@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from bot.errors import ConfigError
+from sheets_schema import TABS_BY_NAME
 
 from .base import Store
 from .google_sheet import GoogleSheetStore
@@ -18,7 +19,9 @@ WORKBOOK_ENV = "GAPBOT_WORKBOOK"
 SHEET_ENV = "GAPBOT_SHEET_ID"
 
 
-def open_store(workbook: str | None, sheet: str | None) -> Store:
+def open_store(workbook: str | None, sheet: str | None, *, create: bool = False) -> Store:
+    """The store the options or environment name; a workbook must exist and be gapbot's unless
+    `create` (`gapbot init` makes or extends one)."""
     workbook = workbook or os.environ.get(WORKBOOK_ENV) or None
     sheet = sheet or os.environ.get(SHEET_ENV) or None
     if workbook and sheet:
@@ -37,7 +40,22 @@ def open_store(workbook: str | None, sheet: str | None) -> Store:
     path = Path(workbook)
     if path.suffix.lower() != ".xlsx":
         raise ConfigError(f"{workbook!r} is not an .xlsx file", where="--workbook", fix="give a path ending in .xlsx")
-    return WorkbookStore(path)
+    store = WorkbookStore(path)
+    if create:
+        return store
+    if not path.is_file():
+        raise ConfigError(
+            f"the workbook {str(path)!r} does not exist",
+            where="--workbook",
+            fix=f"check the path; `gapbot init --workbook {path}` creates a new one, `gapbot demo` makes one to try",
+        )
+    if not set(TABS_BY_NAME) & set(store.tab_names()):
+        raise ConfigError(
+            f"{str(path)!r} has none of gapbot's tabs, so it is left alone",
+            where="--workbook",
+            fix=f"to use this workbook, run `gapbot init --workbook {path}` first (it adds gapbot's tabs)",
+        )
+    return store
 
 
 def sheet_id(text: str) -> str:

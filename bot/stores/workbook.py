@@ -80,7 +80,26 @@ class WorkbookStore(GridStore):
         _, grids, hidden = self._cache
         return {k: [list(r) for r in v] for k, v in grids.items()}, set(hidden)
 
+    def open_elsewhere(self) -> Path | None:
+        """The lock file Excel (`~$NAME.xlsx`) or LibreOffice (`.~lock.NAME.xlsx#`) keeps while a
+        person has the workbook open, if there is one."""
+        for name in (f"~${self.path.name}", f".~lock.{self.path.name}#"):
+            lock = self.path.with_name(name)
+            if lock.exists():
+                return lock
+        return None
+
     def _save(self, before: dict[str, Grid], after: dict[str, Grid], notes: CommitNotes) -> None:
+        lock = self.open_elsewhere()
+        if lock is not None:
+            who = _lock_owner(lock)
+            raise StoreError(
+                f"the workbook is open in {'Excel' if lock.name.startswith('~$') else 'LibreOffice'}"
+                f"{f' by {who}' if who else ''}; nothing was written, so no one's edits are overwritten",
+                where=f"{self.path} (lock file {lock.name})",
+                fix="save and close it there, then run again (delete the lock file only if nobody has it open)",
+            )
+        mode = self.path.stat().st_mode & 0o777 if self.path.exists() else None
         if self.path.exists():
             wb = load_workbook(self.path)
         else:
@@ -97,11 +116,25 @@ class WorkbookStore(GridStore):
         os.close(fd)
         try:
             wb.save(tmp)
+            if mode is not None:
+                os.chmod(tmp, mode)  # the temporary file is private (0600); the workbook keeps its own mode
             os.replace(tmp, self.path)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         self._cache = None
+
+
+def _lock_owner(lock: Path) -> str:
+    """Who holds a lock file: LibreOffice writes `,user name,host,…`; Excel's holds the name too."""
+    try:
+        raw = lock.read_bytes()[:512]
+    except OSError:
+        return ""
+    if lock.name.startswith(".~lock."):
+        parts = raw.decode("utf-8", errors="replace").split(",")
+        return parts[1].strip() if len(parts) > 1 else ""
+    return raw[1 : 1 + raw[0]].decode("latin-1", errors="replace").strip() if raw else ""
 
 
 def _write_diff(ws: Worksheet, before: Grid, after: Grid) -> None:

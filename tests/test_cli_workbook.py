@@ -1,0 +1,66 @@
+"""The local workbook is a shared file, and the command line is typed by people: a workbook open
+elsewhere is not written, its mode is kept, a mistyped path or someone else's workbook is refused,
+and the options work after the command."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from bot.demo import write_demo
+from jobs.cli import main
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    path = tmp_path / "links.xlsx"
+    write_demo(path)
+    assert CliRunner().invoke(main, ["--workbook", str(path), "init"]).exit_code == 0
+    return path
+
+
+@pytest.mark.parametrize(
+    ("lock", "app", "owner"),
+    [
+        (".~lock.links.xlsx#", "LibreOffice", b",Ana Lima,laptop,02.12.2026 10:00,file:///home/ana/.config;"),
+        ("~$links.xlsx", "Excel", bytes([3]) + b"Ana" + b" " * 50),
+    ],
+)
+def test_a_workbook_open_in_another_program_is_not_written(workbook: Path, lock: str, app: str, owner: bytes) -> None:
+    (workbook.parent / lock).write_bytes(owner)
+    before = workbook.read_bytes()
+    result = CliRunner().invoke(main, ["analyze", "--workbook", str(workbook)])
+    assert result.exit_code == 1
+    assert f"the workbook is open in {app} by Ana" in result.output
+    assert workbook.read_bytes() == before
+
+
+def test_the_workbook_keeps_its_mode(workbook: Path) -> None:
+    os.chmod(workbook, 0o664)
+    assert CliRunner().invoke(main, ["--workbook", str(workbook), "analyze"]).exit_code == 0
+    assert workbook.stat().st_mode & 0o777 == 0o664
+
+
+def test_a_mistyped_path_or_someone_elses_workbook_is_refused(tmp_path: Path) -> None:
+    missing = CliRunner().invoke(main, ["analyze", "--workbook", str(tmp_path / "linsk.xlsx")])
+    assert missing.exit_code == 1 and "does not exist" in missing.output
+    assert not (tmp_path / "linsk.xlsx").exists()
+    other = tmp_path / "budget.xlsx"
+    book = Workbook()
+    book.active["A1"] = "our budget"
+    book.save(other)
+    before = other.read_bytes()
+    refused = CliRunner().invoke(main, ["--workbook", str(other), "analyze"])
+    assert refused.exit_code == 1 and "has none of gapbot's tabs" in refused.output
+    assert other.read_bytes() == before
+    assert CliRunner().invoke(main, ["init", "--workbook", str(other)]).exit_code == 0  # init adds them
+
+
+def test_options_work_after_the_command(workbook: Path) -> None:
+    result = CliRunner().invoke(main, ["analyze", "--workbook", str(workbook)])
+    assert result.exit_code == 0, result.output
+    assert "analyze:" in result.output
