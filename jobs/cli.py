@@ -70,6 +70,7 @@ class GapbotGroup(click.Group):
 
 
 @click.group(cls=GapbotGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gapbot", message="%(prog)s %(version)s")
 @click.option("--workbook", metavar="PATH", help=f"Local .xlsx workbook to use [env {WORKBOOK_ENV}].")
 @click.option("--sheet", metavar="ID", help=f"Google Sheet ID to use [env {SHEET_ENV}].")
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")

@@ -5,6 +5,7 @@ and the options work after the command."""
 from __future__ import annotations
 
 import os
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,8 @@ def test_options_work_after_the_command(workbook: Path) -> None:
     result = CliRunner().invoke(main, ["analyze", "--workbook", str(workbook)])
     assert result.exit_code == 0, result.output
     assert "analyze:" in result.output
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and result.output.strip().endswith(version("gapbot"))

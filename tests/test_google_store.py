@@ -70,7 +70,7 @@ def test_new_tabs_look_native() -> None:
         (g["startColumnIndex"], r["condition"]["type"], r["showCustomUi"], r["strict"])
         for g, r in prospects.validations
     }
-    assert (outcome, "ONE_OF_LIST", True, False) in rules
+    assert (outcome, "ONE_OF_LIST", True, True) in rules  # strict: a value outside the list is refused
     protected = {p["range"]["startColumnIndex"] for p in prospects.protected}
     assert all(p["warningOnly"] for p in prospects.protected)
     assert protected == {header.index(n) for n in PROSPECTS.bot_columns}
@@ -308,3 +308,14 @@ def test_a_disabled_drive_api_is_said_at_once_not_retried_as_a_rate_limit() -> N
         store.export_files(folder)
     assert "enable the Google Drive API" in raised.value.message
     assert [c.status for c in fake.api_calls() if c.path.startswith("/drive")] == [403]  # asked once
+
+
+def test_a_revoked_key_names_the_variable_that_holds_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake, sid = fresh()
+    monkeypatch.setenv(KEY_JSON_ENV, json.dumps(service_account_info()))
+    store = google_store(fake, sid, load_credentials())
+    fake.key_revoked = True
+    with pytest.raises(StoreError, match="Google refused gapbot's service-account key") as raised:
+        store.read_tabs(["Settings"])
+    assert raised.value.message.startswith(f"{KEY_JSON_ENV}: ")
+    assert "create a new key" in raised.value.message

@@ -38,6 +38,7 @@ def test_dropdowns_on_team_columns(written: Path) -> None:
         dv = next(v for r, v in by_range.items() if r.startswith(f"{letter}2:"))
         assert dv.type == "list"
         assert dv.formula1.strip('"').split(",") == list(vocabulary)
+        assert (dv.showErrorMessage, dv.errorStyle) == (True, "stop")  # a value outside the list is refused
 
 
 def test_frozen_header_notes_widths_and_colours(written: Path) -> None:

@@ -27,6 +27,16 @@ KEY_FILE_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
 KEY_JSON_ENV = "GAPBOT_SERVICE_ACCOUNT_JSON"
 
 
+def key_source(env: Mapping[str, str] | None = None) -> str:
+    """Where the key `load_credentials` uses comes from, for messages about it."""
+    env = os.environ if env is None else env
+    if env.get(KEY_JSON_ENV, "").strip():
+        return KEY_JSON_ENV
+    if env.get(KEY_FILE_ENV, "").strip():
+        return f"{KEY_FILE_ENV} ({env[KEY_FILE_ENV].strip()})"
+    return "the application default credentials (gcloud auth application-default login)"
+
+
 def load_credentials(
     key_file: str | None = None, env: Mapping[str, str] | None = None, scopes: Sequence[str] = BASE_SCOPES
 ) -> Credentials:

@@ -404,7 +404,8 @@ def column_formats(sheet_id: int, c: int, col: Column) -> list[dict[str, Any]]:
                     "rule": {
                         "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in col.choices]},
                         "showCustomUi": True,
-                        "strict": False,  # a warning, not a refusal: the team may still type its own value
+                        # A value outside the list is refused, so `published` is never kept as an unknown outcome.
+                        "strict": True,
                     },
                 }
             }

@@ -15,10 +15,13 @@ from urllib.parse import unquote, urlsplit
 
 import requests
 from google.auth.credentials import Credentials
+from google.auth.exceptions import RefreshError
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from bot.errors import StoreError
+
+from .google_auth import key_source
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # Drive answers 403 (not 429) when a rate limit is hit; these reasons mean "try again later".
@@ -107,6 +110,14 @@ class RetryingHTTPClient(HTTPClient):
         for attempt in range(self.policy.tries):
             try:
                 return super().request(method, endpoint, params, data, json, files, headers)
+            except RefreshError as exc:
+                reason = str(exc.args[0] if exc.args else exc).split(":", 1)[0]
+                raise StoreError(
+                    f"Google refused gapbot's service-account key ({reason})",
+                    where=key_source(),
+                    fix="the key was probably deleted, revoked or disabled: create a new key for the service "
+                    "account in the Google Cloud console and put it there",
+                ) from None
             except (APIError, requests.exceptions.RequestException) as exc:
                 if not is_retryable(exc):
                     raise

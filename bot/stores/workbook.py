@@ -182,7 +182,11 @@ def _format(ws: Worksheet, schema: TabSchema, grid: Grid) -> None:
                 type="list",
                 formula1='"' + ",".join(col.choices) + '"',
                 allow_blank=True,
-                showErrorMessage=False,  # warn-free: the team may still type a value of its own
+                # A value outside the list is refused, so `published` is never kept as an unknown outcome.
+                showErrorMessage=True,
+                errorStyle="stop",
+                errorTitle=f"{col.name}: choose from the list",
+                error=f"{col.name} takes one of: {', '.join(col.choices)}"[:255],
             )
             dv.add(span)
             ws.add_data_validation(dv)

@@ -94,6 +94,8 @@ class FakeGoogle:
         self.calls: list[Call] = []
         #: Each fault sees every request and may answer an HTTP status, "timeout", or None.
         self.faults: list[Fault] = []
+        #: The token endpoint refuses the service account's key (deleted, revoked or disabled).
+        self.key_revoked = False
         self.cut_after_writes: int | None = None
         self.keep_bodies = False
         self.writes_done = 0
@@ -145,6 +147,10 @@ class FakeGoogle:
         self.calls.append(call)
         if parts.netloc.startswith("oauth2"):
             call.path = "/token"
+            if self.key_revoked:  # what Google's token endpoint answers for a deleted or disabled key
+                call.status = 400
+                refusal = {"error": "invalid_grant", "error_description": "Invalid JWT Signature."}
+                return 400, {"Content-Type": "application/json"}, json.dumps(refusal)
             call.status = 200
             token = {"access_token": "ya29.fake-" + secrets.token_hex(4), "expires_in": 3599, "token_type": "Bearer"}
             return 200, {"Content-Type": "application/json"}, json.dumps(token)
