@@ -13,6 +13,7 @@ from bot.crawl.page_cache import PageCache, default_cache_path
 from bot.crawl.target_health import fix_first_targets, flag_prospects
 from bot.errors import GapbotError, InputError
 from bot.ingest import ImportReport, read_export_bytes, read_export_frame
+from bot.ingest.archives import unpacked
 from bot.inputs import by_schema, read_inputs
 from bot.learning.merge import hand_added_rows, prospects_upsert
 from bot.learning.model import learn
@@ -67,9 +68,18 @@ def read_all_exports(
                 fix="mount or share the folder again, correct the path, or clear the setting to stop using it",
             ) from exc
         for file in ctx.progress(files, "Reading export files"):
-            links, report = read_export_bytes(file.name, file.data)
-            tables.append(links)
-            reports.append(report)
+            if file.problem or file.note:
+                reports.append(
+                    ImportReport(export=file.name, problem=file.problem, notes=[file.note] * bool(file.note))
+                )
+                continue
+            for export in unpacked(file.name, file.data):
+                if export.problem:
+                    reports.append(ImportReport(export=export.name, problem=export.problem))
+                    continue
+                links, report = read_export_bytes(export.name, export.data)
+                tables.append(links)
+                reports.append(report)
     non_empty = [t for t in tables if not t.empty]
     links = pd.concat(non_empty, ignore_index=True) if non_empty else empty_link_table()
     return links, reports, export_digests(raw_tabs, files)

@@ -244,7 +244,11 @@ def test_exports_are_read_from_a_shared_drive_folder() -> None:
     fake.add_file("elsewhere.csv", b"x", fake.add_folder("other"))
     store = google_store(fake, sid)
     files = store.export_files(f"https://drive.google.com/drive/folders/{folder}?usp=sharing")
-    assert [(f.name, f.data[:4]) for f in files] == [("ahrefs.csv", b"Refe"), ("semrush.xlsx", b"PK\x03\x04")]
+    assert [(f.name, f.data[:4], f.note) for f in files] == [
+        ("ahrefs.csv", b"Refe", ""),
+        ("screenshot.png", b"", "not an export (image/png); left alone"),  # listed, not downloaded
+        ("semrush.xlsx", b"PK\x03\x04", ""),
+    ]
     with pytest.raises(StoreError, match="share the folder"):
         store.export_files("1" + "x" * 30)
 

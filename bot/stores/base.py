@@ -15,13 +15,37 @@ from sheets_schema.state_keys import SCHEMA_VERSION_KEY
 from .grid import MAX_CELL_CHARS, CommitNotes, Grid, apply_ops, cell_text, grid_to_frame
 from .ops import SetState, WriteOp
 
-EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
-
 
 @dataclass(frozen=True)
 class ExportFile:
     name: str
     data: bytes
+    #: Why the entry could not be read at all (a broken link, a Google Docs file): a failed export.
+    problem: str = ""
+    #: Why the entry is not an export and was left alone (a lock file, a subfolder).
+    note: str = ""
+
+
+_NOT_EXPORTS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".pdf", ".mp4", ".mov", ".docx", ".pptx")
+
+
+def not_an_export_note(name: str, mime_type: str = "") -> str:
+    """Why an entry of the exports folder is left alone without reading it ("" to read it): a lock
+    file, or a picture, video or document no tool exports backlinks as."""
+    lock = lock_file_note(name)
+    if lock:
+        return lock
+    if name.lower().endswith(_NOT_EXPORTS) or mime_type.startswith(("image/", "video/", "audio/")):
+        return f"not an export ({mime_type or name.rsplit('.', 1)[-1]}); left alone"
+    return ""
+
+
+def lock_file_note(name: str) -> str:
+    """What a lock file of Excel (`~$NAME`) or LibreOffice (`.~lock.NAME#`) says; "" for other names."""
+    if name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#")):
+        opened = name[2:] if name.startswith("~$") else name[len(".~lock.") : -1]
+        return f"a lock file: someone has {opened} open; not an export, left alone"
+    return ""
 
 
 class Store(ABC):

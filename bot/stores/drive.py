@@ -11,11 +11,11 @@ from gspread.http_client import HTTPClient
 
 from bot.errors import InputError, StoreError
 
-from .base import EXPORT_SUFFIXES, ExportFile
+from .base import ExportFile, not_an_export_note
 from .google_retry import api_disabled
 
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
-DRIVE_EXPORT_SUFFIXES = EXPORT_SUFFIXES
+FOLDER_TYPE = "application/vnd.google-apps.folder"
 FOLDER_URL = re.compile(r"/folders/(?P<id>[A-Za-z0-9_-]+)")
 FOLDER_ID = re.compile(r"^[A-Za-z0-9_-]{10,}$")
 SHARED_DRIVES = {"supportsAllDrives": "true"}
@@ -45,7 +45,7 @@ def folder_id(setting: str) -> str:
 
 
 def list_exports(client: HTTPClient, folder: str) -> list[dict[str, Any]]:
-    """Export files (CSV, TSV, TXT, XLSX) directly in the folder, by name."""
+    """Every entry directly in the folder, by name."""
     query = f"'{folder}' in parents and trashed = false"
     files: list[dict[str, Any]] = []
     token = ""
@@ -64,21 +64,30 @@ def list_exports(client: HTTPClient, folder: str) -> list[dict[str, Any]]:
         token = reply.get("nextPageToken", "")
         if not token:
             break
-    wanted = [f for f in files if f.get("name", "").lower().endswith(DRIVE_EXPORT_SUFFIXES)]
-    return sorted(wanted, key=lambda f: f["name"])
+    return sorted(files, key=lambda f: f.get("name", ""))
+
+
+def _entry(client: HTTPClient, file: dict[str, Any]) -> ExportFile:
+    """One entry of the Drive folder: an export downloaded, or why it is not one."""
+    name, kind = str(file.get("name", "")), str(file.get("mimeType", ""))
+    note = not_an_export_note(name, kind)
+    if note:
+        return ExportFile(name, b"", note=note)
+    if kind == FOLDER_TYPE:
+        return ExportFile(f"{name}/", b"", note="a subfolder: not read; put exports in the folder itself")
+    if kind.startswith("application/vnd.google-apps."):
+        return ExportFile(
+            name, b"", problem="a Google Docs/Sheets file, not a file download; paste it into a Raw tab, or "
+            "download it as CSV into the folder"
+        )  # fmt: skip
+    data = client.request("get", f"{DRIVE_FILES}/{file['id']}", params={"alt": "media", **SHARED_DRIVES}).content
+    return ExportFile(name, data)
 
 
 def download_exports(client: HTTPClient, setting: str, account: Callable[[], str]) -> list[ExportFile]:
     folder = folder_id(setting)
     try:
-        listed = list_exports(client, folder)
-        return [
-            ExportFile(
-                f["name"],
-                client.request("get", f"{DRIVE_FILES}/{f['id']}", params={"alt": "media", **SHARED_DRIVES}).content,
-            )
-            for f in listed
-        ]
+        return [_entry(client, f) for f in list_exports(client, folder)]
     except APIError as exc:
         if api_disabled(exc):
             raise StoreError(

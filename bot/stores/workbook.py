@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot.errors import InputError, StoreError
 from sheets_schema import STATE_TAB, TABS_BY_NAME, TabSchema, header_key
 
-from .base import EXPORT_SUFFIXES, ExportFile, GridStore
+from .base import ExportFile, GridStore, lock_file_note, not_an_export_note
 from .grid import Cell, CommitNotes, Grid, header_index
 
 HEADER_FILL = PatternFill("solid", fgColor="E8EAED")
@@ -56,8 +56,7 @@ class WorkbookStore(GridStore):
                 where=f"Settings › Exports folder ({path})",
                 fix="create it, correct the path, or clear the setting",
             )
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES)
-        return [ExportFile(p.name, p.read_bytes()) for p in files]
+        return [_entry(p) for p in sorted(path.iterdir()) if lock_file_note(p.name) or not p.name.startswith(".")]
 
     def _load(self) -> tuple[dict[str, Grid], set[str]]:
         if not self.path.exists():
@@ -123,6 +122,18 @@ class WorkbookStore(GridStore):
             if os.path.exists(tmp):
                 os.unlink(tmp)
         self._cache = None
+
+
+def _entry(path: Path) -> ExportFile:
+    """One entry of the exports folder: an export to read, or why it is not one."""
+    note = not_an_export_note(path.name)
+    if note:
+        return ExportFile(path.name, b"", note=note)
+    if path.is_dir():
+        return ExportFile(f"{path.name}/", b"", note="a subfolder: not read; put exports in the folder itself")
+    if not path.exists():
+        return ExportFile(path.name, b"", problem="a link to a file that does not exist; remove it or fix it")
+    return ExportFile(path.name, path.read_bytes())
 
 
 def _lock_owner(lock: Path) -> str:
