@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
@@ -94,11 +95,37 @@ def _number(text: str, default: float) -> float:
     return value / 100 if text.strip().endswith("%") else value
 
 
-def _valid(name: str, value: str) -> bool:
-    """Settings whose default is a number must hold a number; the rest are free text."""
+#: The smallest value a number setting may take (weights, counts and days are never negative).
+_AT_LEAST: dict[str, float] = {
+    "minimum overlap": 1,
+    "batch size": 1,
+    "rerun every (days)": 1,
+    "pages read per run": 0,
+    "page cache days": 0,
+    "response-rate alert below": 0,
+    "weight: relevance": 0,
+    "weight: feasibility": 0,
+    "weight: value": 0,
+}
+
+
+def _problem(name: str, value: str) -> str:
+    """What is wrong with a setting's value ("" when nothing): numbers must be numbers within
+    their range, the timezone must be one the tz database knows; the rest is free text."""
+    if name == "timezone":
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            return f"should be a timezone such as Europe/Berlin or UTC, not {value!r}"
+        return ""
     if math.isnan(_number(SETTINGS_BY_NAME[name].default, math.nan)):
-        return True
-    return not math.isnan(_number(value, math.nan))
+        return ""
+    number = _number(value, math.nan)
+    if math.isnan(number):
+        return f"should be a number, not {value!r}"
+    if number < _AT_LEAST.get(name, -math.inf):
+        return f"should be at least {_AT_LEAST[name]:g}, not {value!r}"
+    return ""
 
 
 def parse_settings(frame: pd.DataFrame | None) -> Settings:
@@ -119,9 +146,9 @@ def parse_settings(frame: pd.DataFrame | None) -> Settings:
         key = name.casefold()
         if key not in SETTINGS_BY_NAME:
             problems.append(f"Settings row {row_number}: unknown setting {name!r} is ignored — check its spelling")
-        elif value and not _valid(key, value):
+        elif value and _problem(key, value):
             problems.append(
-                f"Settings row {row_number}: {name!r} should be a number, not {value!r}; using the default "
+                f"Settings row {row_number}: {name!r} {_problem(key, value)}; using the default "
                 f"{SETTINGS_BY_NAME[key].default!r}"
             )
         elif value:

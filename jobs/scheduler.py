@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import FrameType
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from apscheduler.events import (
     EVENT_JOB_MAX_INSTANCES,
@@ -141,14 +141,8 @@ def plan(
 
 
 def sheet_timezone(settings: Settings) -> ZoneInfo:
-    try:
-        return ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(
-            f"unknown timezone {settings.timezone!r}",
-            where="Settings › Timezone",
-            fix="use a name from the tz database such as Europe/Berlin or America/New_York, or UTC",
-        ) from exc
+    """The sheet's timezone; `parse_settings` has already refused (and reported) an unknown one."""
+    return ZoneInfo(settings.timezone)
 
 
 def read_settings(store: Store) -> Settings:

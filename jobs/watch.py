@@ -67,7 +67,10 @@ def watch(ctx: JobContext) -> JobResult:
     except StoreError as exc:
         before = None
         problems.append(f"{exc.message}; edits since the last tick were not logged")
-    changes = diff(before, now, initial_cells(prospects)) if before is not None else []
+    # The first tick records the team cells it finds (typed before gapbot watched); after a state
+    # it could not read, it records nothing rather than every cell again.
+    first_tick = before is None and not problems
+    changes = diff(before or {}, now, initial_cells(prospects)) if before is not None or first_tick else []
     if before == now:
         return _idle(store, version, "no team edits")
 

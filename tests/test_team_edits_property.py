@@ -2,8 +2,9 @@
 
 The oracle is deliberately plain: a dict of the cells the team typed, per key, updated by each
 action the way a person would expect, and the list of changes a watch tick should log (every
-team cell that differs from the previous tick; a key seen for the first time is compared with
-what gapbot wrote into it, i.e. Next action = Suggested action).
+team cell that differs from the previous tick, the first tick recording what it finds; a key seen
+for the first time is compared with what gapbot wrote into it, i.e. Next action = Suggested
+action).
 """
 
 from __future__ import annotations
@@ -89,13 +90,13 @@ class Oracle:
 
     def tick(self) -> None:
         now = {k: dict(v) for k, v in self.cells.items()}
-        if self.snapshot is not None:
-            for key, row in now.items():
-                initial = {"Next action": self.suggested[key]} if key in self.suggested else {}
-                was = self.snapshot.get(key, initial)
-                for column in {*row, *was}:
-                    if row.get(column, "") != was.get(column, ""):
-                        self.history.append((key, column, was.get(column, ""), row.get(column, "")))
+        before = self.snapshot or {}  # the first tick compares with nothing: it records what it finds
+        for key, row in now.items():
+            initial = {"Next action": self.suggested[key]} if key in self.suggested else {}
+            was = before.get(key, initial)
+            for column in {*row, *was}:
+                if row.get(column, "") != was.get(column, ""):
+                    self.history.append((key, column, was.get(column, ""), row.get(column, "")))
         self.snapshot = now
 
 

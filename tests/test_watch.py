@@ -204,12 +204,12 @@ def test_cli_watch_reports_the_tick(tmp_path: Path) -> None:
     assert model is not None and model.loc[0, "Sent"] == "1"
 
 
-def test_outcomes_typed_before_the_first_tick_are_learned_from_not_logged(backend: Backend) -> None:
+def test_cells_typed_before_the_first_tick_are_logged_and_learned_from(backend: Backend) -> None:
     backend.team_tabs({PROSPECTS.name: [[str(c) if c is not None else "" for c in r] for r in prospects_sheet(2)]})
     backend.team_types(PROSPECTS.name, 2, OUTCOME, "Published / linked")
     result = watch(JobContext(store=backend.store))
     assert "Model relearned" in result.summary
-    assert logged(backend) == []
+    assert logged(backend) == [("site0.com", "Outcome", "", "Published / linked")]  # recorded on the first tick
     model = backend.store.read_tab("Model")
     assert model is not None and model.loc[0, "Won"] == "1"
 
