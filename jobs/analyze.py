@@ -230,8 +230,12 @@ def analyze(ctx: JobContext) -> JobResult:
 
 
 def read_pages(ctx: JobContext, urls: list[str], settings: Settings) -> PagesReport:
-    """The candidates' linking pages: from the page cache, then fetched within the run's budget."""
-    cache = PageCache(default_cache_path(ctx.store.location))
+    """The candidates' linking pages: from the page cache, then fetched within the run's budget.
+    With no budget, a page cache that does not exist yet is not created."""
+    path = default_cache_path(ctx.store.location)
+    if not settings.pages_per_run and (path is None or not path.exists()):
+        path = None
+    cache = PageCache(path)
     try:
         return read_linking_pages(
             urls,

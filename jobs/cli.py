@@ -11,13 +11,14 @@ from typing import Any
 import click
 from dotenv import load_dotenv
 
-from bot.demo import write_demo
-from bot.errors import GapbotError
+from bot.demo import untouched_demo, write_demo
+from bot.errors import ConfigError, GapbotError
 from bot.notify import ConsoleNotifier, Notifier
 from bot.notify.config import build_notifier
 from bot.settings import parse_settings
-from bot.stores import Store, WorkbookStore
+from bot.stores import SetState, Store, WorkbookStore
 from bot.stores.opener import SHEET_ENV, WORKBOOK_ENV, open_store
+from sheets_schema.state_keys import DEMO_KEY
 from sheets_schema.tabs import SETTINGS
 
 from .context import Job, JobContext, JobResult
@@ -228,10 +229,19 @@ def watch(ctx: click.Context) -> None:
 @click.option(
     "--out", default="gapbot-demo.xlsx", show_default=True, type=click.Path(dir_okay=False), help="Workbook to write."
 )
+@click.option("--force", is_flag=True, help="Replace the workbook even if it was edited or is not a demo.")
 @click.pass_context
-def demo(ctx: click.Context, out: str) -> None:
+def demo(ctx: click.Context, out: str, force: bool) -> None:
     """Write a demo workbook with sample data and analyse it (no accounts needed)."""
     path = Path(out)
+    if path.suffix.lower() != ".xlsx":
+        raise ConfigError(f"{out!r} is not an .xlsx file", where="--out", fix="give a path ending in .xlsx")
+    if path.exists() and not force and not untouched_demo(path):
+        raise ConfigError(
+            f"{out!r} exists and is not an unedited demo workbook, so it is left as it is",
+            where="--out",
+            fix="pass --force to replace it, or --out another.xlsx",
+        )
     if path.exists():
         path.unlink()
     exports = write_demo(path)
@@ -239,6 +249,7 @@ def demo(ctx: click.Context, out: str) -> None:
     # The demo never posts to a real Slack: its digest is shown right here.
     console = ConsoleNotifier()
     _run(ctx, "init", lambda: store, console)
+    store.commit([SetState({DEMO_KEY: "yes"})])
     _run(ctx, "analyze", lambda: store, console)
     prospects = store.read_tab("Prospects")
     click.echo(f"\nDemo workbook: {path.resolve()}")

@@ -24,6 +24,9 @@ def last_run_key(job: str) -> str:
     return f"{LAST_RUN_PREFIX}{job}"
 
 
+#: "yes" on a workbook `gapbot demo` made (it replaces such a workbook only while nobody edited it).
+DEMO_KEY = "demo"
+
 # --- analyze ------------------------------------------------------------------------------------
 
 #: When `analyze` last finished (ISO time): the scheduler reruns it `Rerun every (days)` later.

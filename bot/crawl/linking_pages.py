@@ -37,7 +37,7 @@ class PagesReport:
                 f"{sum(self.failures.values())} linking page(s) could not be read ({why}); they are judged by URL "
                 "and title this run and tried again next run"
             )
-        if self.over_budget:
+        if self.over_budget and budget:
             lines.append(
                 f"{self.over_budget} linking page(s) not read yet: over this run's budget of {budget} "
                 "(Settings › Pages read per run); the next runs read them, most valuable first"

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
 
-from sheets_schema.tabs import COMPETITORS, RULES, SERP, SETTINGS, TARGETS
+from bot.errors import GapbotError
+from bot.learning.snapshot import initial_cells, team_cells
+from bot.stores import WorkbookStore
+from sheets_schema.state_keys import DEMO_KEY
+from sheets_schema.tabs import COMPETITORS, PROSPECTS, RULES, SERP, SETTINGS, TARGETS
 
 from . import market as m
 from .export_writers import (
@@ -59,6 +64,26 @@ def write_demo(path: Path) -> Path:
     }
     write_workbook(path, tabs)
     return exports
+
+
+def untouched_demo(path: Path) -> bool:
+    """Whether `path` is a workbook `gapbot demo` made and nobody has edited since: its input tabs
+    are the demo's and no team cell of Prospects holds anything gapbot did not put there."""
+    store = WorkbookStore(path)
+    try:
+        if store.read_state().get(DEMO_KEY) != "yes":
+            return False
+        prospects = store.read_tab(PROSPECTS.name)
+    except GapbotError:
+        return False
+    if team_cells(prospects) != initial_cells(prospects):
+        return False
+    with tempfile.TemporaryDirectory() as folder:
+        fresh = Path(folder) / path.name
+        write_demo(fresh)
+        names = WorkbookStore(fresh).tab_names()
+        made, now = WorkbookStore(fresh).read_tabs(names), store.read_tabs(names)
+    return all(name in now and made[name].equals(now[name]) for name in names)
 
 
 def write_workbook(path: Path, tabs: dict[str, list[list[str]]]) -> None:
