@@ -12,7 +12,7 @@ from bot.crawl.linking_pages import PagesReport, read_linking_pages
 from bot.crawl.page_cache import PageCache, default_cache_path
 from bot.crawl.target_health import fix_first_targets, flag_prospects
 from bot.errors import GapbotError, InputError
-from bot.ingest import ImportReport, read_export_bytes, read_export_frame
+from bot.ingest import ImportReport, read_export_entries, read_export_frame
 from bot.ingest.archives import unpacked
 from bot.inputs import by_schema, read_inputs
 from bot.learning.merge import hand_added_rows, prospects_upsert
@@ -77,9 +77,9 @@ def read_all_exports(
                 if export.problem:
                     reports.append(ImportReport(export=export.name, problem=export.problem))
                     continue
-                links, report = read_export_bytes(export.name, export.data)
-                tables.append(links)
-                reports.append(report)
+                for links, report in read_export_entries(export.name, export.data):
+                    tables.append(links)
+                    reports.append(report)
     non_empty = [t for t in tables if not t.empty]
     links = pd.concat(non_empty, ignore_index=True) if non_empty else empty_link_table()
     return links, reports, export_digests(raw_tabs, files)

@@ -10,8 +10,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
-from bot.demo import write_demo
+from bot.demo import market, write_demo
+from bot.demo.export_writers import AHREFS_V2_BACKLINKS_HEADER, semrush_backlinks_rows
+from bot.ingest import read_export_entries
 from bot.ingest.archives import unpacked
 from bot.stores import WorkbookStore
 from jobs.context import JobContext
@@ -73,3 +76,29 @@ def test_every_entry_of_the_folder_has_its_line(tmp_path: Path) -> None:
 def test_a_damaged_archive_is_a_problem_not_an_empty_export(data: bytes, problem: str) -> None:
     (entry,) = unpacked("x.zip", data)
     assert entry.problem.startswith(problem) and entry.data == b""
+
+
+def test_every_sheet_of_a_workbook_is_considered() -> None:
+    book = Workbook()
+    book.active.title = "Summary"
+    book.active.append(["Backlink export for the board", "", ""])
+    semrush = book.create_sheet("Semrush")
+    for row in semrush_backlinks_rows(market.TALLYBOOK):
+        semrush.append(list(row))
+    broken = book.create_sheet("Broken")
+    for row in [list(AHREFS_V2_BACKLINKS_HEADER), *map(list, market.BILLHIVE_BROKEN)]:
+        broken.append(row)
+    book.create_sheet("Empty")
+    packed = io.BytesIO()
+    book.save(packed)
+
+    lines = {
+        report.export: (len(links), report) for links, report in read_export_entries("team.xlsx", packed.getvalue())
+    }
+    assert set(lines) == {"team.xlsx › Summary", "team.xlsx › Semrush", "team.xlsx › Broken"}
+    assert (
+        lines["team.xlsx › Semrush"][0] == len(market.TALLYBOOK) and lines["team.xlsx › Semrush"][1].tool == "Semrush"
+    )
+    assert lines["team.xlsx › Broken"][0] == len(market.BILLHIVE_BROKEN)
+    summary = lines["team.xlsx › Summary"][1]
+    assert summary.problem == "" and summary.notes == ["not an export; this sheet was left alone"]

@@ -308,6 +308,11 @@ def read_grid_table(
 
 def xlsx_grid(data: bytes, where: str) -> list[list[str]]:
     """The first non-empty worksheet of an XLSX file, every cell as text."""
+    return xlsx_sheets(data, where)[0][1]
+
+
+def xlsx_sheets(data: bytes, where: str) -> list[tuple[str, list[list[str]]]]:
+    """Every non-empty worksheet of an XLSX file by name, every cell as text (at least one)."""
     from openpyxl import load_workbook  # only XLSX exports need it
 
     try:
@@ -316,14 +321,17 @@ def xlsx_grid(data: bytes, where: str) -> list[list[str]]:
         raise InputError(
             f"the workbook cannot be opened ({type(exc).__name__})", where=where, fix="save it again as .xlsx or CSV"
         ) from exc
+    sheets = []
     try:
         for sheet in workbook.worksheets:
             grid = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
             if any(any(c.strip() for c in row) for row in grid):
-                return grid
+                sheets.append((str(sheet.title), grid))
     finally:
         workbook.close()
-    raise InputError("the workbook has no data", where=where, fix="export the report again")
+    if not sheets:
+        raise InputError("the workbook has no data", where=where, fix="export the report again")
+    return sheets
 
 
 def container_kind(data: bytes) -> str:

@@ -17,7 +17,15 @@ from bot.errors import GapbotError, InputError
 from bot.linktable import empty_link_table
 from sheets_schema import header_key
 
-from .decode import RawTable, cell_text, container_kind, read_grid_table, read_text_table, xlsx_grid
+from .decode import (
+    RawTable,
+    cell_text,
+    container_kind,
+    read_grid_table,
+    read_text_table,
+    xlsx_grid,
+    xlsx_sheets,
+)
 from .formats import FORMATS, ExportFormat, closest, detect
 from .mapping import to_links, wanted_columns
 
@@ -92,6 +100,13 @@ def _read(name: str, where: str, load: Callable[[_Detector], RawTable]) -> tuple
     return mapped.links, report
 
 
+def _read_sheet(name: str, title: str, grid: list[list[str]]) -> tuple[pd.DataFrame, ImportReport]:
+    def load(detector: _Detector) -> RawTable:
+        return read_grid_table(grid, detector.wanted, detector.is_header)
+
+    return _read(f"{name} › {title}", f"file {name}, sheet {title}", load)
+
+
 def _unknown_format(where: str, header: list[str]) -> str:
     shown = [h if len(h) <= 60 else h[:57] + "…" for h in header if h.strip()][:15]
     if not shown:
@@ -129,3 +144,25 @@ def read_export_bytes(name: str, data: bytes) -> tuple[pd.DataFrame, ImportRepor
     if kind == "xlsx":
         return _read(name, where, lambda d: read_grid_table(xlsx_grid(data, where), d.wanted, d.is_header))
     return _read(name, where, lambda d: read_text_table(data, where, d.wanted, d.is_header))
+
+
+def read_export_entries(name: str, data: bytes) -> list[tuple[pd.DataFrame, ImportReport]]:
+    """An export file as one or more Imports lines: a workbook with several sheets gives a line per
+    sheet (`file.xlsx › Sheet`); sheets that are not exports are left alone with a note, unless no
+    sheet is one (then the file's line says why)."""
+    if container_kind(data) != "xlsx":
+        return [read_export_bytes(name, data)]
+    try:
+        sheets = xlsx_sheets(data, f"file {name}")
+    except GapbotError as exc:
+        return [(empty_link_table(), ImportReport(export=name, problem=exc.message))]
+    if len(sheets) == 1:
+        return [read_export_bytes(name, data)]
+    read = [_read_sheet(name, title, grid) for title, grid in sheets]
+    if all(report.problem for _, report in read):
+        return [read_export_bytes(name, data)]
+    return [
+        (links, report) if not report.problem or report.tool else
+        (links, ImportReport(export=report.export, notes=["not an export; this sheet was left alone"]))
+        for links, report in read
+    ]  # fmt: skip
