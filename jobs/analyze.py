@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
@@ -15,12 +16,13 @@ from bot.errors import GapbotError, InputError
 from bot.ingest import ImportReport, read_export_entries, read_export_frame
 from bot.ingest.archives import unpacked
 from bot.inputs import by_schema, read_inputs
-from bot.learning.merge import hand_added_rows, prospects_upsert
+from bot.learning.merge import hand_added_rows, hand_typed_duplicates, prospects_upsert
 from bot.learning.model import learn
 from bot.linktable import empty_link_table
 from bot.notify.triggers import export_digests
 from bot.settings import Settings
 from bot.stores import AppendRows, ExportFile, ReplaceTab, SetState
+from bot.urls import domain_of, host_display, url_key
 from sheets_schema.state_keys import LAST_ANALYSIS_KEY, LAST_RUN_ID_KEY
 from sheets_schema.tabs import (
     ASSET_GAPS,
@@ -170,8 +172,10 @@ def analyze(ctx: JobContext) -> JobResult:
         candidates=candidates,
     )
     prospects = after_checks(output.prospects, output.links, current)
+    written = prospect_key_of(inputs.settings.review_level)
+    duplicates = hand_typed_duplicates(current.get(PROSPECTS.name), prospects["Domain"], written)
     prospects = pd.concat(
-        [prospects, hand_added_rows(current.get(PROSPECTS.name), found=prospects["Domain"])], ignore_index=True
+        [prospects, hand_added_rows(current.get(PROSPECTS.name), prospects["Domain"])], ignore_index=True
     )
     scope = f" (topic {ctx.topic})" if ctx.topic else ""
     history = pd.DataFrame(
@@ -217,7 +221,10 @@ def analyze(ctx: JobContext) -> JobResult:
     page_notes = pages.notes(inputs.settings.pages_per_run)
     counts |= {"pages from cache": pages.from_cache, "pages fetched": pages.fetched}
     result = JobResult(
-        "analyze", summary, counts, (*inputs.problems, *output.notes, *page_notes, *problems, *notes.notes)
+        "analyze",
+        summary,
+        counts,
+        (*inputs.problems, *output.notes, *duplicates, *page_notes, *problems, *notes.notes),
     )
     news = AnalysisNews(
         inputs,
@@ -227,6 +234,14 @@ def analyze(ctx: JobContext) -> JobResult:
         max_cell_chars=ctx.store.max_cell_chars,
     )
     return notify_after_analyze(ctx, result, news)
+
+
+def prospect_key_of(review_level: str) -> Callable[[str], str]:
+    """How gapbot writes a prospect key someone typed: the registrable domain as shown, or the
+    normalised linking URL in page-level review (as `bot.analysis.gap.prospect_keys`)."""
+    if review_level == "page":
+        return lambda typed: url_key(typed) or typed.strip()
+    return lambda typed: host_display(domain_of(typed)) or typed.strip()
 
 
 def read_pages(ctx: JobContext, urls: list[str], settings: Settings) -> PagesReport:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from bot.demo import write_demo
 from bot.errors import InputError
@@ -106,3 +107,16 @@ def test_health_without_network_could_not_check_and_flags_nothing() -> None:
     assert health["Reasons"].iloc[0].startswith("could not be checked: name does not resolve")
     prospects = store.read_tab(PROSPECTS.name)
     assert prospects is not None and prospects["Why"].iloc[0] == "links to 2 rivals"
+
+
+def test_a_key_typed_in_another_spelling_of_a_listed_prospect_is_reported(analysed: tuple[Path, Path]) -> None:
+    workbook, _ = analysed
+    prospects = WorkbookStore(workbook).read_tab(PROSPECTS.name)
+    assert prospects is not None and "kent-uni.ac.uk" in set(prospects["Domain"])
+    row = len(prospects) + 2
+    book = load_workbook(workbook)
+    book[PROSPECTS.name].cell(row=row, column=1).value = "KENT-UNI.AC.UK"  # as a teammate types it
+    book.save(workbook)
+    result = JOBS["analyze"](JobContext(store=WorkbookStore(workbook)))
+    said = f"Prospects row {row}: 'KENT-UNI.AC.UK' is kent-uni.ac.uk as gapbot writes it, which has its own row"
+    assert any(note.startswith(said) for note in result.notes)

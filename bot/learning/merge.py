@@ -15,7 +15,7 @@ deleted gapbot headers at the end.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
@@ -45,6 +45,24 @@ def hand_added_rows(existing: pd.DataFrame | None, found: Iterable[str]) -> pd.D
     found_keys = {str(k).strip() for k in found}
     keys = [k for k in hand_added_keys(existing) if k not in found_keys]
     return pd.DataFrame({"Domain": keys, "Overlap": 0, "Why": HAND_ADDED_WHY, "Status": "Active"})
+
+
+def hand_typed_duplicates(
+    existing: pd.DataFrame | None, found: Iterable[str], normalise: Callable[[str], str]
+) -> list[str]:
+    """A line for each key the team typed in another spelling of a prospect gapbot lists itself
+    (`KENT-UNI.AC.UK`, `https://www.Smallbizhub.org/x`): two rows for one site, said, not merged."""
+    found_keys = {str(k).strip() for k in found}
+    rows = pick(existing, ["Domain", "Competitors linked"])
+    notes = []
+    for row, key in zip(rows.index + 2, rows["Domain"].astype(str).str.strip(), strict=True):
+        written = normalise(key) if key else ""
+        if written and written != key and written in found_keys:
+            notes.append(
+                f"Prospects row {row}: {key!r} is {written} as gapbot writes it, which has its own row: "
+                "move your cells to that row and delete this one"
+            )
+    return notes
 
 
 def prospects_upsert(prospects: pd.DataFrame, sort_by: str | None = "Priority") -> UpsertRows:
