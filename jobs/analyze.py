@@ -71,9 +71,8 @@ def read_all_exports(
             ) from exc
         for file in ctx.progress(files, "Reading export files"):
             if file.problem or file.note:
-                reports.append(
-                    ImportReport(export=file.name, problem=file.problem, notes=[file.note] * bool(file.note))
-                )
+                notes = [file.note] if file.note else []
+                reports.append(ImportReport(export=file.name, problem=file.problem, notes=notes))
                 continue
             for export in unpacked(file.name, file.data):
                 if export.problem:
@@ -88,13 +87,15 @@ def read_all_exports(
 
 
 def unreadable_sources(reports: list[ImportReport], previous: pd.DataFrame) -> list[str]:
-    """Exports the last run read rows from that could not be read now: their links are unknown."""
+    """Exports the last run read rows from that could not be read now: their links are unknown.
+    A ZIP or workbook that cannot be opened now covers the entries read from it (`links.zip › a.csv`)."""
     earlier = by_schema(previous, IMPORTS)
     read_before = set(
         earlier.loc[(pd.to_numeric(earlier["Rows read"], errors="coerce").fillna(0) > 0) & (earlier["Problem"] == ""),
                     "Export"]
     )  # fmt: skip
-    return [f"{r.export}: {r.problem}" for r in reports if r.problem and r.export in read_before]
+    containers = {name.split(" › ", 1)[0] for name in read_before}
+    return [f"{r.export}: {r.problem}" for r in reports if r.problem and r.export in read_before | containers]
 
 
 def imports_frame(reports: list[ImportReport], read_at: str) -> pd.DataFrame:

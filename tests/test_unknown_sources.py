@@ -3,6 +3,7 @@ no prospect turns Gone because of what could not be seen."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -120,3 +121,18 @@ def test_a_key_typed_in_another_spelling_of_a_listed_prospect_is_reported(analys
     result = JOBS["analyze"](JobContext(store=WorkbookStore(workbook)))
     said = f"Prospects row {row}: 'KENT-UNI.AC.UK' is kent-uni.ac.uk as gapbot writes it, which has its own row"
     assert any(note.startswith(said) for note in result.notes)
+
+
+def test_a_zip_read_last_run_that_is_damaged_now_stops_the_run(analysed: tuple[Path, Path]) -> None:
+    workbook, exports = analysed
+    inside = next(exports.glob("billhive.com-*"))
+    archive = exports / "billhive.zip"
+    with zipfile.ZipFile(archive, "w") as packed:
+        packed.write(inside, inside.name)
+    inside.unlink()
+    analyze(workbook)  # read through the ZIP: Imports names `billhive.zip › …`
+    before = tabs(workbook)
+    archive.write_bytes(b"PK\x03\x04" + b"\x00" * 64)  # a download cut short
+    with pytest.raises(InputError, match="read on the last run could not be read now"):
+        analyze(workbook)
+    pd.testing.assert_frame_equal(tabs(workbook)[PROSPECTS.name], before[PROSPECTS.name])

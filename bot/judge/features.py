@@ -24,7 +24,6 @@ from sklearn.utils import murmurhash3_32
 from .page_read import PageRead
 
 N_FEATURES = 1 << 18
-MODES = ("url_title", "page")
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _URL_PART = re.compile(r"[a-z]+|\d+")

@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from scipy import sparse
 
 from .corpus import NOISE, training_set
@@ -219,15 +218,3 @@ def shipped_judge() -> Judge:
     """The judge as trained by `python -m bot.judge.train` and shipped in the package."""
     models, thresholds = load(MODEL_FILE)
     return Judge(models, thresholds)
-
-
-def verdict_frame(verdicts: Sequence[Verdict], index: pd.Index) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "link_type": [v.link_type for v in verdicts],
-            "confidence": [v.confidence for v in verdicts],
-            "evidence": [v.evidence for v in verdicts],
-            "noise_reason": [v.noise_reason for v in verdicts],
-        },
-        index=index,
-    )
