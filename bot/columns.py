@@ -63,6 +63,8 @@ def replace_where(values: Column, mask: Column | np.ndarray, replacements: Colum
     masked = mask if isinstance(mask, np.ndarray) else bools(mask)
     if not masked.any():
         return values
+    if masked.all():
+        return replacements.cast(values.type)
     if isinstance(replacements, pa.ChunkedArray):
         replacements = replacements.combine_chunks()  # the few replaced rows
     replacements = replacements.cast(values.type)

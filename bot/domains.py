@@ -3,9 +3,10 @@
 Every answer comes from `publicsuffixlist`. A host that no rule of the list names, under a parent
 with no wildcard rule, has the public suffix of its parent (the list is read label by label from
 the end, and only a rule naming the host itself, or a wildcard over its parent, could add the
-host's first label). So such a host's registrable domain is its parent's, or the host itself
-where the parent is a public suffix: the list is asked once per distinct parent (`com`, `co.uk`,
-`blogspot.com`, a site with subdomains), not once per host. The rest go to `registrable_domain`.
+host's first label). So such a host's registrable domain is the host itself where its parent is
+a rule of the list (`com`, `co.uk`, `blogspot.com`: nearly every host a referring-domains report
+names), found by one set lookup; otherwise its parent's, and the list is asked once per distinct
+parent (a site with subdomains), not once per host. The rest go to `registrable_domain`.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from bot.columns import Column, bools, on_distinct, per_distinct, replace_where,
 from bot.urls import PLAIN_HOST_NAME, PSL, ip_literals, registrable_domain
 
 
-def _listed_names() -> tuple[pa.Array, pa.Array]:
+def _listed_names() -> tuple[pa.Array, pa.Array, pa.Array]:
     """(every name a rule of the bundled list names: a suffix, a wildcard's parent or an exception;
-    the parents of wildcard rules), from the file `PSL` was read from, in the forms it matches:
-    lower case, and in punycode too."""
+    the parents of wildcard rules; the names that are public suffixes by a plain rule and named by
+    no exception), from the file `PSL` was read from, in the forms it matches: lower case, and in
+    punycode too."""
     names: set[str] = set()
     wildcards: set[str] = set()
+    plain: set[str] = set()
+    exceptions: set[str] = set()
     with open(PSLFILE, encoding="utf-8") as source:
         for line in source:
             rule = line.lower().split(" ")[0].rstrip()  # as publicsuffixlist reads a line
@@ -35,10 +39,14 @@ def _listed_names() -> tuple[pa.Array, pa.Array]:
             names |= forms
             if rule.startswith("*."):
                 wildcards |= forms
-    return pa.array(sorted(names), pa.string()), pa.array(sorted(wildcards), pa.string())
+            elif rule.startswith("!"):
+                exceptions |= forms
+            else:
+                plain |= forms
+    return tuple(pa.array(sorted(group), pa.string()) for group in (names, wildcards, plain - exceptions))
 
 
-LISTED, WILDCARD_PARENTS = _listed_names()
+LISTED, WILDCARD_PARENTS, SUFFIXES = _listed_names()
 
 
 def registrable_domains(hosts: Column, distinct: bool = False) -> Column:
@@ -59,11 +67,16 @@ def _domains(hosts: Column) -> tuple[Column]:
     # `host_keys_of`), with a parent
     named = pc.and_not(pc.match_substring_regex(hosts, PLAIN_HOST_NAME), pc.starts_with(hosts, "www."))
     named = bools(pc.and_(named, pc.match_substring(hosts, "."))) & ~ip_literals(hosts)
-    parents = pc.replace_substring_regex(hosts, r"^[^.]*\.", "", max_replacements=1)
-    by_parent = named & ~bools(pc.is_in(hosts, LISTED)) & ~bools(pc.is_in(parents, WILDCARD_PARENTS))
-    own = hosts.filter(pa.array(by_parent))
-    # "" where the parent is itself a public suffix: then the host is its own registrable domain
-    of_parent = per_distinct(parents.filter(pa.array(by_parent)), lambda parent: PSL.privatesuffix(parent) or "")
-    domains = replace_where(hosts, by_parent, pc.if_else(pc.equal(of_parent, ""), own, of_parent))
-    others = [registrable_domain(h) for h in hosts.filter(pa.array(~by_parent)).to_pylist()]
-    return (replace_where(domains, ~by_parent, pa.array(others, hosts.type)),)
+    named_hosts = hosts.filter(pa.array(named))
+    parents = pc.list_element(pc.split_pattern(named_hosts, ".", max_splits=1), 1)
+    by_parent = ~bools(pc.is_in(named_hosts, LISTED)) & ~bools(pc.is_in(parents, WILDCARD_PARENTS))
+    # under a public suffix the host is its own registrable domain; deeper, it is its parent's
+    deeper = by_parent & ~bools(pc.is_in(parents, SUFFIXES))
+    of_parent = per_distinct(parents.filter(pa.array(deeper)), lambda parent: PSL.privatesuffix(parent) or "")
+    own = named_hosts.filter(pa.array(deeper))
+    named_domains = replace_where(named_hosts, deeper, pc.if_else(pc.equal(of_parent, ""), own, of_parent))
+    done = np.zeros(len(hosts), dtype=bool)
+    done[np.flatnonzero(named)[by_parent]] = True
+    domains = replace_where(hosts, named, named_domains)
+    others = [registrable_domain(h) for h in hosts.filter(pa.array(~done)).to_pylist()]
+    return (replace_where(domains, ~done, pa.array(others, hosts.type)),)

@@ -216,12 +216,22 @@ def url_keys(
 
 def _url_keys(urls: Column) -> tuple[Column, Column]:
     done = bools(pc.match_substring_regex(urls, _PATH_ONLY))
-    keys = pc.replace_substring_regex(urls, _PREFIX, "", max_replacements=1)
-    hosts = pc.struct_field(pc.extract_regex(keys, _HOST), "host")
+    keys, hosts = _path_only_keys(urls)
     if done.all():
         return keys, hosts
     rest_keys, rest_hosts = _other_url_keys(urls.filter(pa.array(~done)))
     return replace_where(keys, ~done, rest_keys), replace_where(hosts, ~done, rest_hosts)
+
+
+def _path_only_keys(urls: Column) -> tuple[Column, Column]:
+    """(keys, hosts) that hold for the rows in the `_PATH_ONLY` form (the others' are not used):
+    their scheme is `http://` or `https://` in some case, and a "/" ends the host. Cut by position
+    and by a literal, which costs a third of the same cut by a regular expression."""
+    keys = pc.utf8_ltrim(pc.utf8_slice_codeunits(urls, 7), "/")
+    www = pc.starts_with(keys, "www.")
+    if pc.any(www).as_py():
+        keys = pc.if_else(www, pc.utf8_slice_codeunits(keys, 4), keys)
+    return keys, pc.list_element(pc.split_pattern(keys, "/", max_splits=1), 0)
 
 
 def _other_url_keys(urls: Column) -> tuple[Column, Column]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.judge.features import pages_matrix, text_tokens, tokens_matrix, url_title_blocks
+from bot.judge.features import pages_matrix, text_tokens, tokens_matrix, url_title_matrices
 from bot.judge.judge import Judge
 from bot.judge.model import fit
 from bot.judge.page_read import from_text
@@ -43,13 +43,10 @@ def small_judge(type_threshold: float = 0.0) -> Judge:
     models = {}
     labels = np.array([label for *_, label in PAGES], dtype=object)
     for mode in ("url_title", "page"):
-        rows = []
-        for url, title, text, _ in PAGES:
-            blocks = url_title_blocks(url, title)
-            if mode == "page":
-                blocks.append(text_tokens(from_text(title, text, "en")))
-            rows.append(blocks)
-        features = pages_matrix([tokens_matrix([page[b] for page in rows]) for b in range(len(rows[0]))])
+        blocks = url_title_matrices([url for url, *_ in PAGES], [title for _, title, *_ in PAGES])
+        if mode == "page":
+            blocks.append(tokens_matrix([text_tokens(from_text(title, text, "en")) for _, title, text, _ in PAGES]))
+        features = pages_matrix(blocks)
         models[mode] = fit(features, labels, strength=10.0)
     thresholds: dict[str, float] = {}
     for mode in ("url_title", "page"):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.judge.features import char_tokens, counts_matrix, pages_matrix, tokens_matrix
+from bot.judge.features import char_ngrams_matrix, counts_matrix, pages_matrix, tokens_matrix
 from bot.judge.model import load, save
 from bot.judge.page_read import read_html
 from tests.small_judge import small_judge
@@ -48,7 +48,15 @@ def test_a_copy_forum_markup_and_broken_html_only_yield_less() -> None:
 
 
 def test_character_ngrams_and_block_scaling() -> None:
-    assert char_tokens("tc", "Ab")[:3] == ["tc: ab", "tc:ab ", "tc: ab "]
+    # " ab " has the 3-grams " ab", "ab ", the 4-gram " ab " and no 5-gram
+    grams = char_ngrams_matrix("tc", ["Ab", "aB", "Verzeichnis", "Straße café"])
+    assert grams[0].sum() == 3 and grams[0].nnz == 3 and (grams[0] != grams[1]).nnz == 0
+    assert grams[2].sum() == 11 + 10 + 9  # a 13-character padded text: 11 3-grams, 10 4-grams, 9 5-grams
+    assert grams[3].sum() == 11 + 10 + 9
+    shared = grams[2].multiply(char_ngrams_matrix("tc", ["Branchenverzeichnis"])[0])
+    assert shared.nnz >= 3 + 3  # "verzeichnis " carries over: its 3- to 5-grams, less the padded start
+    other_space = char_ngrams_matrix("uc", ["Ab"])[0]
+    assert grams[0].multiply(other_space).nnz == 0
     merged = pages_matrix([counts_matrix([{1: 3.0}]), counts_matrix([{2: 1.0, 3: 1.0}])]).toarray()[0]
     assert np.isclose(merged[1], 1.0) and np.isclose(merged[2] ** 2 + merged[3] ** 2, 1.0)
     same = pages_matrix([tokens_matrix([["a", "a", "b"]])]).toarray()[0]

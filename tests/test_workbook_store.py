@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.stores import EnsureTab, ReplaceTab, UpsertRows, WorkbookStore
+from bot.stores import EnsureTab, ReplaceTab, SetState, UpsertRows, WorkbookStore
 from sheets_schema import ALL_TABS, STATE_TAB
 from sheets_schema.tabs import IMPORTS, PROSPECTS
 from sheets_schema.vocabularies import NEXT_ACTIONS, OUTCOMES
@@ -80,3 +80,46 @@ def test_damaged_workbook_gives_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"not a workbook")
     with pytest.raises(Exception, match="cannot open the workbook"):
         WorkbookStore(path).read_tab("Settings")
+
+
+def _everything(store: WorkbookStore) -> tuple[list[str], dict[str, pd.DataFrame], dict[str, str]]:
+    names = store.tab_names()
+    return names, store.read_tabs([*names, STATE_TAB]), store.read_state()
+
+
+def _same_as_the_file(store: WorkbookStore) -> None:
+    names, tabs, state = _everything(store)
+    fresh_names, fresh_tabs, fresh_state = _everything(WorkbookStore(store.path))
+    assert names == fresh_names and state == fresh_state
+    assert tabs.keys() == fresh_tabs.keys()
+    for name, frame in tabs.items():
+        pd.testing.assert_frame_equal(frame, fresh_tabs[name], obj=name)
+
+
+def test_what_a_run_keeps_in_memory_is_what_the_file_holds(tmp_path: Path) -> None:
+    """A process reads the workbook from memory after its own saves: every read must equal a
+    fresh parse of the file, and a teammate's save in between must be seen."""
+    store = WorkbookStore(tmp_path / "w.xlsx")
+    store.commit([EnsureTab(t) for t in ALL_TABS])
+    _same_as_the_file(store)
+    frame = pd.DataFrame(
+        {
+            "Domain": ["a.com", "b.com", "c.com"],
+            "Priority": [75.5, 20, 3],
+            "Page title": ["=2+2", "", "Ünïcode – title"],
+            "Why": ["x" * 500, "two\nlines", " padded "],
+        }
+    )
+    store.commit([UpsertRows(PROSPECTS, frame, sort_by="Priority"), SetState({"k": "v"})])
+    _same_as_the_file(store)
+    store.commit([ReplaceTab(IMPORTS, pd.DataFrame({"Export": ["one.csv"], "Rows read": [12]})), SetState({"k": "w"})])
+    _same_as_the_file(store)
+
+    book = load_workbook(store.path)  # a teammate types an outcome and saves
+    ws = book[PROSPECTS.name]
+    ws[f"{_column_letter(ws, 'Outcome')}2"] = "Won"
+    book.save(store.path)
+    assert store.read_tab(PROSPECTS.name)["Outcome"].tolist()[0] == "Won"
+    store.commit([UpsertRows(PROSPECTS, frame.iloc[1:], sort_by="Priority", mark_missing={"Status": "Gone"})])
+    _same_as_the_file(store)
+    assert "Won" in store.read_tab(PROSPECTS.name)["Outcome"].tolist()

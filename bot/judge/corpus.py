@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .features import counts_matrix, pages_matrix, tokens_matrix, url_title_blocks
+from .features import counts_matrix, pages_matrix, url_title_matrices
 
 CORPUS = Path(__file__).resolve().parent / "data" / "corpus.csv.gz"
 NOISE = "Noise"
@@ -51,8 +51,7 @@ def load_corpus(path: Path = CORPUS) -> pd.DataFrame:
 def corpus_features(corpus: pd.DataFrame, mode: str) -> sparse.csr_matrix:
     """The corpus rows as the judge sees a page: URL and title, plus the opening text unless
     `mode` is `url_title` (the corpus has no export fields, so `all` equals `page` here)."""
-    per_page = [url_title_blocks(url, title) for url, title in zip(corpus["url"], corpus["title"], strict=True)]
-    blocks = [tokens_matrix([page[b] for page in per_page]) for b in range(4)]
+    blocks = url_title_matrices(corpus["url"].tolist(), corpus["title"].tolist())
     if mode != "url_title":
         blocks.append(counts_matrix(decode_counts(text) for text in corpus["text_features"]))
     return pages_matrix(blocks)

@@ -115,8 +115,14 @@ def title_tokens(title: str) -> list[str]:
     return tokens
 
 
+# Any one of the signals: most titles show none, and one search rules them all out.
+_ANY_WORDING = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in WORDING.values()), re.IGNORECASE)
+
+
 def wording(text: str) -> list[str]:
     """The names of the wording signals a text shows."""
+    if not _ANY_WORDING.search(text):
+        return []
     return [name for name, pattern in WORDING.items() if pattern.search(text)]
 
 
@@ -174,17 +180,57 @@ def hashed(tokens: Iterable[str]) -> dict[int, float]:
     return counts
 
 
-def char_tokens(space: str, text: str) -> list[str]:
-    """Character 3- to 5-grams: word pieces that carry across languages and spellings
-    ("verzeichnis", "directorio", "-forum-")."""
-    padded = f" {text.lower()} "
-    return [f"{space}:{padded[i : i + n]}" for n in (3, 4, 5) for i in range(len(padded) - n + 1)]
+_ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*://(www\.)?")
+# Character n-grams are hashed by arithmetic over whole batches (FNV-1a over code points, then a
+# multiplicative mix): a Python string per n-gram cost most of the judge's time.
+_FNV_OFFSET, _FNV_PRIME, _MIX = np.uint64(0xCBF29CE484222325), np.uint64(0x100000001B3), np.uint64(0x9E3779B97F4A7C15)
+_NGRAM_SIZES = (3, 4, 5)
 
 
-def url_title_blocks(url: str, title: str) -> list[list[str]]:
-    """The URL and title as four blocks of tokens: words and character n-grams of each."""
-    address = re.sub(r"^[a-z][a-z0-9+.-]*://(www\.)?", "", url.strip().lower())
-    return [url_tokens(url), char_tokens("uc", address), title_tokens(title), char_tokens("tc", title)]
+def word_blocks(url: str, title: str) -> list[list[str]]:
+    """The words of a page's URL and title, as two blocks of tokens (what `Why` can name)."""
+    return [url_tokens(url), title_tokens(title)]
+
+
+def url_title_matrices(
+    urls: Sequence[str], titles: Sequence[str], words: Sequence[list[list[str]]] | None = None
+) -> list[sparse.csr_matrix]:
+    """Pages' URLs and titles as four blocks of hashed counts: their word blocks (`words`, as
+    `word_blocks` makes them, when the caller has them already), and the character 3- to 5-grams
+    of each, which carry across languages and spellings ("verzeichnis", "directorio", "-forum-")."""
+    if words is None:
+        words = [word_blocks(url, title) for url, title in zip(urls, titles, strict=True)]
+    addresses = [_ADDRESS.sub("", url.strip().lower()) for url in urls]
+    return [
+        tokens_matrix([w[0] for w in words]),
+        char_ngrams_matrix("uc", addresses),
+        tokens_matrix([w[1] for w in words]),
+        char_ngrams_matrix("tc", titles),
+    ]
+
+
+def char_ngrams_matrix(space: str, texts: Sequence[str]) -> sparse.csr_matrix:
+    """Counts of the character 3-, 4- and 5-grams of each text, lower-cased and padded with a
+    space at each end, hashed into columns by n-gram and `space` (a row per text)."""
+    padded = [f" {text.lower()} " for text in texts]
+    lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
+    codes = np.frombuffer("".join(padded).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    ends = np.cumsum(lengths)
+    row_of = np.repeat(np.arange(len(padded)), lengths)
+    positions = np.arange(len(codes))
+    rows, columns = [], []
+    for n in _NGRAM_SIZES:
+        starts = positions[positions + n <= ends[row_of]]
+        hashes = np.full(len(starts), _FNV_OFFSET ^ np.uint64(column_of(f"{space}{n}")), dtype=np.uint64)
+        for k in range(n):
+            hashes = (hashes ^ codes[starts + k]) * _FNV_PRIME
+        columns.append(((hashes * _MIX) >> np.uint64(40)) % np.uint64(N_FEATURES))
+        rows.append(row_of[starts])
+    counts = sparse.coo_matrix(
+        (np.ones(sum(map(len, rows))), (np.concatenate(rows), np.concatenate(columns).astype(np.int64))),
+        shape=(len(padded), N_FEATURES),
+    )
+    return counts.tocsr()  # duplicates summed
 
 
 def counts_matrix(rows: Iterable[Mapping[int, float]]) -> sparse.csr_matrix:

@@ -18,7 +18,15 @@ import numpy as np
 from scipy import sparse
 
 from .corpus import NOISE, training_set
-from .features import column_of, pages_matrix, structure_tokens, text_tokens, tokens_matrix, url_title_blocks
+from .features import (
+    column_of,
+    pages_matrix,
+    structure_tokens,
+    text_tokens,
+    tokens_matrix,
+    url_title_matrices,
+    word_blocks,
+)
 from .model import LinearModel, fit, load
 from .page_read import PageRead
 
@@ -28,8 +36,6 @@ CORRECTION_WEIGHT = 8.0
 UNCLEAR = "Other"
 #: Pages judged together: large enough for the sparse algebra to pay, small enough to bound memory.
 BATCH = 5000
-#: Blocks of character n-grams (see `url_title_blocks`): they help the model, not the explanation.
-_CHARACTER_BLOCKS = frozenset({1, 3})
 _SCHEMA_RULES: tuple[tuple[frozenset[str], str, str], ...] = (
     (frozenset({"DiscussionForumPosting", "QAPage", "Question"}), "Forum / UGC", "page declares a forum/Q&A post"),
     (frozenset({"ProfilePage"}), "Forum / UGC", "page declares a profile page"),
@@ -91,7 +97,7 @@ class Judge:
             for start in range(0, len(chosen), BATCH):  # batches bound the memory of the token lists
                 batch = chosen[start : start + BATCH]
                 blocks = [_blocks(pages[i], mode) for i in batch]
-                features = _features(blocks)
+                features = _features([pages[i] for i in batch], blocks)
                 probabilities = self.models[mode].probabilities(features)
                 reasons = self._noise_reasons(features)
                 for i, p, b, reason in zip(batch, probabilities, blocks, reasons, strict=True):
@@ -107,7 +113,7 @@ class Judge:
             source += f" (page not read: {page.not_read})"
         label, at = choose(probabilities, model.classes, self.thresholds, mode)
         confidence = round(float(probabilities[at]), 2)
-        tokens = [token for b, block in enumerate(blocks) if b not in _CHARACTER_BLOCKS for token in block]
+        tokens = [token for block in blocks for token in block]
         if label == NOISE:
             return Verdict(NOISE, confidence, f"{source}: {_why(model, NOISE, tokens)}", noise_reason)
         if label != model.classes[at]:
@@ -137,7 +143,8 @@ class Judge:
         models = dict(self.models)
         for mode in ("url_title", "page"):
             base, train_labels = training_set(mode)
-            extra = _features([_blocks(page, mode) for page, _ in corrections])
+            pages = [page for page, _ in corrections]
+            extra = _features(pages, [_blocks(page, mode) for page in pages])
             features = sparse.vstack([base, extra]).tocsr()
             labels = np.concatenate([train_labels, np.array([label for _, label in corrections], dtype=object)])
             weights = np.concatenate([np.ones(base.shape[0]), np.full(extra.shape[0], CORRECTION_WEIGHT)])
@@ -177,16 +184,18 @@ def _by_markup(page: PageRead) -> Verdict | None:
 
 
 def _blocks(page: PageToJudge, mode: str) -> list[list[str]]:
-    """The page's token blocks in a mode (the page's own block only when it was read)."""
-    blocks = url_title_blocks(page.url, page.title)
+    """The page's word blocks in a mode (the page's own block only when it was read)."""
+    blocks = word_blocks(page.url, page.title)
     if mode == "page" and page.page is not None:
         blocks.append(text_tokens(page.page) + structure_tokens(page.page))
     return blocks
 
 
-def _features(pages: Sequence[list[list[str]]]) -> sparse.csr_matrix:
-    """Pages given as token blocks (all with the same blocks) as the judge's feature rows."""
-    return pages_matrix([tokens_matrix([page[b] for page in pages]) for b in range(len(pages[0]))])
+def _features(pages: Sequence[PageToJudge], blocks: Sequence[list[list[str]]]) -> sparse.csr_matrix:
+    """Pages, with their word blocks (all pages with the same blocks), as the judge's feature rows."""
+    matrices = url_title_matrices([p.url for p in pages], [p.title for p in pages], blocks)
+    matrices += [tokens_matrix([page[b] for page in blocks]) for b in range(2, len(blocks[0]))]
+    return pages_matrix(matrices)
 
 
 def _why(model: LinearModel, label: str, tokens: list[str]) -> str:

@@ -3,6 +3,11 @@
 Writes go to a temporary file next to the workbook which then replaces it, so a crash never
 leaves a corrupt workbook. Only cells whose value changes are written, so the team's own
 formatting of their cells survives.
+
+A process parses the file once: it keeps what it read, and after its own save it keeps the
+workbook it saved and the values it wrote, so the next read or write of the same run starts from
+memory. Any change to the file by someone else (its modification time or size) sends it back to
+the file.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ class WorkbookStore(GridStore):
         self.path = Path(path)
         self.location = str(self.path.resolve())
         self._cache: tuple[tuple[int, int], dict[str, Grid], set[str]] | None = None
+        # the workbook as this process last saved it, with the file's stamp right after that save
+        self._saved: tuple[tuple[int, int], Workbook] | None = None
 
     def version(self) -> str:
         try:
@@ -61,8 +68,7 @@ class WorkbookStore(GridStore):
     def _load(self) -> tuple[dict[str, Grid], set[str]]:
         if not self.path.exists():
             return {}, set()
-        st = self.path.stat()
-        stamp = (st.st_mtime_ns, st.st_size)
+        stamp = self._stamp()
         if self._cache is None or self._cache[0] != stamp:
             try:
                 wb = load_workbook(self.path, read_only=True, data_only=True)
@@ -78,6 +84,22 @@ class WorkbookStore(GridStore):
             self._cache = (stamp, grids, hidden)
         _, grids, hidden = self._cache
         return {k: [list(r) for r in v] for k, v in grids.items()}, set(hidden)
+
+    def _stamp(self) -> tuple[int, int]:
+        st = self.path.stat()
+        return st.st_mtime_ns, st.st_size
+
+    def _writable(self) -> Workbook:
+        """The workbook to write into: the one this process saved last while the file is still
+        that save, else the file parsed afresh."""
+        if not self.path.exists():
+            wb = Workbook()
+            wb.remove(wb.active)
+            return wb
+        if self._saved is not None and self._saved[0] == self._stamp():
+            return self._saved[1]
+        self._saved = None
+        return load_workbook(self.path)
 
     def open_elsewhere(self) -> Path | None:
         """The lock file Excel (`~$NAME.xlsx`) or LibreOffice (`.~lock.NAME.xlsx#`) keeps while a
@@ -99,11 +121,8 @@ class WorkbookStore(GridStore):
                 fix="save and close it there, then run again (delete the lock file only if nobody has it open)",
             )
         mode = self.path.stat().st_mode & 0o777 if self.path.exists() else None
-        if self.path.exists():
-            wb = load_workbook(self.path)
-        else:
-            wb = Workbook()
-            wb.remove(wb.active)
+        wb = self._writable()
+        self._saved = self._cache = None  # until the save lands, memory may be ahead of the file
         for name in [n for n in after if n in notes.touched]:
             ws = wb[name] if name in wb.sheetnames else wb.create_sheet(name)
             _write_diff(ws, before.get(name) or [], after[name])
@@ -121,7 +140,10 @@ class WorkbookStore(GridStore):
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        self._cache = None
+        stamp = self._stamp()
+        self._saved = (stamp, wb)
+        grids = {ws.title: after[ws.title] if ws.title in after else before.get(ws.title, []) for ws in wb.worksheets}
+        self._cache = (stamp, grids, {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"})
 
 
 def _entry(path: Path) -> ExportFile:
