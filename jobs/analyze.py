@@ -98,6 +98,38 @@ def unreadable_sources(reports: list[ImportReport], previous: pd.DataFrame) -> l
     return [f"{r.export}: {r.problem}" for r in reports if r.problem and r.export in read_before | containers]
 
 
+def unused_site_note(report: ImportReport, known_sites: frozenset[str]) -> str:
+    """Why the links of an export that was read go unused, and what to do; "" when they are used.
+    Links count only towards a site in Competitors or Our domains (see `gap_links`)."""
+    if report.problem or not report.rows_read:
+        return ""
+    if not report.site:
+        return (
+            "NOT USED: the site this export describes is unknown (it has no target URL column and its name "
+            "names no site); rename the file or tab to include the domain, e.g. example.com-latest-links.csv"
+        )
+    if report.site not in known_sites:
+        return (
+            f"NOT USED: {report.site} is neither in Competitors nor in Our domains; add it to Competitors "
+            "(or to the Our domains setting if it is our site)"
+        )
+    return ""
+
+
+def with_unused_notes(reports: list[ImportReport], known_sites: frozenset[str]) -> tuple[list[ImportReport], list[str]]:
+    """The reports, each export whose links go unused saying so first in its notes; and those notes for the run."""
+    notes = [unused_site_note(r, known_sites) for r in reports]
+    marked = [replace(r, notes=[note, *r.notes]) if note else r for r, note in zip(reports, notes, strict=True)]
+    return marked, [f"{r.export}: {note}" for r, note in zip(reports, notes, strict=True) if note]
+
+
+def _skipped_because(report: ImportReport) -> str:
+    return "; ".join(
+        f"{why}: {n}" + (f" (first on row {report.first_rows[why]})" if why in report.first_rows else "")
+        for why, n in report.skipped.most_common()
+    )
+
+
 def imports_frame(reports: list[ImportReport], read_at: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -107,7 +139,7 @@ def imports_frame(reports: list[ImportReport], read_at: str) -> pd.DataFrame:
             "Site": [r.site for r in reports],
             "Rows read": [r.rows_read for r in reports],
             "Rows skipped": [r.rows_skipped for r in reports],
-            "Skipped because": ["; ".join(f"{why}: {n}" for why, n in r.skipped.most_common()) for r in reports],
+            "Skipped because": [_skipped_because(r) for r in reports],
             "Problem": [r.problem for r in reports],
             "Notes": ["; ".join(r.notes) for r in reports],
             "Read at": read_at,
@@ -142,6 +174,8 @@ def analyze(ctx: JobContext) -> JobResult:
     )
     current = inputs.also
     links, reports, export_digests_read = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
+    known_sites = frozenset(inputs.competitors["domain"]) | inputs.settings.our_domains
+    reports, unused = with_unused_notes(reports, known_sites)
     lost = unreadable_sources(reports, current.get(IMPORTS.name))
     if lost:
         raise InputError(
@@ -225,7 +259,7 @@ def analyze(ctx: JobContext) -> JobResult:
         "analyze",
         summary,
         counts,
-        (*inputs.problems, *output.notes, *duplicates, *page_notes, *problems, *notes.notes),
+        (*inputs.problems, *output.notes, *duplicates, *page_notes, *problems, *unused, *notes.notes),
     )
     news = AnalysisNews(
         inputs,

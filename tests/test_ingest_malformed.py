@@ -16,7 +16,7 @@ import pytest
 
 from bot.demo.export_writers import SEMRUSH_BACKLINKS, Link
 from bot.ingest import ImportReport, read_export_bytes, read_export_frame
-from bot.ingest.decode import WRONG_WIDTH
+from bot.ingest.decode import TOO_FEW_CELLS, TOO_MANY_CELLS
 from bot.ingest.mapping import MAX_CELL_CHARS
 
 NAME = "tallybook.io-backlinks.csv"
@@ -108,14 +108,14 @@ def test_utf8_with_bom() -> None:
 
 def test_truncated_mid_row() -> None:
     text = semrush_text()
-    assert_read(text[: text.rindex("https://smallbizhub.org") + 30].encode(), rows=2, skipped={WRONG_WIDTH: 1})
+    assert_read(text[: text.rindex("https://smallbizhub.org") + 30].encode(), rows=2, skipped={TOO_FEW_CELLS: 1})
 
 
 def test_truncated_inside_a_quoted_cell() -> None:
     text = semrush_text()
     cut = text[: text.index("Tools, apps") + 6].encode()  # ends inside the quoted title of row 1
     _links, report = read(cut)
-    assert not report.problem and report.rows_read == 0 and report.skipped == {WRONG_WIDTH: 1}
+    assert not report.problem and report.rows_read == 0 and report.skipped == {TOO_FEW_CELLS: 1}
 
 
 def test_missing_required_column() -> None:
@@ -160,8 +160,10 @@ def test_no_header_row() -> None:
     assert_problem(body.encode(), "unknown export format", "headers found: 38, Tools, apps & more")
 
 
-def test_unrelated_spreadsheet() -> None:
-    assert_problem(b"Keyword,Volume,KD\ninvoice template,12000,41\n", "headers found: Keyword, Volume, KD", "Closest")
+def test_unrelated_spreadsheet_names_no_closest_format() -> None:
+    data = b"Keyword,Volume,KD\ninvoice template,12000,41\n"
+    assert_problem(data, "headers found: Keyword, Volume, KD", "No known format is close")
+    assert "Closest" not in read(data)[1].problem  # it shares no column with any format
 
 
 def test_formula_strings_stay_text_and_bad_urls_are_skipped() -> None:
@@ -187,7 +189,7 @@ def test_mixed_line_endings() -> None:
 def test_stray_separator_in_a_row() -> None:
     lines = semrush_text().split("\r\n")
     lines[2] = lines[2].replace("invoice app", "invoice, app")  # unquoted comma: one cell too many
-    assert_read("\r\n".join(lines).encode(), rows=2, skipped={WRONG_WIDTH: 1})
+    assert_read("\r\n".join(lines).encode(), rows=2, skipped={TOO_MANY_CELLS: 1})
 
 
 def test_bad_linking_pages_are_counted_by_reason() -> None:
@@ -246,5 +248,7 @@ def test_damaged_bytes_deep_inside_a_utf8_file() -> None:
     data = bytearray(semrush_text(many).encode())
     data[-200] = 0xFF  # one byte that is not UTF-8, far past the start of the file
     links, report = read(bytes(data))
-    assert "some bytes are not valid UTF-8 and were replaced" in report.notes
+    assert report.notes == [
+        "1 byte(s) are not UTF-8 and were read as Windows-1252 (the first on line 6000); check those cells"
+    ]
     assert report.rows_read == 6000 and links["title"].iloc[0] == "Café"

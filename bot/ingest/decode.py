@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
+from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -31,9 +32,16 @@ HEADER_SEARCH_ROWS = 50
 DELIMITERS = ("\t", ",", ";")
 BINARY = "the file holds binary data, not a text export"
 BINARY_FIX = "export the report again as CSV (or XLSX) from the tool"
-WRONG_WIDTH = "row has a different number of cells than the header (file cut short or a stray separator)"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
+TOO_MANY_CELLS = "row has more cells than the header (a stray separator, or columns added to the row)"
+TOO_FEW_CELLS = "row has fewer cells than the header (the file was cut short, or cells are missing)"
+UNMATCHED_QUOTE = 'an unmatched quote (") joined the row to the lines after it; fix or remove that quote'
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
+# NUL bytes are stripped with a note (a stray one is common in exports pieced together by hand);
+# a file that is mostly NULs is binary all the same
+MAX_NUL_SHARE = 0.25
+# bytes that are not UTF-8, as surrogates by "surrogateescape" decoding: one per byte
+_ESCAPED = re.compile("[\udc80-\udcff]+")
 _LINE = re.compile(r"([^\r\n]*)(?:\r\n|\n|\r|$)")  # a line and its ending, any of the three
 
 # Cells are read as large strings: the link table's pandas columns hold them, so no cast of every
@@ -43,12 +51,52 @@ HeaderTest = Callable[[list[str]], int]  # 2 = a known format's header, 1 = usab
 
 
 @dataclass
+class Skips:
+    """The rows of a file or sheet left out of its table: counted by reason with the first row of
+    each, and where they were, so any row of the table can be named by its row in the source."""
+
+    header_row: int = 1  # the header's row in the source (1: the first line or sheet row)
+    counts: Counter[str] = field(default_factory=Counter)
+    first_rows: dict[str, int] = field(default_factory=dict)  # reason -> its first source row
+    gaps: list[tuple[int, int]] = field(default_factory=list)  # (source row, rows) left out, in order
+    _joined: int = field(default=0, init=False)  # rows beyond the first of those unmatched quotes joined
+
+    def skip(self, reason: str, row: int, span: int = 1) -> None:
+        self.counts[reason] += span
+        self.first_rows.setdefault(reason, row)
+        self.gaps.append((row, span))
+
+    def blank(self, row: int) -> None:
+        """A blank row: not a row of the export, but it has a row number."""
+        self.gaps.append((row, 1))
+
+    def wrong_width(self, record: int, lines: int, expected: int, actual: int) -> None:
+        """Data row `record` (as the parser counts: one per row it split, blank lines not counted)
+        spans `lines` lines of the file and did not split into the header's cells."""
+        row = self.header_row + record + self._joined
+        if lines > 1:  # a quote opened and not closed on its line swallowed the lines after it
+            self.skip(UNMATCHED_QUOTE, row, lines)
+            self._joined += lines - 1
+        else:
+            self.skip(TOO_MANY_CELLS if actual > expected else TOO_FEW_CELLS, row)
+
+    def row_number(self, index: int) -> int:
+        """The source row of row `index` of the table."""
+        row = self.header_row + 1 + index
+        for at, span in self.gaps:
+            if at > row:
+                break
+            row += span
+        return row
+
+
+@dataclass
 class RawTable:
     """An export's header (as written, made unique) and its rows as text columns."""
 
     header: list[str]
     rows: pa.Table
-    skipped: Counter[str] = field(default_factory=Counter)
+    skips: Skips = field(default_factory=Skips)
     notes: list[str] = field(default_factory=list)
 
 
@@ -123,7 +171,10 @@ def _decode(data: bytes, where: str) -> _Text:
     if utf16:
         return _decode_as(data, utf16, where, [f"no byte-order mark; read as {utf16.upper()}"])
     sample = data[:65536]
-    if len(_CONTROL_BYTES.findall(sample)) > max(8, len(sample) // 100):
+    if (
+        len(_CONTROL_BYTES.findall(sample)) > max(8, len(sample) // 100)
+        or sample.count(0) > len(sample) * MAX_NUL_SHARE
+    ):
         raise InputError(BINARY, where=where, fix=BINARY_FIX)
     return _decode_as(data, "utf-8", where, [])
 
@@ -131,12 +182,10 @@ def _decode(data: bytes, where: str) -> _Text:
 def _decode_as(data: bytes, encoding: str, where: str, notes: list[str], start: int = 0) -> _Text:
     """Decode `data` from byte `start` on (past a byte-order mark)."""
     if encoding == "utf-8":
-        data = data[start:]
+        data, nul_notes = _without_nul(data[start:], b"\x00", b"\n")
+        notes = [*notes, *nul_notes]
         if not _is_utf8(data):
-            if not _is_utf8(data[: HEAD_BYTES - 4]):
-                return _decode_legacy(data, where, notes)
-            text = data.decode("utf-8", errors="replace")  # a UTF-8 file with a few damaged bytes
-            return _text_body(text, "UTF-8", [*notes, "some bytes are not valid UTF-8 and were replaced"])
+            return _not_utf8(data, notes)
         head_bytes = data[:HEAD_BYTES]
         head = head_bytes.decode("utf-8", errors="ignore")  # ignores only a character cut at the end
 
@@ -150,7 +199,20 @@ def _decode_as(data: bytes, encoding: str, where: str, notes: list[str], start: 
     except UnicodeDecodeError:
         text = codecs.decode(view, encoding, "replace")
         notes = [*notes, f"some bytes are not valid {encoding.upper()} and were replaced"]
-    return _text_body(text, encoding.upper(), notes)
+    text, nul_notes = _without_nul(text, "\x00", "\n")
+    return _text_body(text, encoding.upper(), [*notes, *nul_notes])
+
+
+Content = TypeVar("Content", bytes, str)
+
+
+def _without_nul(content: Content, nul: Content, newline: Content) -> tuple[Content, list[str]]:
+    """`content` without its NUL characters, and a note saying how many went and where."""
+    first = content.find(nul)
+    if first < 0:
+        return content, []
+    count, line = content.count(nul), content.count(newline, 0, first) + 1
+    return content.replace(nul, content[:0]), [f"{count} NUL byte(s) removed (the first on line {line})"]
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -162,6 +224,29 @@ def _is_utf8(data: bytes) -> bool:
     except pa.ArrowInvalid:
         return False
     return True
+
+
+def _not_utf8(data: bytes, notes: list[str]) -> _Text:
+    """A file with bytes that are not UTF-8, read in the one encoding the evidence points to.
+
+    UTF-8 characters among the stray bytes mean a UTF-8 file with a few bytes written by a Windows
+    program (rows pasted in from another export): those bytes are read as Windows-1252, so both
+    kinds of row read right. A file without a UTF-8 character, or with far more stray bytes than
+    UTF-8 characters and a non-Latin guess (Cyrillic, Greek…), is read in that legacy encoding.
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    stray = len(data) - len(text.encode("utf-8", errors="ignore"))  # each stray byte is one escaped character
+    utf8 = len(text) - len(text.encode("ascii", errors="ignore")) - stray
+    encoding = _legacy_encoding(data) if utf8 < stray else "cp1252"
+    if not utf8 or encoding != "cp1252":
+        return _text_body(
+            data.decode(encoding, errors="replace"), encoding, [*notes, f"the file is not UTF-8; read as {encoding}"]
+        )
+    first = _ESCAPED.search(text)
+    line = text.count("\n", 0, first.start()) + 1 if first else 0
+    text = _ESCAPED.sub(lambda m: m.group().encode("utf-8", "surrogateescape").decode("cp1252", "replace"), text)
+    note = f"{stray} byte(s) are not UTF-8 and were read as Windows-1252 (the first on line {line}); check those cells"
+    return _text_body(text, "UTF-8", [*notes, note])
 
 
 def _text_body(text: str, encoding: str, notes: list[str]) -> _Text:
@@ -176,23 +261,21 @@ def _text_body(text: str, encoding: str, notes: list[str]) -> _Text:
 # Legacy encodings of Latin-script text are told apart badly from a small sample; the tools that
 # write them are Windows programs in Western locales, so any Latin guess is read as Windows-1252.
 _LATIN_GUESSES = frozenset(
-    {"cp1250", "cp1252", "latin_1", "iso8859_2", "iso8859_9", "iso8859_15", "mac_roman", "mac_latin2"}
+    {"cp1250", "cp1252", "latin_1", "iso8859_2", "iso8859_9", "iso8859_10", "iso8859_15", "mac_roman", "mac_latin2"}
 )
 
 
-def _decode_legacy(data: bytes, where: str, notes: list[str]) -> _Text:
+def _legacy_encoding(data: bytes) -> str:
     best = from_bytes(data[:HEAD_BYTES]).best()
     guess = best.encoding if best is not None else "cp1252"
-    encoding = "cp1252" if guess in _LATIN_GUESSES or guess in ("utf_8", "ascii") else guess
-    text = data.decode(encoding, errors="replace")
-    return _text_body(text, encoding, [*notes, f"the file is not UTF-8; read as {encoding}"])
+    return "cp1252" if guess in _LATIN_GUESSES or guess in ("utf_8", "ascii") else guess
 
 
 def _check_text(head: str, where: str) -> None:
     sample = head[:65536]
     if not sample.strip():
         raise InputError("the file is empty", where=where, fix="export the report again with its header row")
-    if "\x00" in sample or len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
+    if len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
         raise InputError(BINARY, where=where, fix=BINARY_FIX)
 
 
@@ -216,8 +299,8 @@ def read_text_table(
         return RawTable(names, pa.table({}), notes=notes)
     body = text.body(lines[index][1])
     del text  # the decoded text of a UTF-16 export is as big as the file: let it go before parsing
-    table, skipped = _parse_body(body, names, keep, delimiters[index])
-    return RawTable(names, table, skipped, notes)
+    table, skips = _parse_body(body, names, keep, delimiters[index], header_row=index + 1)
+    return RawTable(names, table, skips, notes)
 
 
 def _is_blank(body: pa.Buffer) -> bool:
@@ -225,25 +308,32 @@ def _is_blank(body: pa.Buffer) -> bool:
     return not bytes(view[:65536]).strip() and not bytes(view).strip()
 
 
-def _parse_body(body: pa.Buffer, names: list[str], keep: list[str], delimiter: str) -> tuple[pa.Table, Counter[str]]:
-    skipped: Counter[str] = Counter()
+def _lines_in(text: str) -> int:
+    return sum(1 for line in text.splitlines() if line.strip()) or 1
+
+
+def _parse_body(
+    body: pa.Buffer, names: list[str], keep: list[str], delimiter: str, header_row: int
+) -> tuple[pa.Table, Skips]:
     if _is_blank(body):
-        return pa.table({n: pa.array([], TEXT) for n in keep}), skipped
+        return pa.table({n: pa.array([], TEXT) for n in keep}), Skips(header_row)
 
-    def on_invalid_row(row: object) -> str:
-        skipped[WRONG_WIDTH] += 1
-        return "skip"
+    # Cells with line breaks are rare and make pyarrow twice as slow, and it numbers the rows it
+    # cannot split only when reading on one thread: a file is read quickly first, and again,
+    # with line breaks in cells and row numbers, only when some rows come out the wrong width.
+    for quick in (True, False):
+        found = Skips(header_row)
 
-    # Cells with line breaks are rare and make pyarrow twice as slow: parse without them first and
-    # again with them when rows come out the wrong width (what a quoted line break looks like).
-    for newlines_in_values in (False, True):
-        skipped.clear()
+        def on_invalid_row(row: pacsv.InvalidRow, found: Skips = found) -> str:
+            found.wrong_width(row.number or 0, _lines_in(row.text), row.expected_columns, row.actual_columns)
+            return "skip"
+
         try:
             table = pacsv.read_csv(
                 pa.BufferReader(body),
-                read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 20),
+                read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 20, use_threads=quick),
                 parse_options=pacsv.ParseOptions(
-                    delimiter=delimiter, newlines_in_values=newlines_in_values, invalid_row_handler=on_invalid_row
+                    delimiter=delimiter, newlines_in_values=not quick, invalid_row_handler=on_invalid_row
                 ),
                 convert_options=pacsv.ConvertOptions(
                     column_types=dict.fromkeys(keep, TEXT),
@@ -254,19 +344,56 @@ def _parse_body(body: pa.Buffer, names: list[str], keep: list[str], delimiter: s
             )
         except (pa.ArrowInvalid, UnicodeDecodeError):
             continue
-        if not skipped or newlines_in_values:
-            return table, skipped
-    text = body.to_pybytes().decode("utf-8", errors="replace")
-    skipped.clear()
-    rows = []
-    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        if (not found.gaps or not quick) and _ends_with_last_line(body, table, names, delimiter):
+            return table, found
+        if not quick:
+            break
+    return _parse_with_csv(body, names, keep, delimiter, Skips(header_row))
+
+
+def _ends_with_last_line(body: pa.Buffer, table: pa.Table, names: list[str], delimiter: str) -> bool:
+    """Whether the table's last row is the body's last line. A quote left open swallows every line
+    after it into one cell, and that row can still have the header's width: then the last line
+    of the file is not the last row read (nor is a last row holding a line break: that rare file
+    is read again, more slowly, by `_parse_with_csv`, which tells the two apart)."""
+    if not table.num_rows:
+        return True
+    tail = bytes(memoryview(body)[-65536:]).decode("utf-8", errors="replace").rstrip("\r\n")
+    last = re.split(r"\r\n|\r|\n", tail)[-1]
+    cells = _cells(last, delimiter)
+    if len(cells) != len(names):
+        return False
+    row = table.slice(table.num_rows - 1).to_pylist()[0]
+    return all(cells[names.index(column)] == value for column, value in row.items())
+
+
+def _parse_with_csv(
+    body: pa.Buffer, names: list[str], keep: list[str], delimiter: str, skips: Skips
+) -> tuple[pa.Table, Skips]:
+    """Python's csv module, for text pyarrow refuses (a row longer than its blocks) or may have
+    misread (a quote left open up to the end of the file)."""
+    lines = body.to_pybytes().decode("utf-8", errors="replace").splitlines(keepends=True)
+    reader = csv.reader(lines, delimiter=delimiter)
+    rows, record, line = [], 0, 0
+    for row in reader:
+        start, line = line, reader.line_num
         if not any(c.strip() for c in row):
             continue
-        if len(row) != len(names):
-            skipped[WRONG_WIDTH] += 1
+        record += 1
+        if len(row) != len(names) or (line - start > 1 and _open_quote("".join(lines[start:line]), delimiter)):
+            skips.wrong_width(record, _lines_in("".join(lines[start:line])), len(names), len(row))
             continue
         rows.append(row)
-    return grid_table(names, rows, keep), skipped
+    return grid_table(names, rows, keep), skips
+
+
+def _open_quote(record: str, delimiter: str) -> bool:
+    """Whether a row's text ends inside a quoted cell (only the file's last row can)."""
+    try:
+        list(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:
+        return True
+    return False
 
 
 def grid_table(names: list[str], rows: Sequence[Sequence[str]], keep: list[str]) -> pa.Table:
@@ -302,8 +429,13 @@ def read_grid_table(
     if keep is None:
         return RawTable(names, pa.table({}), notes=notes)
     width = len(names)
-    body = [list(r[:width]) + [""] * (width - len(r)) for r in grid[index + 1 :] if any(str(c).strip() for c in r)]
-    return RawTable(names, grid_table(names, body, keep), notes=notes)
+    skips, body = Skips(header_row=index + 1), []
+    for row_number, row in enumerate(grid[index + 1 :], start=index + 2):
+        if any(str(c).strip() for c in row):
+            body.append(list(row[:width]) + [""] * (width - len(row)))
+        else:
+            skips.blank(row_number)
+    return RawTable(names, grid_table(names, body, keep), skips, notes)
 
 
 def xlsx_grid(data: bytes, where: str) -> list[list[str]]:

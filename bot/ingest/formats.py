@@ -434,8 +434,10 @@ def detect(headers: list[str]) -> ExportFormat | None:
     return generic_format(keys)
 
 
-def closest(headers: list[str]) -> tuple[ExportFormat, list[str]]:
-    """The known format whose signature these headers come nearest to, and what it misses."""
+def closest(headers: list[str]) -> tuple[ExportFormat, list[str]] | None:
+    """The known format these headers come nearest to, and what it misses; None unless most of
+    its required columns are there (naming a format that shares no column only misleads)."""
     keys = {header_key(h) for h in headers}
     best = max(FORMATS, key=lambda f: (len(f.required) - len(f.missing(keys))) / len(f.required))
-    return best, best.missing(keys)
+    missing = best.missing(keys)
+    return (best, missing) if 2 * len(missing) < len(best.required) else None

@@ -29,7 +29,7 @@ from sheets_schema import header_key
 from .decode import TEXT, RawTable
 from .formats import DOMAIN, ExportFormat
 from .frame import ARROW_TYPES, constant_column, link_frame
-from .values import dates, flags, numbers, rel_flags, slashed_day_first
+from .values import NO_VALUE, dates, flags, numbers, rel_flags, slashed_day_first
 
 MAX_CELL_CHARS = 50_000  # a Google Sheets cell holds no more
 MAX_URL_CHARS = 4_096
@@ -66,6 +66,8 @@ class Mapped:
     skipped: Counter[str]
     site: str
     report: str
+    first_rows: dict[str, int]  # skip reason -> the first source row it applies to
+    notes: list[str]  # values that could not be read and were left blank
 
 
 def resolve_columns(fmt: ExportFormat, names: list[str]) -> dict[str, str]:
@@ -106,13 +108,26 @@ def _expand_targets(table: pa.Table, fmt: ExportFormat, names: list[str]) -> tup
     parts = []
     for column in target_columns(fmt, names):
         values = pc.utf8_lower(pc.utf8_trim_whitespace(_text(table, column)))
-        part = table.filter(pc.invert(pc.is_in(values, pa.array(NO_LINK))))
+        linked = pc.invert(pc.is_in(values, pa.array(NO_LINK)))
+        part = table.filter(linked)
         part = part.append_column("__target", pa.repeat(column, part.num_rows))
+        part = part.append_column(ROW, pa.array(np.flatnonzero(bools(linked)), pa.int64()))
         parts.append(part.append_column("__count", part.column(column)))
     if not parts:
         empty = table.slice(0, 0).append_column("__target", pa.array([], pa.string()))
+        empty = empty.append_column(ROW, pa.array([], pa.int64()))
         return empty.append_column("__count", pa.array([], pa.string())), "__target"
     return pa.concat_tables(parts), "__target"
+
+
+ROW = "__row"  # an expanded Link Intersect row's row in the export's table
+
+
+def _table_rows(table: pa.Table, start: int, local: np.ndarray) -> np.ndarray:
+    """The export table's rows of a chunk's rows `local`; the chunk starts at row `start`."""
+    if ROW in table.column_names:
+        return np.asarray(table.column(ROW).take(pa.array(local)).to_numpy(), dtype=np.int64)
+    return local + start
 
 
 _In = TypeVar("_In")
@@ -134,17 +149,18 @@ def _kept_rows(table: pa.Table, keep: np.ndarray) -> pa.Table:
     return pa.concat_tables([table.slice(start, length) for start, length in runs]) if runs else table.slice(0, 0)
 
 
-def _reasons(masks: list[np.ndarray], reasons: tuple[str, ...]) -> tuple[np.ndarray, Counter[str]]:
-    """Per row the first reason that applies; the rows with none are kept."""
+def _reasons(masks: list[np.ndarray], reasons: tuple[str, ...]) -> tuple[np.ndarray, Counter[str], dict[str, int]]:
+    """Per row the first reason that applies; the rows with none are kept. Also each reason's first row."""
     keep = np.ones(len(masks[0]) if masks else 0, dtype=bool)
     counted: Counter[str] = Counter()
+    first: dict[str, int] = {}
     for mask, reason in zip(masks, reasons, strict=True):
         hit = mask & keep
         n = int(hit.sum())
         if n:
-            counted[reason] = n
+            counted[reason], first[reason] = n, int(np.argmax(hit))
             keep &= ~hit
-    return keep, counted
+    return keep, counted, first
 
 
 @dataclass(frozen=True)
@@ -216,6 +232,8 @@ class _Chunk:
     out: pa.Table
     skipped: Counter[str]
     target_domains: Counter[str]  # rows per known target domain
+    first_rows: dict[str, int]  # skip reason -> its first row in the export's table
+    blanked: dict[str, np.ndarray]  # export column -> its rows in the export's table whose value was unreadable
 
 
 def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
@@ -228,11 +246,17 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
     # month- or day-first is decided by the whole column, not by each chunk of it
     day_first = {f: slashed_day_first(table.column(c)) for f, c in resolved.items() if f in DATE_FIELDS}
     chunks = _chunks(table)
-    jobs = zip(chunks, _with_domains(_map_each(lambda t: _source_keys(t, fmt, resolved), chunks), fmt), strict=True)
-    mapped = _map_each(lambda job: _chunk_links(*job, fmt, resolved, links_count_column, day_first), list(jobs))
+    starts = np.cumsum([0, *(c.num_rows for c in chunks)])[:-1].tolist()
+    sources = _with_domains(_map_each(lambda t: _source_keys(t, fmt, resolved), chunks), fmt)
+    jobs = list(zip(chunks, starts, sources, strict=True))
+    mapped = _map_each(lambda job: _chunk_links(*job, fmt, resolved, links_count_column, day_first), jobs)
     joined = pa.concat_tables([c.out for c in mapped])  # the chunks' columns side by side: no copy
     out = {f: joined.column(f) for f in joined.column_names}
     skipped = sum((c.skipped for c in mapped), Counter())
+    first_rows = {
+        reason: raw.skips.row_number(min(c.first_rows[reason] for c in mapped if reason in c.first_rows))
+        for reason in skipped
+    }
     n = len(out["source_key"])
     site = _fill_target_domains(out, sum((c.target_domains for c in mapped), Counter()), name)
     report = _report_kind(fmt, out.get("target_status"))
@@ -244,7 +268,20 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
         if value not in texts:
             texts[value] = constant_column(value, n)
         out[column] = texts[value]
-    return Mapped(link_frame(out, n), skipped, site, report)
+    return Mapped(link_frame(out, n), skipped, site, report, first_rows, _blanked_notes(raw, mapped))
+
+
+def _blanked_notes(raw: RawTable, mapped: list[_Chunk]) -> list[str]:
+    """Per export column, the values that could not be read: how many, the first and its row."""
+    notes = []
+    for column in dict.fromkeys(c for chunk in mapped for c in chunk.blanked):
+        rows = np.unique(np.concatenate([chunk.blanked[column] for chunk in mapped if column in chunk.blanked]))
+        value = raw.rows.column(column)[int(rows[0])].as_py()
+        notes.append(
+            f"{len(rows)} value(s) in column “{column}” could not be read and were left blank "
+            f"(the first: “{value[:60]}” on row {raw.skips.row_number(int(rows[0]))})"
+        )
+    return notes
 
 
 def _cores() -> int:
@@ -271,6 +308,7 @@ def _map_each(func: Callable[[_In], _Out], chunks: list[_In]) -> list[_Out]:
 
 def _chunk_links(
     table: pa.Table,
+    start: int,
     sources: _Sources,
     fmt: ExportFormat,
     resolved: dict[str, str],
@@ -293,7 +331,7 @@ def _chunk_links(
         | (bools(pc.equal(keys, "")) & (not domain_level)),
         no_domain,
     ]
-    keep, skipped = _reasons(masks, DOMAIN_REASONS if domain_level else PAGE_REASONS)
+    keep, skipped, first = _reasons(masks, DOMAIN_REASONS if domain_level else PAGE_REASONS)
     if links_count:
         cols["links_count"] = _text(table, links_count)
     # every field is read for every row, and the rows that go are left out of the finished table
@@ -315,17 +353,23 @@ def _chunk_links(
             out[field_name] = cols[field_name]
     _context(out, cols)
     _flags(out, cols, fmt)
+    unread: dict[str, np.ndarray | None] = {}  # field -> rows without a value (None: none without)
     for field_name in (*FLOAT_FIELDS, "authority_raw"):
         if field_name in cols:
             out[field_name] = numbers(cols[field_name])
+            unread[field_name] = _nulls(out[field_name])
     for field_name in INT_FIELDS:
         if field_name in cols:
             values = numbers(cols[field_name])
             in_range = pc.less(pc.abs(values), 1e15)
             out[field_name] = pc.cast(pc.round(pc.if_else(in_range, values, pa.scalar(None, pa.float64()))), pa.int64())
+            unread[field_name] = _nulls(out[field_name])
     for field_name in DATE_FIELDS:
         if field_name in cols:
             out[field_name] = dates(cols[field_name], day_first[field_name])
+            unread[field_name] = (
+                bools(pc.equal(out[field_name], "")) if out[field_name] is not cols[field_name] else None
+            )
     if "authority_raw" in out:
         raw_authority = out["authority_raw"]
         known = pc.is_valid(raw_authority)
@@ -343,7 +387,25 @@ def _chunk_links(
         values, tallies = counts.field("values").to_pylist(), counts.field("counts").to_pylist()
         target_domains.update(dict(zip(values, tallies, strict=True)))
         del target_domains[""]
-    return _Chunk(kept, skipped, target_domains)
+    first_rows = {reason: int(_table_rows(table, start, np.array([row]))[0]) for reason, row in first.items()}
+    blanked = {}
+    for field_name, missing in unread.items():
+        local = np.flatnonzero(_written(cols[field_name], missing & keep)) if missing is not None else None
+        if local is not None and len(local):
+            blanked[resolved[field_name]] = _table_rows(table, start, local)
+    return _Chunk(kept, skipped, target_domains, first_rows, blanked)
+
+
+def _nulls(values: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
+    """Where a parsed column is null; None when it has no null (the usual case: no pass over it)."""
+    return bools(pc.is_null(values)) if values.null_count else None
+
+
+def _written(text: pa.Array | pa.ChunkedArray, rows: np.ndarray) -> np.ndarray:
+    """The `rows` whose cell holds a value (not blank, not a tool's "-" or "n/a")."""
+    if not rows.any():
+        return rows
+    return rows & ~bools(pc.is_in(pc.utf8_trim_whitespace(text), pa.array(NO_VALUE, text.type)))
 
 
 def _typed(field_name: str, column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:

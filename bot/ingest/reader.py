@@ -40,6 +40,7 @@ class ImportReport:
     site: str = ""
     rows_read: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    first_rows: dict[str, int] = field(default_factory=dict)  # skip reason -> the first row it applies to
     problem: str = ""
     notes: list[str] = field(default_factory=list)  # how it was read: encoding, skipped preamble, duplicate columns
 
@@ -71,7 +72,8 @@ def _read(name: str, where: str, load: Callable[[_Detector], RawTable]) -> tuple
     try:
         raw = load(detector)
         report.notes = raw.notes
-        report.skipped.update(raw.skipped)
+        report.skipped.update(raw.skips.counts)
+        report.first_rows.update(raw.skips.first_rows)
         fmt = detector.format
         if fmt is None:
             report.problem = _unknown_format(where, raw.header)
@@ -96,6 +98,8 @@ def _read(name: str, where: str, load: Callable[[_Detector], RawTable]) -> tuple
         return empty_link_table(), report
     report.report, report.site = mapped.report, mapped.site
     report.skipped.update(mapped.skipped)
+    report.first_rows.update(mapped.first_rows)
+    report.notes.extend(mapped.notes)
     report.rows_read = len(mapped.links)
     return mapped.links, report
 
@@ -113,11 +117,15 @@ def _unknown_format(where: str, header: list[str]) -> str:
         return InputError(
             "no header row found", where=where, fix="paste or export the report with its header row"
         ).message
-    best, missing = closest(header)
+    near = closest(header)
     more = f" (+{len(header) - len(shown)} more)" if len(header) > len(shown) else ""
+    hint = (
+        f"Closest known format: {near[0].name}, which also needs: {', '.join(near[1])}"
+        if near
+        else ("No known format is close (is this a backlinks report?)")
+    )
     return InputError(
-        f"unknown export format; headers found: {', '.join(shown)}{more}. "
-        f"Closest known format: {best.name}, which also needs: {', '.join(missing)}",
+        f"unknown export format; headers found: {', '.join(shown)}{more}. {hint}",
         where=where,
         fix="export the report with its original header row, or rename the columns "
         "(a linking page URL or referring domain column is the minimum)",

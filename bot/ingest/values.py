@@ -35,10 +35,14 @@ def flags(values: Column, empty_is_false: bool = False) -> pa.Array:
 _GROUPED = re.compile(r"^-?\d{1,3}(?:([,.' \u00a0\u202f])\d{3})(?:\1\d{3})*(?:[.,]\d+)?$")
 
 
+# what the tools write in a cell that has no value: not a value that could not be read
+NO_VALUE = ("", "-", "—", "n/a", "N/A")
+
+
 def number(text: str) -> float | None:
     """A number as the tools write it: `1,240`, `1.240,5`, `4.7`, `4,7`, `12%`, `1 240`."""
     t = text.strip().rstrip("%").strip()
-    if not t or t in ("-", "—", "n/a", "N/A"):
+    if t in NO_VALUE:
         return None
     grouped = _GROUPED.match(t)
     if grouped:
@@ -59,16 +63,33 @@ def numbers(values: Column) -> Column:
 
 
 _ISO_DAY = r"^\d{4}-\d{2}-\d{2}"
+# day and month in either order, then the year (2 or 4 digits): `03/14/2025`, `14-03-25`, `14.03.2025`
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)")
+_TIME = re.compile(r"(?:[ T,]+\d{1,2}:\d{2}|[ T]\d{1,2}\s*[AaPp][Mm]\b).*$")  # a time of day after the date
 _DATE_FORMATS = (
     "%Y-%m-%d",
     "%Y/%m/%d",
-    "%d.%m.%Y",
+    "%Y.%m.%d",
     "%b %d, %Y",
-    "%d %b %Y",
+    "%b %d %Y",
     "%B %d, %Y",
+    "%B %d %Y",
+    "%d %b %Y",
     "%d %B %Y",
+    "%d %b, %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%a, %d %b %Y",
+    "%A, %B %d, %Y",
     "%Y%m%d",
 )
+
+
+def _day(year: int, month: int, day: int) -> str | None:
+    try:
+        return datetime(year, month, day).date().isoformat()
+    except ValueError:
+        return None
 
 
 def _date(text: str, day_first: bool) -> str | None:
@@ -77,15 +98,14 @@ def _date(text: str, day_first: bool) -> str | None:
         return None
     if re.match(_ISO_DAY, t):
         return t[:10]
-    slashed = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})", t)
-    if slashed:
-        a, b, year = (int(g) for g in slashed.groups())
-        day, month = (a, b) if day_first else (b, a)
-        try:
-            return datetime(year, month, day).date().isoformat()
-        except ValueError:
-            return None
-    head = t.split(" ")[0] if re.match(r"^\d{4}", t) else t
+    numeric = _NUMERIC_DATE.match(t)
+    if numeric:
+        a, separator, b, year = numeric.groups()
+        # dotted dates are day-first wherever they are written (de, fr, ru…); slashes and dashes follow the column
+        day, month = (int(a), int(b)) if day_first or separator == "." else (int(b), int(a))
+        full_year = int(year) if len(year) == 4 else 2000 + int(year) if int(year) < 70 else 1900 + int(year)
+        return _day(full_year, month, day)
+    head = _TIME.sub("", t)
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(head, fmt).date().isoformat()
@@ -100,10 +120,10 @@ def _iso_days_only(values: Column) -> bool:
 
 
 def slashed_day_first(values: Column) -> bool:
-    """Whether a column's slashed dates are day-first: some value only makes sense that way."""
+    """Whether a column's slashed (or dashed) dates are day-first: some value only makes sense that way."""
     if _iso_days_only(values):  # no slashed dates at all (the usual case): one quick pass
         return False
-    slashed = (re.match(r"^\s*(\d{1,2})/\d{1,2}/\d{4}", t) for t in pc.unique(values).to_pylist() if t)
+    slashed = (_NUMERIC_DATE.match(t.strip()) for t in pc.unique(values).to_pylist() if t)
     return any(int(m.group(1)) > 12 for m in slashed if m)
 
 

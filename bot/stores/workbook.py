@@ -57,13 +57,28 @@ class WorkbookStore(GridStore):
         path = Path(folder).expanduser()
         if not path.is_absolute():
             path = self.path.parent / path
+        where = f"Settings › Exports folder ({path})"
+        if path.exists() and not path.is_dir():
+            raise InputError(
+                "the exports folder is a file, not a folder",
+                where=where,
+                fix=f"give the folder that holds the exports (e.g. {path.parent}), with the export files in it",
+            )
         if not path.is_dir():
             raise InputError(
                 "the exports folder does not exist",
-                where=f"Settings › Exports folder ({path})",
+                where=where,
                 fix="create it, correct the path, or clear the setting",
             )
-        return [_entry(p) for p in sorted(path.iterdir()) if lock_file_note(p.name) or not p.name.startswith(".")]
+        try:
+            entries = sorted(path.iterdir())
+        except OSError as exc:
+            raise InputError(
+                f"the exports folder cannot be listed ({exc.strerror})",
+                where=where,
+                fix="let the user gapbot runs as read the folder, or choose another one",
+            ) from exc
+        return [_entry(p) for p in entries if lock_file_note(p.name) or not p.name.startswith(".")]
 
     def _load(self) -> tuple[dict[str, Grid], set[str]]:
         if not self.path.exists():
@@ -155,7 +170,10 @@ def _entry(path: Path) -> ExportFile:
         return ExportFile(f"{path.name}/", b"", note="a subfolder: not read; put exports in the folder itself")
     if not path.exists():
         return ExportFile(path.name, b"", problem="a link to a file that does not exist; remove it or fix it")
-    return ExportFile(path.name, path.read_bytes())
+    try:
+        return ExportFile(path.name, path.read_bytes())
+    except OSError as exc:
+        return ExportFile(path.name, b"", problem=f"the file cannot be read ({exc.strerror}); let gapbot read it")
 
 
 def _lock_owner(lock: Path) -> str:
