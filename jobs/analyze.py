@@ -40,7 +40,7 @@ from sheets_schema.tabs import (
 )
 
 from .context import JobContext, JobResult
-from .notifications import AnalysisNews, notify_after_analyze
+from .notifications import AnalysisNews, prepare_after_analyze, send_prepared
 
 
 def read_all_exports(
@@ -227,6 +227,14 @@ def analyze(ctx: JobContext) -> JobResult:
     model_write = ReplaceTab(MODEL, pd.concat([model.table, output.judge_model], ignore_index=True))
     noise_write = ReplaceTab(NOISE, output.noise)
     gaps_write = ReplaceTab(ASSET_GAPS, output.asset_gaps)
+    news = AnalysisNews(
+        inputs,
+        before=current,
+        writes=[prospects_write, model_write, noise_write, gaps_write],
+        exports=export_digests_read,
+        max_cell_chars=ctx.store.max_cell_chars,
+    )
+    notice = prepare_after_analyze(ctx, news)  # recorded with the analysis, sent once it landed
     notes = ctx.store.commit(
         [
             prospects_write,
@@ -240,6 +248,7 @@ def analyze(ctx: JobContext) -> JobResult:
             ReplaceTab(IMPORTS, imports_frame(reports, f"{now:%Y-%m-%d %H:%M}")),
             AppendRows(HISTORY, history),
             SetState({LAST_ANALYSIS_KEY: now.isoformat(), LAST_RUN_ID_KEY: ctx.run_id}),
+            *notice.ops(),
         ]
     )
     problems = [r.problem for r in reports if r.problem]
@@ -261,14 +270,7 @@ def analyze(ctx: JobContext) -> JobResult:
         counts,
         (*inputs.problems, *output.notes, *duplicates, *page_notes, *problems, *unused, *notes.notes),
     )
-    news = AnalysisNews(
-        inputs,
-        before=current,
-        writes=[prospects_write, model_write, noise_write, gaps_write],
-        exports=export_digests_read,
-        max_cell_chars=ctx.store.max_cell_chars,
-    )
-    return notify_after_analyze(ctx, result, news)
+    return send_prepared(ctx, result, notice)
 
 
 def prospect_key_of(review_level: str) -> Callable[[str], str]:

@@ -26,7 +26,7 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -157,6 +157,9 @@ class LeasedStore(Store):
 
     Reads pass through. Each commit first checks the lease is still ours, then lands together with
     a renewal, so a long job that keeps writing keeps its lease and one that lost it never writes.
+    State entries given to `commit_later` (what became of the messages sent) ride along with the
+    next commit, or with the run's final write of its record (`later`): a write of the whole
+    sheet saved per run.
     """
 
     def __init__(self, inner: Store, lease: Lease, job: str) -> None:
@@ -165,13 +168,27 @@ class LeasedStore(Store):
         self.job = job
         self.location = inner.location
         self.max_cell_chars = inner.max_cell_chars
+        self._later: dict[str, str] = {}
 
     def commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
         return self._commit(ops)
 
     def _commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
         self.lease.check_held(self.job)
-        return self.inner.commit([*ops, self.lease.renewal(self.job)])
+        later, self._later = self._later, {}
+        try:
+            # first, so that anything `ops` sets anew wins
+            return self.inner.commit([*([SetState(later)] if later else []), *ops, self.lease.renewal(self.job)])
+        except BaseException:
+            self._later = {**later, **self._later}
+            raise
+
+    def commit_later(self, values: Mapping[str, str]) -> None:
+        self._later.update(values)
+
+    def later(self) -> dict[str, str]:
+        """The entries held back for the next write, for the run's final write to carry."""
+        return dict(self._later)
 
     def remember_version(self, version: str) -> None:
         self.inner.remember_version(version)
@@ -186,7 +203,8 @@ class LeasedStore(Store):
         return self.inner.read_tabs(names)
 
     def read_state(self) -> dict[str, str]:
-        return self.inner.read_state()
+        # as the job left it: what it holds back for its next write counts as written
+        return {**self.inner.read_state(), **self._later}
 
     def version(self) -> str:
         return self.inner.version()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -25,7 +26,7 @@ from bot.notify.outbox import Outbox
 from bot.notify.secrets import redact
 from bot.notify.sheet import schema_tabs
 from bot.notify.wins import win_alerts
-from bot.stores import ExportFile, Store, WriteOp
+from bot.stores import ExportFile, SetState, Store, WriteOp
 from bot.stores.grid import MAX_CELL_CHARS, written_tabs
 from sheets_schema.state_keys import RERUN_BASELINE_KEY
 from sheets_schema.tabs import MODEL, PROSPECTS
@@ -33,6 +34,7 @@ from sheets_schema.tabs import MODEL, PROSPECTS
 from .context import Job, JobContext, JobResult
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 #: The job that sends win and rerun alerts itself, so they are not checked twice after it.
 RERUN_CHECK_JOB = "rerun-check"
@@ -67,25 +69,59 @@ def deliver(ctx: JobContext, messages: Sequence[Message], memory: Mapping[str, s
     return [f"notify: {n}" for n in report.notes(ctx.notifier.description, ctx.notifier.remote)]
 
 
-def _noted(result: JobResult, step: Callable[[], list[str]]) -> JobResult:
+def _attempt(step: Callable[[], _T], failed: Callable[[str], _T]) -> _T:
+    """`step`, or `failed` of a note saying why it could not be done: the job's own work must
+    not be undone by a notification's bug."""
     try:
-        notes = step()
+        return step()
     except GapbotError as exc:
-        notes = [f"notify: messages could not be prepared: {exc.message}"]
-    except Exception as exc:  # the job's own work is done and saved; a notification bug must not undo that
+        return failed(f"notify: messages could not be prepared: {exc.message}")
+    except Exception as exc:
         log.exception("preparing notifications failed")
-        notes = [f"notify: messages could not be prepared ({type(exc).__name__}: {redact(str(exc))})"]
+        return failed(f"notify: messages could not be prepared ({type(exc).__name__}: {redact(str(exc))})")
+
+
+def _noted(result: JobResult, step: Callable[[], list[str]]) -> JobResult:
+    notes = _attempt(step, lambda note: [note])
     return replace(result, notes=(*result.notes, *notes))
 
 
-def notify_after_analyze(ctx: JobContext, result: JobResult, news: AnalysisNews) -> JobResult:
-    """The analysis digest, and a new baseline for the rerun triggers."""
+@dataclass(frozen=True)
+class PreparedNotice:
+    """Messages a job records in the outbox with its own commit, sent once that commit landed."""
 
-    def step() -> list[str]:
+    #: State entries for the job's commit: the outbox entries and the triggers' memory.
+    record: dict[str, str]
+    #: Every outbox entry as it will be once `record` landed (what `Outbox.flush` takes).
+    entries: Mapping[str, dict[str, Any]]
+    #: Why nothing could be prepared ("" when it was).
+    problem: str = ""
+
+    def ops(self) -> list[WriteOp]:
+        return [SetState(self.record)] if self.record else []
+
+
+def prepare_after_analyze(ctx: JobContext, news: AnalysisNews) -> PreparedNotice:
+    """The analysis digest and a new baseline for the rerun triggers, to record with the analysis."""
+
+    def step() -> PreparedNotice:
         tabs = news.tabs()
         state = ctx.store.read_state()  # the triggers' memory, as the notifications of other jobs left it
         memory = triggers.after_analysis(news.inputs, state, tabs[MODEL.name], news.exports)
-        return deliver(ctx, [analysis_digest(tabs, ctx.store.tab_link, ctx.clock().date())], memory)
+        digest = analysis_digest(tabs, ctx.store.tab_link, ctx.clock().date())
+        return PreparedNotice(*Outbox(ctx.store, ctx.notifier, ctx.clock).prepare([digest], memory))
+
+    return _attempt(step, lambda note: PreparedNotice({}, {}, note))
+
+
+def send_prepared(ctx: JobContext, result: JobResult, notice: PreparedNotice) -> JobResult:
+    """Send what `notice` recorded (and anything still pending), once the job's commit landed."""
+    if notice.problem:
+        return replace(result, notes=(*result.notes, notice.problem))
+
+    def step() -> list[str]:
+        report = Outbox(ctx.store, ctx.notifier, ctx.clock).flush(notice.entries)
+        return [f"notify: {n}" for n in report.notes(ctx.notifier.description, ctx.notifier.remote)]
 
     return _noted(result, step)
 

@@ -152,16 +152,19 @@ class Runner:
         except Exception as exc:  # the sheet cannot be read or written at all
             self.failed(name, ctx, exc, time.monotonic() - started)
             raise
+        leased = LeasedStore(ctx.store, lease, name)
         try:
             # Inside the lease: win, rerun and failure alerts go through the outbox in the sheet.
-            result = run_with_notifications(name, job, replace(ctx, store=LeasedStore(ctx.store, lease, name)))
+            result = run_with_notifications(name, job, replace(ctx, store=leased))
         except BaseException as exc:
             seconds = time.monotonic() - started
-            self._finish(lease, ctx, name, {"result": "failed", "seconds": round(seconds, 3), "error": describe(exc)})
+            outcome = {"result": "failed", "seconds": round(seconds, 3), "error": describe(exc)}
+            self._finish(lease, ctx, name, outcome, leased.later())
             self.failed(name, ctx, exc, seconds)
             raise
         seconds = time.monotonic() - started
-        self._finish(lease, ctx, name, {"result": "ok", "seconds": round(seconds, 3), "summary": result.summary})
+        outcome = {"result": "ok", "seconds": round(seconds, 3), "summary": result.summary}
+        self._finish(lease, ctx, name, outcome, leased.later())
         log_run(name, "ok", seconds, ctx.run_id, result.summary)
         return result
 
@@ -179,8 +182,11 @@ class Runner:
                     raise
                 sleep(min(poll, left))
 
-    def _finish(self, lease: Lease, ctx: JobContext, name: str, outcome: dict[str, Any]) -> None:
-        """Heartbeat, last result and lease release in one write, only while the lease is still ours."""
+    def _finish(
+        self, lease: Lease, ctx: JobContext, name: str, outcome: dict[str, Any], later: Mapping[str, str]
+    ) -> None:
+        """Heartbeat, last result, the entries the job held back and lease release in one write,
+        only while the lease is still ours."""
         try:
             release = lease.release_values()
             if not release:
@@ -189,9 +195,8 @@ class Runner:
             now = ctx.clock().isoformat()
             heartbeat = {"at": now, "holder": self.holder, "job": name, "result": outcome["result"]}
             record = {"at": now, "run": ctx.run_id, **outcome}
-            ctx.store.commit(
-                [SetState({**release, HEARTBEAT_KEY: json.dumps(heartbeat), last_run_key(name): json.dumps(record)})]
-            )
+            values = {**later, **release, HEARTBEAT_KEY: json.dumps(heartbeat), last_run_key(name): json.dumps(record)}
+            ctx.store.commit([SetState(values)])
         except Exception as exc:
             log.warning(
                 "%s: could not record the run or release the lease (it expires by itself): %s", name, describe(exc)

@@ -14,8 +14,8 @@ from bot.notify import triggers
 from bot.notify.analysis_digest import DIGEST_TABS, analysis_digest
 from bot.notify.sheet import schema_tabs
 from jobs import analyze as analyze_module
-from jobs.context import JobContext, JobResult
-from jobs.notifications import AnalysisNews, export_files, notify_after_analyze
+from jobs.context import JobContext
+from jobs.notifications import AnalysisNews, PreparedNotice, export_files, prepare_after_analyze
 from jobs.table import JOBS
 from sheets_schema.tabs import MODEL, PROSPECTS
 from tests.backends import Backend
@@ -28,11 +28,11 @@ def test_the_digest_of_an_analysis_is_the_digest_of_the_sheet_it_leaves(
 ) -> None:
     news: list[AnalysisNews] = []
 
-    def keep(ctx: JobContext, result: JobResult, given: AnalysisNews) -> JobResult:
+    def keep(ctx: JobContext, given: AnalysisNews) -> PreparedNotice:
         news.append(given)
-        return notify_after_analyze(ctx, result, given)
+        return prepare_after_analyze(ctx, given)
 
-    monkeypatch.setattr(analyze_module, "notify_after_analyze", keep)
+    monkeypatch.setattr(analyze_module, "prepare_after_analyze", keep)
     # "Raw - ": Excel allows no ":" in a tab name.
     backend.team_tabs({name.replace("Raw: ", "Raw - "): rows for name, rows in market_tabs(12).items()})
     first = datetime(2026, 11, 23, 10, tzinfo=UTC)

@@ -119,7 +119,34 @@ def test_what_a_run_keeps_in_memory_is_what_the_file_holds(tmp_path: Path) -> No
     ws = book[PROSPECTS.name]
     ws[f"{_column_letter(ws, 'Outcome')}2"] = "Won"
     book.save(store.path)
-    assert store.read_tab(PROSPECTS.name)["Outcome"].tolist()[0] == "Won"
+    assert store.read_tabs([PROSPECTS.name])[PROSPECTS.name]["Outcome"].tolist()[0] == "Won"
     store.commit([UpsertRows(PROSPECTS, frame.iloc[1:], sort_by="Priority", mark_missing={"Status": "Gone"})])
     _same_as_the_file(store)
-    assert "Won" in store.read_tab(PROSPECTS.name)["Outcome"].tolist()
+    assert "Won" in store.read_tabs([PROSPECTS.name])[PROSPECTS.name]["Outcome"].tolist()
+
+
+@pytest.mark.slow
+def test_an_analysis_saves_the_workbook_three_times(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lease, the analysis with its digest recorded, and the run's record with what was
+    delivered: each save rewrites the whole file, so a run makes no more than these."""
+    from click.testing import CliRunner
+
+    from bot.demo import write_demo
+    from jobs.cli import main
+    from sheets_schema.state_keys import OUTBOX_PREFIX
+
+    path = tmp_path / "team.xlsx"
+    write_demo(path)
+    saved = WorkbookStore._save
+    saves: list[str] = []
+
+    def counted(store: WorkbookStore, *args: object) -> None:
+        saves.append("save")
+        saved(store, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(WorkbookStore, "_save", counted)
+    result = CliRunner().invoke(main, ["--workbook", str(path), "analyze"])
+    assert result.exit_code == 0, result.output
+    assert len(saves) == 3
+    outbox = {k: v for k, v in WorkbookStore(path).read_state().items() if k.startswith(OUTBOX_PREFIX)}
+    assert outbox and all('"delivered"' in v for v in outbox.values())

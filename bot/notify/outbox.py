@@ -55,18 +55,35 @@ class Outbox:
 
     def entries(self) -> dict[str, dict[str, Any]]:
         """Message key -> entry, for every message ever recorded."""
-        state = self.store.read_state()
+        return self._entries(self.store.read_state())
+
+    @staticmethod
+    def _entries(state: Mapping[str, str]) -> dict[str, dict[str, Any]]:
         return {k[len(OUTBOX_PREFIX) :]: json.loads(v) for k, v in state.items() if k.startswith(OUTBOX_PREFIX) and v}
 
     def record(self, messages: Sequence[Message], memory: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
         """Record new messages (keys seen before are skipped) together with `memory` state entries.
 
         Both land in one commit, so what a message reports and the memory that stops it being
-        reported again never disagree. Returns every entry, as `flush` takes them.
+        reported again never disagree; memory alone, with no new message to send, waits for the
+        store's next write. Returns every entry, as `flush` takes them.
         """
-        known = self.entries()
+        values, known = self.prepare(messages, memory)
+        if any(key.startswith(OUTBOX_PREFIX) for key in values):
+            self.store.commit([SetState(values)])  # before anything is sent
+        elif values:
+            self.store.commit_later(values)
+        return known
+
+    def prepare(
+        self, messages: Sequence[Message], memory: Mapping[str, str] | None = None
+    ) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+        """(the state entries `record` would commit, every entry as `flush` takes them once those
+        landed), for a job that records its messages in its own commit. Writes nothing."""
+        state = self.store.read_state()
+        known = self._entries(state)
         seq = max((int(e.get("seq", 0)) for e in known.values()), default=0)
-        values: dict[str, str] = dict(memory or {})
+        values = {key: value for key, value in (memory or {}).items() if state.get(key, "") != value}
         for message in messages:
             if message.key in known:
                 continue
@@ -74,9 +91,7 @@ class Outbox:
             entry = {"seq": seq, "status": PENDING, "created": self.clock().isoformat(), "attempts": 0}
             values[OUTBOX_PREFIX + message.key] = self._fitted(entry, message)
             known[message.key] = json.loads(values[OUTBOX_PREFIX + message.key])
-        if values:
-            self.store.commit([SetState(values)])
-        return known
+        return values, known
 
     def _fitted(self, entry: dict[str, Any], message: Message) -> str:
         limit = self.store.max_cell_chars - ENTRY_OVERHEAD
@@ -85,7 +100,11 @@ class Outbox:
         return json.dumps({**entry, "message": json.loads(message.to_json())}, ensure_ascii=False)
 
     def flush(self, entries: Mapping[str, dict[str, Any]] | None = None) -> FlushReport:
-        """Send pending messages in the order they were recorded (`entries` saves re-reading them)."""
+        """Send pending messages in the order they were recorded (`entries` saves re-reading them).
+
+        What became of them is written with the store's next write (`Store.commit_later`): until
+        then a message Slack took still reads as pending, so a run stopped in between may post it
+        again, never lose it."""
         report = FlushReport()
         now = self.clock()
         pending = sorted(
@@ -118,7 +137,7 @@ class Outbox:
             updates[OUTBOX_PREFIX + key] = _closed(entry, DELIVERED, now)
             report.delivered.append(key)
         if updates:
-            self.store.commit([SetState(updates)])
+            self.store.commit_later(updates)
         return report
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -84,6 +84,11 @@ class Store(ABC):
     @abstractmethod
     def _commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
         """The store's own way of applying `ops` all together."""
+
+    def commit_later(self, values: Mapping[str, str]) -> None:
+        """Set state entries with the next write, where a caller holds one back (a job under its
+        lease: see `jobs.lease.LeasedStore`); a store on its own writes them now."""
+        self.commit([SetState(dict(values))])
 
     def remember_version(self, version: str) -> None:
         self.remembered_version = version
