@@ -6,7 +6,7 @@ analysis finds columns through them; nothing else spells a column name.
 
 from __future__ import annotations
 
-from .columns import ColourRule, Column, ColumnType, Owner, TabSchema
+from .columns import ColourRule, Column, ColumnType, Owner, RowColour, TabSchema
 from .settings_keys import SETTING_KEYS
 from .vocabularies import (
     ASSET_TYPES,
@@ -127,8 +127,19 @@ PROSPECTS = TabSchema(
     columns=(
         Column("Domain", "The prospect: registrable domain (or linking page in page-level review).", B, width=200),
         Column("Priority", "0-100: relevance, feasibility and value combined with the Settings weights.", B, NUM, 75),
+        # The team's columns come next, so a new sheet shows a person's work beside the prospect
+        # (an existing sheet keeps its own order: columns are found by header).
+        *TEAM_WORK_COLUMNS,
+        Column(
+            "Correct type",
+            "Your correction of Link type (or Noise); gapbot follows it at once and learns from it.",
+            T,
+            CHOICE,
+            170,
+            CORRECT_TYPES,
+        ),
         Column("Link type", "What kind of link the competitors got here.", B, CHOICE, 150, LINK_TYPES),
-        Column("Why", "What drove the priority, in one line.", B, width=320),
+        Column("Why", "What drove the priority, in one line.", B, width=320, wrap=True),
         Column("Competitors linked", "Which active competitors it links to.", B, width=220),
         Column("Overlap", "How many active competitors it links to.", B, INT, 75),
         Column("Best linking page", "The strongest page of this domain linking to a competitor.", B, URL, 320),
@@ -163,15 +174,6 @@ PROSPECTS = TabSchema(
         Column("Type evidence", "What the link type is based on.", B, width=280),
         Column("Type confidence", "How sure gapbot is of the link type.", B, PCT, 90),
         Column("Link verified", "For won links: whether the link to us is live (see Won links).", B, width=220),
-        *TEAM_WORK_COLUMNS,
-        Column(
-            "Correct type",
-            "Your correction of Link type (or Noise); gapbot follows it at once and learns from it.",
-            T,
-            CHOICE,
-            170,
-            CORRECT_TYPES,
-        ),
     ),
     colour_rules=(
         ColourRule("Priority", "at_least", 70, "B7E1CD"),
@@ -183,6 +185,9 @@ PROSPECTS = TabSchema(
         ColourRule("Outcome", "equals", "Needs asset first", "F9CB9C"),
         ColourRule("Outcome", "equals", "No fit", "D9D9D9"),
     ),
+    row_colours=(RowColour("Status", "Gone", "EFEFEF", "999999"),),
+    freeze_key=True,
+    header_filter=True,
 )
 
 LINKS = TabSchema(
