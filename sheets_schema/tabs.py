@@ -17,6 +17,7 @@ from .vocabularies import (
     NEXT_ACTIONS,
     NOISE_REASONS,
     OUTCOMES,
+    PAGE_READINGS,
     PROSPECT_STATUSES,
     RULE_EFFECTS,
     RULE_MATCHES,
@@ -324,6 +325,16 @@ PAGE_CONTEXT = TabSchema(
     columns=(
         Column("Domain", "The prospect (as in Prospects).", B, width=200),
         Column("Linking page", "The page read.", B, URL, 320),
+        Column(
+            "Result",
+            "Read; Not readable (the page answered 4xx, is not HTML or robots.txt keeps gapbot out); or Could not "
+            "check (no network, DNS, timeout, 5xx: unknown, tried again next run, the last reading kept).",
+            B,
+            CHOICE,
+            120,
+            PAGE_READINGS,
+        ),
+        Column("Detail", "Why the page was not read, and when it could not be checked.", B, width=280),
         Column("Status", "HTTP status of the page.", B, INT, 70),
         Column("Link type signal", "The link type the page's structure points to.", B, CHOICE, 160, LINK_TYPES),
         Column("Signals", "What was seen on the page.", B, width=360),
@@ -331,7 +342,7 @@ PAGE_CONTEXT = TabSchema(
         Column("Outbound domains", "Distinct sites linked.", B, INT, 95),
         Column("Last updated", "Latest date the page shows.", B, DATE, 100),
         Column("Maintained", "Yes when that date is within two years.", B, CHOICE, 90, YES_NO),
-        Column("Checked at", "When checked.", B, DT, 140),
+        Column("Checked at", "When the page last answered; the other cells are from then.", B, DT, 140),
     ),
 )
 
