@@ -16,13 +16,16 @@ from bot.errors import GapbotError, InputError
 from bot.ingest import ImportReport, read_export_entries, read_export_frame
 from bot.ingest.archives import unpacked
 from bot.inputs import by_schema, read_inputs
+from bot.learning.deleted import Deletions, deletion_state, find_deletions, tab_keys
 from bot.learning.merge import hand_added_rows, hand_typed_duplicates, prospects_upsert
 from bot.learning.model import learn
 from bot.linktable import empty_link_table
 from bot.notify.triggers import export_digests
 from bot.settings import Settings
 from bot.stores import AppendRows, ExportFile, ReplaceTab, SetState
+from bot.stores.base import state_values
 from bot.urls import domain_of, host_display, url_key
+from sheets_schema import STATE_TAB
 from sheets_schema.state_keys import LAST_ANALYSIS_KEY, LAST_RUN_ID_KEY
 from sheets_schema.tabs import (
     ASSET_GAPS,
@@ -170,9 +173,13 @@ def analyze(ctx: JobContext) -> JobResult:
             COMPETITOR_PAGES.name,
             TARGET_HEALTH.name,
             IMPORTS.name,
+            STATE_TAB,
         ],
     )
     current = inputs.also
+    state = state_values(current.get(STATE_TAB))
+    written = prospect_key_of(inputs.settings.review_level)
+    deletions = find_deletions(current.get(PROSPECTS.name), state, written)
     links, reports, export_digests_read = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
     known_sites = frozenset(inputs.competitors["domain"]) | inputs.settings.our_domains
     reports, unused = with_unused_notes(reports, known_sites)
@@ -196,6 +203,7 @@ def analyze(ctx: JobContext) -> JobResult:
         serp=inputs.serp,
         settings=inputs.settings,
         existing=existing,
+        deleted=deletions.keys,
     )
     candidates = gap_candidates(analysis_inputs, ctx.topic)
     pages = read_pages(ctx, pages_to_read(candidates), inputs.settings)
@@ -207,7 +215,6 @@ def analyze(ctx: JobContext) -> JobResult:
         candidates=candidates,
     )
     prospects = after_checks(output.prospects, output.links, current)
-    written = prospect_key_of(inputs.settings.review_level)
     duplicates = hand_typed_duplicates(current.get(PROSPECTS.name), prospects["Domain"], written)
     prospects = pd.concat(
         [prospects, hand_added_rows(current.get(PROSPECTS.name), prospects["Domain"])], ignore_index=True
@@ -227,6 +234,7 @@ def analyze(ctx: JobContext) -> JobResult:
     model_write = ReplaceTab(MODEL, pd.concat([model.table, output.judge_model], ignore_index=True))
     noise_write = ReplaceTab(NOISE, output.noise)
     gaps_write = ReplaceTab(ASSET_GAPS, output.asset_gaps)
+    remembered = deletion_state(current.get(PROSPECTS.name), [], deletions, state, ctx.store.max_cell_chars)
     news = AnalysisNews(
         inputs,
         before=current,
@@ -247,10 +255,11 @@ def analyze(ctx: JobContext) -> JobResult:
             ReplaceTab(COMPETITOR_SUGGESTIONS, output.suggestions),
             ReplaceTab(IMPORTS, imports_frame(reports, f"{now:%Y-%m-%d %H:%M}")),
             AppendRows(HISTORY, history),
-            SetState({LAST_ANALYSIS_KEY: now.isoformat(), LAST_RUN_ID_KEY: ctx.run_id}),
+            SetState({LAST_ANALYSIS_KEY: now.isoformat(), LAST_RUN_ID_KEY: ctx.run_id, **remembered}),
             *notice.ops(),
         ]
     )
+    remember_appended(ctx, current.get(PROSPECTS.name), prospects["Domain"], deletions, {**state, **remembered})
     problems = [r.problem for r in reports if r.problem]
     counts = {
         **output.counts,
@@ -268,9 +277,34 @@ def analyze(ctx: JobContext) -> JobResult:
         "analyze",
         summary,
         counts,
-        (*inputs.problems, *output.notes, *duplicates, *page_notes, *problems, *unused, *notes.notes),
+        (
+            *inputs.problems,
+            *output.notes,
+            *deletions.notes(),
+            *duplicates,
+            *page_notes,
+            *problems,
+            *unused,
+            *notes.notes,
+        ),
     )
     return send_prepared(ctx, result, notice)
+
+
+def remember_appended(
+    ctx: JobContext, existing: pd.DataFrame | None, listed: pd.Series, deletions: Deletions, state: dict[str, str]
+) -> None:
+    """Remember the keys this run appended to Prospects, once the run's write is done.
+
+    Written after it, not with it (with the run's final write of its record): on a Google Sheet
+    a run cut off before its appends would otherwise remember keys whose rows never landed, and
+    the next run would take them as deleted. Unremembered keys only mean a deletion goes unseen.
+    """
+    known = set(tab_keys(existing))
+    appended = [k for k in listed if k not in known]
+    if appended:
+        entries = deletion_state(existing, appended, deletions, state, ctx.store.max_cell_chars)
+        ctx.store.commit_later(entries)
 
 
 def prospect_key_of(review_level: str) -> Callable[[str], str]:

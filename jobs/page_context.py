@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bot.crawl.fetcher import with_scheme
-from bot.crawl.page_context import page_context
+from bot.crawl.page_context import COULD_NOT_CHECK, NOT_READABLE, READ, context_row
 from bot.inputs import by_schema, read_inputs
 from bot.stores import AppendRows, UpsertRows
 from sheets_schema.tabs import HISTORY, PAGE_CONTEXT, PROSPECTS
@@ -26,42 +26,37 @@ def top_prospects(prospects: pd.DataFrame, limit: int) -> pd.DataFrame:
 def page_context_job(ctx: JobContext) -> JobResult:
     now = ctx.clock()
     when = f"{now:%Y-%m-%d %H:%M}"
-    inputs = read_inputs(ctx.store)
-    prospects = by_schema(ctx.store.read_tab(PROSPECTS.name), PROSPECTS)
+    inputs = read_inputs(ctx.store, also=[PROSPECTS.name, PAGE_CONTEXT.name])
+    prospects = by_schema(inputs.also.get(PROSPECTS.name), PROSPECTS)
+    previous = last_readings(inputs.also.get(PAGE_CONTEXT.name))
     chosen = top_prospects(prospects, PAGE_CONTEXT_TOP)
     fetcher = ctx.fetcher(inputs.settings)
     results = fetcher.fetch_all(chosen["Best linking page"].map(with_scheme))
-
-    rows = []
-    for key, page in zip(chosen["Domain"], chosen["Best linking page"], strict=True):
-        result = results[with_scheme(page)]
-        row: dict[str, object] = {"Domain": key, "Linking page": result.final_url, "Checked at": when}
-        row["Status"] = result.status if result.status is not None else ""
-        if result.fetched and result.is_html and (result.status or 0) < 400:
-            context = page_context(result, now.date())
-            maintained = context.maintained(now.date())
-            row |= {
-                "Link type signal": context.link_type,
-                "Signals": "; ".join(context.signals),
-                "Outbound links": context.outbound_links,
-                "Outbound domains": context.outbound_domains,
-                "Last updated": context.last_updated.isoformat() if context.last_updated else "",
-                "Maintained": "" if maintained is None else ("Yes" if maintained else "No"),
-            }
-        else:
-            row["Signals"] = f"not read: {result.problem or f'answers {result.status}'}"
-        rows.append(row)
+    rows = [
+        context_row(key, results[with_scheme(page)], now, previous.get(key))
+        for key, page in zip(chosen["Domain"], chosen["Best linking page"], strict=True)
+    ]
     frame = pd.DataFrame(rows, columns=PAGE_CONTEXT.names).fillna("")
-    history = pd.DataFrame([{"When": when, "Column": "page-context", "New value": f"{len(frame)} pages read",
-                             "Run": ctx.run_id}])  # fmt: skip
-    notes = ctx.store.commit([UpsertRows(PAGE_CONTEXT, frame), AppendRows(HISTORY, history)])
     counts = {
-        "pages read": int((frame["Outbound links"] != "").sum()),
-        "pages not read": int((frame["Outbound links"] == "").sum()),
+        "pages read": int((frame["Result"] == READ).sum()),
+        "pages not readable": int((frame["Result"] == NOT_READABLE).sum()),
+        "pages could not check": int((frame["Result"] == COULD_NOT_CHECK).sum()),
         **{
-            f"signal: {t}": int((frame["Link type signal"] == t).sum())
+            f"signal: {t}": int((frame.loc[frame["Result"] == READ, "Link type signal"] == t).sum())
             for t in sorted(set(frame["Link type signal"]) - {""})
         },
     }
+    history = pd.DataFrame([{"When": when, "Column": "page-context", "New value": f"{counts['pages read']} pages read",
+                             "Run": ctx.run_id}])  # fmt: skip
+    notes = ctx.store.commit([UpsertRows(PAGE_CONTEXT, frame), AppendRows(HISTORY, history)])
     summary = f"{counts['pages read']} of the top {len(frame)} prospects' pages read"
+    if counts["pages could not check"]:
+        summary += f"; {counts['pages could not check']} could not be checked (kept as last read, tried next run)"
     return JobResult("page-context", summary, counts, (*inputs.problems, *notes.notes))
+
+
+def last_readings(tab: pd.DataFrame | None) -> dict[str, dict[str, str]]:
+    """Each prospect's row of `Page context` as read, by key (the first row of a key typed twice)."""
+    rows = by_schema(tab, PAGE_CONTEXT)
+    rows = rows[rows["Domain"].str.strip() != ""].drop_duplicates("Domain")
+    return {str(r["Domain"]).strip(): r for r in rows.to_dict("records")}

@@ -1,6 +1,6 @@
 """Declarative definition of every tab gapbot reads or writes."""
 
-from .columns import ColourRule, Column, ColumnType, Owner, TabSchema, header_key
+from .columns import ColourRule, Column, ColumnType, Owner, RowColour, TabSchema, header_key
 from .tabs import (
     ALL_TABS,
     INPUT_TABS,
@@ -24,6 +24,7 @@ __all__ = [
     "Column",
     "ColumnType",
     "Owner",
+    "RowColour",
     "TabSchema",
     "header_key",
     "is_raw_tab",

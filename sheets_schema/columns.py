@@ -44,6 +44,8 @@ class Column:
     type: ColumnType = ColumnType.TEXT
     width: int = 120  # pixels, as the Sheets API counts them
     choices: tuple[str, ...] = ()
+    #: Long text shown on several lines inside the column's width instead of running over its neighbours.
+    wrap: bool = False
 
     @property
     def number_format(self) -> str | None:
@@ -65,6 +67,16 @@ class ColourRule:
 
 
 @dataclass(frozen=True)
+class RowColour:
+    """A conditional colour on whole data rows: those whose `column` equals `value` (e.g. Status = Gone)."""
+
+    column: str
+    value: str
+    background: str  # hex RGB
+    text: str  # hex RGB of the text
+
+
+@dataclass(frozen=True)
 class TabSchema:
     name: str
     purpose: str
@@ -73,6 +85,11 @@ class TabSchema:
     team_input: bool = False  # an input tab the team fills (gapbot only creates its header)
     hidden: bool = False
     colour_rules: tuple[ColourRule, ...] = ()
+    row_colours: tuple[RowColour, ...] = ()
+    #: The key column stays in view when scrolling sideways (frozen with the header row).
+    freeze_key: bool = False
+    #: A filter (Google's basic filter, Excel's auto-filter) on the header row.
+    header_filter: bool = False
     example_rows: tuple[tuple[str, ...], ...] = field(default=())
 
     def column(self, name: str) -> Column:

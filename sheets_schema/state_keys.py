@@ -33,6 +33,12 @@ DEMO_KEY = "demo"
 LAST_ANALYSIS_KEY = "last_analysis"
 #: The run id of the last analysis.
 LAST_RUN_ID_KEY = "last_run_id"
+#: Every key the Prospects tab held after the last analysis (JSON list, in parts like the watch
+#: snapshot): a key missing from the tab on the next run was deleted by the team.
+PROSPECT_KEYS_KEY = "prospects.keys"
+#: Keys of Prospects rows the team deleted (JSON list, in parts): analyze leaves them out until the
+#: team types the key into Prospects again.
+DELETED_PROSPECTS_KEY = "prospects.deleted"
 
 # --- rerun triggers -----------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ analysis finds columns through them; nothing else spells a column name.
 
 from __future__ import annotations
 
-from .columns import ColourRule, Column, ColumnType, Owner, TabSchema
+from .columns import ColourRule, Column, ColumnType, Owner, RowColour, TabSchema
 from .settings_keys import SETTING_KEYS
 from .vocabularies import (
     ASSET_TYPES,
@@ -17,6 +17,7 @@ from .vocabularies import (
     NEXT_ACTIONS,
     NOISE_REASONS,
     OUTCOMES,
+    PAGE_READINGS,
     PROSPECT_STATUSES,
     RULE_EFFECTS,
     RULE_MATCHES,
@@ -127,8 +128,19 @@ PROSPECTS = TabSchema(
     columns=(
         Column("Domain", "The prospect: registrable domain (or linking page in page-level review).", B, width=200),
         Column("Priority", "0-100: relevance, feasibility and value combined with the Settings weights.", B, NUM, 75),
+        # The team's columns come next, so a new sheet shows a person's work beside the prospect
+        # (an existing sheet keeps its own order: columns are found by header).
+        *TEAM_WORK_COLUMNS,
+        Column(
+            "Correct type",
+            "Your correction of Link type (or Noise); gapbot follows it at once and learns from it.",
+            T,
+            CHOICE,
+            170,
+            CORRECT_TYPES,
+        ),
         Column("Link type", "What kind of link the competitors got here.", B, CHOICE, 150, LINK_TYPES),
-        Column("Why", "What drove the priority, in one line.", B, width=320),
+        Column("Why", "What drove the priority, in one line.", B, width=320, wrap=True),
         Column("Competitors linked", "Which active competitors it links to.", B, width=220),
         Column("Overlap", "How many active competitors it links to.", B, INT, 75),
         Column("Best linking page", "The strongest page of this domain linking to a competitor.", B, URL, 320),
@@ -163,15 +175,6 @@ PROSPECTS = TabSchema(
         Column("Type evidence", "What the link type is based on.", B, width=280),
         Column("Type confidence", "How sure gapbot is of the link type.", B, PCT, 90),
         Column("Link verified", "For won links: whether the link to us is live (see Won links).", B, width=220),
-        *TEAM_WORK_COLUMNS,
-        Column(
-            "Correct type",
-            "Your correction of Link type (or Noise); gapbot follows it at once and learns from it.",
-            T,
-            CHOICE,
-            170,
-            CORRECT_TYPES,
-        ),
     ),
     colour_rules=(
         ColourRule("Priority", "at_least", 70, "B7E1CD"),
@@ -183,6 +186,9 @@ PROSPECTS = TabSchema(
         ColourRule("Outcome", "equals", "Needs asset first", "F9CB9C"),
         ColourRule("Outcome", "equals", "No fit", "D9D9D9"),
     ),
+    row_colours=(RowColour("Status", "Gone", "EFEFEF", "999999"),),
+    freeze_key=True,
+    header_filter=True,
 )
 
 LINKS = TabSchema(
@@ -319,6 +325,16 @@ PAGE_CONTEXT = TabSchema(
     columns=(
         Column("Domain", "The prospect (as in Prospects).", B, width=200),
         Column("Linking page", "The page read.", B, URL, 320),
+        Column(
+            "Result",
+            "Read; Not readable (the page answered 4xx, is not HTML or robots.txt keeps gapbot out); or Could not "
+            "check (no network, DNS, timeout, 5xx: unknown, tried again next run, the last reading kept).",
+            B,
+            CHOICE,
+            120,
+            PAGE_READINGS,
+        ),
+        Column("Detail", "Why the page was not read, and when it could not be checked.", B, width=280),
         Column("Status", "HTTP status of the page.", B, INT, 70),
         Column("Link type signal", "The link type the page's structure points to.", B, CHOICE, 160, LINK_TYPES),
         Column("Signals", "What was seen on the page.", B, width=360),
@@ -326,7 +342,7 @@ PAGE_CONTEXT = TabSchema(
         Column("Outbound domains", "Distinct sites linked.", B, INT, 95),
         Column("Last updated", "Latest date the page shows.", B, DATE, 100),
         Column("Maintained", "Yes when that date is within two years.", B, CHOICE, 90, YES_NO),
-        Column("Checked at", "When checked.", B, DT, 140),
+        Column("Checked at", "When the page last answered; the other cells are from then.", B, DT, 140),
     ),
 )
 

@@ -83,3 +83,7 @@ RULE_EFFECTS: tuple[str, ...] = ("block", "allow", "classify")
 YES_NO: tuple[str, ...] = ("Yes", "No")
 
 HEALTH_VERDICTS: tuple[str, ...] = ("OK", "Check", "Fix first", "Could not check")
+
+#: What `page-context` got from a linking page: read; answered, but not a page to read (4xx, not
+#: HTML, robots.txt); or no answer that says anything about the page (network, DNS, timeout, 5xx).
+PAGE_READINGS: tuple[str, ...] = ("Read", "Not readable", "Could not check")

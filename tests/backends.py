@@ -32,6 +32,13 @@ class Backend(ABC):
     def team_sorts(self, tab: str, column: int, descending: bool = False) -> None:
         """The team sorts a tab's data rows by a column (1-based), whole rows moving."""
 
+    def team_deletes_row(self, tab: str, row: int) -> None:
+        """The team deletes a whole row (1-based; the header is row 1): the rows below move up."""
+        current = self.store.read_tab(tab)
+        assert current is not None
+        rows: Grid = [list(current.columns), *current.to_numpy().tolist()]
+        self.team_rewrites(tab, [[v if v != "" else None for v in r] for i, r in enumerate(rows, 1) if i != row])
+
     def team_rewrites(self, tab: str, rows: Grid) -> None:
         """The team reshapes a whole tab (inserts or deletes columns, pastes rows): cells by position."""
         current = self.store.read_tab(tab)
@@ -113,6 +120,11 @@ class WorkbookBackend(Backend):
                     cell.data_type = "s"  # text stays text when rows move, as in a spreadsheet
         wb.save(self.path)
 
+    def team_deletes_row(self, tab: str, row: int) -> None:
+        wb = load_workbook(self.path)
+        wb[tab].delete_rows(row)
+        wb.save(self.path)
+
     def team_rewrites(self, tab: str, rows: Grid) -> None:
         wb = load_workbook(self.path)
         ws = wb[tab]
@@ -161,6 +173,11 @@ class GoogleBackend(Backend):
             "sortSpecs": [{"dimensionIndex": column - 1, "sortOrder": order}],
         }
         self.team.batch_update(self.spreadsheet_id, {"requests": [{"sortRange": sort}]})
+
+    def team_deletes_row(self, tab: str, row: int) -> None:
+        sheet_id = next(s.id for s in self.fake.book(self.spreadsheet_id).sheets if s.title == tab)
+        rows = {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": row - 1, "endIndex": row}
+        self.team.batch_update(self.spreadsheet_id, {"requests": [{"deleteDimension": {"range": rows}}]})
 
 
 BACKENDS["google"] = GoogleBackend

@@ -75,11 +75,12 @@ def test_new_tabs_look_native() -> None:
     assert all(p["warningOnly"] for p in prospects.protected)
     assert protected == {header.index(n) for n in PROSPECTS.bot_columns}
     assert {r["booleanRule"]["condition"]["type"] for r in prospects.conditional} == {
+        "CUSTOM_FORMULA",  # Gone rows greyed
         "NUMBER_GREATER_THAN_EQ",
         "TEXT_EQ",
     }
     priority_rules = [
-        r for r in prospects.conditional if r["ranges"][0]["startColumnIndex"] == header.index("Priority")
+        r for r in prospects.conditional if r["ranges"][0].get("startColumnIndex") == header.index("Priority")
     ]
     assert [r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in priority_rules] == ["70", "40"]
     assert prospects.sizes[("COLUMNS", header.index("Why"))]["pixelSize"] == PROSPECTS.column("Why").width

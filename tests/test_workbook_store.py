@@ -43,7 +43,7 @@ def test_dropdowns_on_team_columns(written: Path) -> None:
 
 def test_frozen_header_notes_widths_and_colours(written: Path) -> None:
     ws = load_workbook(written)["Prospects"]
-    assert ws.freeze_panes == "A2"
+    assert ws.freeze_panes == "B2"  # the header row and the key column
     assert ws["A1"].comment is not None and "prospect" in ws["A1"].comment.text.lower()
     assert ws.column_dimensions["A"].width > 20
     ranges = [str(r.sqref) for r in ws.conditional_formatting]

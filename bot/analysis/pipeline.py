@@ -45,6 +45,8 @@ class AnalysisInputs:
     pages: PagesRead = NO_PAGES
     #: The page judge; None takes the one shipped in the package.
     judge: Judge | None = None
+    #: Prospect keys the team deleted from Prospects: not listed again (bot/learning/deleted.py).
+    deleted: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,9 @@ def analyze_links(
     # The strongest page first; between pages of equal authority, the one the judge is surest of.
     clean["_rank"] = pd.to_numeric(clean["authority"], errors="coerce").fillna(0) * 10 + clean["type_confidence"]
     assets = competitor_assets(clean, competitors)
+    # A deleted prospect is left out of Prospects, Links and Batches; its links still show which
+    # competitor assets win links (asset gaps).
+    clean = clean[~clean["prospect"].isin(inputs.deleted)]
     prospects = _prospects(clean, competitors, assets, targets, settings, today, multipliers)
     prospects = _with_status(prospects, inputs.existing.get(PROSPECTS.name), today)
     prospects["Next action"] = prospects["Suggested action"]

@@ -4,17 +4,23 @@ Pure: reads a fetched page and returns signals — many outbound links in lists 
 page), "write for us" (guest contributions), "best/top N" titles (roundups), and the latest
 date the page shows (updated/published meta, <time>, "Last updated …", © year) to tell whether
 it is maintained.
+
+A page whose fetch says nothing about it (no network, DNS, timeout, a 5xx answer) is `Could not
+check`: its row keeps the last reading, so an outage never blanks a signal or makes a page look
+unmaintained; it is tried again next run.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from selectolax.lexbor import LexborHTMLParser
 
-from bot.urls import domain_of
+from bot.urls import domain_of, url_key
+from sheets_schema.vocabularies import PAGE_READINGS
 
 from .page import read_tree
 from .result import FetchResult
@@ -37,6 +43,7 @@ UPDATED_TEXT = re.compile(
 )
 COPYRIGHT_YEAR = re.compile(r"(?:©|&copy;|\(c\)|copyright)\s*(?:\d{4}\s*[-–]\s*)?(\d{4})", re.IGNORECASE)
 DATE_META = ("article:modified_time", "og:updated_time", "article:published_time", "dateModified", "datePublished")
+READ, NOT_READABLE, COULD_NOT_CHECK = PAGE_READINGS
 MAINTAINED_DAYS = 730
 RESOURCE_MIN_DOMAINS = 8
 LIST_LINKS_MIN = 15
@@ -110,3 +117,43 @@ def page_context(result: FetchResult, today: date) -> PageContext:
     if last:
         signals.append(f"latest date shown {last.isoformat()}")
     return PageContext(len(outbound), len(domains), link_type, tuple(signals), last)
+
+
+def context_row(key: str, result: FetchResult, now: datetime, previous: Mapping[str, str] | None) -> dict[str, object]:
+    """The `Page context` row of prospect `key` after fetching its linking page; `previous` is its row as read."""
+    when = f"{now:%Y-%m-%d %H:%M}"
+    if result.unknown:
+        return unchecked_row(key, result, when, previous)
+    row: dict[str, object] = {
+        "Domain": key,
+        "Linking page": result.final_url,
+        "Status": result.status if result.status is not None else "",
+        "Checked at": when,
+    }
+    if not (result.fetched and result.is_html and (result.status or 0) < 400):
+        why = result.problem or (f"answers {result.status}" if (result.status or 0) >= 400 else "not an HTML page")
+        return row | {"Result": NOT_READABLE, "Detail": why}
+    context = page_context(result, now.date())
+    maintained = context.maintained(now.date())
+    return row | {
+        "Result": READ,
+        "Link type signal": context.link_type,
+        "Signals": "; ".join(context.signals),
+        "Outbound links": context.outbound_links,
+        "Outbound domains": context.outbound_domains,
+        "Last updated": context.last_updated.isoformat() if context.last_updated else "",
+        "Maintained": "" if maintained is None else ("Yes" if maintained else "No"),
+    }
+
+
+def unchecked_row(key: str, result: FetchResult, when: str, previous: Mapping[str, str] | None) -> dict[str, object]:
+    """`Could not check`: the last reading of the same page stays as it was (unknown is not empty)."""
+    why = result.problem or f"answers {result.status}"
+    same_page = previous is not None and url_key(previous.get("Linking page", "")) == url_key(result.url)
+    row: dict[str, object] = dict(previous) if previous is not None and same_page else {"Linking page": result.url}
+    kept = "; the other cells are from the last time it answered" if row.get("Checked at") else ""
+    return row | {
+        "Domain": key,
+        "Result": COULD_NOT_CHECK,
+        "Detail": f"could not be checked {when} ({why}); tried again next run{kept}",
+    }

@@ -20,6 +20,10 @@ class FetchFailure(StrEnum):
     TOO_MANY_REDIRECTS = "too many redirects"
 
 
+#: Failures that say nothing about the page (the network, DNS, the server's bad moment).
+UNKNOWN_FAILURES = frozenset({FetchFailure.DNS, FetchFailure.CONNECTION, FetchFailure.TIMEOUT, FetchFailure.PROTOCOL})
+
+
 @dataclass(frozen=True)
 class Hop:
     """One redirect: `url` answered `status` pointing at `location` (absolute)."""
@@ -52,6 +56,14 @@ class FetchResult:
     def fetched(self) -> bool:
         """A final (non-redirect) answer arrived."""
         return self.failure is None and self.status is not None
+
+    @property
+    def unknown(self) -> bool:
+        """The fetch says nothing about the page: no network, DNS, a timeout, a broken answer or a 5xx.
+
+        Such a page is "Could not check" and tried again next run, never judged from this fetch.
+        """
+        return self.failure in UNKNOWN_FAILURES or (self.fetched and (self.status or 0) >= 500)
 
     @property
     def content_type(self) -> str:

@@ -24,8 +24,6 @@ from .page import NOINDEX, Page, header_canonical, header_robots, parse_html
 from .result import FetchFailure, FetchResult
 
 OK, CHECK, FIX_FIRST, COULD_NOT_CHECK = "OK", "Check", "Fix first", "Could not check"
-#: Failures that say nothing about the page (the network, DNS, the server's bad moment): unknown.
-_UNKNOWN = frozenset({FetchFailure.DNS, FetchFailure.CONNECTION, FetchFailure.TIMEOUT, FetchFailure.PROTOCOL})
 FLAG_TEXT = "Fix target page first"
 _FLAG = re.compile(r"^\[" + FLAG_TEXT + r": [^\]]*\] ?")
 SLOW_MS = 3000
@@ -74,7 +72,7 @@ def assess(
     check: list[str] = []
     hops = len(result.hops)
 
-    unknown = result.failure in _UNKNOWN or (result.fetched and (result.status or 0) >= 500)
+    unknown = result.unknown
     if unknown:
         check.append(f"could not be checked: {result.problem or f'answers {result.status}'}; checked again next run")
     elif result.failure is FetchFailure.ROBOTS:

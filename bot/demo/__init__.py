@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from bot.errors import GapbotError
 from bot.learning.snapshot import initial_cells, team_cells
 from bot.stores import WorkbookStore
+from bot.stores.workbook import format_tab
+from sheets_schema import TABS_BY_NAME
 from sheets_schema.state_keys import DEMO_KEY
 from sheets_schema.tabs import COMPETITORS, PROSPECTS, RULES, SERP, SETTINGS, TARGETS
 
@@ -62,7 +64,8 @@ def write_demo(path: Path) -> Path:
         "Raw - tallybook.io Semrush": semrush_backlinks_rows((*m.TALLYBOOK, *m.TALLYBOOK_MORE)),
         "Raw - billhive broken links": [list(AHREFS_V2_BACKLINKS_HEADER), *map(list, m.BILLHIVE_BROKEN)],
     }
-    write_workbook(path, tabs)
+    # The demo's input tabs look as `init` makes them; only their rows are the demo's.
+    write_workbook(path, tabs, styled=True)
     return exports
 
 
@@ -86,8 +89,11 @@ def untouched_demo(path: Path) -> bool:
     return all(name in now and made[name].equals(now[name]) for name in names)
 
 
-def write_workbook(path: Path, tabs: dict[str, list[list[str]]]) -> None:
-    """A workbook holding exactly these tabs, every cell as text, as a team would have typed it."""
+def write_workbook(path: Path, tabs: dict[str, list[list[str]]], *, styled: bool = False) -> None:
+    """A workbook holding exactly these tabs, every cell as text, as a team would have typed it.
+
+    `styled` gives gapbot's tabs the look `init` gives them (header style, notes, widths, dropdowns).
+    """
     wb = Workbook()
     wb.remove(wb.active)
     for name, rows in tabs.items():
@@ -98,5 +104,7 @@ def write_workbook(path: Path, tabs: dict[str, list[list[str]]]) -> None:
             for cell in row:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"
+        if styled and name in TABS_BY_NAME:
+            format_tab(ws, TABS_BY_NAME[name], [list(r) for r in rows])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

@@ -8,24 +8,21 @@ tracked on its own as "key #2".
 
 from __future__ import annotations
 
-import base64
-import json
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from bot.errors import StoreError
-from sheets_schema import STATE_TAB, header_key
+from bot.stores import state_parts
+from sheets_schema import header_key
 from sheets_schema.state_keys import WATCH_SNAPSHOT_KEY
 from sheets_schema.tabs import PROSPECTS
 
 # key -> column -> value; blank values are left out
 TeamCells = dict[str, dict[str, str]]
 
-ENCODING_TAG = "z1:"  # zlib-compressed JSON in base64; the tag also keeps a part from looking like a formula
-PART_MARGIN = 64
+SNAPSHOT_FIX = "leave the hidden state tab to gapbot; the next watch takes a fresh snapshot"
 
 _BOT_COLUMNS = {header_key(n) for n in PROSPECTS.bot_columns}
 _SCHEMA_NAMES = {header_key(n): n for n in PROSPECTS.names}
@@ -116,8 +113,8 @@ def _row_changes(key: str, was: Mapping[str, str], now: Mapping[str, str]) -> li
     return [Change(key, c, was.get(c, ""), now.get(c, "")) for c in columns if was.get(c, "") != now.get(c, "")]
 
 
-def encode(cells: TeamCells, part_chars: int) -> list[str]:
-    """The snapshot as state-tab cells of at most `part_chars` characters each."""
+def _payload(cells: TeamCells) -> dict[str, Any]:
+    """The snapshot as compact JSON: column names once, each key's values by column position."""
     columns = list(dict.fromkeys(c for row in cells.values() for c in row))
     position = {c: i for i, c in enumerate(columns)}
     rows = {}
@@ -126,47 +123,43 @@ def encode(cells: TeamCells, part_chars: int) -> list[str]:
         for column, value in row.items():
             values[position[column]] = value
         rows[key] = values
-    payload = json.dumps({"c": columns, "r": rows}, ensure_ascii=False, separators=(",", ":"))
-    text = base64.b64encode(zlib.compress(payload.encode("utf-8"), 9)).decode("ascii")
-    size = max(1, part_chars - PART_MARGIN)
-    return [ENCODING_TAG + text[i : i + size] for i in range(0, len(text), size)] or [ENCODING_TAG]
+    return {"c": columns, "r": rows}
 
 
-def decode(parts: list[str]) -> TeamCells:
-    text = "".join(p.removeprefix(ENCODING_TAG) for p in parts)
-    if not text:
+def _cells(data: Mapping[str, Any] | None) -> TeamCells:
+    if not data:
         return {}
-    data = json.loads(zlib.decompress(base64.b64decode(text)).decode("utf-8"))
     columns = data["c"]
     return {key: {columns[i]: v for i, v in enumerate(values) if v} for key, values in data["r"].items()}
 
 
+def encode(cells: TeamCells, part_chars: int) -> list[str]:
+    """The snapshot as state-tab cells of at most `part_chars` characters each."""
+    return state_parts.encode(_payload(cells), part_chars)
+
+
+def decode(parts: list[str]) -> TeamCells:
+    return _cells(state_parts.decode(parts))
+
+
 def state_entries(cells: TeamCells, part_chars: int, previous_parts: int) -> dict[str, str]:
     """State-tab entries holding the snapshot; parts left over from a longer one are emptied."""
-    parts = encode(cells, part_chars)
-    entries = {f"{WATCH_SNAPSHOT_KEY}.{i}": part for i, part in enumerate(parts, start=1)}
-    entries |= {f"{WATCH_SNAPSHOT_KEY}.{i}": "" for i in range(len(parts) + 1, previous_parts + 1)}
-    return {WATCH_SNAPSHOT_KEY: str(len(parts)), **entries}
+    return state_parts.part_entries(WATCH_SNAPSHOT_KEY, _payload(cells), part_chars, previous_parts)
 
 
 def stored_parts(state: Mapping[str, str]) -> int:
-    count = state.get(WATCH_SNAPSHOT_KEY, "")
-    return int(count) if count.isdigit() else 0
+    return state_parts.stored_parts(state, WATCH_SNAPSHOT_KEY)
 
 
 def from_state(state: Mapping[str, str]) -> TeamCells | None:
     """The snapshot kept in the state tab, or None before the first watch."""
-    count = stored_parts(state)
     if WATCH_SNAPSHOT_KEY not in state:
         return None
+    data = state_parts.read_parts(state, WATCH_SNAPSHOT_KEY, "the watch snapshot", SNAPSHOT_FIX)
     try:
-        return decode([state.get(f"{WATCH_SNAPSHOT_KEY}.{i}", "") for i in range(1, count + 1)])
-    except (ValueError, zlib.error, KeyError, TypeError) as exc:  # binascii.Error and JSON errors are ValueErrors
-        raise StoreError(
-            f"the watch snapshot cannot be read ({type(exc).__name__})",
-            where=f"hidden tab {STATE_TAB!r}, keys {WATCH_SNAPSHOT_KEY}*",
-            fix="leave the hidden state tab to gapbot; the next watch takes a fresh snapshot",
-        ) from exc
+        return _cells(data)
+    except (KeyError, TypeError, IndexError, AttributeError) as exc:  # well-formed JSON of another shape
+        raise state_parts.damaged(WATCH_SNAPSHOT_KEY, "the watch snapshot", SNAPSHOT_FIX, exc) from exc
 
 
 def _find(frame: pd.DataFrame, name: str) -> str | None:

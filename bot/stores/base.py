@@ -117,6 +117,13 @@ class Store(ABC):
         return json.loads(raw) if raw else default
 
 
+def state_values(frame: pd.DataFrame | None) -> dict[str, str]:
+    """The hidden state tab as read (a frame: Key, Value) as key -> value, e.g. when read with other tabs."""
+    if frame is None or frame.empty:
+        return {}
+    return {cell_text(k): cell_text(v) for k, v in zip(frame.iloc[:, 0], frame.iloc[:, 1], strict=True) if k}
+
+
 def with_schema_version(ops: Sequence[WriteOp]) -> list[WriteOp]:
     return [*ops, SetState({SCHEMA_VERSION_KEY: str(SCHEMA_VERSION)})]
 
@@ -142,10 +149,7 @@ class GridStore(Store):
 
     def read_state(self) -> dict[str, str]:
         grids, _ = self._load()
-        frame = grid_to_frame(grids.get(STATE_TAB))
-        if frame.empty:
-            return {}
-        return {cell_text(k): cell_text(v) for k, v in zip(frame.iloc[:, 0], frame.iloc[:, 1], strict=True) if k}
+        return state_values(grid_to_frame(grids.get(STATE_TAB)))
 
     def _commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
         before, _ = self._load()

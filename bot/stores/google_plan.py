@@ -23,6 +23,7 @@ from sheets_schema import STATE_TAB, TABS_BY_NAME, TabSchema, header_key
 from sheets_schema.columns import Column, ColumnType, Owner
 
 from .grid import Cell, Grid, cell_text, header_index
+from .layout import frozen_columns, rgb, row_formula
 
 MAX_CELLS = 10_000_000  # per spreadsheet
 MAX_REQUEST_BYTES = 2_000_000  # Google recommends payloads of at most 2 MB
@@ -291,16 +292,12 @@ def structure_requests(plan: TabPlan, sheet_id: int) -> list[dict[str, Any]]:
     rows, cols = grid_size(plan)
     hidden = plan.schema is not None and plan.schema.hidden
     if plan.info is None:
-        props: dict[str, Any] = {
-            "sheetId": sheet_id,
-            "title": plan.name,
-            "gridProperties": {"rowCount": rows, "columnCount": cols, "frozenRowCount": 1},
-        }
-        if hidden:
-            props["hidden"] = True
-        requests.append({"addSheet": {"properties": props}})
+        requests.append(add_sheet(plan, sheet_id, rows, cols))
         if plan.name == STATE_TAB:
             requests.append(protect(sheet_id, None, "gapbot's memory between runs; please leave it alone."))
+        if plan.schema is not None and plan.schema.header_filter:
+            # The whole sheet (no end row or column), so rows appended later are filtered too.
+            requests.append({"setBasicFilter": {"filter": {"range": {"sheetId": sheet_id}}}})
     else:
         if cols > plan.info.columns:
             requests.append(
@@ -335,18 +332,70 @@ def structure_requests(plan: TabPlan, sheet_id: int) -> list[dict[str, Any]]:
                 }
             }
         )
+        if col.wrap:
+            requests.append(wrap(sheet_id, c))
         # Each rule goes in at index 0, so adding them in reverse keeps the declared order (first match wins).
         for rule in reversed(schema.colour_rules):
             if header_key(rule.column) == header_key(col.name):
                 requests.append(colour_rule(sheet_id, c, rule.kind, rule.value, rule.colour))
         if col.owner is Owner.BOT and schema.protect_bot_columns:
             requests.append(protect(sheet_id, c, PROTECTION_NOTE))
+    requests.extend(row_colour_rules(schema, sheet_id, columns))
     if plan.info is None or plan.new_header or not schema.team_input:
         index = header_index(plan.after)
         for col in schema.columns:
             at = index.get(header_key(col.name))
             if at is not None:
                 requests.extend(column_formats(sheet_id, at, col))
+    return requests
+
+
+def add_sheet(plan: TabPlan, sheet_id: int, rows: int, cols: int) -> dict[str, Any]:
+    """The new tab with its header row frozen, and its key column too where the tab declares it."""
+    grid: dict[str, Any] = {"rowCount": rows, "columnCount": cols, "frozenRowCount": 1}
+    frozen = frozen_columns(plan.schema, plan.after) if plan.schema is not None else 0
+    if frozen:
+        grid["frozenColumnCount"] = frozen
+    props: dict[str, Any] = {"sheetId": sheet_id, "title": plan.name, "gridProperties": grid}
+    if plan.schema is not None and plan.schema.hidden:
+        props["hidden"] = True
+    return {"addSheet": {"properties": props}}
+
+
+def wrap(sheet_id: int, c: int) -> dict[str, Any]:
+    """Long text in column `c` wraps inside the column instead of running over the next cells."""
+    return {
+        "repeatCell": {
+            "range": data_rows(sheet_id, c),
+            "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP"}},
+            "fields": "userEnteredFormat.wrapStrategy",
+        }
+    }
+
+
+def row_colour_rules(schema: TabSchema, sheet_id: int, columns: dict[int, Column | None]) -> list[dict[str, Any]]:
+    """Whole-row colours (Status = Gone greyed) for rules whose column header this commit writes.
+
+    Added at index 0, ahead of the cell colours, so a Gone row is grey even where Priority is high.
+    """
+    requests = []
+    for c, col in columns.items():
+        for rule in schema.row_colours:
+            if col is None or header_key(rule.column) != header_key(col.name):
+                continue
+            condition = {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": row_formula(rule, c)}]}
+            look = {"backgroundColor": rgb(rule.background), "textFormat": {"foregroundColor": rgb(rule.text)}}
+            requests.append(
+                {
+                    "addConditionalFormatRule": {
+                        "rule": {
+                            "ranges": [{"sheetId": sheet_id, "startRowIndex": 1}],
+                            "booleanRule": {"condition": condition, "format": look},
+                        },
+                        "index": 0,
+                    }
+                }
+            )
     return requests
 
 
@@ -433,12 +482,11 @@ def colour_rule(sheet_id: int, c: int, kind: str, value: str | float, colour: st
         if kind == "equals"
         else {"type": "NUMBER_GREATER_THAN_EQ", "values": [{"userEnteredValue": str(value)}]}
     )
-    rgb = {name: int(colour[i : i + 2], 16) / 255 for name, i in (("red", 0), ("green", 2), ("blue", 4))}
     return {
         "addConditionalFormatRule": {
             "rule": {
                 "ranges": [data_rows(sheet_id, c)],
-                "booleanRule": {"condition": condition, "format": {"backgroundColor": rgb}},
+                "booleanRule": {"condition": condition, "format": {"backgroundColor": rgb(colour)}},
             },
             "index": 0,
         }

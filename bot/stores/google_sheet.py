@@ -32,7 +32,7 @@ from gspread.utils import absolute_range_name, rowcol_to_a1
 from bot.errors import StoreError
 from sheets_schema import STATE_TAB
 
-from .base import ExportFile, Store, with_schema_version
+from .base import ExportFile, Store, state_values, with_schema_version
 from .drive import download_exports, file_version
 from .google_auth import BASE_SCOPES, DRIVE_READ_SCOPE, account_email, load_credentials, with_scopes
 from .google_plan import (
@@ -146,10 +146,7 @@ class GoogleSheetStore(Store):
         return {n: grid_to_frame(g) for n, g in self._grids(wanted).items()}
 
     def read_state(self) -> dict[str, str]:
-        frame = self.read_tabs([STATE_TAB]).get(STATE_TAB)
-        if frame is None or frame.empty:
-            return {}
-        return {cell_text(k): cell_text(v) for k, v in zip(frame.iloc[:, 0], frame.iloc[:, 1], strict=True) if k}
+        return state_values(self.read_tabs([STATE_TAB]).get(STATE_TAB))
 
     def version(self) -> str:
         try:

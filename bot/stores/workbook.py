@@ -19,19 +19,21 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.formatting import ConditionalFormattingList
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.errors import InputError, StoreError
-from sheets_schema import STATE_TAB, TABS_BY_NAME, TabSchema, header_key
+from sheets_schema import STATE_TAB, TABS_BY_NAME, Column, TabSchema, header_key
 
 from .base import ExportFile, GridStore, lock_file_note, not_an_export_note
 from .grid import Cell, CommitNotes, Grid, header_index
+from .layout import frozen_columns, row_formula
 
 HEADER_FILL = PatternFill("solid", fgColor="E8EAED")
+WRAPPED = Alignment(wrap_text=True, vertical="top")
 SPARE_ROWS = 1000  # dropdowns and formats reach this far below the data, for rows the team adds
 
 
@@ -143,7 +145,7 @@ class WorkbookStore(GridStore):
             _write_diff(ws, before.get(name) or [], after[name])
             schema = TABS_BY_NAME.get(name)
             if schema is not None and (name in notes.created or not schema.team_input):
-                _format(ws, schema, after[name])
+                format_tab(ws, schema, after[name])
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         os.close(fd)
@@ -205,45 +207,80 @@ def _write_diff(ws: Worksheet, before: Grid, after: Grid) -> None:
         ws.delete_rows(len(after) + 1, len(before) - len(after))
 
 
-def _format(ws: Worksheet, schema: TabSchema, grid: Grid) -> None:
+def format_tab(ws: Worksheet, schema: TabSchema, grid: Grid) -> None:
+    """The tab's look from its declaration: header, notes, widths, dropdowns, formats, colours,
+    frozen header (and key column), filter. Used by init, every write of an output tab, and the demo."""
     if schema.name == STATE_TAB:
         # A workbook needs one visible sheet; the state tab hides once another tab exists.
         if any(other is not ws for other in ws.parent.worksheets):
             ws.sheet_state = "hidden"
         return
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"{get_column_letter(frozen_columns(schema, grid) + 1)}2"
     index = header_index(grid)
     last_row = max(len(grid), 2) + SPARE_ROWS
     ws.data_validations.dataValidation = []
     ws.conditional_formatting = ConditionalFormattingList()
+    _row_colours(ws, schema, index, last_row)  # first, so a Gone row is grey over the cell colours
     for col in schema.columns:
         i = index.get(header_key(col.name))
+        if i is not None:
+            _format_column(ws, col, i + 1, len(grid), last_row)
+    _colour_rules(ws, schema, index, last_row)
+    if schema.header_filter:
+        # Covers every row written; the team's own filter criteria stay as they set them.
+        ws.auto_filter.ref = f"A1:{get_column_letter(max(len(grid[0]) if grid else 1, 1))}{max(len(grid), 2)}"
+
+
+def _format_column(ws: Worksheet, col: Column, at: int, rows: int, last_row: int) -> None:
+    """Header style and note, width, dropdown, and the number format and wrapping of column `at` (1-based)."""
+    letter = get_column_letter(at)
+    head = ws.cell(row=1, column=at)
+    head.font = Font(bold=True)
+    head.fill = HEADER_FILL
+    note = f"{col.note}\n({'you edit this' if col.owner.value == 'team' else 'filled by gapbot'})"
+    head.comment = Comment(note, "gapbot", width=260, height=90)
+    ws.column_dimensions[letter].width = max(8, col.width / 7)
+    if col.choices:
+        ws.add_data_validation(_dropdown(col, f"{letter}2:{letter}{last_row}"))
+    if col.number_format or col.wrap:
+        for row in ws.iter_rows(min_row=2, max_row=rows, min_col=at, max_col=at):
+            if col.number_format:
+                row[0].number_format = col.number_format
+            if col.wrap:
+                row[0].alignment = WRAPPED
+
+
+def _dropdown(col: Column, span: str) -> DataValidation:
+    dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(col.choices) + '"',
+        allow_blank=True,
+        # A value outside the list is refused, so `published` is never kept as an unknown outcome.
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle=f"{col.name}: choose from the list",
+        error=f"{col.name} takes one of: {', '.join(col.choices)}"[:255],
+    )
+    dv.add(span)
+    return dv
+
+
+def _row_colours(ws: Worksheet, schema: TabSchema, index: dict[str, int], last_row: int) -> None:
+    width = get_column_letter(max(index.values(), default=0) + 1)
+    for rule in schema.row_colours:
+        i = index.get(header_key(rule.column))
         if i is None:
             continue
-        letter = get_column_letter(i + 1)
-        head = ws.cell(row=1, column=i + 1)
-        head.font = Font(bold=True)
-        head.fill = HEADER_FILL
-        note = f"{col.note}\n({'you edit this' if col.owner.value == 'team' else 'filled by gapbot'})"
-        head.comment = Comment(note, "gapbot", width=260, height=90)
-        ws.column_dimensions[letter].width = max(8, col.width / 7)
-        span = f"{letter}2:{letter}{last_row}"
-        if col.choices:
-            dv = DataValidation(
-                type="list",
-                formula1='"' + ",".join(col.choices) + '"',
-                allow_blank=True,
-                # A value outside the list is refused, so `published` is never kept as an unknown outcome.
-                showErrorMessage=True,
-                errorStyle="stop",
-                errorTitle=f"{col.name}: choose from the list",
-                error=f"{col.name} takes one of: {', '.join(col.choices)}"[:255],
-            )
-            dv.add(span)
-            ws.add_data_validation(dv)
-        if col.number_format:
-            for row in ws.iter_rows(min_row=2, max_row=len(grid), min_col=i + 1, max_col=i + 1):
-                row[0].number_format = col.number_format
+        look = FormulaRule(
+            formula=[row_formula(rule, i).removeprefix("=")],
+            font=Font(color=rule.text),
+            fill=PatternFill("solid", bgColor=rule.background),
+            stopIfTrue=True,
+        )
+        ws.conditional_formatting.add(f"A2:{width}{last_row}", look)
+
+
+def _colour_rules(ws: Worksheet, schema: TabSchema, index: dict[str, int], last_row: int) -> None:
     for rule in schema.colour_rules:
         i = index.get(header_key(rule.column))
         if i is None:
