@@ -475,7 +475,12 @@ def finish_requests(plan: TabPlan, sheet_id: int, rows_now: int) -> list[dict[st
                 }
             )
     if plan.replaced:
-        keep = len(plan.after) + SPARE_ROWS
+        keep = rows_kept(plan)
         if rows_now > keep:
             requests.append(dimension("deleteDimension", sheet_id, "ROWS", keep, rows_now))
     return requests
+
+
+def rows_kept(plan: TabPlan) -> int:
+    """Rows a replaced tab keeps after the final trim: its data and room to type below."""
+    return len(plan.after) + SPARE_ROWS
