@@ -101,9 +101,11 @@ def plan_tab(
         c: text for c, text in enumerate(header_after) if text != (header_before[c] if c < len(header_before) else "")
     }
     if schema is not None and schema.key is not None and not replaced:
-        plan.key_column = header_index(before).get(header_key(schema.key))
+        plan.key_column = header_index(before or after).get(header_key(schema.key))
     keys = plan.keys_before
-    in_place = replaced or info is None
+    # A new keyed tab's rows are appended too: an append whose answer is lost is checked by key
+    # before it is sent again, where a write by position could land twice if rows moved meanwhile.
+    in_place = replaced or (info is None and plan.key_column is None)
     for r in range(1, max(len(before), len(after))):
         old = before[r] if r < len(before) else []
         cells: dict[int, Cell]
@@ -248,8 +250,8 @@ def row_chunks(rows: list[list[Cell]]) -> Iterator[list[list[Any]]]:
 def grid_size(plan: TabPlan) -> tuple[int, int]:
     """Rows and columns the tab has once the commit is done."""
     width = plan.width
-    if plan.info is None:
-        return max(len(plan.after), 1) + SPARE_ROWS, width
+    if plan.info is None:  # appended rows are inserted into the grid as they are added
+        return max(len(plan.after) - len(plan.appended), 1) + SPARE_ROWS, width
     rows = plan.info.rows + len(plan.appended)
     if plan.replaced:
         rows = max(len(plan.after) + 1, min(rows, len(plan.after) + SPARE_ROWS))
@@ -456,7 +458,7 @@ def rows_during(plan: TabPlan) -> int:
     """Rows the tab has after the structure request, before the final trim."""
     written = max((w.row + 1 for w in plan.row_writes), default=0)
     if plan.info is None:
-        return max(grid_size(plan)[0], written)
+        return max(grid_size(plan)[0], written) + len(plan.appended)
     return max(plan.info.rows, written) + len(plan.appended)
 
 

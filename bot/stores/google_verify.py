@@ -175,21 +175,25 @@ def adds_each_time(requests: Sequence[Mapping[str, object]]) -> bool:
 def structure_landed(
     plans: Sequence[TabPlan], ids: Mapping[str, int], sheets: Sequence[SheetInfo], headers: Mapping[str, list[str]]
 ) -> bool:
-    """Whether the structure request (atomic: all or nothing) was applied: every new tab is there
-    with its size, every new header cell holds its text."""
+    """Whether the structure request was applied. Google applies it whole or not at all, so one
+    sure sign is enough: a new tab (its id is gapbot's own), else a new header cell's text, else
+    the grid sizes (the team may also resize; a wrong "no" only adds empty rows or columns)."""
     by_id = {s.sheet_id: s for s in sheets}
-    for p in plans:
-        sheet = by_id.get(ids[p.name])
-        rows, columns = grid_size(p)
-        if sheet is None or sheet.columns < columns or (p.info is None and sheet.rows < rows):
-            return False
-        in_place = max((w.row + 1 for w in p.row_writes), default=0)
-        if sheet.rows < in_place:
-            return False
-        header = headers.get(p.name, [])
-        if any((header[c] if c < len(header) else "") != t for c, t in p.new_header.items()):
-            return False
-    return True
+    new_tabs = [p for p in plans if p.info is None]
+    if new_tabs:
+        return all(ids[p.name] in by_id for p in new_tabs)
+    headed = [p for p in plans if p.new_header]
+    if headed:
+        return all(
+            all((headers.get(p.name, [])[c : c + 1] or [""])[0] == t for c, t in p.new_header.items()) for p in headed
+        )
+    return all(grown(p, by_id.get(ids[p.name])) for p in plans)
+
+
+def grown(plan: TabPlan, sheet: SheetInfo | None) -> bool:
+    """Whether `sheet` has the columns and rows the commit's values writes need."""
+    in_place = max((w.row + 1 for w in plan.row_writes), default=0)
+    return sheet is not None and sheet.columns >= grid_size(plan)[1] and sheet.rows >= in_place
 
 
 def trim_landed(keep: Mapping[int, int], sheets: Sequence[SheetInfo]) -> bool:

@@ -37,6 +37,7 @@ class WorkbookStore(GridStore):
         self.path = Path(path)
         self.location = str(self.path.resolve())
         self._cache: tuple[tuple[int, int], dict[str, Grid], set[str]] | None = None
+        self._read_stamp: tuple[int, int] | None = None  # the file as the last read found it
 
     def version(self) -> str:
         try:
@@ -58,11 +59,16 @@ class WorkbookStore(GridStore):
             )
         return [_entry(p) for p in sorted(path.iterdir()) if lock_file_note(p.name) or not p.name.startswith(".")]
 
-    def _load(self) -> tuple[dict[str, Grid], set[str]]:
+    def _stamp(self) -> tuple[int, int] | None:
         if not self.path.exists():
-            return {}, set()
+            return None
         st = self.path.stat()
-        stamp = (st.st_mtime_ns, st.st_size)
+        return (st.st_mtime_ns, st.st_size)
+
+    def _load(self) -> tuple[dict[str, Grid], set[str]]:
+        stamp = self._read_stamp = self._stamp()
+        if stamp is None:
+            return {}, set()
         if self._cache is None or self._cache[0] != stamp:
             try:
                 wb = load_workbook(self.path, read_only=True, data_only=True)
@@ -78,6 +84,17 @@ class WorkbookStore(GridStore):
             self._cache = (stamp, grids, hidden)
         _, grids, hidden = self._cache
         return {k: [list(r) for r in v] for k, v in grids.items()}, set(hidden)
+
+    def _check_unchanged(self) -> None:
+        """Refuse to save over a workbook someone else saved since gapbot read it: gapbot's changes
+        are applied by cell position, and theirs would be overwritten."""
+        if self._stamp() != self._read_stamp:
+            raise StoreError(
+                "the workbook was saved by someone else while gapbot was writing; nothing was written, "
+                "so no one's edits are overwritten",
+                where=str(self.path),
+                fix="run again",
+            )
 
     def open_elsewhere(self) -> Path | None:
         """The lock file Excel (`~$NAME.xlsx`) or LibreOffice (`.~lock.NAME.xlsx#`) keeps while a
@@ -98,6 +115,7 @@ class WorkbookStore(GridStore):
                 where=f"{self.path} (lock file {lock.name})",
                 fix="save and close it there, then run again (delete the lock file only if nobody has it open)",
             )
+        self._check_unchanged()
         mode = self.path.stat().st_mode & 0o777 if self.path.exists() else None
         if self.path.exists():
             wb = load_workbook(self.path)
@@ -117,6 +135,7 @@ class WorkbookStore(GridStore):
             wb.save(tmp)
             if mode is not None:
                 os.chmod(tmp, mode)  # the temporary file is private (0600); the workbook keeps its own mode
+            self._check_unchanged()
             os.replace(tmp, self.path)
         finally:
             if os.path.exists(tmp):
