@@ -10,7 +10,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.errors import StoreError
 from bot.stores import EnsureTab, ReplaceTab, SetState, UpsertRows, WorkbookStore
+from bot.stores.grid import Grid
 from sheets_schema import ALL_TABS, STATE_TAB
 from sheets_schema.tabs import IMPORTS, PROSPECTS
 from sheets_schema.vocabularies import NEXT_ACTIONS, OUTCOMES
@@ -150,3 +152,31 @@ def test_an_analysis_saves_the_workbook_three_times(tmp_path: Path, monkeypatch:
     assert len(saves) == 3
     outbox = {k: v for k, v in WorkbookStore(path).read_state().items() if k.startswith(OUTBOX_PREFIX)}
     assert outbox and all('"delivered"' in v for v in outbox.values())
+
+
+def test_a_workbook_saved_by_someone_else_during_a_commit_is_not_written_over(
+    written: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """gapbot applies its changes by cell position: a teammate's save (sorted rows) between gapbot's
+    read and its save would put gapbot's cells in other rows and lose the teammate's work."""
+    store = WorkbookStore(written)
+    read = store._load
+
+    def read_then_teammate_sorts() -> tuple[dict[str, Grid], set[str]]:
+        loaded = read()
+        wb = load_workbook(written)
+        ws = wb[PROSPECTS.name]
+        rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+        for i, row in enumerate(reversed(rows), start=2):
+            for j, value in enumerate(row, start=1):
+                ws.cell(row=i, column=j).value = value
+        wb.save(written)
+        return loaded
+
+    monkeypatch.setattr(store, "_load", read_then_teammate_sorts)
+    saved = written.read_bytes()
+    frame = pd.DataFrame({"Domain": ["a.com", "b.com"], "Priority": [1, 99], "Status": "Active"})
+    with pytest.raises(StoreError, match="saved by someone else while gapbot was writing"):
+        store.commit([UpsertRows(PROSPECTS, frame)])
+    assert written.read_bytes() != saved  # the teammate's save stands, untouched by gapbot
+    assert [r[0].value for r in load_workbook(written)[PROSPECTS.name].iter_rows(min_row=2)] == ["b.com", "a.com"]

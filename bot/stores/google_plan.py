@@ -102,9 +102,11 @@ def plan_tab(
         c: text for c, text in enumerate(header_after) if text != (header_before[c] if c < len(header_before) else "")
     }
     if schema is not None and schema.key is not None and not replaced:
-        plan.key_column = header_index(before).get(header_key(schema.key))
+        plan.key_column = header_index(before or after).get(header_key(schema.key))
     keys = plan.keys_before
-    in_place = replaced or info is None
+    # A new keyed tab's rows are appended too: an append whose answer is lost is checked by key
+    # before it is sent again, where a write by position could land twice if rows moved meanwhile.
+    in_place = replaced or (info is None and plan.key_column is None)
     for r in range(1, max(len(before), len(after))):
         old = before[r] if r < len(before) else []
         cells: dict[int, Cell]
@@ -249,8 +251,8 @@ def row_chunks(rows: list[list[Cell]]) -> Iterator[list[list[Any]]]:
 def grid_size(plan: TabPlan) -> tuple[int, int]:
     """Rows and columns the tab has once the commit is done."""
     width = plan.width
-    if plan.info is None:
-        return max(len(plan.after), 1) + SPARE_ROWS, width
+    if plan.info is None:  # appended rows are inserted into the grid as they are added
+        return max(len(plan.after) - len(plan.appended), 1) + SPARE_ROWS, width
     rows = plan.info.rows + len(plan.appended)
     if plan.replaced:
         rows = max(len(plan.after) + 1, min(rows, len(plan.after) + SPARE_ROWS))
@@ -295,9 +297,6 @@ def structure_requests(plan: TabPlan, sheet_id: int) -> list[dict[str, Any]]:
         requests.append(add_sheet(plan, sheet_id, rows, cols))
         if plan.name == STATE_TAB:
             requests.append(protect(sheet_id, None, "gapbot's memory between runs; please leave it alone."))
-        if plan.schema is not None and plan.schema.header_filter:
-            # The whole sheet (no end row or column), so rows appended later are filtered too.
-            requests.append({"setBasicFilter": {"filter": {"range": {"sheetId": sheet_id}}}})
     else:
         if cols > plan.info.columns:
             requests.append(
@@ -504,13 +503,17 @@ def rows_during(plan: TabPlan) -> int:
     """Rows the tab has after the structure request, before the final trim."""
     written = max((w.row + 1 for w in plan.row_writes), default=0)
     if plan.info is None:
-        return max(grid_size(plan)[0], written)
+        return max(grid_size(plan)[0], written) + len(plan.appended)
     return max(plan.info.rows, written) + len(plan.appended)
 
 
 def finish_requests(plan: TabPlan, sheet_id: int, rows_now: int) -> list[dict[str, Any]]:
-    """After the values: sort keyed tabs (whole rows move, team cells with them) and trim replaced tabs."""
+    """After the values: a new tab's header filter (set over the whole sheet once its first rows
+    are appended, so they are inside it), sort keyed tabs (whole rows move, team cells with them)
+    and trim replaced tabs."""
     requests: list[dict[str, Any]] = []
+    if plan.info is None and plan.schema is not None and plan.schema.header_filter:
+        requests.append({"setBasicFilter": {"filter": {"range": {"sheetId": sheet_id}}}})
     if plan.sort_by is not None:
         c = header_index(plan.after).get(header_key(plan.sort_by))
         if c is not None:
@@ -523,7 +526,12 @@ def finish_requests(plan: TabPlan, sheet_id: int, rows_now: int) -> list[dict[st
                 }
             )
     if plan.replaced:
-        keep = len(plan.after) + SPARE_ROWS
+        keep = rows_kept(plan)
         if rows_now > keep:
             requests.append(dimension("deleteDimension", sheet_id, "ROWS", keep, rows_now))
     return requests
+
+
+def rows_kept(plan: TabPlan) -> int:
+    """Rows a replaced tab keeps after the final trim: its data and room to type below."""
+    return len(plan.after) + SPARE_ROWS

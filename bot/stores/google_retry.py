@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import requests
@@ -22,6 +23,8 @@ from gspread.http_client import HTTPClient
 from bot.errors import StoreError
 
 from .google_auth import key_source
+
+T = TypeVar("T")
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # Drive answers 403 (not 429) when a rate limit is hit; these reasons mean "try again later".
@@ -96,6 +99,7 @@ class RetryingHTTPClient(HTTPClient):
         self.timeout = self.policy.timeout
         self.sleep = sleep
         self.retries = 0
+        self._blind_retries = True
 
     def request(
         self,
@@ -119,17 +123,50 @@ class RetryingHTTPClient(HTTPClient):
                     "account in the Google Cloud console and put it there",
                 ) from None
             except (APIError, requests.exceptions.RequestException) as exc:
-                if not is_retryable(exc):
+                if not is_retryable(exc) or not self._blind_retries:
                     raise
                 if attempt + 1 == self.policy.tries:
-                    raise StoreError(
-                        f"Google kept failing: {short(exc)} (tried {self.policy.tries} times)",
-                        where=describe(method, endpoint),
-                        fix="Google may be down or the quota used up; wait a few minutes and run again",
-                    ) from exc
+                    raise self.gave_up(exc, describe(method, endpoint)) from exc
                 self.retries += 1
                 self.sleep(self.policy.wait(attempt))
         raise AssertionError("unreachable")
+
+    def send_checked(self, send: Callable[[], T], landed: Callable[[], bool], where: str) -> T | None:
+        """Send a write whose blind repeat could add data twice (an append, an added rule).
+
+        A 5xx or a timeout can come after Google applied the write: before sending it again,
+        `landed` re-reads the sheet and says whether it is already there (None is returned then).
+        `send` may look at what `landed` found, to send only what is still missing.
+        """
+        for attempt in range(self.policy.tries):
+            try:
+                with self._one_try():
+                    return send()
+            except (APIError, requests.exceptions.RequestException) as exc:
+                if not is_retryable(exc):
+                    raise
+                if attempt + 1 == self.policy.tries:
+                    raise self.gave_up(exc, where) from exc
+            self.retries += 1
+            self.sleep(self.policy.wait(attempt))
+            if landed():
+                return None
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def _one_try(self) -> Iterator[None]:
+        self._blind_retries = False
+        try:
+            yield
+        finally:
+            self._blind_retries = True
+
+    def gave_up(self, exc: Exception, where: str) -> StoreError:
+        return StoreError(
+            f"Google kept failing: {short(exc)} (tried {self.policy.tries} times)",
+            where=where,
+            fix="Google may be down or the quota used up; wait a few minutes and run again",
+        )
 
 
 def short(exc: Exception) -> str:

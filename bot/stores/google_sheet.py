@@ -45,18 +45,34 @@ from .google_plan import (
     plan_tab,
     row_chunks,
     rows_during,
+    rows_kept,
     structure_requests,
     value_ranges,
 )
 from .google_retry import GoogleRetryPolicy, RetryingHTTPClient, api_disabled
+from .google_verify import (
+    ColumnsNow,
+    adds_each_time,
+    checked_columns,
+    fill_by_key,
+    keys_not_yet_appended,
+    repairs,
+    rows_not_yet_appended,
+    structure_landed,
+    trim_landed,
+)
 from .grid import MAX_CELL_CHARS, CommitNotes, Grid, apply_ops, cell_text, grid_to_frame
 from .ops import ReplaceTab, SetState, UpsertRows, WriteOp
 
 SHEET_FIELDS = "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)))"
-READ_OPTIONS: dict[str, str | int | bool | float | list[str] | None] = {
-    "valueRenderOption": "FORMATTED_VALUE",
-    "majorDimension": "ROWS",
-}
+ReadOptions = dict[str, str | int | bool | float | list[str] | None]
+READ_OPTIONS: ReadOptions = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
+# The check after writing compares the values gapbot sent, so it reads them unformatted.
+VERIFY_OPTIONS: ReadOptions = {"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"}
+# A values write and its check, then at most two rounds of repairs (the team moving rows meanwhile).
+WRITE_ROUNDS = 3
+BEFORE_WRITING = "the team's cells were not touched"
+WRITING = "some of gapbot's cells of this run may be in the wrong columns"
 
 
 def tab_of(op: WriteOp) -> str:
@@ -129,11 +145,12 @@ class GoogleSheetStore(Store):
             f"Google refused to read the sheet: {exc.code} {exc.error.get('message', '')}", where="--sheet"
         )
 
-    def _grids(self, names: Sequence[str]) -> dict[str, Grid]:
+    def _grids(self, names: Sequence[str], cells: str | None = None) -> dict[str, Grid]:
+        """Whole tabs (or the `cells` range of each, e.g. "1:1") in one batchGet."""
         if not names:
             return {}
         reply = self.client.values_batch_get(
-            self.spreadsheet_id, [absolute_range_name(n) for n in names], params=READ_OPTIONS
+            self.spreadsheet_id, [absolute_range_name(n, cells) for n in names], params=READ_OPTIONS
         )
         return {n: [list(r) for r in vr.get("values", [])] for n, vr in zip(names, reply["valueRanges"], strict=True)}
 
@@ -180,28 +197,88 @@ class GoogleSheetStore(Store):
         for p in plans:
             structure.extend(structure_requests(p, ids[p.name]))
         if structure:
-            self.client.batch_update(self.spreadsheet_id, {"requests": structure})
-
-        fresh = self._fresh_keys([p for p in plans if p.key_column is not None and p.row_writes])
-        data = [
-            vr
-            for p in plans
-            for vr in value_ranges(p.name, aim(p, *fresh[p.name]) if p.name in fresh else p.row_writes)
-        ]
-        for batch in chunks(data):
-            self.client.values_batch_update(self.spreadsheet_id, {"valueInputOption": "RAW", "data": batch})
+            self._batch_update(structure, lambda: self._structure_landed(plans, ids))
+        self._write_cells(plans)
         for p in plans:
             for rows in row_chunks(p.appended):
-                self.client.values_append(
-                    self.spreadsheet_id,
-                    self._header_range(p),
-                    params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
-                    body={"values": rows},
-                )
+                self._append(p, rows)
         finish = [r for p in plans for r in finish_requests(p, ids[p.name], rows_during(p))]
         if finish:
-            self.client.batch_update(self.spreadsheet_id, {"requests": finish})
+            keep = {ids[p.name]: rows_kept(p) for p in plans if p.replaced}
+            self._batch_update(finish, lambda: trim_landed(keep, self._sheets()))
         return notes
+
+    def _batch_update(self, requests: list[dict[str, Any]], landed: Callable[[], bool]) -> None:
+        """One spreadsheets.batchUpdate; one that adds rules, ranges, rows or tabs is never repeated
+        blind (Google applies a batchUpdate whole or not at all, so `landed` can tell)."""
+        body = {"requests": requests}
+        if adds_each_time(requests):
+            send = lambda: self.client.batch_update(self.spreadsheet_id, body)  # noqa: E731
+            self.client.send_checked(send, landed, "POST spreadsheets:batchUpdate")
+        else:
+            self.client.batch_update(self.spreadsheet_id, body)
+
+    def _structure_landed(self, plans: Sequence[TabPlan], ids: dict[str, int]) -> bool:
+        sheets = self._sheets()
+        present = {s.title for s in sheets}
+        headers = self._grids([p.name for p in plans if p.new_header and p.name in present], "1:1")
+        return structure_landed(
+            plans, ids, sheets, {n: [cell_text(c) for c in (g or [[]])[0]] for n, g in headers.items()}
+        )
+
+    def _write_cells(self, plans: Sequence[TabPlan]) -> None:
+        """gapbot's changed cells of existing rows, then a check that each landed in its key's row.
+
+        Keyed tabs are re-aimed at where their keys are right before the write; if the team moved
+        rows between that re-read and the write, the check after it finds the cells out of place
+        and writes them again where they belong, a few rounds at most.
+        """
+        keyed = [p for p in plans if p.key_column is not None and p.row_writes]
+        fresh = self._fresh_keys(keyed)
+        sent = {p.name: aim(p, *fresh[p.name]) for p in keyed}
+        fill_then = {p.name: fill_by_key(*fresh[p.name]) for p in keyed}
+        data = [vr for p in plans if p.name not in sent for vr in value_ranges(p.name, p.row_writes)]
+        for _ in range(WRITE_ROUNDS):
+            data += [vr for name, writes in sent.items() for vr in value_ranges(name, writes)]
+            for batch in chunks(data):
+                self.client.values_batch_update(self.spreadsheet_id, {"valueInputOption": "RAW", "data": batch})
+            written = [p for p in keyed if sent.get(p.name)]
+            now = self._read_columns([(p, checked_columns(p)) for p in written], VERIFY_OPTIONS, WRITING)
+            sent = {p.name: repairs(p, fill_then[p.name], sent[p.name], ColumnsNow(*now[p.name])) for p in written}
+            if not any(sent.values()):
+                return
+            data = []
+        moving = ", ".join(repr(name) for name, writes in sent.items() if writes)
+        raise StoreError(
+            "the team kept sorting, inserting or deleting rows while gapbot wrote; some cells gapbot wrote "
+            "(its own, or a blank Next action it filled) may still be in other prospects' rows",
+            where=f"tab {moving}",
+            fix="run again when nobody is reordering rows: gapbot rewrites its own columns by key",
+        )
+
+    def _append(self, plan: TabPlan, rows: list[list[Any]]) -> None:
+        """New rows after the table; if the answer is lost, only the rows not there yet are sent again."""
+        pending = rows
+
+        def landed() -> bool:
+            nonlocal pending
+            if plan.key_column is None:
+                pending = rows_not_yet_appended(plan, pending, self._grids([plan.name]).get(plan.name, []))
+            else:
+                pending = keys_not_yet_appended(
+                    plan, pending, self._read_columns([(plan, [])], READ_OPTIONS, WRITING)[plan.name][0]
+                )
+            return not pending
+
+        def send() -> Any:
+            return self.client.values_append(
+                self.spreadsheet_id,
+                self._header_range(plan),
+                params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
+                body={"values": pending},
+            )
+
+        self.client.send_checked(send, landed, f"POST values:append (tab {plan.name!r})")
 
     def _plan(self, name: str, info: SheetInfo | None, before: Grid, after: Grid, ops: Sequence[WriteOp]) -> TabPlan:
         mine = [op for op in ops if tab_of(op) == name]
@@ -215,34 +292,47 @@ class GoogleSheetStore(Store):
         return absolute_range_name(plan.name, f"A1:{rowcol_to_a1(1, plan.width)}")
 
     def _fresh_keys(self, plans: Sequence[TabPlan]) -> dict[str, tuple[list[str], dict[int, list[str]]]]:
-        """Each keyed tab's header, key column and blank-fill columns as they are now, right before writing."""
-        if not plans:
+        """Each keyed tab's key column and blank-fill columns as they are now, right before writing."""
+        read = self._read_columns([(p, sorted(p.fill_columns)) for p in plans], READ_OPTIONS, BEFORE_WRITING)
+        return {
+            name: (keys, {c: [v.strip() for v in cells] for c, cells in columns.items()})
+            for name, (keys, columns) in read.items()
+        }
+
+    def _read_columns(
+        self, wanted: Sequence[tuple[TabPlan, Sequence[int]]], options: ReadOptions, header_changed: str = ""
+    ) -> dict[str, tuple[list[str], dict[int, list[str]]]]:
+        """Per keyed tab: its key column and `columns`, top-down, in one batchGet with each header.
+
+        A header that is no longer as planned means columns moved: positions cannot be trusted.
+        """
+        if not wanted:
             return {}
         ranges = []
-        for p in plans:
+        for p, columns in wanted:
             assert p.key_column is not None
             ranges.append(absolute_range_name(p.name, "1:1"))
-            for c in (p.key_column, *sorted(p.fill_columns)):
+            for c in (p.key_column, *columns):
                 letter = rowcol_to_a1(1, c + 1)[:-1]
                 ranges.append(absolute_range_name(p.name, f"{letter}:{letter}"))
-        reply = iter(self.client.values_batch_get(self.spreadsheet_id, ranges, params=READ_OPTIONS)["valueRanges"])
+        reply = iter(self.client.values_batch_get(self.spreadsheet_id, ranges, params=options)["valueRanges"])
 
         def column(value_range: dict[str, Any]) -> list[str]:
-            return [cell_text(r[0]).strip() if r else "" for r in value_range.get("values", [])]
+            return [cell_text(r[0]) if r else "" for r in value_range.get("values", [])]
 
-        fresh: dict[str, tuple[list[str], dict[int, list[str]]]] = {}
-        for p in plans:
+        out: dict[str, tuple[list[str], dict[int, list[str]]]] = {}
+        for p, columns in wanted:
             header = [cell_text(c) for c in (next(reply).get("values") or [[]])[0]]
             planned = [cell_text(c) for c in p.before[0]] if p.before else []
             if header[: len(planned)] != planned:
                 raise StoreError(
-                    "the header row changed while gapbot was writing; the team's cells were not touched",
+                    f"the header row changed while gapbot was writing; {header_changed}",
                     where=f"tab {p.name!r}",
-                    fix="run again",
+                    fix="check the columns of that tab, then run again",
                 )
-            keys = column(next(reply))
-            fresh[p.name] = (keys, {c: column(next(reply)) for c in sorted(p.fill_columns)})
-        return fresh
+            keys = [k.strip() for k in column(next(reply))]
+            out[p.name] = (keys, {c: column(next(reply)) for c in columns})
+        return out
 
     def _new_sheet_id(self, used: set[int]) -> int:
         while True:

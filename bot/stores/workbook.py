@@ -46,6 +46,7 @@ class WorkbookStore(GridStore):
         self._cache: tuple[tuple[int, int], dict[str, Grid], set[str]] | None = None
         # the workbook as this process last saved it, with the file's stamp right after that save
         self._saved: tuple[tuple[int, int], Workbook] | None = None
+        self._read_stamp: tuple[int, int] | None = None  # the file as the last read found it
 
     def version(self) -> str:
         try:
@@ -82,10 +83,16 @@ class WorkbookStore(GridStore):
             ) from exc
         return [_entry(p) for p in entries if lock_file_note(p.name) or not p.name.startswith(".")]
 
-    def _load(self) -> tuple[dict[str, Grid], set[str]]:
+    def _stamp(self) -> tuple[int, int] | None:
         if not self.path.exists():
+            return None
+        st = self.path.stat()
+        return (st.st_mtime_ns, st.st_size)
+
+    def _load(self) -> tuple[dict[str, Grid], set[str]]:
+        stamp = self._read_stamp = self._stamp()
+        if stamp is None:
             return {}, set()
-        stamp = self._stamp()
         if self._cache is None or self._cache[0] != stamp:
             try:
                 wb = load_workbook(self.path, read_only=True, data_only=True)
@@ -102,21 +109,29 @@ class WorkbookStore(GridStore):
         _, grids, hidden = self._cache
         return {k: [list(r) for r in v] for k, v in grids.items()}, set(hidden)
 
-    def _stamp(self) -> tuple[int, int]:
-        st = self.path.stat()
-        return st.st_mtime_ns, st.st_size
-
     def _writable(self) -> Workbook:
         """The workbook to write into: the one this process saved last while the file is still
         that save, else the file parsed afresh."""
-        if not self.path.exists():
+        stamp = self._stamp()
+        if stamp is None:
             wb = Workbook()
             wb.remove(wb.active)
             return wb
-        if self._saved is not None and self._saved[0] == self._stamp():
+        if self._saved is not None and self._saved[0] == stamp:
             return self._saved[1]
         self._saved = None
         return load_workbook(self.path)
+
+    def _check_unchanged(self) -> None:
+        """Refuse to save over a workbook someone else saved since gapbot read it: gapbot's changes
+        are applied by cell position, and theirs would be overwritten."""
+        if self._stamp() != self._read_stamp:
+            raise StoreError(
+                "the workbook was saved by someone else while gapbot was writing; nothing was written, "
+                "so no one's edits are overwritten",
+                where=str(self.path),
+                fix="run again",
+            )
 
     def open_elsewhere(self) -> Path | None:
         """The lock file Excel (`~$NAME.xlsx`) or LibreOffice (`.~lock.NAME.xlsx#`) keeps while a
@@ -137,6 +152,7 @@ class WorkbookStore(GridStore):
                 where=f"{self.path} (lock file {lock.name})",
                 fix="save and close it there, then run again (delete the lock file only if nobody has it open)",
             )
+        self._check_unchanged()
         mode = self.path.stat().st_mode & 0o777 if self.path.exists() else None
         wb = self._writable()
         self._saved = self._cache = None  # until the save lands, memory may be ahead of the file
@@ -153,11 +169,13 @@ class WorkbookStore(GridStore):
             wb.save(tmp)
             if mode is not None:
                 os.chmod(tmp, mode)  # the temporary file is private (0600); the workbook keeps its own mode
+            self._check_unchanged()
             os.replace(tmp, self.path)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         stamp = self._stamp()
+        assert stamp is not None  # the file was just written
         self._saved = (stamp, wb)
         grids = {ws.title: after[ws.title] if ws.title in after else before.get(ws.title, []) for ws in wb.worksheets}
         self._cache = (stamp, grids, {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"})

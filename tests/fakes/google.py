@@ -6,7 +6,10 @@ real gspread / google-auth clients through `responses`.
         ... code that talks to https://sheets.googleapis.com ...
 
 `fake.calls` logs every API request (method, path, bytes sent, status); `fake.faults` injects
-errors (429, 5xx, timeouts) and `fake.cut_after_writes` cuts a run off after N write requests.
+errors (429, 5xx, timeouts) before a request is applied (and may change the sheet there, as a
+teammate would between two requests), `fake.lost_answers` after a write was applied (Google did
+the write, the answer never arrived) and `fake.cut_after_writes` cuts a run off after N write
+requests.
 """
 
 from __future__ import annotations
@@ -94,6 +97,8 @@ class FakeGoogle:
         self.calls: list[Call] = []
         #: Each fault sees every request and may answer an HTTP status, "timeout", or None.
         self.faults: list[Fault] = []
+        #: Each sees every write Google applied and may replace its answer with a status or "timeout".
+        self.lost_answers: list[Fault] = []
         #: The token endpoint refuses the service account's key (deleted, revoked or disabled).
         self.key_revoked = False
         self.cut_after_writes: int | None = None
@@ -156,16 +161,9 @@ class FakeGoogle:
             return 200, {"Content-Type": "application/json"}, json.dumps(token)
         if self.cut_after_writes is not None and self.writes_done >= self.cut_after_writes:
             raise CutOff("the run was cut off")
-        for fault in self.faults:
-            outcome = fault(call)
-            if outcome == "timeout":
-                raise requests.exceptions.ReadTimeout("fake read timeout")
-            if isinstance(outcome, int):
-                call.status = outcome
-                return outcome, {"Content-Type": "application/json"}, json.dumps(fault_body(outcome, call))
-            if isinstance(outcome, tuple):  # (status, the error body Google would send)
-                call.status = outcome[0]
-                return outcome[0], {"Content-Type": "application/json"}, json.dumps(outcome[1])
+        refused = self.injected(self.faults, call)
+        if refused is not None:
+            return refused
         try:
             payload = json.loads(raw) if raw and raw[:1] in (b"{", b"[") else None
             if self.keep_bodies:
@@ -176,11 +174,28 @@ class FakeGoogle:
         call.status = status
         if call.is_write and status < 300:
             self.writes_done += 1
+            lost = self.injected(self.lost_answers, call)  # the write stays applied
+            if lost is not None:
+                return lost
         if isinstance(reply, bytes):
             return status, {"Content-Type": "application/octet-stream"}, reply
         if reply is None:
             return status, {}, b""
         return status, {"Content-Type": "application/json; charset=UTF-8"}, json.dumps(reply)
+
+    def injected(self, hooks: list[Fault], call: Call) -> tuple[int, dict[str, str], str] | None:
+        """The error answer the first of `hooks` that gives one injects into `call` (None: none does)."""
+        for hook in hooks:
+            outcome = hook(call)
+            if outcome == "timeout":
+                raise requests.exceptions.ReadTimeout("fake read timeout")
+            if isinstance(outcome, int):
+                call.status = outcome
+                return outcome, {"Content-Type": "application/json"}, json.dumps(fault_body(outcome, call))
+            if isinstance(outcome, tuple):  # (status, the error body Google would send)
+                call.status = outcome[0]
+                return outcome[0], {"Content-Type": "application/json"}, json.dumps(outcome[1])
+        return None
 
     def route(self, call: Call, body: Any, raw: bytes) -> tuple[int, Any]:
         path, method, q = call.path, call.method, call.query
