@@ -7,14 +7,44 @@ a whole column at once (lower-casing, regular expressions, joins) it does in C++
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeAlias
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeAlias, TypeVar
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 Column: TypeAlias = pa.Array | pa.ChunkedArray
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
+#: Below this many rows a column is not split for threads: the split would cost more than it saves.
+MIN_PIECE_ROWS = 1 << 16
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def map_each(func: Callable[[_In], _Out], pieces: Sequence[_In]) -> list[_Out]:
+    """`func` of every piece, on as many threads as there are cores: Arrow's kernels release the GIL."""
+    workers = min(len(pieces), cores())
+    if workers <= 1:
+        return [func(p) for p in pieces]
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(func, pieces))
+
+
+def by_pieces(values: Column, func: Callable[[Column], Column]) -> Column:
+    """`func` (row by row: each result row depends on its own row only) of a long column, one
+    slice per core at once."""
+    count = min(cores(), len(values) // MIN_PIECE_ROWS)
+    if count <= 1:
+        return func(values)
+    size = -(-len(values) // count)
+    results = map_each(func, [values.slice(start, size) for start in range(0, len(values), size)])
+    return pa.concat_arrays([c for r in results for c in (r.chunks if isinstance(r, pa.ChunkedArray) else [r])])
 
 
 def text_column(values: Column) -> Column:

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from publicsuffixlist import PSLFILE, encode_idn
 
-from bot.columns import Column, bools, on_distinct, per_distinct, replace_where, text_column
+from bot.columns import Column, bools, by_pieces, on_distinct, per_distinct, replace_where, text_column
 from bot.urls import PLAIN_HOST_NAME, PSL, ip_literals, registrable_domain
 
 
@@ -53,7 +53,9 @@ def registrable_domains(hosts: Column, distinct: bool = False) -> Column:
     """`registrable_domain` of every host in a column (nulls read as ""). The work is done once
     per distinct host, unless the caller knows the hosts to be `distinct` (a referring-domains
     report): then finding the distinct ones would cost more than it saves."""
-    return _domains(text_column(hosts))[0] if distinct else on_distinct(hosts, _domains)[0]
+    if distinct:
+        return by_pieces(text_column(hosts), _domains)
+    return on_distinct(hosts, lambda distinct_hosts: (by_pieces(distinct_hosts, _domains),))[0]
 
 
 def domains_where_known(hosts: Column, distinct: bool = False) -> tuple[Column, np.ndarray]:
@@ -62,7 +64,7 @@ def domains_where_known(hosts: Column, distinct: bool = False) -> tuple[Column, 
     return domains, bools(pc.equal(domains, ""))
 
 
-def _domains(hosts: Column) -> tuple[Column]:
+def _domains(hosts: Column) -> Column:
     # host names that are their own keys (nearly all: the columns come from `url_keys` or
     # `host_keys_of`), with a parent
     named = pc.and_not(pc.match_substring_regex(hosts, PLAIN_HOST_NAME), pc.starts_with(hosts, "www."))
@@ -79,4 +81,4 @@ def _domains(hosts: Column) -> tuple[Column]:
     done[np.flatnonzero(named)[by_parent]] = True
     domains = replace_where(hosts, named, named_domains)
     others = [registrable_domain(h) for h in hosts.filter(pa.array(~done)).to_pylist()]
-    return (replace_where(domains, ~done, pa.array(others, hosts.type)),)
+    return replace_where(domains, ~done, pa.array(others, hosts.type))

@@ -9,10 +9,12 @@ import itertools
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot import columns
 from bot.columns import bools, longest, replace_where
 from bot.domains import domains_where_known, registrable_domains
 from bot.ingest.frame import BLOCK_ROWS, constant_column
@@ -99,3 +101,15 @@ def test_a_constant_column_is_one_shared_block(n: int) -> None:
     assert column.to_pylist() == ["export.csv"] * n
     assert len({chunk.buffers()[2].address for chunk in column.chunks}) <= 1
     assert constant_column(None, n).null_count == n
+
+
+def test_a_long_column_keyed_in_pieces_equals_the_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    hosts = ["a.example.com", "bbc.co.uk", "x.blogspot.com", "203.0.113.9", "münz.de", "", "www.ck", "com"] * 5
+    whole = registrable_domains(pa.array(hosts), distinct=True).to_pylist()
+    monkeypatch.setattr(columns, "MIN_PIECE_ROWS", 4)
+    monkeypatch.setattr(columns, "cores", lambda: 3)
+    assert registrable_domains(pa.array(hosts), distinct=True).to_pylist() == whole
+    assert registrable_domains(pa.array(hosts)).to_pylist() == whole
+    assert columns.by_pieces(pa.array(hosts), lambda piece: pc.utf8_upper(piece)).to_pylist() == [
+        h.upper() for h in hosts
+    ]

@@ -8,10 +8,8 @@ its report kind, how its dates are written) is decided over all rows.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -20,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bot.columns import bools, join, longest, replace_where
+from bot.columns import bools, cores, join, longest, map_each, replace_where
 from bot.domains import domains_where_known, registrable_domains
 from bot.linktable import LINK_COLUMNS
 from bot.urls import domain_in_text, host_keys_of, ip_literals, url_keys
@@ -247,9 +245,9 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
     day_first = {f: slashed_day_first(table.column(c)) for f, c in resolved.items() if f in DATE_FIELDS}
     chunks = _chunks(table)
     starts = np.cumsum([0, *(c.num_rows for c in chunks)])[:-1].tolist()
-    sources = _with_domains(_map_each(lambda t: _source_keys(t, fmt, resolved), chunks), fmt)
+    sources = _with_domains(map_each(lambda t: _source_keys(t, fmt, resolved), chunks), fmt)
     jobs = list(zip(chunks, starts, sources, strict=True))
-    mapped = _map_each(lambda job: _chunk_links(*job, fmt, resolved, links_count_column, day_first), jobs)
+    mapped = map_each(lambda job: _chunk_links(*job, fmt, resolved, links_count_column, day_first), jobs)
     joined = pa.concat_tables([c.out for c in mapped])  # the chunks' columns side by side: no copy
     out = {f: joined.column(f) for f in joined.column_names}
     skipped = sum((c.skipped for c in mapped), Counter())
@@ -284,26 +282,13 @@ def _blanked_notes(raw: RawTable, mapped: list[_Chunk]) -> list[str]:
     return notes
 
 
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def _chunks(table: pa.Table) -> list[pa.Table]:
     """Equal slices of the rows: a multiple of the cores in number, each at most MAX_CHUNK_ROWS."""
     n = table.num_rows
-    count = min(_cores(), max(1, n // MIN_CHUNK_ROWS))
+    count = min(cores(), max(1, n // MIN_CHUNK_ROWS))
     count *= -(-n // (MAX_CHUNK_ROWS * count)) or 1
     size = -(-n // count) or 1
     return [table.slice(start, size) for start in range(0, n, size)] or [table]
-
-
-def _map_each(func: Callable[[_In], _Out], chunks: list[_In]) -> list[_Out]:
-    """`func` of every chunk, on as many threads as there are cores: Arrow's kernels release the GIL."""
-    workers = min(len(chunks), _cores())
-    if workers <= 1:
-        return [func(c) for c in chunks]
-    with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(func, chunks))
 
 
 def _chunk_links(
