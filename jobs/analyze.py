@@ -86,7 +86,7 @@ def read_all_exports(
                     reports.append(report)
     non_empty = [t for t in tables if not t.empty]
     links = pd.concat(non_empty, ignore_index=True) if non_empty else empty_link_table()
-    return links, reports, export_digests(raw_tabs, files)
+    return links, reports, export_digests(raw_tabs, {f.name: f.fingerprint for f in files})
 
 
 def unreadable_sources(reports: list[ImportReport], previous: pd.DataFrame) -> list[str]:

@@ -212,6 +212,9 @@ class LeasedStore(Store):
     def export_files(self, folder: str) -> list[ExportFile]:
         return self.inner.export_files(folder)
 
+    def export_fingerprints(self, folder: str) -> dict[str, str]:
+        return self.inner.export_fingerprints(folder)
+
     def __getattr__(self, name: str) -> Any:
         if name == "inner":  # not set yet: never recurse
             raise AttributeError(name)

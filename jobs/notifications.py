@@ -26,7 +26,7 @@ from bot.notify.outbox import Outbox
 from bot.notify.secrets import redact
 from bot.notify.sheet import schema_tabs
 from bot.notify.wins import win_alerts
-from bot.stores import ExportFile, SetState, Store, WriteOp
+from bot.stores import SetState, Store, WriteOp
 from bot.stores.grid import MAX_CELL_CHARS, written_tabs
 from sheets_schema.state_keys import RERUN_BASELINE_KEY
 from sheets_schema.tabs import MODEL, PROSPECTS
@@ -126,14 +126,15 @@ def send_prepared(ctx: JobContext, result: JobResult, notice: PreparedNotice) ->
     return _noted(result, step)
 
 
-def export_files(store: Store, folder: str) -> list[ExportFile]:
-    """The exports folder's files; none when it is unset or unreadable (the analysis reports that)."""
+def export_fingerprints(store: Store, folder: str) -> dict[str, str]:
+    """The exports folder's entries and their fingerprints, read without downloading where the
+    store can; none when it is unset or unreadable (the analysis reports that)."""
     if not folder:
-        return []
+        return {}
     try:
-        return store.export_files(folder)
+        return store.export_fingerprints(folder)
     except GapbotError:
-        return []
+        return {}
 
 
 def end_of_job_alerts(ctx: JobContext) -> tuple[list[Message], dict[str, str], list[triggers.Fired]]:
@@ -145,7 +146,7 @@ def end_of_job_alerts(ctx: JobContext) -> tuple[list[Message], dict[str, str], l
     lost = lost_link_alerts(state, ctx.clock().date(), links)
     inputs = read_inputs(ctx.store)
     exports = (  # only compared with the last analysis's: not read before there is one
-        triggers.export_digests(inputs.raw_tabs, export_files(ctx.store, inputs.settings.exports_folder))
+        triggers.export_digests(inputs.raw_tabs, export_fingerprints(ctx.store, inputs.settings.exports_folder))
         if state.get(RERUN_BASELINE_KEY)
         else {}
     )

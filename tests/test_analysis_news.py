@@ -15,7 +15,7 @@ from bot.notify.analysis_digest import DIGEST_TABS, analysis_digest
 from bot.notify.sheet import schema_tabs
 from jobs import analyze as analyze_module
 from jobs.context import JobContext
-from jobs.notifications import AnalysisNews, PreparedNotice, export_files, prepare_after_analyze
+from jobs.notifications import AnalysisNews, PreparedNotice, export_fingerprints, prepare_after_analyze
 from jobs.table import JOBS
 from sheets_schema.tabs import MODEL, PROSPECTS
 from tests.backends import Backend
@@ -56,5 +56,5 @@ def test_the_digest_of_an_analysis_is_the_digest_of_the_sheet_it_leaves(
     links = backend.store.tab_link
     assert analysis_digest(handed, links, second.date()) == analysis_digest(sheet, links, second.date())
     inputs = news[-1].inputs
-    now = triggers.export_digests(inputs.raw_tabs, export_files(backend.store, inputs.settings.exports_folder))
+    now = triggers.export_digests(inputs.raw_tabs, export_fingerprints(backend.store, inputs.settings.exports_folder))
     assert dict(news[-1].exports) == now

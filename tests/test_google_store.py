@@ -324,3 +324,30 @@ def test_a_revoked_key_names_the_variable_that_holds_it(monkeypatch: pytest.Monk
         store.read_tabs(["Settings"])
     assert raised.value.message.startswith(f"{KEY_JSON_ENV}: ")
     assert "create a new key" in raised.value.message
+
+
+@pytest.mark.slow
+def test_analyze_downloads_each_export_once_and_watch_none(tmp_path: Path) -> None:
+    """The rerun check after every job compares the exports by Drive's checksums from the folder's
+    listing: only `analyze` reads the files, each once."""
+    from datetime import UTC, datetime
+
+    from jobs.runner import Runner
+    from tests.fakes.team import demo_on_google
+
+    fake = FakeGoogle()
+    sid = demo_on_google(fake, tmp_path)
+    store = google_store(fake, sid)
+    runner = Runner(JOBS, settle=0, alert=None)
+    files = [f for f in fake.files.values() if f.mime_type == "text/csv"]
+
+    def downloads(name: str) -> int:
+        before = len(fake.calls)
+        runner.run(name, JobContext(store=store, clock=lambda: datetime(2026, 11, 23, 10, tzinfo=UTC)))
+        return sum(1 for c in fake.calls[before:] if c.query.get("alt") == ["media"])
+
+    assert files and downloads("analyze") == len(files)
+    assert downloads("watch") == 0
+    fake.files[files[0].id].data += b"\n"  # a teammate drops a new version of one export
+    assert downloads("watch") == 0
+    assert downloads("analyze") == len(files)

@@ -12,9 +12,8 @@ without that entry the `Target health` tab's Status, Final URL and Canonical col
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,7 +21,6 @@ from typing import Any
 import pandas as pd
 
 from bot.inputs import Inputs
-from bot.stores import ExportFile
 from sheets_schema.settings_keys import SETTINGS_BY_NAME
 from sheets_schema.state_keys import (
     HEALTH_FINGERPRINTS_KEY,
@@ -99,14 +97,11 @@ def snapshot(inputs: Inputs, model: pd.DataFrame, exports: Mapping[str, str]) ->
     }
 
 
-def export_digests(raw_tabs: Mapping[str, pd.DataFrame], files: Iterable[ExportFile]) -> dict[str, str]:
-    """What identifies each export: the `Raw: …` tabs' content and the exports folder files' bytes."""
+def export_digests(raw_tabs: Mapping[str, pd.DataFrame], files: Mapping[str, str]) -> dict[str, str]:
+    """What identifies each export: the `Raw: …` tabs' content and the exports folder files'
+    fingerprints (`Store.export_fingerprints`, by name)."""
     found = {f"tab {name}": content_key(frame.to_dict("list")) for name, frame in raw_tabs.items()}
-    return found | {f"file {f.name}": file_digest(f.data) for f in files}
-
-
-def file_digest(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()[:16]
+    return found | {f"file {name}": fingerprint for name, fingerprint in files.items()}
 
 
 # --- triggers measured against the last analysis ----------------------------------------------

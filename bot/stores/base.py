@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,6 +25,13 @@ class ExportFile:
     problem: str = ""
     #: Why the entry is not an export and was left alone (a lock file, a subfolder).
     note: str = ""
+    #: What changes when the file changes, known without reading it where the store can (Drive's
+    #: checksum), else from its bytes: the rerun check compares it with the last analysis's.
+    fingerprint: str = ""
+
+
+def content_fingerprint(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()[:16]
 
 
 _NOT_EXPORTS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".pdf", ".mp4", ".mov", ".docx", ".pptx")
@@ -104,6 +112,11 @@ class Store(ABC):
     @abstractmethod
     def export_files(self, folder: str) -> list[ExportFile]:
         """The export files in the `Exports folder` setting's folder, as this store sees it."""
+
+    def export_fingerprints(self, folder: str) -> dict[str, str]:
+        """Each entry of the exports folder by name, with its `ExportFile.fingerprint`; a store
+        that can tell without downloading the files does so."""
+        return {f.name: f.fingerprint for f in self.export_files(folder)}
 
     def read_tab(self, name: str) -> pd.DataFrame | None:
         return self.read_tabs([name]).get(name)

@@ -52,7 +52,7 @@ def list_exports(client: HTTPClient, folder: str) -> list[dict[str, Any]]:
     while True:
         params: dict[str, str | int | bool | float | list[str] | None] = {
             "q": query,
-            "fields": "nextPageToken,files(id,name,mimeType)",
+            "fields": "nextPageToken,files(id,name,mimeType,md5Checksum,version,modifiedTime)",
             "pageSize": "1000",
             "includeItemsFromAllDrives": "true",
             **SHARED_DRIVES,
@@ -67,27 +67,38 @@ def list_exports(client: HTTPClient, folder: str) -> list[dict[str, Any]]:
     return sorted(files, key=lambda f: f.get("name", ""))
 
 
-def _entry(client: HTTPClient, file: dict[str, Any]) -> ExportFile:
-    """One entry of the Drive folder: an export downloaded, or why it is not one."""
+def _entry(client: HTTPClient, file: dict[str, Any], download: bool) -> ExportFile:
+    """One entry of the Drive folder: an export (downloaded if `download`), or why it is not one."""
     name, kind = str(file.get("name", "")), str(file.get("mimeType", ""))
+    # the checksum of the content where Drive has one; its version and time otherwise
+    fingerprint = str(file.get("md5Checksum") or f"{file.get('version', '')}@{file.get('modifiedTime', '')}")
     note = not_an_export_note(name, kind)
     if note:
-        return ExportFile(name, b"", note=note)
+        return ExportFile(name, b"", note=note, fingerprint=fingerprint)
     if kind == FOLDER_TYPE:
-        return ExportFile(f"{name}/", b"", note="a subfolder: not read; put exports in the folder itself")
+        return ExportFile(
+            f"{name}/", b"", note="a subfolder: not read; put exports in the folder itself", fingerprint=fingerprint
+        )
     if kind.startswith("application/vnd.google-apps."):
         return ExportFile(
             name, b"", problem="a Google Docs/Sheets file, not a file download; paste it into a Raw tab, or "
-            "download it as CSV into the folder"
+            "download it as CSV into the folder", fingerprint=fingerprint
         )  # fmt: skip
-    data = client.request("get", f"{DRIVE_FILES}/{file['id']}", params={"alt": "media", **SHARED_DRIVES}).content
-    return ExportFile(name, data)
+    data = (
+        client.request("get", f"{DRIVE_FILES}/{file['id']}", params={"alt": "media", **SHARED_DRIVES}).content
+        if download
+        else b""
+    )
+    return ExportFile(name, data, fingerprint=fingerprint)
 
 
-def download_exports(client: HTTPClient, setting: str, account: Callable[[], str]) -> list[ExportFile]:
+def download_exports(
+    client: HTTPClient, setting: str, account: Callable[[], str], download: bool = True
+) -> list[ExportFile]:
+    """The folder's entries, downloaded; or, with `download` off, only listed (one call a page)."""
     folder = folder_id(setting)
     try:
-        return [_entry(client, f) for f in list_exports(client, folder)]
+        return [_entry(client, f, download) for f in list_exports(client, folder)]
     except APIError as exc:
         if api_disabled(exc):
             raise StoreError(

@@ -171,12 +171,19 @@ class GoogleSheetStore(Store):
         except APIError as exc:
             raise self._open_error(exc, drive=True) from None
 
-    def export_files(self, folder: str) -> list[ExportFile]:
+    def _exports(self, folder: str, download: bool) -> list[ExportFile]:
         if self._drive_reader is None:
             reader = with_scopes(self.credentials, [*BASE_SCOPES, DRIVE_READ_SCOPE])
             session = self._session  # an injected session (tests) is shared; otherwise a new one with Drive access
             self._drive_reader = RetryingHTTPClient(reader, session, policy=self._policy, sleep=self._sleep)
-        return download_exports(self._drive_reader, folder, lambda: account_email(self.credentials))
+        return download_exports(self._drive_reader, folder, lambda: account_email(self.credentials), download)
+
+    def export_files(self, folder: str) -> list[ExportFile]:
+        return self._exports(folder, download=True)
+
+    def export_fingerprints(self, folder: str) -> dict[str, str]:
+        """From the folder's listing alone: no file is downloaded."""
+        return {f.name: f.fingerprint for f in self._exports(folder, download=False)}
 
     # --- writes ----------------------------------------------------------------------------
 

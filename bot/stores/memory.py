@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from sheets_schema import STATE_TAB
 
-from .base import ExportFile, GridStore
+from .base import ExportFile, GridStore, content_fingerprint
 from .grid import Cell, CommitNotes, Grid
 
 
@@ -33,7 +33,11 @@ class MemoryStore(GridStore):
 
     def export_files(self, folder: str) -> list[ExportFile]:
         prefix = folder.rstrip("/") + "/" if folder else ""
-        return [ExportFile(n[len(prefix) :], d) for n, d in sorted(self.files.items()) if n.startswith(prefix)]
+        return [
+            ExportFile(n[len(prefix) :], d, fingerprint=content_fingerprint(d))
+            for n, d in sorted(self.files.items())
+            if n.startswith(prefix)
+        ]
 
     def version(self) -> str:
         return str(self._version)

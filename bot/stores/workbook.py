@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot.errors import InputError, StoreError
 from sheets_schema import STATE_TAB, TABS_BY_NAME, Column, TabSchema, header_key
 
-from .base import ExportFile, GridStore, lock_file_note, not_an_export_note
+from .base import ExportFile, GridStore, content_fingerprint, lock_file_note, not_an_export_note
 from .grid import Cell, CommitNotes, Grid, header_index
 from .layout import frozen_columns, row_formula
 
@@ -191,9 +191,10 @@ def _entry(path: Path) -> ExportFile:
     if not path.exists():
         return ExportFile(path.name, b"", problem="a link to a file that does not exist; remove it or fix it")
     try:
-        return ExportFile(path.name, path.read_bytes())
+        data = path.read_bytes()
     except OSError as exc:
         return ExportFile(path.name, b"", problem=f"the file cannot be read ({exc.strerror}); let gapbot read it")
+    return ExportFile(path.name, data, fingerprint=content_fingerprint(data))
 
 
 def _lock_owner(lock: Path) -> str:

@@ -15,6 +15,7 @@ requests.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
 import json
@@ -79,7 +80,12 @@ class DriveFile:
             "version": str(self.version),
             "size": str(len(self.data)),
             "trashed": False,
+            # Drive gives a checksum for files with content, not for folders or Google Docs files
+            **({} if self.mime_type.startswith("application/vnd.google-apps.") else {"md5Checksum": self.md5()}),
         }
+
+    def md5(self) -> str:
+        return hashlib.md5(self.data).hexdigest()
 
 
 class CutOff(requests.exceptions.ConnectionError):
