@@ -1,8 +1,8 @@
 """The whole run a user waits for: `gapbot --workbook W analyze` on a generated market, end to end.
 
-    PYTHONPATH=. python bench/bench_run.py --links 100000
-    PYTHONPATH=. python bench/bench_run.py --links 1000000 --formats gsc-latest-links,moz-linking-domains
-    PYTHONPATH=. python bench/bench_run.py --links 100000 --gapbot /other/checkout/.venv/bin/gapbot
+    PYTHONPATH=. python bench/bench_end_to_end.py --links 100000
+    PYTHONPATH=. python bench/bench_end_to_end.py --links 1000000 --formats gsc-latest-links,moz-linking-domains
+    PYTHONPATH=. python bench/bench_end_to_end.py --links 100000 --gapbot /other/checkout/.venv/bin/gapbot
 
 The market: our site and four competitors, each with one export in the folder the workbook's
 `Exports folder` names, the formats taken in turn from --formats (bench/gen_exports.py writes
@@ -96,7 +96,7 @@ def main() -> None:
     parser.add_argument("--gapbot", action="append", help="the command to measure (default: gapbot on PATH)")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--again", action="store_true", help="also measure a second run on the same workbook")
-    parser.add_argument("--out", type=Path, default=Path("/tmp/gapbot-bench-run"))
+    parser.add_argument("--out", type=Path, default=Path("/tmp/gapbot-bench-end-to-end"))
     args = parser.parse_args()
     formats = args.formats.split(",")
     unknown = [f for f in formats if f not in LAYOUTS]
