@@ -70,3 +70,18 @@ def test_options_work_after_the_command(workbook: Path) -> None:
 def test_version() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0 and result.output.strip().endswith(version("gapbot"))
+
+
+@pytest.mark.slow
+def test_a_run_prints_no_library_warning(tmp_path: Path) -> None:
+    """Every warning shown (Python's default hides some): a user should see gapbot's words only."""
+    import subprocess
+    import sys
+
+    workbook = tmp_path / "demo.xlsx"
+    run = [sys.executable, "-W", "always", "-c", "from jobs.cli import main; main()", "--workbook", str(workbook)]
+    demo = subprocess.run([*run[:5], "demo", "--out", str(workbook)], capture_output=True, text=True, cwd=tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    again = subprocess.run([*run, "analyze"], capture_output=True, text=True, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "Warning" not in demo.stderr + again.stderr
