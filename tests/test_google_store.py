@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from google.oauth2 import service_account
 
 from bot.errors import ConfigError, LimitError, StoreError
-from bot.stores import EnsureTab, ReplaceTab, UpsertRows
+from bot.stores import EnsureTab, ReplaceTab, SetState, UpsertRows
 from bot.stores.google_auth import BASE_SCOPES, KEY_JSON_ENV, load_credentials
 from bot.stores.google_retry import GoogleRetryPolicy
 from bot.stores.opener import sheet_id
@@ -351,3 +351,30 @@ def test_analyze_downloads_each_export_once_and_watch_none(tmp_path: Path) -> No
     fake.files[files[0].id].data += b"\n"  # a teammate drops a new version of one export
     assert downloads("watch") == 0
     assert downloads("analyze") == len(files)
+
+
+@pytest.mark.slow
+def test_an_idle_watch_in_a_fresh_process_is_one_call(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from jobs.runner import Runner
+    from tests.fakes.team import demo_on_google
+
+    fake = FakeGoogle()
+    sid = demo_on_google(fake, tmp_path)
+    clock = datetime(2026, 11, 23, 10, tzinfo=UTC)
+    runner = Runner(JOBS, settle=0, alert=None)
+
+    def watch_in_a_new_process() -> list[Call]:
+        store = google_store(fake, sid)
+        store.version_file = tmp_path / "cache" / f"{sid}-version"
+        before = len(fake.api_calls())
+        runner.run("watch", JobContext(store=store, clock=lambda: clock))
+        return fake.api_calls()[before:]
+
+    runner.run("analyze", JobContext(store=google_store(fake, sid), clock=lambda: clock))
+    assert len(watch_in_a_new_process()) > 1  # the first watch reads the sheet and remembers it
+    idle = watch_in_a_new_process()
+    assert len(idle) == 1 and idle[0].method == "GET" and idle[0].path.startswith("/drive/v3/files/")
+    google_store(fake, sid).commit([SetState({"elsewhere": "a write by another machine"})])
+    assert len(watch_in_a_new_process()) > 1  # a changed sheet is read again

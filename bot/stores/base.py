@@ -7,6 +7,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -77,8 +78,11 @@ class Store(ABC):
         """The hidden state tab as key -> value."""
 
     #: The version this process last knew the whole sheet at: after its own write, or after a
-    #: read that found nothing new. In memory only; correctness never depends on it.
+    #: read that found nothing new. Correctness never depends on it: a version is never repeated.
     remembered_version: str | None = None
+    #: Where the remembered version outlives the process (a restarted worker, a CronJob's next run
+    #: on the same disk), so a fresh process's idle check is one call too; None: memory only.
+    version_file: Path | None = None
 
     def commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
         """Apply every op together. Either all of them land or the sheet is left as it was."""
@@ -86,7 +90,10 @@ class Store(ABC):
         # known if nobody changed it since; any other write changes what the team sees.
         known = all(isinstance(op, SetState) for op in ops) and self.unchanged_since_remembered()
         notes = self._commit(ops)
-        self.remembered_version = self.version() if known else None
+        if known:
+            self.remember_version(self.version())
+        else:
+            self.remembered_version = None
         return notes
 
     @abstractmethod
@@ -100,10 +107,23 @@ class Store(ABC):
 
     def remember_version(self, version: str) -> None:
         self.remembered_version = version
+        if self.version_file is not None:
+            try:
+                self.version_file.parent.mkdir(parents=True, exist_ok=True)
+                self.version_file.write_text(version, encoding="utf-8")
+            except OSError:
+                pass  # a shortcut only: without it the next process reads the sheet once
 
     def unchanged_since_remembered(self) -> bool:
-        """One cheap call: has anyone changed the sheet since this process last knew it?"""
-        return self.remembered_version is not None and self.version() == self.remembered_version
+        """One cheap call: has anyone changed the sheet since this process (or the last one
+        on this machine, through `version_file`) last knew it?"""
+        remembered = self.remembered_version
+        if remembered is None and self.version_file is not None:
+            try:
+                remembered = self.version_file.read_text(encoding="utf-8").strip() or None
+            except OSError:
+                remembered = None
+        return remembered is not None and self.version() == remembered
 
     @abstractmethod
     def version(self) -> str:

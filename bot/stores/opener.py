@@ -31,7 +31,9 @@ def open_store(workbook: str | None, sheet: str | None, *, create: bool = False)
             fix=f"choose one (check {WORKBOOK_ENV} and {SHEET_ENV} in the environment and .env)",
         )
     if sheet:
-        return GoogleSheetStore(sheet_id(sheet))
+        google = GoogleSheetStore(sheet_id(sheet))
+        google.version_file = version_file(google.spreadsheet_id)
+        return google
     if not workbook:
         raise ConfigError(
             "no sheet to work on",
@@ -71,3 +73,9 @@ def sheet_id(text: str) -> str:
         where=f"--sheet / {SHEET_ENV}",
         fix="give the ID from the sheet's URL (the part between /d/ and /edit) or paste the whole URL",
     )
+
+
+def version_file(spreadsheet_id: str) -> Path:
+    """Where a Google Sheet's last known version is kept between processes on this machine."""
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    return Path(base) / "gapbot" / f"{spreadsheet_id}-version"
