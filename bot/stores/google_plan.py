@@ -142,7 +142,7 @@ def check_team_cells_untouched(plan: TabPlan, schema: TabSchema) -> None:
     for write in plan.row_writes:
         for c in write.cells:
             old = plan.before[write.row] if write.row < len(plan.before) else []
-            filling_blank = c in plan.fill_columns and cell_text(old[c] if c < len(old) else None) == ""
+            filling_blank = c in plan.fill_columns and cell_text(old[c] if c < len(old) else None).strip() == ""
             if c < len(header) and header_key(header[c]) in team and not filling_blank:
                 raise StoreError(
                     f"refusing to overwrite the team's column {header[c]!r} in row {write.row + 1}",
