@@ -126,39 +126,41 @@ def send_prepared(ctx: JobContext, result: JobResult, notice: PreparedNotice) ->
     return _noted(result, step)
 
 
-def export_fingerprints(store: Store, folder: str) -> dict[str, str]:
+def export_fingerprints(store: Store, folder: str) -> tuple[dict[str, str], list[str]]:
     """The exports folder's entries and their fingerprints, read without downloading where the
-    store can; none when it is unset or unreadable (the analysis reports that)."""
+    store can, and a note when the folder could not be read."""
     if not folder:
-        return {}
+        return {}, []
     try:
-        return store.export_fingerprints(folder)
-    except GapbotError:
-        return {}
+        return store.export_fingerprints(folder), []
+    except GapbotError as exc:
+        return {}, [f"could not check the exports folder for new files: {exc}"]
 
 
-def end_of_job_alerts(ctx: JobContext) -> tuple[list[Message], dict[str, str], list[triggers.Fired]]:
-    """Win alerts and the rerun alert, with the state entries that remember them."""
+def end_of_job_alerts(ctx: JobContext) -> tuple[list[Message], dict[str, str], list[triggers.Fired], list[str]]:
+    """Win alerts and the rerun alert, with the state entries that remember them, and what could
+    not be checked."""
     state = ctx.store.read_state()
     tabs = schema_tabs(ctx.store.read_tabs([s.name for s in triggers.CHECK_TABS]), *triggers.CHECK_TABS)
     links = ctx.store.tab_link
     wins, memory = win_alerts(tabs[PROSPECTS.name], state, links)
     lost = lost_link_alerts(state, ctx.clock().date(), links)
     inputs = read_inputs(ctx.store)
-    exports = (  # only compared with the last analysis's: not read before there is one
-        triggers.export_digests(inputs.raw_tabs, export_fingerprints(ctx.store, inputs.settings.exports_folder))
-        if state.get(RERUN_BASELINE_KEY)
-        else {}
-    )
+    unchecked: list[str] = []
+    exports: dict[str, str] = {}
+    if state.get(RERUN_BASELINE_KEY):  # only compared with the last analysis's: not read before there is one
+        # An unreadable folder lists no file, and an export that is gone is no reason to rerun.
+        files, unchecked = export_fingerprints(ctx.store, inputs.settings.exports_folder)
+        exports = triggers.export_digests(inputs.raw_tabs, files)
     rerun = triggers.check(inputs, tabs, state, ctx.clock(), exports, links)
     messages = [*wins, *lost, *([rerun.message] if rerun.message else [])]
-    return messages, {**memory, **rerun.memory}, rerun.fired
+    return messages, {**memory, **rerun.memory}, rerun.fired, unchecked
 
 
 def after_job(ctx: JobContext, result: JobResult) -> JobResult:
     def step() -> list[str]:
-        messages, memory, _ = end_of_job_alerts(ctx)
-        return deliver(ctx, messages, memory)
+        messages, memory, _, unchecked = end_of_job_alerts(ctx)
+        return [*unchecked, *deliver(ctx, messages, memory)]
 
     return _noted(result, step)
 

@@ -8,8 +8,8 @@ from .context import JobContext, JobResult
 
 
 def rerun_check(ctx: JobContext) -> JobResult:
-    messages, memory, fired = end_of_job_alerts(ctx)
-    notes = deliver(ctx, messages, memory)
+    messages, memory, fired, unchecked = end_of_job_alerts(ctx)
+    notes = [*unchecked, *deliver(ctx, messages, memory)]
     summary = (
         f"{len(fired)} reason(s) to rerun: {', '.join(f.heading.lower() for f in fired)}"
         if fired

@@ -1,4 +1,4 @@
-"""Reruns keep the team's work: Next action only where blank, hand-added rows kept, no stray rows."""
+"""Reruns keep the team's work: Next action set only in new rows, hand-added rows kept, no stray rows."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def run(backend: Backend, domains: list[str], suggested: str) -> list[str]:
     return backend.store.commit([prospects_upsert(frame, sort_by=None)]).notes
 
 
-def test_next_action_starts_as_the_suggestion_only_where_blank(backend: Backend) -> None:
+def test_next_action_is_the_suggestion_in_a_new_row_and_the_teams_from_then_on(backend: Backend) -> None:
     run(backend, ["a.com", "b.com"], "Pitch existing page")
     assert {d: r["Next action"] for d, r in records(backend).items()} == {
         "a.com": "Pitch existing page",
@@ -35,19 +35,20 @@ def test_next_action_starts_as_the_suggestion_only_where_blank(backend: Backend)
     run(backend, ["a.com", "b.com", "c.com"], "Add to PR list")
     after = records(backend)
     assert after["a.com"]["Next action"] == "Propose guest post"
-    assert after["b.com"]["Next action"] == "Add to PR list"
+    assert after["b.com"]["Next action"] == ""  # cleared stays cleared: a blank team cell is the team's too
     assert after["c.com"]["Next action"] == "Add to PR list"
-    assert after["a.com"]["Suggested action"] == "Add to PR list"
+    assert after["a.com"]["Suggested action"] == after["b.com"]["Suggested action"] == "Add to PR list"
 
 
-def test_fill_blank_never_touches_gapbot_columns_or_typed_cells(backend: Backend) -> None:
+def test_team_columns_given_for_an_existing_row_are_never_written_even_blank(backend: Backend) -> None:
     backend.team_tabs({PROSPECTS.name: [PROSPECTS.names, ["a.com"]]})
     owner = PROSPECTS.names.index("Owner") + 1
     backend.team_types(PROSPECTS.name, 2, owner, "Ana")
-    frame = pd.DataFrame({"Domain": ["a.com"], "Owner": ["gapbot"], "Notes": ["from gapbot"]})
-    backend.store.commit([UpsertRows(PROSPECTS, frame, fill_blank=frozenset({"Owner", "Notes"}))])
-    row = records(backend)["a.com"]
-    assert (row["Owner"], row["Notes"]) == ("Ana", "from gapbot")
+    frame = pd.DataFrame({"Domain": ["a.com", "new.com"], "Owner": ["gapbot", "gapbot"], "Notes": ["x", "y"]})
+    backend.store.commit([UpsertRows(PROSPECTS, frame)])
+    rows = records(backend)
+    assert (rows["a.com"]["Owner"], rows["a.com"]["Notes"]) == ("Ana", "")
+    assert (rows["new.com"]["Owner"], rows["new.com"]["Notes"]) == ("gapbot", "y")
 
 
 def test_an_in_place_refresh_never_adds_a_row(backend: Backend) -> None:
@@ -76,7 +77,7 @@ def test_hand_added_rows_are_kept_and_scored_not_marked_gone(backend: Backend) -
     assert after["mine.org"]["Status"] == "Active"
     assert after["mine.org"]["Outcome"] == "Sent"
     assert after["mine.org"]["Priority"] == "20"
-    assert after["mine.org"]["Next action"] == "Pitch existing page"
+    assert after["mine.org"]["Next action"] == ""  # the team's row: gapbot fills none of its team cells
     assert list(after) == ["mine.org", "a.com"]  # sorted by priority, the team's cells moving along
     assert hand_added_keys(backend.store.read_tab(PROSPECTS.name)) == ["mine.org"]  # still hand-added after scoring
 

@@ -83,25 +83,29 @@ class Oracle:
         self.snapshot: Cells | None = None
         self.history: list[tuple[str, str, str, str]] = []
         self.bot: dict[str, dict[str, str]] = {}  # key -> TELLING cells of its last analyze
+        self.typed: set[tuple[str, str]] = set()  # (key, column) typed since the last analyze began
 
     def deleted_row(self, key: str) -> None:
         self.cells.pop(key, None)
         self.bot.pop(key, None)
 
     def type(self, key: str, column: str, value: str) -> None:
+        self.typed.add((key, column))
         row = self.cells.setdefault(key, {})
         row.pop(column, None)
         if not _blank(value):
             row[column] = value
 
-    def analyzed(self, frame: pd.DataFrame, suggested: str, present: set[str] | None = None) -> None:
-        """`frame` was written; keys whose row the team deleted during the run (not in `present`) stay gone."""
+    def analyzed(self, frame: pd.DataFrame, suggested: str, existed: set[str], present: set[str] | None) -> None:
+        """`frame` was written over the rows of `existed`; keys whose row the team deleted during the
+        run (not in `present`) stay gone."""
         for record in frame.to_dict("records"):
             key = str(record["Domain"])
             if present is not None and key not in present:
                 continue
             row = self.cells.setdefault(key, {})
-            if "Next action" not in row:
+            # A new row: gapbot sets its Next action (unless the team typed there once it appeared), never again.
+            if key not in existed and (key, "Next action") not in self.typed:
                 row["Next action"] = suggested
             self.suggested[key] = suggested
             self.bot[key] = {c: str(record[c]) for c in TELLING if not pd.isna(record[c])}
@@ -176,13 +180,12 @@ class MidRunTeam:
     def __init__(self, backend: GoogleBackend, data: st.DataObject) -> None:
         self.backend, self.data = backend, data
         self.oracle: Oracle | None = None
-        self.job = ""
         self.moves = self.losses = 0
         backend.fake.faults.append(self.between_requests)
         backend.fake.lost_answers.append(self.lose_answer)
 
-    def start(self, oracle: Oracle, job: str) -> None:
-        self.oracle, self.job, self.moves, self.losses = oracle, job, 0, 0
+    def start(self, oracle: Oracle) -> None:
+        self.oracle, self.moves, self.losses = oracle, 0, 0
 
     def stop(self) -> None:
         self.oracle = None
@@ -211,12 +214,10 @@ class MidRunTeam:
         return 503
 
     def edit(self, tab: Sheet, oracle: Oracle) -> None:
-        """Types into a team cell. Not into Next action during analyze: gapbot fills it where blank,
-        and Google has no conditional write (see the README's guarantees)."""
+        """Types into a team cell (any, Next action included)."""
         header = [str(h or "") for h in tab.rows[0]]
         domain = header.index("Domain")
         team = [c for c, h in enumerate(header) if header_key(h) and header_key(h) not in BOT]
-        team = [c for c in team if not (self.job == "analyze" and header[c] == "Next action")]
         rows = [r for r in range(1, len(tab.rows)) if str(tab.get(r, domain) or "").strip()]
         if not team or not rows:
             return
@@ -280,10 +281,10 @@ def between_runs(backend: Backend, oracle: Oracle, step: tuple[Any, ...]) -> Non
 
 
 @contextmanager
-def during(mid_run: MidRunTeam | None, oracle: Oracle, job: str) -> Iterator[None]:
-    """The teammate of `mid_run` (if any) acts between the requests of `job`."""
+def during(mid_run: MidRunTeam | None, oracle: Oracle) -> Iterator[None]:
+    """The teammate of `mid_run` (if any) acts between the requests of the run inside."""
     if mid_run is not None:
-        mid_run.start(oracle, job)
+        mid_run.start(oracle)
     try:
         yield
     finally:
@@ -311,12 +312,13 @@ def play(backend: Backend, steps: list[tuple[Any, ...]], mid_run: MidRunTeam | N
     for step in steps:
         if step[0] == "analyze":
             _, exported, suggested, seed = step
-            with during(mid_run, oracle, "analyze"):
+            existed, oracle.typed = set(oracle.cells), set()
+            with during(mid_run, oracle):
                 frame = simple_analyze(backend, exported, suggested, seed)
             present = {str(k).strip() for k in sheet(backend).get("Domain", [])} if mid_run else None
-            oracle.analyzed(frame, suggested, present)
+            oracle.analyzed(frame, suggested, existed, present)
         elif step[0] == "watch":
-            with during(mid_run, oracle, "watch"):
+            with during(mid_run, oracle):
                 result = watch(JobContext(store=backend.store))
             changes_logged += result.counts.get("changes", 0)
             oracle.tick()

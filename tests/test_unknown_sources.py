@@ -57,6 +57,16 @@ def test_an_exports_folder_that_is_gone_stops_the_run_and_changes_nothing(analys
     assert "exports folder could not be read" in result.output
 
 
+def test_the_rerun_check_says_it_could_not_check_an_exports_folder_that_is_gone(analysed: tuple[Path, Path]) -> None:
+    workbook, exports = analysed
+    exports.rename(exports.with_name("unmounted"))
+
+    result = CliRunner().invoke(main, ["--workbook", str(workbook), "rerun-check"])
+    assert result.exit_code == 0, result.output  # an alert check: it reports what it could not see
+    assert "could not check the exports folder for new files" in result.output
+    assert "Time to rerun" not in result.output
+
+
 def test_an_export_read_last_run_that_is_damaged_now_stops_the_run(analysed: tuple[Path, Path]) -> None:
     workbook, exports = analysed
     before = tabs(workbook)

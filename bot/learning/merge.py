@@ -7,10 +7,11 @@ analyze calls these two pieces:
     prospects = pd.concat([prospects, extra])                     # ...then compute the scores
     store.commit([prospects_upsert(prospects, sort_by="Priority"), ...])
 
-`prospects_upsert` keeps every team cell of an existing row, fills `Next action` with the
-suggested action only where it is blank, marks rows no export shows any more as `Gone`, and
-appends new keys. The store reports duplicate keys typed by the team and recreates renamed or
-deleted gapbot headers at the end.
+`prospects_upsert` keeps every team cell of an existing row, even a blank one, marks rows no
+export shows any more as `Gone`, and appends new keys with `Next action` set to the suggested
+action (the `Suggested action` column keeps the current suggestion for every row). The store
+reports duplicate keys typed by the team and recreates renamed or deleted gapbot headers at the
+end.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def hand_typed_duplicates(
 
 
 def prospects_upsert(prospects: pd.DataFrame, sort_by: str | None = "Priority") -> UpsertRows:
-    """The write of a run's prospects: team cells kept, Next action filled only where blank."""
+    """The write of a run's prospects: team cells kept, a new row's Next action the suggested action."""
     frame = prospects.copy()
     if "Suggested action" in frame.columns:
         frame["Next action"] = frame["Suggested action"]
@@ -75,5 +76,4 @@ def prospects_upsert(prospects: pd.DataFrame, sort_by: str | None = "Priority") 
         frame,
         mark_missing={"Status": "Gone"},
         sort_by=sort_by,
-        fill_blank=frozenset({"Next action"}),
     )

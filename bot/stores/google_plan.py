@@ -12,7 +12,7 @@ The team's cells of existing rows are never part of a plan.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,8 +67,6 @@ class TabPlan:
     new_header: dict[int, str] = field(default_factory=dict)
     replaced: bool = False
     sort_by: str | None = None
-    #: Team columns (indices) this commit may fill where they are blank (UpsertRows.fill_blank).
-    fill_columns: frozenset[int] = frozenset()
 
     @property
     def width(self) -> int:
@@ -89,13 +87,9 @@ def plan_tab(
     *,
     replaced: bool,
     sort_by: str | None,
-    fill_blank: Iterable[str] = (),
 ) -> TabPlan:
     schema = TABS_BY_NAME.get(name)
     plan = TabPlan(name, schema, info, before, after, replaced=replaced, sort_by=sort_by)
-    fill = {header_key(n) for n in fill_blank}
-    header = before[0] if before else []
-    plan.fill_columns = frozenset(c for c, h in enumerate(header) if header_key(cell_text(h)) in fill)
     header_after = [cell_text(c) for c in after[0]] if after else []
     header_before = [cell_text(c) for c in before[0]] if before else []
     plan.new_header = {
@@ -141,9 +135,7 @@ def check_team_cells_untouched(plan: TabPlan, schema: TabSchema) -> None:
     team = {header_key(n) for n in schema.team_columns}
     for write in plan.row_writes:
         for c in write.cells:
-            old = plan.before[write.row] if write.row < len(plan.before) else []
-            filling_blank = c in plan.fill_columns and cell_text(old[c] if c < len(old) else None).strip() == ""
-            if c < len(header) and header_key(header[c]) in team and not filling_blank:
+            if c < len(header) and header_key(header[c]) in team:
                 raise StoreError(
                     f"refusing to overwrite the team's column {header[c]!r} in row {write.row + 1}",
                     where=f"tab {plan.name!r}",
@@ -151,11 +143,8 @@ def check_team_cells_untouched(plan: TabPlan, schema: TabSchema) -> None:
                 )
 
 
-def aim(plan: TabPlan, fresh_keys: Sequence[str], fresh_fill: Mapping[int, Sequence[str]]) -> list[RowWrite]:
-    """The row writes of `plan` re-aimed at where their keys are now (the team may have sorted).
-
-    A blank team cell gapbot meant to fill is left alone if the team has typed into it since.
-    """
+def aim(plan: TabPlan, fresh_keys: Sequence[str]) -> list[RowWrite]:
+    """The row writes of `plan` re-aimed at where their keys are now (the team may have sorted)."""
     if plan.key_column is None:
         return plan.row_writes
     unmoved = list(fresh_keys) == plan.keys_before
@@ -171,13 +160,7 @@ def aim(plan: TabPlan, fresh_keys: Sequence[str], fresh_fill: Mapping[int, Seque
             continue  # the team deleted the row meanwhile; its cells go with it
         else:
             row = position[write.key]
-        cells = {
-            c: v
-            for c, v in write.cells.items()
-            if c not in fresh_fill or (fresh_fill[c][row] if row < len(fresh_fill[c]) else "") == ""
-        }
-        if cells:
-            aimed.append(RowWrite(row, write.key, cells))
+        aimed.append(RowWrite(row, write.key, write.cells))
     return aimed
 
 

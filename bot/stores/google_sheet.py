@@ -54,7 +54,6 @@ from .google_verify import (
     ColumnsNow,
     adds_each_time,
     checked_columns,
-    fill_by_key,
     keys_not_yet_appended,
     repairs,
     rows_not_yet_appended,
@@ -241,9 +240,8 @@ class GoogleSheetStore(Store):
         and writes them again where they belong, a few rounds at most.
         """
         keyed = [p for p in plans if p.key_column is not None and p.row_writes]
-        fresh = self._fresh_keys(keyed)
-        sent = {p.name: aim(p, *fresh[p.name]) for p in keyed}
-        fill_then = {p.name: fill_by_key(*fresh[p.name]) for p in keyed}
+        fresh = self._read_columns([(p, []) for p in keyed], READ_OPTIONS, BEFORE_WRITING)
+        sent = {p.name: aim(p, fresh[p.name][0]) for p in keyed}
         data = [vr for p in plans if p.name not in sent for vr in value_ranges(p.name, p.row_writes)]
         for _ in range(WRITE_ROUNDS):
             data += [vr for name, writes in sent.items() for vr in value_ranges(name, writes)]
@@ -251,14 +249,14 @@ class GoogleSheetStore(Store):
                 self.client.values_batch_update(self.spreadsheet_id, {"valueInputOption": "RAW", "data": batch})
             written = [p for p in keyed if sent.get(p.name)]
             now = self._read_columns([(p, checked_columns(p)) for p in written], VERIFY_OPTIONS, WRITING)
-            sent = {p.name: repairs(p, fill_then[p.name], sent[p.name], ColumnsNow(*now[p.name])) for p in written}
+            sent = {p.name: repairs(p, sent[p.name], ColumnsNow(*now[p.name])) for p in written}
             if not any(sent.values()):
                 return
             data = []
         moving = ", ".join(repr(name) for name, writes in sent.items() if writes)
         raise StoreError(
-            "the team kept sorting, inserting or deleting rows while gapbot wrote; some cells gapbot wrote "
-            "(its own, or a blank Next action it filled) may still be in other prospects' rows",
+            "the team kept sorting, inserting or deleting rows while gapbot wrote; some of gapbot's cells "
+            "may still be in other prospects' rows",
             where=f"tab {moving}",
             fix="run again when nobody is reordering rows: gapbot rewrites its own columns by key",
         )
@@ -291,20 +289,11 @@ class GoogleSheetStore(Store):
         mine = [op for op in ops if tab_of(op) == name]
         replaced = any(isinstance(op, ReplaceTab) for op in mine)
         sort_by = next((op.sort_by for op in reversed(mine) if isinstance(op, UpsertRows) and op.sort_by), None)
-        fill = [c for op in mine if isinstance(op, UpsertRows) for c in op.fill_blank]
-        return plan_tab(name, info, before, after, replaced=replaced, sort_by=sort_by, fill_blank=fill)
+        return plan_tab(name, info, before, after, replaced=replaced, sort_by=sort_by)
 
     def _header_range(self, plan: TabPlan) -> str:
         """Row 1 across the header: Google appends after the table that starts there."""
         return absolute_range_name(plan.name, f"A1:{rowcol_to_a1(1, plan.width)}")
-
-    def _fresh_keys(self, plans: Sequence[TabPlan]) -> dict[str, tuple[list[str], dict[int, list[str]]]]:
-        """Each keyed tab's key column and blank-fill columns as they are now, right before writing."""
-        read = self._read_columns([(p, sorted(p.fill_columns)) for p in plans], READ_OPTIONS, BEFORE_WRITING)
-        return {
-            name: (keys, {c: [v.strip() for v in cells] for c, cells in columns.items()})
-            for name, (keys, columns) in read.items()
-        }
 
     def _read_columns(
         self, wanted: Sequence[tuple[TabPlan, Sequence[int]]], options: ReadOptions, header_changed: str = ""

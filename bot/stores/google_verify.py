@@ -40,7 +40,7 @@ def text(value: Cell) -> str:
 
 
 def checked_columns(plan: TabPlan) -> list[int]:
-    """The columns of a keyed tab this commit writes in (gapbot's, and team cells it fills)."""
+    """The columns of a keyed tab this commit writes in (gapbot's only)."""
     return sorted({c for w in plan.row_writes for c in w.cells})
 
 
@@ -60,7 +60,6 @@ class Wanted:
     """What each key's written columns should hold once the commit is done."""
 
     plan: TabPlan
-    fill_then: Mapping[str, Mapping[int, str]]  # key -> its team cells gapbot may fill, read before writing
 
     def __post_init__(self) -> None:
         self.planned = {w.key: w.cells for w in self.plan.row_writes if w.key}
@@ -71,10 +70,6 @@ class Wanted:
 
         `misplaced`: the cell holds what gapbot just wrote there for another key.
         """
-        if c in self.plan.fill_columns:
-            then = self.fill_then.get(key, {}).get(c, "")
-            want = (then or self.planned.get(key, {}).get(c)) if key else None
-            return (misplaced or (current == "" and then == "")) and current != text(want), want
         if key in self.planned and c in self.planned[key]:
             want = self.planned[key][c]
             return current != text(want), want
@@ -91,18 +86,15 @@ class Wanted:
         return col is not None and col.is_numeric
 
 
-def repairs(
-    plan: TabPlan, fill_then: Mapping[str, Mapping[int, str]], sent: Sequence[RowWrite], now: ColumnsNow
-) -> list[RowWrite]:
+def repairs(plan: TabPlan, sent: Sequence[RowWrite], now: ColumnsNow) -> list[RowWrite]:
     """Cells to write again so each row holds its own key's cells, given what was `sent` where.
 
     A cell this commit changes must hold its value in the row of its key. A cell gapbot wrote into
-    the row of another key (the team moved rows before the write landed) is put back: a team
-    cell to the value it had when read right before the write (`fill_then`), a gapbot cell to the
-    value the commit keeps for that key (blank in a row gapbot does not know). A team cell gapbot
-    did not write into is never touched.
+    the row of another key (the team moved rows before the write landed) is put back to the value
+    the commit keeps for that key (blank in a row gapbot does not know). A team cell is never
+    touched.
     """
-    wanted = Wanted(plan, fill_then)
+    wanted = Wanted(plan)
     at = {w.row: w for w in sent}
     seen: set[str] = set()
     out = []
@@ -122,15 +114,6 @@ def repairs(
                 cells[c] = "" if value is None else value
         if cells:
             out.append(RowWrite(i, key or None, cells))
-    return out
-
-
-def fill_by_key(keys: Sequence[str], fill: Mapping[int, Sequence[str]]) -> dict[str, dict[int, str]]:
-    """Key -> its fill-column cells, from one read of the key and fill columns."""
-    out: dict[str, dict[int, str]] = {}
-    for i, key in enumerate(keys):
-        if key and key not in out:
-            out[key] = {c: cells[i] if i < len(cells) else "" for c, cells in fill.items()}
     return out
 
 

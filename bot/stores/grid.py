@@ -191,7 +191,6 @@ def upsert(grid: Grid | None, op: UpsertRows, notes: CommitNotes) -> Grid:
     index = header_index(out)
     key_col = index[header_key(schema.key)]
     bot = {header_key(n) for n in schema.bot_columns}
-    fill = {header_key(n) for n in op.fill_blank} - bot
 
     existing: dict[str, int] = {}
     for i, row in enumerate(out[1:], start=1):
@@ -208,7 +207,6 @@ def upsert(grid: Grid | None, op: UpsertRows, notes: CommitNotes) -> Grid:
     seen: set[str] = set()
     columns = {name: index[header_key(name)] for name in frame.columns}
     bot_columns = [(name, i) for name, i in columns.items() if header_key(name) in bot]
-    fill_columns = [(name, i) for name, i in columns.items() if header_key(name) in fill]
     for r in _frame_rows(schema, frame, notes.max_chars):
         key = cell_text(r.get(schema.key)).strip()
         if not key or key in seen:
@@ -218,9 +216,6 @@ def upsert(grid: Grid | None, op: UpsertRows, notes: CommitNotes) -> Grid:
             row = out[existing[key]]
             for name, i in bot_columns:
                 _set(row, i, r[name])
-            for name, i in fill_columns:
-                if _blank(row, i):
-                    _set(row, i, r[name])
         elif op.add_new:
             new_row: list[Cell] = [None] * len(out[0])
             for name, value in r.items():
@@ -236,10 +231,6 @@ def upsert(grid: Grid | None, op: UpsertRows, notes: CommitNotes) -> Grid:
     if op.sort_by is not None:
         out = [out[0], *sort_rows(out[1:], index[header_key(op.sort_by)])]
     return out
-
-
-def _blank(row: list[Cell], index: int) -> bool:
-    return index >= len(row) or cell_text(row[index]).strip() == ""
 
 
 def sort_rows(rows: Sequence[list[Cell]], column: int) -> list[list[Cell]]:

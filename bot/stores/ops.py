@@ -37,12 +37,10 @@ class UpsertRows:
     """Merge rows into a keyed tab the team also writes in (e.g. `Prospects`).
 
     Existing keys get only gapbot's columns updated; new keys are appended with every column
-    given (team columns only as initial values); existing keys absent from `frame` get
-    `mark_missing` (e.g. Status = Gone). Rows are then ordered by `sort_by`, descending,
-    moving the team's cells with their rows.
-
-    `fill_blank` names team columns that an existing row takes from `frame` only where its cell
-    is empty at commit time (e.g. Next action starts as the suggested action). With `add_new`
+    given (team columns only as initial values: from then on they are the team's, even when
+    blank, since Google has no conditional write to fill a blank cell safely while people type);
+    existing keys absent from `frame` get `mark_missing` (e.g. Status = Gone). Rows are then
+    ordered by `sort_by`, descending, moving the team's cells with their rows. With `add_new`
     false, keys not already in the tab are left out instead of appended (in-place refreshes).
     """
 
@@ -50,7 +48,6 @@ class UpsertRows:
     frame: pd.DataFrame
     mark_missing: Mapping[str, str] = field(default_factory=dict)
     sort_by: str | None = None
-    fill_blank: frozenset[str] = frozenset()
     add_new: bool = True
 
 
