@@ -83,11 +83,19 @@ class Oracle:
         self.snapshot: Cells | None = None
         self.history: list[tuple[str, str, str, str]] = []
         self.bot: dict[str, dict[str, str]] = {}  # key -> TELLING cells of its last analyze
-        self.typed: set[tuple[str, str]] = set()  # (key, column) typed since the last analyze began
+        # Rows in the sheet when the current analyze began (less those deleted since: one that comes
+        # back was added anew) and the (key, column) cells typed since.
+        self.existed: set[str] = set()
+        self.typed: set[tuple[str, str]] = set()
 
     def deleted_row(self, key: str) -> None:
         self.cells.pop(key, None)
         self.bot.pop(key, None)
+        self.existed.discard(key)
+        self.typed = {t for t in self.typed if t[0] != key}
+
+    def analyze_begins(self) -> None:
+        self.existed, self.typed = set(self.cells), set()
 
     def type(self, key: str, column: str, value: str) -> None:
         self.typed.add((key, column))
@@ -96,16 +104,15 @@ class Oracle:
         if not _blank(value):
             row[column] = value
 
-    def analyzed(self, frame: pd.DataFrame, suggested: str, existed: set[str], present: set[str] | None) -> None:
-        """`frame` was written over the rows of `existed`; keys whose row the team deleted during the
-        run (not in `present`) stay gone."""
+    def analyzed(self, frame: pd.DataFrame, suggested: str, present: set[str] | None) -> None:
+        """`frame` was written; keys whose row the team deleted during the run (not in `present`) stay gone."""
         for record in frame.to_dict("records"):
             key = str(record["Domain"])
             if present is not None and key not in present:
                 continue
             row = self.cells.setdefault(key, {})
             # A new row: gapbot sets its Next action (unless the team typed there once it appeared), never again.
-            if key not in existed and (key, "Next action") not in self.typed:
+            if key not in self.existed and (key, "Next action") not in self.typed:
                 row["Next action"] = suggested
             self.suggested[key] = suggested
             self.bot[key] = {c: str(record[c]) for c in TELLING if not pd.isna(record[c])}
@@ -312,11 +319,11 @@ def play(backend: Backend, steps: list[tuple[Any, ...]], mid_run: MidRunTeam | N
     for step in steps:
         if step[0] == "analyze":
             _, exported, suggested, seed = step
-            existed, oracle.typed = set(oracle.cells), set()
+            oracle.analyze_begins()
             with during(mid_run, oracle):
                 frame = simple_analyze(backend, exported, suggested, seed)
             present = {str(k).strip() for k in sheet(backend).get("Domain", [])} if mid_run else None
-            oracle.analyzed(frame, suggested, existed, present)
+            oracle.analyzed(frame, suggested, present)
         elif step[0] == "watch":
             with during(mid_run, oracle):
                 result = watch(JobContext(store=backend.store))
