@@ -56,5 +56,7 @@ def test_the_digest_of_an_analysis_is_the_digest_of_the_sheet_it_leaves(
     links = backend.store.tab_link
     assert analysis_digest(handed, links, second.date()) == analysis_digest(sheet, links, second.date())
     inputs = news[-1].inputs
-    now = triggers.export_digests(inputs.raw_tabs, export_fingerprints(backend.store, inputs.settings.exports_folder))
+    files, unchecked = export_fingerprints(backend.store, inputs.settings.exports_folder)
+    assert unchecked == []
+    now = triggers.export_digests(inputs.raw_tabs, files)
     assert dict(news[-1].exports) == now
