@@ -242,7 +242,10 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
         table, resolved["target_url"] = _expand_targets(table, fmt, raw.header)
         links_count_column = "__count"
     # month- or day-first is decided by the whole column, not by each chunk of it
-    day_first = {f: slashed_day_first(table.column(c)) for f, c in resolved.items() if f in DATE_FIELDS}
+    date_columns = {f: c for f, c in resolved.items() if f in DATE_FIELDS}
+    day_first = dict(
+        zip(date_columns, map_each(lambda c: slashed_day_first(table.column(c)), list(date_columns.values())))
+    )
     chunks = _chunks(table)
     starts = np.cumsum([0, *(c.num_rows for c in chunks)])[:-1].tolist()
     sources = _with_domains(map_each(lambda t: _source_keys(t, fmt, resolved), chunks), fmt)
@@ -298,7 +301,7 @@ def _chunk_links(
     fmt: ExportFormat,
     resolved: dict[str, str],
     links_count: str | None,
-    day_first: dict[str, bool],
+    day_first: dict[str, bool | None],
 ) -> _Chunk:
     cols = {f: _text(table, c) for f, c in resolved.items()}
     domain_level = fmt.level == DOMAIN

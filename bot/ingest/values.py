@@ -119,29 +119,30 @@ def _iso_days_only(values: Column) -> bool:
     return pc.all(pc.match_substring_regex(values, r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?$")).as_py() is not False
 
 
-def slashed_day_first(values: Column) -> bool:
-    """Whether a column's slashed (or dashed) dates are day-first: some value only makes sense that way."""
+def slashed_day_first(values: Column) -> bool | None:
+    """Whether a column's slashed (or dashed) dates are day-first: some value only makes sense that
+    way. None when every value is empty or already an ISO day: there is nothing to decide."""
     if _iso_days_only(values):  # no slashed dates at all (the usual case): one quick pass
-        return False
+        return None
     slashed = (_NUMERIC_DATE.match(t.strip()) for t in pc.unique(values).to_pylist() if t)
     return any(int(m.group(1)) > 12 for m in slashed if m)
 
 
-def dates(values: Column, day_first: bool | None = None) -> Column:
+def dates(values: Column, day_first: bool | None) -> Column:
     """ISO days (`YYYY-MM-DD`) from the tools' date and date-time formats; "" when unreadable.
 
-    Slashed dates are month-first unless `day_first` (by default: `slashed_day_first` of the column).
+    `day_first` is what `slashed_day_first` says of the whole column the values come from (a
+    chunk's own values may not decide it); None, a column of ISO days, is given back as it is.
     """
-    if _iso_days_only(values):  # its own reading: the column itself, no new memory
+    if day_first is None:  # its own reading: the column itself, no new memory
         return values
-    if day_first is None:
-        day_first = slashed_day_first(values)
+    first = day_first
 
     def days(distinct: Column) -> tuple[Column]:
         iso = pc.match_substring_regex(distinct, _ISO_DAY)
         days = pc.utf8_slice_codeunits(distinct, 0, 10)
         if not pc.all(iso).as_py():
-            other = [_date(t, day_first) or "" for t in distinct.filter(pc.invert(iso)).to_pylist()]
+            other = [_date(t, first) or "" for t in distinct.filter(pc.invert(iso)).to_pylist()]
             days = replace_where(days, pc.invert(iso), pa.array(other, days.type))
         return (days,)
 
