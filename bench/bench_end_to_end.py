@@ -12,6 +12,10 @@ their headers), so another checkout of gapbot can be measured on the same market
 from a fresh copy of that workbook (a first run); with --again, a second run on the same copy is
 measured too. Wall time and peak memory (the child's maximum resident set) are printed; runs of
 each command alternate when several --gapbot are given, and the fastest is reported.
+
+Each round also runs bench/plain_gap.py (pandas and tldextract: read the exports, registrable
+domains, competitors minus ours) on the same exports, alternating with gapbot's runs, and each
+gapbot run is shown as a multiple of that plain script's fastest run.
 """
 
 from __future__ import annotations
@@ -71,12 +75,13 @@ def make_workbook(gapbot: str, path: Path, exports: Path) -> None:
     book.save(path)
 
 
-def timed_run(gapbot: str, workbook: Path) -> tuple[float, float, int]:
-    """(seconds, peak MB, exit code) of one `analyze`."""
+PLAIN_SCRIPT = Path(__file__).resolve().with_name("plain_gap.py")
+
+
+def timed_run(command: list[str]) -> tuple[float, float, int]:
+    """(seconds, peak MB, exit code) of one run of `command`."""
     start = time.perf_counter()
-    child = subprocess.Popen(
-        [gapbot, "--workbook", str(workbook), "analyze"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     assert child.stderr is not None
@@ -84,7 +89,7 @@ def timed_run(gapbot: str, workbook: Path) -> tuple[float, float, int]:
     child.stderr.close()
     code = os.waitstatus_to_exitcode(status)
     if code not in (0,):
-        print(f"  {gapbot}: exit {code}: {error.strip()[-400:]}", file=sys.stderr)
+        print(f"  {command[0]}: exit {code}: {error.strip()[-400:]}", file=sys.stderr)
     return seconds, usage.ru_maxrss / 1024, code
 
 
@@ -108,7 +113,11 @@ def main() -> None:
         old.unlink()
     print(f"market: {args.links:,} links, {', '.join(formats)}")
     best: dict[tuple[str, str], tuple[float, float]] = {}
+    plain = [sys.executable, str(PLAIN_SCRIPT), "--ours", OURS, str(exports)]
     for _ in range(args.repeat):
+        seconds, peak, code = timed_run(plain)
+        if code == 0 and seconds < best.get(("plain pandas script", "first"), (float("inf"), 0.0))[0]:
+            best[("plain pandas script", "first")] = (seconds, peak)
         for n, command in enumerate(commands):
             template = args.out / f"template-{n}.xlsx"
             if not template.exists():
@@ -116,12 +125,16 @@ def main() -> None:
             workbook = args.out / f"run-{n}.xlsx"
             shutil.copyfile(template, workbook)
             for run in ("first", "second") if args.again else ("first",):
-                seconds, peak, code = timed_run(command, workbook)
+                seconds, peak, code = timed_run([command, "--workbook", str(workbook), "analyze"])
                 if code == 0 and seconds < best.get((command, run), (float("inf"), 0.0))[0]:
                     best[(command, run)] = (seconds, peak)
-    print(f"{'command':60s} {'run':7s} {'seconds':>8s} {'links/s':>9s} {'peak MB':>8s}")
+    yardstick = best.get(("plain pandas script", "first"), (float("nan"), 0.0))[0]
+    print(f"{'command':60s} {'run':7s} {'seconds':>8s} {'links/s':>9s} {'peak MB':>8s} {'x plain':>8s}")
     for (command, run), (seconds, peak) in best.items():
-        print(f"{command[-60:]:60s} {run:7s} {seconds:8.1f} {args.links / seconds:9,.0f} {peak:8,.0f}")
+        print(
+            f"{command[-60:]:60s} {run:7s} {seconds:8.1f} {args.links / seconds:9,.0f} {peak:8,.0f} "
+            f"{seconds / yardstick:8.1f}"
+        )
 
 
 if __name__ == "__main__":
