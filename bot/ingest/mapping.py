@@ -243,9 +243,8 @@ def to_links(raw: RawTable, fmt: ExportFormat, name: str) -> Mapped:
         links_count_column = "__count"
     # month- or day-first is decided by the whole column, not by each chunk of it
     date_columns = {f: c for f, c in resolved.items() if f in DATE_FIELDS}
-    day_first = dict(
-        zip(date_columns, map_each(lambda c: slashed_day_first(table.column(c)), list(date_columns.values())))
-    )
+    readings = map_each(lambda c: slashed_day_first(table.column(c)), list(date_columns.values()))
+    day_first = dict(zip(date_columns, readings, strict=True))
     chunks = _chunks(table)
     starts = np.cumsum([0, *(c.num_rows for c in chunks)])[:-1].tolist()
     sources = _with_domains(map_each(lambda t: _source_keys(t, fmt, resolved), chunks), fmt)

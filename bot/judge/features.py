@@ -15,11 +15,10 @@ from functools import lru_cache
 from itertools import pairwise
 from urllib.parse import urlsplit
 
+import mmh3
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.preprocessing import normalize
-from sklearn.utils import murmurhash3_32
 
 from .page_read import PageRead
 
@@ -166,9 +165,10 @@ def _band(value: int, edges: tuple[int, ...]) -> int:
 
 @lru_cache(maxsize=1 << 20)
 def column_of(token: str) -> int:
-    """The hashed column of a token (murmurhash3, as scikit-learn's hashing vectorizer uses);
+    """The hashed column of a token (32-bit MurmurHash3 of its UTF-8, unsigned, seed 0: the value
+    scikit-learn's `murmurhash3_32(positive=True)` gives, which the shipped model was trained on);
     cached because the same words recur on page after page."""
-    return int(murmurhash3_32(token, seed=0, positive=True)) % N_FEATURES
+    return mmh3.hash(token, 0, signed=False) % N_FEATURES
 
 
 def hashed(tokens: Iterable[str]) -> dict[int, float]:
@@ -268,5 +268,14 @@ def pages_matrix(blocks: Sequence[sparse.csr_matrix]) -> sparse.csr_matrix:
     for block in blocks:
         scaled = block.astype(np.float64).tocsr(copy=True)
         scaled.data = np.log1p(scaled.data)
-        total = total + normalize(scaled)
+        total = total + unit_rows(scaled)
     return total.tocsr()
+
+
+def unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Each row scaled to unit length (L2); an empty row stays empty."""
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    scale = np.divide(1.0, norms, out=np.ones_like(norms), where=norms > 0)
+    scaled = matrix.copy()
+    scaled.data = scaled.data * np.repeat(scale, np.diff(scaled.indptr))
+    return scaled

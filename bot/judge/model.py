@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
 
 from .features import N_FEATURES
 
@@ -73,6 +72,9 @@ def fit(
 
     `start` is a model of nearly the same data to begin from (a refit with a few more examples):
     the solver then needs a handful of steps instead of hundreds."""
+    # imported here: scikit-learn takes over a second to import, and only a refit needs it
+    from sklearn.linear_model import LogisticRegression
+
     used = np.unique(features.indices).astype(np.int64)
     classes = tuple(str(c) for c in np.unique(labels))
     warm = start is not None and start.classes == classes
