@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -36,10 +38,22 @@ class JobContext:
     notifier: Notifier = field(default_factory=ConsoleNotifier)
     #: `analyze --topic NAME`: analyse one topic's competitors and targets only.
     topic: str = ""
+    #: Seconds the run spent in each of its phases (read, ingest, analysis, write, notify), for its log
+    #: line; shared by the copies of the context a run makes.
+    phases: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.run_id:
             self.run_id = f"{self.clock():%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Count the time spent inside towards `name`."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.phases[name] = self.phases.get(name, 0.0) + time.perf_counter() - started
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,8 @@ class Runner:
         job = job or self.job(name)
         lease = Lease(ctx.store, self.holder, self.lease_ttl, ctx.clock, self.settle)
         try:
-            lease.acquire(name)
+            with ctx.phase("lease"):
+                lease.acquire(name)
         except LeaseBusy as exc:
             log_run(name, "busy", time.monotonic() - started, ctx.run_id, exc.message)
             raise
@@ -164,8 +165,9 @@ class Runner:
             raise
         seconds = time.monotonic() - started
         outcome = {"result": "ok", "seconds": round(seconds, 3), "summary": result.summary}
-        self._finish(lease, ctx, name, outcome, leased.later())
-        log_run(name, "ok", seconds, ctx.run_id, result.summary)
+        with ctx.phase("lease"):
+            self._finish(lease, ctx, name, outcome, leased.later())
+        log_run(name, "ok", time.monotonic() - started, ctx.run_id, result.summary, ctx.phases)
         return result
 
     def run_when_free(
@@ -213,11 +215,20 @@ class Runner:
             log.error("the failure alert for %s could not be sent: %s", name, describe(exc))
 
 
-def log_run(job: str, result: str, seconds: float, run_id: str, detail: str) -> None:
-    """The one log line of a job run."""
-    fields = {"job": job, "result": result, "seconds": round(seconds, 3), "run": run_id, "detail": detail}
+def log_run(
+    job: str, result: str, seconds: float, run_id: str, detail: str, phases: Mapping[str, float] | None = None
+) -> None:
+    """The one log line of a job run, with where its time went when the job says so."""
+    fields: dict[str, Any] = {"job": job, "result": result, "seconds": round(seconds, 3), "run": run_id}
+    fields["detail"] = detail
+    split = ""
+    if phases:
+        fields["phases"] = {name: round(spent, 3) for name, spent in phases.items()}
+        split = " [" + ", ".join(f"{name} {spent:.2f}s" for name, spent in phases.items()) + "]"
     level = logging.INFO if result in ("ok", "skipped") else logging.WARNING
-    log.log(level, "%s %s in %.2fs (run %s): %s", job, result, seconds, run_id, detail, extra={"fields": fields})
+    log.log(
+        level, "%s %s in %.2fs (run %s): %s%s", job, result, seconds, run_id, detail, split, extra={"fields": fields}
+    )
 
 
 class JsonFormatter(logging.Formatter):

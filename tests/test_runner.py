@@ -5,6 +5,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -256,3 +257,20 @@ def test_lease_settings_from_the_environment() -> None:
     assert caught.value.where == "GAPBOT_LEASE_SECONDS"
     with pytest.raises(ConfigError, match="not a number"):
         Runner.from_environment({}, environ={"GAPBOT_LEASE_SETTLE": "soon"})
+
+
+def test_the_log_line_says_where_the_time_went(backend: Backend, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+
+    def thinks(ctx: JobContext) -> JobResult:
+        with ctx.phase("analysis"):
+            time.sleep(0.05)
+        with ctx.phase("analysis"):  # a phase entered twice counts both times
+            time.sleep(0.05)
+        return JobResult("thinks", "thought")
+
+    Runner({"thinks": thinks}, holder="worker-a", settle=0).run("thinks", JobContext(store=backend.store))
+    [line] = job_lines(caplog)
+    assert set(line["phases"]) == {"lease", "analysis"}
+    assert 0.1 <= line["phases"]["analysis"] <= line["seconds"]
+    assert "analysis 0.1" in caplog.records[-1].getMessage()
