@@ -60,10 +60,10 @@ class Vendor:
             )
         return values
 
-    def bad_credentials(self, status: int) -> CredentialsError:
+    def bad_credentials(self, status: int | None = None) -> CredentialsError:
         names = " and ".join(self.credential_env)
         return CredentialsError(
-            f"{self.name} refused the credentials (HTTP {status})",
+            f"{self.name} refused the credentials" + (f" (HTTP {status})" if status else ""),
             fix=f"check {names} (the key may be wrong, expired or without API access)",
         )
 

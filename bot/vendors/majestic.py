@@ -53,7 +53,7 @@ def _pull(command: str, item: str, table: str, call: str, fields: dict[str, str]
             answer = http.call("GET", PATH, params=params).json()
             code = answer.get("Code", "")
             if code in BAD_KEY:
-                raise VENDOR.bad_credentials(200)
+                raise VENDOR.bad_credentials()
             if code != "OK":
                 raise VendorError(
                     f"Majestic error {code}: {answer.get('ErrorMessage', '')}", where=f"Majestic {command}"

@@ -48,7 +48,7 @@ def parse_answer(text: str, path: str = PATH) -> list[dict[str, Any]]:
         if code == NOTHING_FOUND:
             return []
         if code in BAD_KEY:
-            raise VENDOR.bad_credentials(200)
+            raise VENDOR.bad_credentials()
         raise VendorError(
             f"Semrush error {code}: {error.group(2)}",
             where=f"Semrush {path}",
