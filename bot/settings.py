@@ -15,7 +15,7 @@ import pandas as pd
 
 from bot.languages import language_code
 from sheets_schema import header_key
-from sheets_schema.settings_keys import SETTING_KEYS, SETTINGS_BY_NAME
+from sheets_schema.settings_keys import DATA_SOURCES, SETTING_KEYS, SETTINGS_BY_NAME
 from sheets_schema.tabs import SETTINGS
 
 from .urls import domain_of
@@ -68,6 +68,20 @@ class Settings:
         return self.raw("Exports folder").strip()
 
     @property
+    def data_source(self) -> str:
+        return self.raw("Data source").strip() or "exports"
+
+    @property
+    def api_budget(self) -> float | None:
+        """The ceiling of a run's vendor pulls in the vendor's units; None when blank (nothing is pulled)."""
+        text = self.raw("API budget per run").strip()
+        return _number(text, 0.0) if text else None
+
+    @property
+    def refresh_days(self) -> int:
+        return self._int("Refresh every (days)")
+
+    @property
     def slack_channel(self) -> str:
         return self.raw("Slack channel").strip()
 
@@ -100,6 +114,8 @@ _AT_LEAST: dict[str, float] = {
     "minimum overlap": 1,
     "batch size": 1,
     "rerun every (days)": 1,
+    "refresh every (days)": 1,
+    "api budget per run": 0,
     "pages read per run": 0,
     "page cache days": 0,
     "response-rate alert below": 0,
@@ -118,7 +134,11 @@ def _problem(name: str, value: str) -> str:
         except (ZoneInfoNotFoundError, ValueError):
             return f"should be a timezone such as Europe/Berlin or UTC, not {value!r}"
         return ""
-    if math.isnan(_number(SETTINGS_BY_NAME[name].default, math.nan)):
+    if name == "data source":
+        if value.casefold() not in {s.casefold() for s in DATA_SOURCES}:
+            return f"should be one of {', '.join(DATA_SOURCES)}, not {value!r}"
+        return ""
+    if math.isnan(_number(SETTINGS_BY_NAME[name].default, math.nan)) and name not in _AT_LEAST:
         return ""
     number = _number(value, math.nan)
     if math.isnan(number):

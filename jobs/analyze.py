@@ -15,7 +15,7 @@ from bot.crawl.target_health import fix_first_targets, flag_prospects
 from bot.errors import GapbotError, InputError
 from bot.ingest import ImportReport, read_export_entries, read_export_frame
 from bot.ingest.archives import unpacked
-from bot.inputs import by_schema, read_inputs
+from bot.inputs import Inputs, by_schema, read_inputs
 from bot.learning.deleted import Deletions, deletion_state, find_deletions, tab_keys
 from bot.learning.merge import hand_added_rows, hand_typed_duplicates, prospects_upsert
 from bot.learning.model import learn
@@ -25,6 +25,7 @@ from bot.settings import Settings
 from bot.stores import AppendRows, ExportFile, ReplaceTab, SetState
 from bot.stores.base import state_values
 from bot.urls import domain_of, host_display, url_key
+from bot.vendors import PullRun, connector_for, default_pull_dir, pull_sites
 from sheets_schema import STATE_TAB
 from sheets_schema.state_keys import LAST_ANALYSIS_KEY, LAST_RUN_ID_KEY
 from sheets_schema.tabs import (
@@ -87,6 +88,37 @@ def read_all_exports(
     non_empty = [t for t in tables if not t.empty]
     links = pd.concat(non_empty, ignore_index=True) if non_empty else empty_link_table()
     return links, reports, export_digests(raw_tabs, {f.name: f.fingerprint for f in files})
+
+
+def read_pulls(ctx: JobContext, inputs: Inputs) -> tuple[pd.DataFrame, list[ImportReport], PullRun | None]:
+    """The reports of Settings › Data source's vendor for our sites and the active competitors,
+    through the same ingest as an export; kept pulls are reused until `Refresh every (days)`."""
+    settings = inputs.settings
+    connector = connector_for(settings.data_source)
+    if connector is None:
+        return empty_link_table(), [], None
+    active = inputs.competitors.loc[inputs.competitors["active"], "domain"]
+    sites = list(dict.fromkeys([*sorted(settings.our_domains), *active]))
+    run = pull_sites(
+        connector,
+        sites,
+        settings.api_budget,
+        settings.refresh_days,
+        default_pull_dir(ctx.store.location),
+        ctx.clock(),
+    )
+    tables: list[pd.DataFrame] = []
+    reports: list[ImportReport] = []
+    for pulled in ctx.progress(run.exports, f"Reading {connector.vendor.name} pulls"):
+        if pulled.problem:
+            reports.append(ImportReport(export=pulled.name, problem=pulled.problem))
+            continue
+        links, report = read_export_frame(pulled.name, pulled.frame)
+        report.notes = [*pulled.notes, *report.notes]
+        tables.append(links)
+        reports.append(report)
+    non_empty = [t for t in tables if not t.empty]
+    return (pd.concat(non_empty, ignore_index=True) if non_empty else empty_link_table()), reports, run
 
 
 def unreadable_sources(reports: list[ImportReport], previous: pd.DataFrame) -> list[str]:
@@ -181,6 +213,10 @@ def analyze(ctx: JobContext) -> JobResult:
     written = prospect_key_of(inputs.settings.review_level)
     deletions = find_deletions(current.get(PROSPECTS.name), state, written)
     links, reports, export_digests_read = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
+    pulled_links, pulled_reports, pulls = read_pulls(ctx, inputs)
+    if not pulled_links.empty:
+        links = pd.concat([links, pulled_links], ignore_index=True) if not links.empty else pulled_links
+    reports = [*reports, *pulled_reports]
     known_sites = frozenset(inputs.competitors["domain"]) | inputs.settings.our_domains
     reports, unused = with_unused_notes(reports, known_sites)
     lost = unreadable_sources(reports, current.get(IMPORTS.name))
@@ -272,6 +308,10 @@ def analyze(ctx: JobContext) -> JobResult:
         f"{counts['asset gaps']} asset gaps, {counts['batches']} batches"
     )
     page_notes = pages.notes(inputs.settings.pages_per_run)
+    pull_notes: tuple[str, ...] = ()
+    if pulls is not None:
+        counts |= {"reports pulled": pulls.pulled, f"API {pulls.unit} spent": round(pulls.units)}
+        pull_notes = (f"{pulls.units:g} {pulls.unit} spent on {pulls.pulled} pulled report(s)", *pulls.notes)
     counts |= {"pages from cache": pages.from_cache, "pages fetched": pages.fetched}
     result = JobResult(
         "analyze",
@@ -283,6 +323,7 @@ def analyze(ctx: JobContext) -> JobResult:
             *deletions.notes(),
             *duplicates,
             *page_notes,
+            *pull_notes,
             *problems,
             *unused,
             *notes.notes,

@@ -16,6 +16,9 @@ class SettingKey:
     example: str = ""  # what `gapbot init` writes into a fresh Settings tab
 
 
+#: Settings › Data source: exports only, or one vendor's API besides them (`bot.vendors` has a connector per name).
+DATA_SOURCES = ("exports", "DataForSEO", "Semrush", "Ahrefs", "Moz", "Majestic")
+
 SETTING_KEYS: tuple[SettingKey, ...] = (
     SettingKey("Our domains", "", "Comma-separated list of our own sites.", "example.com"),
     SettingKey("Market languages", "en", "Languages of our market, e.g. `en, de`.", "en"),
@@ -30,6 +33,20 @@ SETTING_KEYS: tuple[SettingKey, ...] = (
     SettingKey("Auto rerun", "no", "`yes`: the worker reruns the analysis by itself when a rerun alert fires.", "no"),
     SettingKey("Slack channel", "", "Channel for digests and alerts, e.g. #link-building."),
     SettingKey("Exports folder", "", "Folder with export files (local path or Drive folder ID)."),
+    SettingKey(
+        "Data source",
+        "exports",
+        "`exports`, or a vendor's API to pull backlinks from: DataForSEO, Semrush, Ahrefs, Moz or Majestic "
+        "(exports still count).",
+        "exports",
+    ),
+    SettingKey(
+        "API budget per run",
+        "",
+        "Most a run may spend on the vendor's API, in its own units (DataForSEO: US dollars; Semrush, Ahrefs: "
+        "API units; Moz: rows; Majestic: analysis resource units). Blank: nothing is pulled.",
+    ),
+    SettingKey("Refresh every (days)", "30", "Pull a vendor's reports again when the kept pull is this old.", "30"),
     SettingKey("Batch size", "15", "Prospects per outreach batch.", "15"),
     SettingKey("Weight: relevance", "0.4", "Share of relevance in Priority.", "0.4"),
     SettingKey("Weight: feasibility", "0.35", "Share of feasibility in Priority.", "0.35"),

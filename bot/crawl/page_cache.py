@@ -58,17 +58,23 @@ def default_cache_path(location: str) -> Path | None:
     """`$GAPBOT_PAGE_CACHE`; else `<workbook name>-pages.sqlite` beside a workbook; else, for a
     Google Sheet, `<sheet ID>-pages.sqlite` under the user's cache directory; None (a cache that
     lasts one run) for a sheet kept in memory."""
-    chosen = os.environ.get(ENV_VAR, "").strip()
+    return beside_sheet(location, "-pages.sqlite", ENV_VAR)
+
+
+def beside_sheet(location: str, suffix: str, env_var: str) -> Path | None:
+    """Where a sheet's own cache lives: `$env_var`; else beside a workbook, named after it; else
+    under the user's cache directory for a Google Sheet; None for a sheet kept in memory."""
+    chosen = os.environ.get(env_var, "").strip()
     if chosen:
         return Path(chosen).expanduser()
     sheet = _SHEET_ID.search(location)
     if sheet:
         base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
-        return Path(base) / "gapbot" / f"{sheet.group(1)}-pages.sqlite"
+        return Path(base) / "gapbot" / f"{sheet.group(1)}{suffix}"
     if location in ("", "memory"):
         return None
     workbook = Path(location)
-    return workbook.with_name(f"{workbook.stem}-pages.sqlite")
+    return workbook.with_name(f"{workbook.stem}{suffix}")
 
 
 class PageCache:

@@ -296,6 +296,47 @@ MAJESTIC_REFERRING_DOMAINS = ExportFormat(
     },
 )
 
+# DataForSEO has no export file: its Backlinks API fields are the header (`bot.vendors.dataforseo`).
+# Its rank is asked for on the 0-100 scale (`rank_scale`), comparable with the other tools' metrics.
+DATAFORSEO_BACKLINKS = ExportFormat(
+    "DataForSEO",
+    "Backlinks",
+    required=("url_from", "url_to", "domain_from_rank"),
+    authority_metric="DataForSEO rank",
+    columns={
+        "source_url": ("url_from",),
+        "target_url": ("url_to",),
+        "title": ("page_from_title",),
+        "anchor": ("anchor",),
+        "context_left": ("text_pre",),
+        "context_right": ("text_post",),
+        "dofollow": ("dofollow",),
+        "rel": ("attributes",),
+        "lost": ("is_lost",),
+        "language": ("page_from_language",),
+        "external_links": ("page_from_external_links",),
+        "spam_score": ("backlink_spam_score",),
+        "first_seen": ("first_seen",),
+        "last_seen": ("last_seen",),
+        "authority_raw": ("domain_from_rank",),
+    },
+)
+DATAFORSEO_REFERRING_DOMAINS = ExportFormat(
+    "DataForSEO",
+    "Referring domains",
+    required=("domain", "rank", "backlinks", "referring_pages"),
+    level=DOMAIN,
+    authority_metric="DataForSEO rank",
+    columns={
+        "domain": ("domain",),
+        "authority_raw": ("rank",),
+        "links_count": ("backlinks",),
+        "spam_score": ("backlinks_spam_score",),
+        "first_seen": ("first_seen",),
+        "lost_date": ("lost_date",),
+    },
+)
+
 # Search Console writes headers in the account's language; these are the translations whose
 # meaning is unambiguous (the page that links / the site that links / when it was crawled).
 _GSC_LINKING_PAGE = (
@@ -351,6 +392,8 @@ FORMATS: tuple[ExportFormat, ...] = tuple(
             MOZ_LINKING_DOMAINS,
             MAJESTIC_BACKLINKS,
             MAJESTIC_REFERRING_DOMAINS,
+            DATAFORSEO_BACKLINKS,
+            DATAFORSEO_REFERRING_DOMAINS,
             GSC_LATEST_LINKS,
             GSC_TOP_LINKING_SITES,
             GSC_TOP_LINKED_PAGES,

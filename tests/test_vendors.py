@@ -1,0 +1,300 @@
+"""Vendor API pulls against a real local HTTP server answering as the vendors' docs show: the same
+prospects as the equivalent exports, paging, the budget, 429s, vendor errors and bad credentials."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from bot.demo import market as m
+from bot.demo import write_workbook
+from bot.demo.export_writers import (
+    AHREFS_BACKLINKS,
+    AHREFS_REFERRING_DOMAINS,
+    MAJESTIC_BACKLINKS,
+    MOZ_INBOUND_LINKS,
+    MOZ_LINKING_DOMAINS,
+    SEMRUSH_BACKLINKS,
+    SEMRUSH_REFERRING_DOMAINS,
+    ExportLayout,
+    Link,
+    majestic_referring_domains,
+)
+from bot.stores import WorkbookStore
+from bot.vendors import CONNECTORS, Budget, VendorError, VendorHttp, dataforseo, pull_sites, semrush
+from bot.vendors.base import Pricing
+from jobs.cli import main
+from sheets_schema.tabs import COMPETITORS, IMPORTS, PROSPECTS, SETTINGS, TARGETS
+from tests.vendor_fakes import CREDENTIALS, DOCS, Answer, VendorFake, requests_to
+
+SITES: dict[str, list[Link]] = {
+    "billhive.com": [*m.BILLHIVE, *m.BILLHIVE_MORE],
+    "paypilot.co.uk": [*m.PAYPILOT, *m.PAYPILOT_MORE],
+    "tallybook.io": [*m.TALLYBOOK, *m.TALLYBOOK_MORE],
+    "freelancerbank.com": [*m.FREELANCERBANK, *m.FREELANCERBANK_MORE],
+    "ledgerly.io": [*m.OURS_AHREFS, *m.OURS_SEMRUSH],
+}
+VENDORS = ("DataForSEO", "Semrush", "Ahrefs", "Moz", "Majestic")
+# each vendor's own exports of the same links; DataForSEO has no export, so Ahrefs' stand in
+EXPORTS: dict[str, tuple[ExportLayout, ExportLayout]] = {
+    "DataForSEO": (AHREFS_BACKLINKS, AHREFS_REFERRING_DOMAINS),
+    "Semrush": (SEMRUSH_BACKLINKS, SEMRUSH_REFERRING_DOMAINS),
+    "Ahrefs": (AHREFS_BACKLINKS, AHREFS_REFERRING_DOMAINS),
+    "Moz": (MOZ_INBOUND_LINKS, MOZ_LINKING_DOMAINS),
+    "Majestic": (MAJESTIC_BACKLINKS, majestic_referring_domains()),
+}
+
+
+def one_per_domain(links: list[Link]) -> list[Link]:
+    seen: dict[str, Link] = {}
+    for link in links:
+        seen.setdefault(link.source_host.removeprefix("www."), link)
+    return list(seen.values())
+
+
+def workbook(path: Path, **settings: str) -> Path:
+    rows = {"Our domains": m.OUR_DOMAIN, "Pages read per run": "0", **settings}
+    competitors = [c for c in m.COMPETITORS if c[3] == "Yes"]
+    write_workbook(
+        path,
+        {
+            SETTINGS.name: [SETTINGS.names, *([k, v, ""] for k, v in rows.items())],
+            COMPETITORS.name: [COMPETITORS.names, *map(list, competitors)],
+            TARGETS.name: [TARGETS.names, *map(list, m.TARGETS)],
+        },
+    )
+    return path
+
+
+def prospects(path: Path) -> pd.DataFrame:
+    frame = WorkbookStore(path).read_tab(PROSPECTS.name)
+    assert frame is not None
+    return frame.set_index("Domain")[["Competitors linked", "Overlap", "Status"]].sort_index()
+
+
+def imports(path: Path) -> dict[str, dict[str, str]]:
+    frame = WorkbookStore(path).read_tab(IMPORTS.name)
+    assert frame is not None
+    return {row["Export"]: row for row in frame.to_dict("records")}
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[VendorFake]:
+    with VendorFake(SITES) as server:
+        for name, value in server.env().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("GAPBOT_PULL_CACHE", str(tmp_path / "pulls"))
+        yield server
+
+
+def analyze(path: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--workbook", str(path), "analyze"])
+    return result.exit_code, result.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_a_vendor_pull_gives_the_same_prospects_as_its_exports(vendor: str, fake: VendorFake, tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    backlinks, domains = EXPORTS[vendor]
+    for site, links in SITES.items():
+        (folder / f"{site}-backlinks.csv").write_bytes(backlinks.write(links))
+        (folder / f"{site}-refdomains.csv").write_bytes(domains.write(one_per_domain(links)))
+    exported = workbook(tmp_path / "exported.xlsx", **{"Exports folder": str(folder)})
+    pulled = workbook(tmp_path / "pulled.xlsx", **{"Data source": vendor, "API budget per run": "1000000"})
+
+    assert analyze(exported)[0] == 0
+    code, output = analyze(pulled)
+    assert code == 0, output
+
+    expected = prospects(exported)
+    assert len(expected) > 20
+    pd.testing.assert_frame_equal(prospects(pulled), expected)
+    lines = imports(pulled)
+    for site in SITES:
+        for call in ("backlinks", "referring domains"):
+            line = lines[f"{vendor} API › {call} › {site}"]
+            assert line["Problem"] == "" and int(line["Rows read"]) > 0 and line["Site"] == site
+            assert f"pulled from {vendor} ({call})" in line["Notes"]
+    assert not any(secret in str(lines) + output for secret in CREDENTIALS.values())
+
+    # between refreshes the kept pulls are read: nothing is asked of the vendor, nothing paid
+    asked = len(fake.seen)
+    assert analyze(pulled)[0] == 0
+    assert len(fake.seen) == asked
+    assert "kept pull of" in imports(pulled)[f"{vendor} API › backlinks › billhive.com"]["Notes"]
+    pd.testing.assert_frame_equal(
+        prospects(pulled)[["Competitors linked", "Overlap"]], expected[["Competitors linked", "Overlap"]]
+    )
+
+
+def test_requests_are_the_documented_ones(fake: VendorFake) -> None:
+    budget = Budget(1e9)
+    for name in VENDORS:
+        http = VendorHttp(CONNECTORS[name.casefold()].vendor)
+        for pull in CONNECTORS[name.casefold()].calls.values():
+            pull(http, "billhive.com", budget)
+        http.close()
+    dfs = next(requests_to(fake, "/v3/backlinks/backlinks/live"))
+    assert dfs.method == "POST" and dfs.headers["authorization"].startswith("Basic ")
+    assert dfs.body == [{"target": "billhive.com", "rank_scale": "one_hundred", "mode": "as_is", "limit": 1000}]
+    sem = next(requests_to(fake, "/analytics/v1/"))
+    assert sem.method == "GET"
+    assert {k: sem.query[k] for k in ("type", "target", "target_type", "display_offset")} == {
+        "type": "backlinks", "target": "billhive.com", "target_type": "root_domain", "display_offset": "0"
+    }  # fmt: skip
+    assert sem.query["export_columns"].startswith("page_ascore,source_title,source_url,target_url,anchor")
+    ahr = next(requests_to(fake, "/v3/site-explorer/all-backlinks"))
+    assert ahr.headers["authorization"] == "Bearer ahrefs-secret-key"
+    assert ahr.query["mode"] == "subdomains" and ahr.query["history"] == "live" and "url_from" in ahr.query["select"]
+    moz = next(requests_to(fake, "/v2/links"))
+    assert moz.method == "POST" and moz.headers["x-moz-token"] == "moz-secret-token"
+    assert moz.body == {"target": "billhive.com", "target_scope": "root_domain", "filter": "external", "limit": 50}
+    maj = [r.query for r in requests_to(fake, "/api/json")]
+    assert maj[0]["cmd"] == "GetBackLinkData" and maj[0]["item"] == "billhive.com" and maj[0]["datasource"] == "fresh"
+    assert maj[1]["cmd"] == "GetRefDomains" and maj[1]["item0"] == "billhive.com"
+
+
+@pytest.mark.parametrize(("vendor", "module", "cursor"), [("DataForSEO", dataforseo, "search_after_token"),
+                                                          ("Semrush", semrush, "display_offset")])  # fmt: skip
+def test_every_page_is_read(
+    vendor: str, module: ModuleType, cursor: str, fake: VendorFake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    price: Pricing = module.PRICING
+    monkeypatch.setattr(module, "PRICING", Pricing(price.per_request, price.per_row, page_size=5))
+    connector = CONNECTORS[vendor.casefold()]
+    pulled = connector.calls["backlinks"](VendorHttp(connector.vendor), "billhive.com", Budget(1e9))
+    links = SITES["billhive.com"]
+    # Semrush says nothing of the total: a last full page is followed by one "ERROR 50 :: NOTHING FOUND"
+    last_empty = vendor == "Semrush" and len(links) % 5 == 0
+    assert len(pulled.frame) == len(links) and pulled.requests == -(-len(links) // 5) + last_empty
+    asked = [r for r in fake.seen if r.method in ("GET", "POST")]
+    assert len(asked) == pulled.requests
+    second = asked[1].body[0] if vendor == "DataForSEO" else asked[1].query
+    assert str(second[cursor]) in ("billhive.com|5", "5")
+    assert pulled.unread == ""
+
+
+def test_moz_pages_by_next_token(fake: VendorFake) -> None:
+    fake.links["billhive.com"] = SITES["billhive.com"] * 3  # over one page of 50
+    connector = CONNECTORS["moz"]
+    pulled = connector.calls["backlinks"](VendorHttp(connector.vendor), "billhive.com", Budget(1e9))
+    assert len(pulled.frame) == len(fake.links["billhive.com"]) == 150 and pulled.requests == 3
+    assert "next_token" not in fake.seen[0].body and fake.seen[1].body["next_token"] == "billhive.com|50"
+
+
+def test_the_budget_stops_the_pull_and_says_what_was_left_unread(
+    fake: VendorFake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(semrush, "PRICING", Pricing(0, 40, page_size=5))
+    run = pull_sites(
+        CONNECTORS["semrush"],
+        ["billhive.com", "paypilot.co.uk"],
+        7 * 40,
+        30,
+        tmp_path,
+        pd.Timestamp.now(tz="UTC").to_pydatetime(),
+    )
+    assert run.units == 280  # 5 rows, then the 2 the rest of the budget pays for, then nothing
+    assert [int(r.query["display_limit"]) for r in fake.seen] == [5, 2]
+    (backlinks,) = [e for e in run.exports if "backlinks › billhive.com" in e.name]
+    assert len(backlinks.frame) == 7
+    assert "7 rows of backlinks of billhive.com read, the rest left unread" in " ".join(backlinks.notes)
+    assert "API budget per run reached: referring domains of billhive.com not read" in run.notes
+    assert "API budget per run reached: backlinks of paypilot.co.uk not read" in run.notes
+
+
+def test_a_blank_budget_pulls_nothing(fake: VendorFake, tmp_path: Path) -> None:
+    run = pull_sites(
+        CONNECTORS["ahrefs"], ["billhive.com"], None, 30, tmp_path, pd.Timestamp.now(tz="UTC").to_pydatetime()
+    )
+    assert fake.seen == [] and run.exports == []
+    assert "API budget per run is blank" in run.notes[0]
+
+
+def test_a_429_is_waited_for_as_retry_after_says(fake: VendorFake) -> None:
+    fake.script.append(Answer(429, '{"error": "rate limited"}', {"Retry-After": "1"}))
+    connector = CONNECTORS["ahrefs"]
+    started = time.monotonic()
+    pulled = connector.calls["backlinks"](VendorHttp(connector.vendor), "billhive.com", Budget(1e9))
+    assert time.monotonic() - started >= 1.0
+    assert len(fake.seen) == 2 and len(pulled.frame) == len(SITES["billhive.com"])
+
+
+def test_a_429_that_does_not_end_fails_the_call_by_path_only(fake: VendorFake) -> None:
+    fake.script.extend(Answer(429, "", {"Retry-After": "0"}) for _ in range(5))
+    connector = CONNECTORS["semrush"]
+    with pytest.raises(VendorError, match="Semrush answered HTTP 429 after 5 tries") as raised:
+        connector.calls["backlinks"](VendorHttp(connector.vendor), "billhive.com", Budget(1e9))
+    assert "semrush-secret-key" not in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("vendor", "answer", "problem"),
+    [
+        ("DataForSEO", Answer(200, (DOCS / "dataforseo_error_40501.json").read_text()),
+         "DataForSEO error 40501: Invalid Field"),
+        ("Semrush", Answer(200, (DOCS / "semrush_error_132.txt").read_text(), content_type="text/plain"),
+         "Semrush error 132: API UNITS BALANCE IS ZERO"),
+    ],
+)  # fmt: skip
+def test_a_vendor_error_is_the_reports_problem_and_a_kept_pull_stands_in(
+    vendor: str, answer: Answer, problem: str, fake: VendorFake, tmp_path: Path
+) -> None:
+    book = workbook(tmp_path / "pulled.xlsx", **{"Data source": vendor, "API budget per run": "1000000"})
+    fake.script.append(answer)
+    code, output = analyze(book)
+    assert code == 0, output
+    line = imports(book)[f"{vendor} API › backlinks › {m.OUR_DOMAIN}"]
+    assert problem in line["Problem"] and int(line["Rows read"]) == 0
+
+    # a refresh that fails keeps the last pull: unknown is not empty
+    assert analyze(workbook(tmp_path / "again.xlsx", **{"Data source": vendor, "API budget per run": "1e6",
+                                                        "Refresh every (days)": "1"}))[0] == 0  # fmt: skip
+    for path in (tmp_path / "pulls").rglob("*.json"):
+        path.write_text(path.read_text().replace('"pulled_at": "20', '"pulled_at": "19'))
+    fake.script.append(answer)
+    assert analyze(book)[0] == 0
+    line = imports(book)[f"{vendor} API › backlinks › {m.OUR_DOMAIN}"]
+    assert line["Problem"] == "" and int(line["Rows read"]) > 0
+    assert "pulling it again failed: " in line["Notes"] and problem in line["Notes"]
+
+
+def test_unknown_fields_are_noted_in_imports(fake: VendorFake, tmp_path: Path) -> None:
+    fake.extra = {"page_from_ai_summary": "new in the API"}
+    book = workbook(tmp_path / "pulled.xlsx", **{"Data source": "DataForSEO", "API budget per run": "100"})
+    assert analyze(book)[0] == 0
+    notes = imports(book)["DataForSEO API › backlinks › billhive.com"]["Notes"]
+    assert "fields DataForSEO sent that gapbot does not use yet: page_from_ai_summary" in notes
+
+
+@pytest.mark.parametrize(
+    ("vendor", "variable"),
+    [("DataForSEO", "DATAFORSEO_PASSWORD"), ("Semrush", "SEMRUSH_API_KEY"), ("Ahrefs", "AHREFS_API_KEY"),
+     ("Moz", "MOZ_API_TOKEN"), ("Majestic", "MAJESTIC_API_KEY")],
+)  # fmt: skip
+def test_bad_credentials_are_one_line_naming_the_variable(
+    vendor: str, variable: str, fake: VendorFake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(variable, "wrong-secret-value")
+    book = workbook(tmp_path / "pulled.xlsx", **{"Data source": vendor, "API budget per run": "1000000"})
+    code, output = analyze(book)
+    assert code == 1
+    assert f"{vendor} refused the credentials" in output and variable in output
+    (error,) = [line for line in output.splitlines() if line.startswith("gapbot: error:")]
+    assert variable in error and f"{vendor} refused the credentials" in error
+    assert "wrong-secret-value" not in output
+    assert WorkbookStore(book).read_tab(PROSPECTS.name) is None  # nothing was written
+
+
+def test_a_missing_credential_is_named(fake: VendorFake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SEMRUSH_API_KEY")
+    code, output = analyze(workbook(tmp_path / "p.xlsx", **{"Data source": "Semrush", "API budget per run": "10"}))
+    assert code == 1 and "SEMRUSH_API_KEY is not set" in output
