@@ -173,17 +173,18 @@ def bind(wb: Workbook, ws: Worksheet, cells: SheetCells) -> None:
     """Put `cells` into `ws` (loaded without them) as openpyxl's loader would have."""
     cell_styles = wb._cell_styles
     existing = ws._cells  # cells openpyxl made for notes and links: keep them, with their note
+    made = set(existing)
     for r, (values, row_styles) in enumerate(zip(cells.grid, cells.styles, strict=True), start=1):
         for col, (value, style) in enumerate(zip(values, row_styles, strict=True), start=1):
             if value is None and not style:
                 continue
-            found = existing.get((r, col))
-            if isinstance(found, MergedCell):
-                continue
-            if found is None:
-                found = existing[(r, col)] = Cell(ws, row=r, column=col, style_array=cell_styles[style])
-            else:
+            if (r, col) in made:
+                found = existing[(r, col)]
+                if isinstance(found, MergedCell):
+                    continue
                 found._style = StyleArray(cell_styles[style])
+            else:
+                found = existing[(r, col)] = Cell(ws, r, col, None, cell_styles[style])
             found._value = value
             found.data_type = _data_type(value, (r, col) in cells.errors)
     for r, attributes in cells.rows.items():
