@@ -130,7 +130,8 @@ def test_what_a_run_keeps_in_memory_is_what_the_file_holds(tmp_path: Path) -> No
 @pytest.mark.slow
 def test_an_analysis_saves_the_workbook_three_times(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The lease, the analysis with its digest recorded, and the run's record with what was
-    delivered: each save rewrites the whole file, so a run makes no more than these."""
+    delivered: a run makes no more saves than these (the lease's and the record's rewrite only the
+    state tab's part of the file)."""
     from click.testing import CliRunner
 
     from bot.demo import write_demo
@@ -180,3 +181,50 @@ def test_a_workbook_saved_by_someone_else_during_a_commit_is_not_written_over(
         store.commit([UpsertRows(PROSPECTS, frame)])
     assert written.read_bytes() != saved  # the teammate's save stands, untouched by gapbot
     assert [r[0].value for r in load_workbook(written)[PROSPECTS.name].iter_rows(min_row=2)] == ["b.com", "a.com"]
+
+
+def _as_openpyxl_reads(path: Path) -> dict[str, list[list[object]]]:
+    book = load_workbook(path, read_only=True, data_only=True)
+    grids = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+    book.close()
+    return grids
+
+
+@pytest.mark.parametrize("with_formula", [False, True])
+def test_cells_read_as_openpyxl_reads_them(tmp_path: Path, with_formula: bool) -> None:
+    """The store's own pass over the cells gives what openpyxl's reader gives: dates by their
+    number format, booleans, numbers, text with its spaces; a formula sends the file to openpyxl."""
+    from datetime import datetime
+
+    path = tmp_path / "w.xlsx"
+    WorkbookStore(path).commit([EnsureTab(t) for t in ALL_TABS])
+    book = load_workbook(path)
+    ws = book["Settings"]
+    ws.append(["Contacted", datetime(2026, 3, 4, 5, 6), True])
+    ws.append([" padded ", 7.25, 12])
+    ws["E9"] = "far right"
+    ws["E9"].number_format = "0.00"
+    if with_formula:
+        ws["D2"] = "=1+1"
+    book.save(path)
+    store = WorkbookStore(path)
+    grids, _ = store._load()
+    assert grids == {k: [list(r) for r in v] for k, v in _as_openpyxl_reads(path).items()}
+    assert store._book is not None and (store._book.wb is None) == with_formula
+
+
+def test_a_write_of_state_entries_keeps_every_other_part_as_it_was(written: Path) -> None:
+    import zipfile
+
+    def parts(path: Path) -> dict[str, bytes]:
+        with zipfile.ZipFile(path) as archive:
+            return {n: archive.read(n) for n in archive.namelist()}
+
+    before = parts(written)
+    store = WorkbookStore(written)
+    store.commit([SetState({"k": "  two\nlines & <more> "})])
+    after = parts(written)
+    changed = {n for n in before if before[n] != after.get(n)}
+    assert after.keys() == before.keys() and len(changed) == 1
+    assert WorkbookStore(written).read_state()["k"] == "  two\nlines & <more> "
+    assert load_workbook(written)[STATE_TAB].sheet_state == "hidden"

@@ -12,16 +12,22 @@ the file.
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import WINDOWS_EPOCH
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -31,6 +37,8 @@ from sheets_schema import STATE_TAB, TABS_BY_NAME, Column, TabSchema, header_key
 from .base import ExportFile, GridStore, content_fingerprint, lock_file_note, not_an_export_note
 from .grid import Cell, CommitNotes, Grid, header_index
 from .layout import frozen_columns, row_formula
+from .xlsx_cells import Decoding, NotPlainCells, SheetCells, bind, parse_sheet, sheet_data_xml, used_range
+from .xlsx_parts import read_members, split_sheet, write_members
 
 HEADER_FILL = PatternFill("solid", fgColor="E8EAED")
 WRAPPED = Alignment(wrap_text=True, vertical="top")
@@ -43,9 +51,7 @@ class WorkbookStore(GridStore):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.location = str(self.path.resolve())
-        self._cache: tuple[tuple[int, int], dict[str, Grid], set[str]] | None = None
-        # the workbook as this process last saved it, with the file's stamp right after that save
-        self._saved: tuple[tuple[int, int], Workbook] | None = None
+        self._book: _Book | None = None
         self._read_stamp: tuple[int, int] | None = None  # the file as the last read found it
 
     def version(self) -> str:
@@ -93,33 +99,43 @@ class WorkbookStore(GridStore):
         stamp = self._read_stamp = self._stamp()
         if stamp is None:
             return {}, set()
-        if self._cache is None or self._cache[0] != stamp:
+        if self._book is None or self._book.stamp != stamp:
+            self._book = None
+            self._book = self._read(stamp)
+            self._read_stamp = self._book.stamp
+        book = self._book
+        return {k: [list(r) for r in v] for k, v in book.grids.items()}, set(book.hidden)
+
+    def _read(self, stamp: tuple[int, int]) -> _Book:
+        try:
+            data = self.path.read_bytes()
             try:
-                wb = load_workbook(self.path, read_only=True, data_only=True)
-            except Exception as exc:  # openpyxl raises many types for a damaged file
-                raise StoreError(
-                    f"cannot open the workbook ({exc})",
-                    where=str(self.path),
-                    fix="check that it is an .xlsx file, or move it away and run `gapbot init`",
-                ) from exc
-            grids = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
-            hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
-            wb.close()
-            self._cache = (stamp, grids, hidden)
-        _, grids, hidden = self._cache
-        return {k: [list(r) for r in v] for k, v in grids.items()}, set(hidden)
+                return _fast_book(data, stamp)
+            except NotPlainCells:
+                return _openpyxl_book(data, stamp)
+        except Exception as exc:  # openpyxl and zipfile raise many types for a damaged file
+            raise StoreError(
+                f"cannot open the workbook ({exc})",
+                where=str(self.path),
+                fix="check that it is an .xlsx file, or move it away and run `gapbot init`",
+            ) from exc
 
     def _writable(self) -> Workbook:
-        """The workbook to write into: the one this process saved last while the file is still
-        that save, else the file parsed afresh."""
+        """The workbook to write into: the one this process read or saved last while the file is
+        still that, else the file parsed afresh."""
         stamp = self._stamp()
         if stamp is None:
             wb = Workbook()
             wb.remove(wb.active)
             return wb
-        if self._saved is not None and self._saved[0] == stamp:
-            return self._saved[1]
-        self._saved = None
+        book = self._book
+        if book is not None and book.stamp == stamp and book.wb is not None:
+            if book.unbound is not None:
+                for ws in book.wb.worksheets:
+                    if ws.title in book.unbound:
+                        bind(book.wb, ws, book.unbound[ws.title])
+                book.unbound = None
+            return book.wb
         return load_workbook(self.path)
 
     def _check_unchanged(self) -> None:
@@ -153,20 +169,64 @@ class WorkbookStore(GridStore):
                 fix="save and close it there, then run again (delete the lock file only if nobody has it open)",
             )
         self._check_unchanged()
-        mode = self.path.stat().st_mode & 0o777 if self.path.exists() else None
+        if notes.touched == {STATE_TAB} and STATE_TAB not in notes.created and self._save_state(before, after):
+            return
         wb = self._writable()
-        self._saved = self._cache = None  # until the save lands, memory may be ahead of the file
+        self._book = None  # until the save lands, memory may be ahead of the file
         for name in [n for n in after if n in notes.touched]:
             ws = wb[name] if name in wb.sheetnames else wb.create_sheet(name)
             _write_diff(ws, before.get(name) or [], after[name])
             schema = TABS_BY_NAME.get(name)
             if schema is not None and (name in notes.created or not schema.team_input):
                 format_tab(ws, schema, after[name])
+        stamp, data = self._replace(wb.save)
+        grids = {ws.title: after[ws.title] if ws.title in after else before.get(ws.title, []) for ws in wb.worksheets}
+        parts = {ws.title: ws.path.removeprefix("/") for ws in wb.worksheets}
+        hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
+        self._book = _Book(stamp, data, grids, hidden, parts, wb, None, _state_cells(data, parts))
+
+    def _save_state(self, before: dict[str, Grid], after: dict[str, Grid]) -> bool:
+        """A commit of state entries alone: the state tab's cells rewritten inside the file, every
+        other part kept byte for byte. False where it needs openpyxl (the whole file written)."""
+        book = self._book
+        if book is None or book.stamp != self._read_stamp or book.state is None or STATE_TAB not in book.parts:
+            return False
+        grid = after[STATE_TAB]
+        old = book.state
+        styles = [
+            [old.styles[r][c] if r < len(old.styles) and c < len(old.styles[r]) else 0 for c in range(len(row))]
+            for r, row in enumerate(grid)
+        ]
+        rows = {r: a for r, a in old.rows.items() if r <= len(grid)}
+        cells = SheetCells(grid, styles, set(), rows)
+        members = read_members(book.data)
+        split = split_sheet(members[book.parts[STATE_TAB]])
+        sheet_data = sheet_data_xml(cells, split.prefix) if split is not None else None
+        if split is None or sheet_data is None:
+            return False
+        members[book.parts[STATE_TAB]] = split.with_cells(sheet_data, used_range(grid))
+        self._book = None  # until the save lands, memory may be ahead of the file
+        book.stamp, book.data = self._replace(lambda tmp: Path(tmp).write_bytes(write_members(members)))
+        book.grids[STATE_TAB] = grid
+        book.state = cells
+        if book.unbound is not None:
+            book.unbound[STATE_TAB] = cells
+        elif book.wb is not None:  # the model written from next keeps what the file now holds
+            _write_diff(book.wb[STATE_TAB], before.get(STATE_TAB) or [], grid)
+        self._book = book
+        return True
+
+    def _replace(self, write: Callable[[str], object]) -> tuple[tuple[int, int], bytes]:
+        """The workbook replaced atomically by what `write` writes to the path it is given (a
+        temporary file then renamed over it), keeping the workbook's mode; the file's new stamp
+        and bytes."""
+        mode = self.path.stat().st_mode & 0o777 if self.path.exists() else None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         os.close(fd)
         try:
-            wb.save(tmp)
+            write(tmp)
+            data = Path(tmp).read_bytes()
             if mode is not None:
                 os.chmod(tmp, mode)  # the temporary file is private (0600); the workbook keeps its own mode
             self._check_unchanged()
@@ -176,9 +236,67 @@ class WorkbookStore(GridStore):
                 os.unlink(tmp)
         stamp = self._stamp()
         assert stamp is not None  # the file was just written
-        self._saved = (stamp, wb)
-        grids = {ws.title: after[ws.title] if ws.title in after else before.get(ws.title, []) for ws in wb.worksheets}
-        self._cache = (stamp, grids, {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"})
+        self._read_stamp = stamp
+        return stamp, data
+
+
+@dataclass
+class _Book:
+    """The workbook file as this process last read or wrote it."""
+
+    stamp: tuple[int, int]
+    data: bytes  # the file's bytes
+    grids: dict[str, Grid]  # every tab's values, in sheet order
+    hidden: set[str]
+    parts: dict[str, str]  # tab -> its zip member
+    #: openpyxl's model of the file to write into (None: load it with openpyxl when needed); while
+    #: `unbound` is set, it holds everything but those tabs' cells, bound in on the first write.
+    wb: Workbook | None
+    unbound: dict[str, SheetCells] | None
+    state: SheetCells | None  # the state tab's cells with their styles: for a write of it alone
+
+
+def _fast_book(data: bytes, stamp: tuple[int, int]) -> _Book:
+    """The file read by openpyxl without its cells (the small parts), and its cells by our own pass."""
+    members = read_members(data)
+    splits = {name: split_sheet(part) for name, part in members.items() if b"sheetData" in part}
+    skeleton = {name: splits[name].skeleton() if splits.get(name) else part for name, part in members.items()}  # type: ignore[union-attr]
+    reader = ExcelReader(io.BytesIO(write_members(skeleton)))
+    reader.read()
+    wb = reader.wb
+    decoding = Decoding(reader.shared_strings, frozenset(wb._date_formats), frozenset(wb._timedelta_formats), wb.epoch)
+    parts = {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets()}
+    cells: dict[str, SheetCells] = {}
+    for ws in wb.worksheets:
+        part = parts.get(ws.title)
+        if part is None or splits.get(part) is None:
+            raise NotPlainCells("a tab openpyxl read whole")
+        cells[ws.title] = parse_sheet(members[part], decoding)
+    grids = {title: c.grid for title, c in cells.items()}
+    hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
+    return _Book(stamp, data, grids, hidden, parts, wb, cells, cells.get(STATE_TAB))
+
+
+def _openpyxl_book(data: bytes, stamp: tuple[int, int]) -> _Book:
+    """The file as openpyxl reads it, for what our own pass does not decode (formulas: their last
+    computed values are read; a write loads the file again, formulas and all)."""
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    grids = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+    hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
+    wb.close()
+    return _Book(stamp, data, grids, hidden, {}, None, None, None)
+
+
+def _state_cells(data: bytes, parts: dict[str, str]) -> SheetCells | None:
+    """The state tab's cells as openpyxl just wrote them (inline strings, no dates), or None."""
+    if STATE_TAB not in parts:
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            part = archive.read(parts[STATE_TAB])
+        return parse_sheet(part, Decoding((), frozenset(), frozenset(), WINDOWS_EPOCH))
+    except (NotPlainCells, KeyError):
+        return None
 
 
 def _entry(path: Path) -> ExportFile:

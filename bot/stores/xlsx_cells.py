@@ -1,0 +1,244 @@
+"""The cells of a workbook, parsed once with lxml and bound into an openpyxl workbook on demand.
+
+openpyxl's own cell reader spends most of a large workbook's load in Python per cell; this pass
+does the same decoding (shared and inline strings, numbers, booleans, dates by their number
+format) in a tight loop, and keeps each cell's style so that a workbook to write into can be
+built from the small parts (loaded by openpyxl without cells) plus these cells, as openpyxl
+itself would have built it. Cells it does not decode the way openpyxl does (formulas) make the
+caller fall back to openpyxl.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from lxml import etree
+from openpyxl.cell import Cell, MergedCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.datetime import from_excel, from_ISO8601
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.dimensions import RowDimension
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.constants import SHEET_MAIN_NS
+
+from .grid import Grid
+
+_NS = f"{{{SHEET_MAIN_NS}}}"
+_ROW, _C, _V, _F, _IS, _T, _R = (_NS + t for t in ("row", "c", "v", "f", "is", "t", "r"))
+
+
+class NotPlainCells(Exception):
+    """The sheet holds cells only openpyxl decodes faithfully (formulas)."""
+
+
+@dataclass
+class SheetCells:
+    """One tab's cells: values as a grid (what a reader sees), and what a writer must keep."""
+
+    grid: Grid
+    styles: list[list[int]]  # each cell's style index, aligned with `grid` (0: the default)
+    errors: set[tuple[int, int]] = field(default_factory=set)  # (row, column), 1-based: error cells
+    rows: dict[int, dict[str, str]] = field(default_factory=dict)  # row attributes (height, hidden...)
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """What a cell's text needs from the rest of the workbook."""
+
+    shared_strings: Sequence[str]
+    date_styles: frozenset[int]
+    duration_styles: frozenset[int]
+    epoch: datetime
+
+
+def _text(element: Any) -> str:
+    """An inline string's text as openpyxl gives it: the plain text, then each run's."""
+    parts = []
+    for child in element:
+        if child.tag == _T:
+            parts.append(child.text or "")
+        elif child.tag == _R:
+            parts.extend(t.text or "" for t in child if t.tag == _T)
+    return "".join(parts)
+
+
+def _number(text: str) -> int | float:
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
+def parse_sheet(part: bytes, decoding: Decoding) -> SheetCells:
+    """The cells of a worksheet part; raises NotPlainCells where openpyxl must read it."""
+    grid: Grid = []
+    styles: list[list[int]] = []
+    errors: set[tuple[int, int]] = set()
+    rows: dict[int, dict[str, str]] = {}
+    columns: dict[str, int] = {}
+    row_number = 0
+    for _, row in etree.iterparse(io.BytesIO(part), events=("end",), tag=_ROW, huge_tree=True):
+        attributes = dict(row.attrib)
+        r = attributes.get("r")
+        row_number = int(float(r)) if r else row_number + 1
+        if {k for k in attributes if not k.startswith("{")} - {"r", "spans"}:
+            rows[row_number] = attributes
+        values: list[Any] = []
+        row_styles: list[int] = []
+        column = 0
+        for c in row:
+            if c.tag != _C:
+                continue
+            ref = c.get("r")
+            if ref:
+                letters = ref.rstrip("0123456789")
+                column = columns.get(letters) or columns.setdefault(letters, column_index_from_string(letters))
+            else:
+                column += 1
+            value, kind = _decode(c, decoding)
+            style = int(c.get("s") or 0)
+            if kind == "e":
+                errors.add((row_number, column))
+            if column > len(values):
+                values.extend([None] * (column - len(values)))
+                row_styles.extend([0] * (column - len(row_styles)))
+            values[column - 1] = value
+            row_styles[column - 1] = style
+        row.clear()
+        if values or row_number > len(grid):
+            while len(grid) < row_number:
+                grid.append([])
+                styles.append([])
+            grid[row_number - 1] = values
+            styles[row_number - 1] = row_styles
+    while grid and not grid[-1]:  # rows with attributes only: no cells to read
+        grid.pop()
+        styles.pop()
+    width = max((len(r) for r in grid), default=0)
+    for values, row_styles in zip(grid, styles, strict=True):
+        values.extend([None] * (width - len(values)))
+        row_styles.extend([0] * (width - len(row_styles)))
+    return SheetCells(grid, styles, errors, rows)
+
+
+def _decode(c: Any, decoding: Decoding) -> tuple[Any, str]:
+    """A cell's value and openpyxl's data type for it."""
+    kind = c.get("t", "n")
+    text: str | None = None
+    inline = None
+    for child in c:
+        tag = child.tag
+        if tag == _V:
+            text = child.text
+        elif tag == _F:
+            raise NotPlainCells("a formula")
+        elif tag == _IS:
+            inline = child
+    if kind == "inlineStr":
+        return (_text(inline), "s") if inline is not None else (None, "n")
+    if not text:
+        return None, kind
+    if kind == "n":
+        number = _number(text)
+        style = int(c.get("s") or 0)
+        if style in decoding.date_styles:
+            try:
+                return from_excel(number, decoding.epoch, timedelta=style in decoding.duration_styles), "d"
+            except (OverflowError, ValueError):
+                return "#VALUE!", "e"
+        return number, "n"
+    if kind == "s":
+        try:
+            return decoding.shared_strings[int(text)], "s"
+        except IndexError as exc:  # no shared strings were read with this part
+            raise NotPlainCells("a shared string") from exc
+    if kind == "b":
+        return bool(int(text)), "b"
+    if kind == "str":
+        return text, "s"
+    if kind == "d":
+        return from_ISO8601(text), "d"
+    return text, kind
+
+
+def bind(wb: Workbook, ws: Worksheet, cells: SheetCells) -> None:
+    """Put `cells` into `ws` (loaded without them) as openpyxl's loader would have."""
+    cell_styles = wb._cell_styles
+    existing = ws._cells  # cells openpyxl made for notes and links: keep them, with their note
+    made = set(existing)
+    for r, (values, row_styles) in enumerate(zip(cells.grid, cells.styles, strict=True), start=1):
+        for col, (value, style) in enumerate(zip(values, row_styles, strict=True), start=1):
+            if value is None and not style:
+                continue
+            if (r, col) in made:
+                found = existing[(r, col)]
+                if isinstance(found, MergedCell):
+                    continue
+                found._style = StyleArray(cell_styles[style])
+            else:
+                found = existing[(r, col)] = Cell(ws, r, col, None, cell_styles[style])
+            found._value = value
+            found.data_type = _data_type(value, (r, col) in cells.errors)
+    for r, attributes in cells.rows.items():
+        dimension: dict[str, Any] = dict(attributes)
+        if "s" in dimension:
+            dimension["s"] = cell_styles[int(dimension["s"])]
+        ws.row_dimensions[r] = RowDimension(ws, **dimension)
+    if ws._cells:
+        ws._current_row = ws.max_row
+
+
+def _data_type(value: object, error: bool) -> str:
+    if error:
+        return "e"
+    if isinstance(value, bool):
+        return "b"
+    if value is None or isinstance(value, int | float):
+        return "n"
+    if isinstance(value, str):
+        return "s"
+    return "d"
+
+
+def sheet_data_xml(cells: SheetCells, prefix: bytes) -> bytes | None:
+    """`cells` as a <sheetData> element for a part whose elements take `prefix`, each cell with its
+    style and each row with its (unprefixed) attributes; None when a value needs openpyxl (a date,
+    an error, text XML cannot hold)."""
+    p = prefix.decode("ascii")
+    out = [f"<{p}sheetData>"]
+    for r, (values, styles) in enumerate(zip(cells.grid, cells.styles, strict=True), start=1):
+        attributes = {k: v for k, v in cells.rows.get(r, {}).items() if not k.startswith("{") and k != "spans"}
+        attributes["r"] = str(r)
+        out.append(f"<{p}row" + "".join(f" {k}={quoteattr(v)}" for k, v in attributes.items()) + ">")
+        for col, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
+            if value is None and not style:
+                continue
+            ref = f'{p}c r="{get_column_letter(col)}{r}"' + (f' s="{style}"' if style else "")
+            if value is None:
+                out.append(f"<{ref}/>")
+            elif isinstance(value, bool):
+                out.append(f'<{ref} t="b"><{p}v>{int(value)}</{p}v></{p}c>')
+            elif isinstance(value, int | float) and math.isfinite(value):
+                out.append(f'<{ref} t="n"><{p}v>{value!r}</{p}v></{p}c>')
+            elif isinstance(value, str) and not ILLEGAL_CHARACTERS_RE.search(value):
+                space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
+                out.append(f'<{ref} t="inlineStr"><{p}is><{p}t{space}>{escape(value)}</{p}t></{p}is></{p}c>')
+            else:
+                return None
+        out.append(f"</{p}row>")
+    out.append(f"</{p}sheetData>")
+    return "".join(out).encode("utf-8")
+
+
+def used_range(grid: Grid) -> str:
+    """The <dimension> of a tab holding `grid`."""
+    width = max((len(r) for r in grid), default=0)
+    return f"A1:{get_column_letter(width)}{len(grid)}" if grid and width else "A1"
