@@ -193,27 +193,29 @@ def after_checks(prospects: pd.DataFrame, links: pd.DataFrame, current: dict[str
 
 def analyze(ctx: JobContext) -> JobResult:
     now = ctx.clock()
-    inputs = read_inputs(
-        ctx.store,
-        also=[
-            PROSPECTS.name,
-            LINKS.name,
-            NOISE.name,
-            ASSET_GAPS.name,
-            HISTORY.name,
-            BATCHES.name,
-            COMPETITOR_PAGES.name,
-            TARGET_HEALTH.name,
-            IMPORTS.name,
-            STATE_TAB,
-        ],
-    )
+    with ctx.phase("read"):
+        inputs = read_inputs(
+            ctx.store,
+            also=[
+                PROSPECTS.name,
+                LINKS.name,
+                NOISE.name,
+                ASSET_GAPS.name,
+                HISTORY.name,
+                BATCHES.name,
+                COMPETITOR_PAGES.name,
+                TARGET_HEALTH.name,
+                IMPORTS.name,
+                STATE_TAB,
+            ],
+        )
     current = inputs.also
     state = state_values(current.get(STATE_TAB))
     written = prospect_key_of(inputs.settings.review_level)
     deletions = find_deletions(current.get(PROSPECTS.name), state, written)
-    links, reports, export_digests_read = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
-    pulled_links, pulled_reports, pulls = read_pulls(ctx, inputs)
+    with ctx.phase("ingest"):
+        links, reports, export_digests_read = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
+        pulled_links, pulled_reports, pulls = read_pulls(ctx, inputs)
     if not pulled_links.empty:
         links = pd.concat([links, pulled_links], ignore_index=True) if not links.empty else pulled_links
     reports = [*reports, *pulled_reports]
@@ -241,16 +243,19 @@ def analyze(ctx: JobContext) -> JobResult:
         existing=existing,
         deleted=deletions.keys,
     )
-    candidates = gap_candidates(analysis_inputs, ctx.topic)
-    pages = read_pages(ctx, pages_to_read(candidates), inputs.settings)
-    output = analyze_links(
-        replace(analysis_inputs, pages=pages.read),
-        now.date(),
-        topic=ctx.topic,
-        multipliers=model.multipliers,
-        candidates=candidates,
-    )
-    prospects = after_checks(output.prospects, output.links, current)
+    with ctx.phase("analysis"):
+        candidates = gap_candidates(analysis_inputs, ctx.topic)
+    with ctx.phase("pages"):
+        pages = read_pages(ctx, pages_to_read(candidates), inputs.settings)
+    with ctx.phase("analysis"):
+        output = analyze_links(
+            replace(analysis_inputs, pages=pages.read),
+            now.date(),
+            topic=ctx.topic,
+            multipliers=model.multipliers,
+            candidates=candidates,
+        )
+        prospects = after_checks(output.prospects, output.links, current)
     duplicates = hand_typed_duplicates(current.get(PROSPECTS.name), prospects["Domain"], written)
     prospects = pd.concat(
         [prospects, hand_added_rows(current.get(PROSPECTS.name), prospects["Domain"])], ignore_index=True
@@ -278,23 +283,25 @@ def analyze(ctx: JobContext) -> JobResult:
         exports=export_digests_read,
         max_cell_chars=ctx.store.max_cell_chars,
     )
-    notice = prepare_after_analyze(ctx, news)  # recorded with the analysis, sent once it landed
-    notes = ctx.store.commit(
-        [
-            prospects_write,
-            model_write,
-            ReplaceTab(LINKS, output.links),
-            noise_write,
-            gaps_write,
-            ReplaceTab(BATCHES, output.batches),
-            ReplaceTab(DASHBOARD, output.dashboard),
-            ReplaceTab(COMPETITOR_SUGGESTIONS, output.suggestions),
-            ReplaceTab(IMPORTS, imports_frame(reports, f"{now:%Y-%m-%d %H:%M}")),
-            AppendRows(HISTORY, history),
-            SetState({LAST_ANALYSIS_KEY: now.isoformat(), LAST_RUN_ID_KEY: ctx.run_id, **remembered}),
-            *notice.ops(),
-        ]
-    )
+    with ctx.phase("notify"):
+        notice = prepare_after_analyze(ctx, news)  # recorded with the analysis, sent once it landed
+    with ctx.phase("write"):
+        notes = ctx.store.commit(
+            [
+                prospects_write,
+                model_write,
+                ReplaceTab(LINKS, output.links),
+                noise_write,
+                gaps_write,
+                ReplaceTab(BATCHES, output.batches),
+                ReplaceTab(DASHBOARD, output.dashboard),
+                ReplaceTab(COMPETITOR_SUGGESTIONS, output.suggestions),
+                ReplaceTab(IMPORTS, imports_frame(reports, f"{now:%Y-%m-%d %H:%M}")),
+                AppendRows(HISTORY, history),
+                SetState({LAST_ANALYSIS_KEY: now.isoformat(), LAST_RUN_ID_KEY: ctx.run_id, **remembered}),
+                *notice.ops(),
+            ]
+        )
     remember_appended(ctx, current.get(PROSPECTS.name), prospects["Domain"], deletions, {**state, **remembered})
     problems = [r.problem for r in reports if r.problem]
     counts = {
@@ -329,7 +336,8 @@ def analyze(ctx: JobContext) -> JobResult:
             *notes.notes,
         ),
     )
-    return send_prepared(ctx, result, notice)
+    with ctx.phase("notify"):
+        return send_prepared(ctx, result, notice)
 
 
 def remember_appended(

@@ -23,6 +23,7 @@ from jobs.table import JOBS
 from sheets_schema.state_keys import HEARTBEAT_KEY, LEASE_KEY, last_run_key
 from sheets_schema.tabs import HISTORY
 from tests.backends import Backend
+from tests.fakes.team import market_tabs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -275,3 +276,16 @@ def test_the_log_line_says_where_the_time_went(backend: Backend, caplog: pytest.
     assert isinstance(phases, dict) and set(phases) == {"lease", "analysis"}
     assert 0.1 <= phases["analysis"] <= line["seconds"]
     assert "analysis 0.1" in caplog.records[-1].getMessage()
+
+
+def test_an_analysis_says_how_long_it_read_ingested_analysed_wrote_and_notified(
+    backend: Backend, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    backend.team_tabs({name.replace("Raw: ", "Raw - "): rows for name, rows in market_tabs(12).items()})
+    Runner(JOBS, holder="worker-a", settle=0).run("analyze", JobContext(store=backend.store))
+    [line] = job_lines(caplog)
+    phases = line["phases"]
+    assert isinstance(phases, dict)
+    assert {"lease", "read", "ingest", "pages", "analysis", "write", "notify"} <= set(phases)
+    assert sum(phases.values()) <= line["seconds"]
