@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.errors import StoreError
-from bot.stores import EnsureTab, ReplaceTab, SetState, UpsertRows, WorkbookStore
+from bot.stores import EnsureTab, ReplaceTab, SetState, UpsertRows, WorkbookStore, WriteOp
 from bot.stores.grid import Grid
 from sheets_schema import ALL_TABS, STATE_TAB
 from sheets_schema.tabs import IMPORTS, PROSPECTS
@@ -228,3 +228,70 @@ def test_a_write_of_state_entries_keeps_every_other_part_as_it_was(written: Path
     assert after.keys() == before.keys() and len(changed) == 1
     assert WorkbookStore(written).read_state()["k"] == "  two\nlines & <more> "
     assert load_workbook(written)[STATE_TAB].sheet_state == "hidden"
+
+
+def _look(path: Path) -> dict[str, object]:
+    """Everything a person sees in each tab: values, each cell's font, fill, number format and
+    wrapping, hidden rows, widths, frozen panes, filters, dropdowns, colour rules and notes."""
+    book = load_workbook(path)
+    seen: dict[str, object] = {}
+    for ws in book.worksheets:
+        cells = {
+            c.coordinate: (c.value, c.font.b, c.fill.fgColor.rgb, c.number_format, c.alignment.wrap_text)
+            for row in ws.iter_rows()
+            for c in row
+            if c.value is not None or c.has_style
+        }
+        seen[ws.title] = (
+            cells,
+            ws.sheet_state,
+            sorted(r for r, d in ws.row_dimensions.items() if d.hidden),
+            {k: d.width for k, d in ws.column_dimensions.items()},
+            ws.freeze_panes,
+            ws.auto_filter.ref,
+            sorted((str(v.sqref), v.formula1) for v in ws.data_validations.dataValidation),
+            sorted(str(r.sqref) for r in ws.conditional_formatting),
+            sorted((c.coordinate, c.comment.text) for row in ws.iter_rows() for c in row if c.comment),
+        )
+    return seen
+
+
+def test_a_commit_written_by_our_own_cell_pass_looks_as_openpyxl_writes_it(tmp_path: Path) -> None:
+    """The store writes the cells itself and openpyxl the rest; a workbook openpyxl must write
+    whole (a formula in it) gets the same commit: both files look the same in every tab."""
+    from datetime import datetime
+
+    from openpyxl.styles import Font
+
+    plain = tmp_path / "plain.xlsx"
+    store = WorkbookStore(plain)
+    store.commit([EnsureTab(t) for t in ALL_TABS])
+    frame = pd.DataFrame(
+        {"Domain": ["a.com", "b.com", "c.com"], "Priority": [75.5, 20, 3], "Why": ["two\nlines", "x" * 300, " sp "]}
+    )
+    store.commit([UpsertRows(PROSPECTS, frame, sort_by="Priority")])
+    book = load_workbook(plain)  # the team formats, dates, hides and notes as people do
+    ws = book[PROSPECTS.name]
+    ws[f"{_column_letter(ws, 'Notes')}2"] = "call back"
+    ws[f"{_column_letter(ws, 'Notes')}2"].font = Font(bold=True)
+    ws[f"{_column_letter(ws, 'Contacted on')}3"] = datetime(2026, 11, 30)
+    ws.row_dimensions[4].hidden = True
+    book.save(plain)
+    whole = tmp_path / "whole.xlsx"
+    book["Settings"]["H40"] = "=1+1"
+    book.save(whole)
+
+    commit: list[WriteOp] = [
+        UpsertRows(PROSPECTS, frame.assign(Priority=[10, 80, 30]).iloc[:2], sort_by="Priority"),
+        ReplaceTab(IMPORTS, pd.DataFrame({"Export": ["one.csv", "two.csv"], "Rows read": [12, 7]})),
+        SetState({"k": "v"}),
+    ]
+    stores = [WorkbookStore(path) for path in (plain, whole)]
+    for each in stores:
+        each.commit(commit)
+    # the first wrote its cells itself (it keeps them apart from openpyxl's model), the second through openpyxl
+    assert [each._book is not None and each._book.unbound is not None for each in stores] == [True, False]
+    ours, theirs = _look(plain), _look(whole)
+    settings_cells = theirs["Settings"][0]  # type: ignore[index]
+    assert isinstance(settings_cells, dict) and settings_cells.pop("H40")[0] == "=1+1"
+    assert ours == theirs

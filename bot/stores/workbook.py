@@ -1,8 +1,10 @@
 """The local `.xlsx` workbook store (openpyxl): the embedded default.
 
 Writes go to a temporary file next to the workbook which then replaces it, so a crash never
-leaves a corrupt workbook. Only cells whose value changes are written, so the team's own
-formatting of their cells survives.
+leaves a corrupt workbook. Each cell keeps the style its place had, so the team's own
+formatting of their cells survives. openpyxl writes the workbook's small parts (looks, notes,
+dropdowns, widths); the cells, which are nearly all of a large workbook, are written by our own
+pass (`xlsx_cells`), unless a value only openpyxl writes asks for it to write everything.
 
 A process parses the file once: it keeps what it read, and after its own save it keeps the
 workbook it saved and the values it wrote, so the next read or write of the same run starts from
@@ -21,11 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import Cell as OpenpyxlCell
 from openpyxl.comments import Comment
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import WINDOWS_EPOCH
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -171,6 +175,8 @@ class WorkbookStore(GridStore):
         self._check_unchanged()
         if notes.touched == {STATE_TAB} and STATE_TAB not in notes.created and self._save_state(before, after):
             return
+        if self._save_cells(after, notes):
+            return
         wb = self._writable()
         self._book = None  # until the save lands, memory may be ahead of the file
         for name in [n for n in after if n in notes.touched]:
@@ -216,6 +222,51 @@ class WorkbookStore(GridStore):
         self._book = book
         return True
 
+    def _save_cells(self, after: dict[str, Grid], notes: CommitNotes) -> bool:
+        """A commit written without openpyxl's cell model: openpyxl writes everything but the cells
+        (looks, notes, dropdowns, widths, the team's formats), and every tab's <sheetData> is
+        written by our own pass, from the values the commit leaves and each cell's style as the file
+        held it (with gapbot's looks on its tabs). False where openpyxl must write it all: the
+        workbook was read by openpyxl (formulas), or a value only it writes."""
+        book = self._book
+        if book is None or book.stamp != self._read_stamp or book.wb is None or book.unbound is None:
+            return False
+        wb = book.wb
+        cells = dict(book.unbound)
+        for name in [n for n in after if n in notes.touched]:
+            ws = wb[name] if name in wb.sheetnames else wb.create_sheet(name)
+            schema = TABS_BY_NAME.get(name)
+            old = cells.get(name) or SheetCells([], [])
+            _styled_as_held(wb, ws, old)
+            looks = {}
+            if schema is not None and (name in notes.created or not schema.team_input):
+                looks = format_tab(ws, schema, after[name], style_cells=False)
+            cells[name] = _restyled(ws, old, after[name], looks)
+        self._book = None  # until the save lands, memory may be ahead of the file
+
+        def write(tmp: str) -> None:
+            wb.save(tmp)  # everything but the cells: the few cells openpyxl holds are written over
+            members = read_members(Path(tmp).read_bytes())
+            for ws in wb.worksheets:
+                part = ws.path.removeprefix("/")
+                split = split_sheet(members[part])
+                sheet_data = sheet_data_xml(cells[ws.title], split.prefix, wb.epoch) if split else None
+                if split is None or sheet_data is None:
+                    raise _NeedsOpenpyxl(ws.title)
+                members[part] = split.with_cells(sheet_data, used_range(cells[ws.title].grid))
+            Path(tmp).write_bytes(write_members(members))
+
+        try:
+            stamp, data = self._replace(write)
+        except _NeedsOpenpyxl:
+            self._book = book  # unchanged, but for gapbot's looks on its tabs: written again by openpyxl
+            return False
+        parts = {ws.title: ws.path.removeprefix("/") for ws in wb.worksheets}
+        grids = {title: c.grid for title, c in cells.items()}
+        hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
+        self._book = _Book(stamp, data, grids, hidden, parts, wb, cells, cells.get(STATE_TAB))
+        return True
+
     def _replace(self, write: Callable[[str], object]) -> tuple[tuple[int, int], bytes]:
         """The workbook replaced atomically by what `write` writes to the path it is given (a
         temporary file then renamed over it), keeping the workbook's mode; the file's new stamp
@@ -238,6 +289,62 @@ class WorkbookStore(GridStore):
         assert stamp is not None  # the file was just written
         self._read_stamp = stamp
         return stamp, data
+
+
+class _NeedsOpenpyxl(Exception):
+    """A tab holds a value only openpyxl writes (text XML cannot hold): the commit is written by openpyxl."""
+
+
+def _styled_as_held(wb: Workbook, ws: Worksheet, held: SheetCells) -> None:
+    """The cells openpyxl holds for a tab loaded without its cells (notes), and its header row,
+    given the styles the file holds for them, so that gapbot's header look goes on top of the
+    team's own formats as it does on a tab loaded whole."""
+    width = len(held.grid[0]) if held.grid else 0
+    for col in range(1, width + 1):
+        ws.cell(row=1, column=col)
+    for (r, c), cell in ws._cells.items():
+        if r <= len(held.styles) and c <= len(held.styles[r - 1]):
+            cell._style = StyleArray(wb._cell_styles[held.styles[r - 1][c - 1]])
+
+
+def _restyled(ws: Worksheet, held: SheetCells, grid: Grid, looks: dict[int, ColumnLook]) -> SheetCells:
+    """A tab's new cells: `grid`'s values, each cell with the style its place had (the team's
+    formats stay), the header and note cells as openpyxl now holds them, and the data cells of
+    gapbot's columns given their look."""
+    wb = ws.parent
+    styles = [
+        [held.styles[r][c] if r < len(held.styles) and c < len(held.styles[r]) else 0 for c in range(len(row))]
+        for r, row in enumerate(grid)
+    ]
+    values = [list(row) for row in grid]
+    for (r, c), cell in ws._cells.items():
+        while len(values) < r:
+            values.append([])
+            styles.append([])
+        if len(values[r - 1]) < c:
+            values[r - 1].extend([None] * (c - len(values[r - 1])))
+            styles[r - 1].extend([0] * (c - len(styles[r - 1])))
+        styles[r - 1][c - 1] = wb._cell_styles.add(cell._style)
+    scratch = OpenpyxlCell(ws)  # not in the tab: gives each look its style index
+    combined: dict[tuple[int, int], int] = {}
+    for at, look in looks.items():
+        for row in styles[1 : len(grid)]:
+            if at <= len(row):
+                key = (row[at - 1], at)
+                if key not in combined:
+                    scratch._style = StyleArray(wb._cell_styles[row[at - 1]])
+                    look.apply(scratch)
+                    combined[key] = wb._cell_styles.add(scratch._style)
+                row[at - 1] = combined[key]
+    width = max((len(r) for r in values), default=0)
+    for row_values, row_styles in zip(values, styles, strict=True):
+        row_values.extend([None] * (width - len(row_values)))
+        row_styles.extend([0] * (width - len(row_styles)))
+    rows = {r: attributes for r, attributes in held.rows.items() if r <= len(values)}
+    # an error value the team's formula left, still in its place, stays an error
+    errors = {(r, c) for r, c in held.errors if r <= len(grid) and c <= len(grid[r - 1])}
+    errors = {(r, c) for r, c in errors if grid[r - 1][c - 1] == held.grid[r - 1][c - 1]}
+    return SheetCells(values, styles, errors, rows)
 
 
 @dataclass
@@ -344,32 +451,57 @@ def _write_diff(ws: Worksheet, before: Grid, after: Grid) -> None:
         ws.delete_rows(len(after) + 1, len(before) - len(after))
 
 
-def format_tab(ws: Worksheet, schema: TabSchema, grid: Grid) -> None:
+@dataclass(frozen=True)
+class ColumnLook:
+    """How a column's data cells look (below the header): its number format and wrapping."""
+
+    number_format: str
+    wrap: bool
+
+    def apply(self, cell: OpenpyxlCell) -> None:
+        if self.number_format:
+            cell.number_format = self.number_format
+        if self.wrap:
+            cell.alignment = WRAPPED
+
+
+def format_tab(ws: Worksheet, schema: TabSchema, grid: Grid, style_cells: bool = True) -> dict[int, ColumnLook]:
     """The tab's look from its declaration: header, notes, widths, dropdowns, formats, colours,
-    frozen header (and key column), filter. Used by init, every write of an output tab, and the demo."""
+    frozen header (and key column), filter. Used by init, every write of an output tab, and the demo.
+
+    Returns the look of the data cells by column (1-based), given to each data cell of the grid
+    in `ws` too unless `style_cells` is False (the caller writes the cells itself)."""
     if schema.name == STATE_TAB:
         # A workbook needs one visible sheet; the state tab hides once another tab exists.
         if any(other is not ws for other in ws.parent.worksheets):
             ws.sheet_state = "hidden"
-        return
+        return {}
     ws.freeze_panes = f"{get_column_letter(frozen_columns(schema, grid) + 1)}2"
     index = header_index(grid)
     last_row = max(len(grid), 2) + SPARE_ROWS
     ws.data_validations.dataValidation = []
     ws.conditional_formatting = ConditionalFormattingList()
     _row_colours(ws, schema, index, last_row)  # first, so a Gone row is grey over the cell colours
+    looks: dict[int, ColumnLook] = {}
     for col in schema.columns:
         i = index.get(header_key(col.name))
         if i is not None:
-            _format_column(ws, col, i + 1, len(grid), last_row)
+            _format_column(ws, col, i + 1, last_row)
+            if col.number_format or col.wrap:
+                looks[i + 1] = ColumnLook(col.number_format or "", col.wrap)
     _colour_rules(ws, schema, index, last_row)
     if schema.header_filter:
         # Covers every row written; the team's own filter criteria stay as they set them.
         ws.auto_filter.ref = f"A1:{get_column_letter(max(len(grid[0]) if grid else 1, 1))}{max(len(grid), 2)}"
+    if style_cells:
+        for at, look in looks.items():
+            for row in ws.iter_rows(min_row=2, max_row=len(grid), min_col=at, max_col=at):
+                look.apply(row[0])
+    return looks
 
 
-def _format_column(ws: Worksheet, col: Column, at: int, rows: int, last_row: int) -> None:
-    """Header style and note, width, dropdown, and the number format and wrapping of column `at` (1-based)."""
+def _format_column(ws: Worksheet, col: Column, at: int, last_row: int) -> None:
+    """Header style and note, width and dropdown of column `at` (1-based)."""
     letter = get_column_letter(at)
     head = ws.cell(row=1, column=at)
     head.font = Font(bold=True)
@@ -379,12 +511,6 @@ def _format_column(ws: Worksheet, col: Column, at: int, rows: int, last_row: int
     ws.column_dimensions[letter].width = max(8, col.width / 7)
     if col.choices:
         ws.add_data_validation(_dropdown(col, f"{letter}2:{letter}{last_row}"))
-    if col.number_format or col.wrap:
-        for row in ws.iter_rows(min_row=2, max_row=rows, min_col=at, max_col=at):
-            if col.number_format:
-                row[0].number_format = col.number_format
-            if col.wrap:
-                row[0].alignment = WRAPPED
 
 
 def _dropdown(col: Column, span: str) -> DataValidation:

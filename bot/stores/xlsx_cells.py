@@ -14,7 +14,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -23,7 +23,7 @@ from openpyxl.cell import Cell, MergedCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.utils.datetime import from_excel, from_ISO8601
+from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel, from_ISO8601, to_excel
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.worksheet import Worksheet
@@ -208,10 +208,10 @@ def _data_type(value: object, error: bool) -> str:
     return "d"
 
 
-def sheet_data_xml(cells: SheetCells, prefix: bytes) -> bytes | None:
+def sheet_data_xml(cells: SheetCells, prefix: bytes, epoch: datetime = WINDOWS_EPOCH) -> bytes | None:
     """`cells` as a <sheetData> element for a part whose elements take `prefix`, each cell with its
-    style and each row with its (unprefixed) attributes; None when a value needs openpyxl (a date,
-    an error, text XML cannot hold)."""
+    style and each row with its (unprefixed) attributes, as openpyxl writes them (dates as serial
+    numbers from the workbook's `epoch`); None when a value needs openpyxl (text XML cannot hold)."""
     p = prefix.decode("ascii")
     out = [f"<{p}sheetData>"]
     for r, (values, styles) in enumerate(zip(cells.grid, cells.styles, strict=True), start=1):
@@ -224,10 +224,14 @@ def sheet_data_xml(cells: SheetCells, prefix: bytes) -> bytes | None:
             ref = f'{p}c r="{get_column_letter(col)}{r}"' + (f' s="{style}"' if style else "")
             if value is None:
                 out.append(f"<{ref}/>")
+            elif (r, col) in cells.errors and isinstance(value, str):
+                out.append(f'<{ref} t="e"><{p}v>{escape(value)}</{p}v></{p}c>')
             elif isinstance(value, bool):
                 out.append(f'<{ref} t="b"><{p}v>{int(value)}</{p}v></{p}c>')
             elif isinstance(value, int | float) and math.isfinite(value):
                 out.append(f'<{ref} t="n"><{p}v>{value!r}</{p}v></{p}c>')
+            elif isinstance(value, date | time | timedelta):
+                out.append(f'<{ref} t="n"><{p}v>{to_excel(value, epoch)!r}</{p}v></{p}c>')
             elif isinstance(value, str) and not ILLEGAL_CHARACTERS_RE.search(value):
                 space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
                 out.append(f'<{ref} t="inlineStr"><{p}is><{p}t{space}>{escape(value)}</{p}t></{p}is></{p}c>')
