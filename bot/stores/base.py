@@ -166,7 +166,8 @@ class GridStore(Store):
 
     @abstractmethod
     def _load(self) -> tuple[dict[str, Grid], set[str]]:
-        """All tabs as grids, in order, and the names of hidden tabs."""
+        """All tabs as grids, in order, and the names of hidden tabs. The grids may be the store's
+        own: callers never change them (`apply_ops` builds new grids of what it changes)."""
 
     @abstractmethod
     def _save(self, before: dict[str, Grid], after: dict[str, Grid], notes: CommitNotes) -> None:

@@ -242,6 +242,7 @@ class GoogleSheetStore(Store):
         keyed = [p for p in plans if p.key_column is not None and p.row_writes]
         fresh = self._read_columns([(p, []) for p in keyed], READ_OPTIONS, BEFORE_WRITING)
         sent = {p.name: aim(p, fresh[p.name][0]) for p in keyed}
+        every = {name: list(writes) for name, writes in sent.items()}  # every write of this commit, by tab
         data = [vr for p in plans if p.name not in sent for vr in value_ranges(p.name, p.row_writes)]
         for _ in range(WRITE_ROUNDS):
             data += [vr for name, writes in sent.items() for vr in value_ranges(name, writes)]
@@ -249,7 +250,9 @@ class GoogleSheetStore(Store):
                 self.client.values_batch_update(self.spreadsheet_id, {"valueInputOption": "RAW", "data": batch})
             written = [p for p in keyed if sent.get(p.name)]
             now = self._read_columns([(p, checked_columns(p)) for p in written], VERIFY_OPTIONS, WRITING)
-            sent = {p.name: repairs(p, sent[p.name], ColumnsNow(*now[p.name])) for p in written}
+            sent = {p.name: repairs(p, every[p.name], ColumnsNow(*now[p.name])) for p in written}
+            for name, writes in sent.items():
+                every[name] += writes
             if not any(sent.values()):
                 return
             data = []

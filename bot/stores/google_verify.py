@@ -68,7 +68,7 @@ class Wanted:
     def repair(self, c: int, key: str, current: str, misplaced: bool) -> tuple[bool, Cell]:
         """(whether to write, what) for column `c` of the row holding `key` ("" if none or a repeat).
 
-        `misplaced`: the cell holds what gapbot just wrote there for another key.
+        `misplaced`: the cell may hold what gapbot wrote in this commit for another key.
         """
         if key in self.planned and c in self.planned[key]:
             want = self.planned[key][c]
@@ -87,29 +87,27 @@ class Wanted:
 
 
 def repairs(plan: TabPlan, sent: Sequence[RowWrite], now: ColumnsNow) -> list[RowWrite]:
-    """Cells to write again so each row holds its own key's cells, given what was `sent` where.
+    """Cells to write again so each row holds its own key's cells, given every write `sent` so far
+    in this commit.
 
-    A cell this commit changes must hold its value in the row of its key. A cell gapbot wrote into
-    the row of another key (the team moved rows before the write landed) is put back to the value
-    the commit keeps for that key (blank in a row gapbot does not know). A team cell is never
-    touched.
+    A cell this commit changes must hold its value in the row of its key. A cell holding a value
+    gapbot sent in its column during this commit may hold it for another key (the team moved rows
+    before a write landed, perhaps more than once, so where it went is not where it was aimed): it
+    is put back to the value the commit keeps for its row's key (blank in a row gapbot does not
+    know) where that differs. A team cell is never touched.
     """
     wanted = Wanted(plan)
-    at = {w.row: w for w in sent}
+    sent_in = {c: {text(w.cells[c]) for w in sent if c in w.cells} for c in now.columns}
     seen: set[str] = set()
     out = []
     for i in range(1, now.height):
         key = now.keys[i] if i < len(now.keys) else ""
         known = key if key not in seen else ""
         seen.add(key)
-        written = at.get(i)
         cells: dict[int, Cell] = {}
         for c in now.columns:
             current = now.cell(c, i)
-            misplaced = (
-                written is not None and written.key != key and c in written.cells and current == text(written.cells[c])
-            )
-            needed, value = wanted.repair(c, known, current, misplaced)
+            needed, value = wanted.repair(c, known, current, current in sent_in[c])
             if needed:
                 cells[c] = "" if value is None else value
         if cells:

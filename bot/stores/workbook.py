@@ -108,7 +108,8 @@ class WorkbookStore(GridStore):
             self._book = self._read(stamp)
             self._read_stamp = self._book.stamp
         book = self._book
-        return {k: [list(r) for r in v] for k, v in book.grids.items()}, set(book.hidden)
+        # not copied: nothing changes a loaded grid (a commit builds new grids of what it changes)
+        return dict(book.grids), set(book.hidden)
 
     def _read(self, stamp: tuple[int, int]) -> _Book:
         try:
