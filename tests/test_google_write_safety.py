@@ -67,9 +67,10 @@ def test_a_lost_answer_to_any_write_adds_nothing_twice(fresh_sheet: bool) -> Non
         assert formatting(fake, sid) == formatting(reference, sid), where
 
 
-def sort_by_domain(fake: FakeGoogle, sid: str) -> None:
+def sort_by_domain(fake: FakeGoogle, sid: str, descending: bool = False) -> None:
     prospects = tab(fake, sid, "Prospects")
-    spec = {"dimensionIndex": prospects.rows[0].index("Domain")}
+    order = "DESCENDING" if descending else "ASCENDING"
+    spec = {"dimensionIndex": prospects.rows[0].index("Domain"), "sortOrder": order}
     apply_requests(
         fake.book(sid), [{"sortRange": {"range": {"sheetId": prospects.id, "startRowIndex": 1}, "sortSpecs": [spec]}}]
     )
@@ -123,6 +124,30 @@ def test_gapbot_cells_reach_their_own_key_when_the_team_moves_rows_right_before_
     assert len(before) - len([k for k in before if k in after]) == (1 if move == "delete a row" else 0)
     keyless = [r for r in tab(fake, sid, "Prospects").rows[1:] if not r or r[0] in (None, "")]
     assert all(v in (None, "") for r in keyless for v in r), "a row without a key holds gapbot's cells"
+
+
+@pytest.mark.slow
+def test_gapbot_cells_reach_their_own_key_when_the_team_sorts_before_the_write_and_again_before_the_check() -> None:
+    """The check after the write cannot find a misplaced cell where it was aimed: the rows moved
+    again. Every cell holding a value gapbot sent in its column is checked against its row's key."""
+    fake, sid = sheet_with_team_work()
+    reference = copy.deepcopy(fake)
+    run_jobs(google_store(reference, sid), ["analyze"])
+    moves: list[str] = []
+
+    def team_sorts_twice(call: Call) -> None:
+        if not moves and call.path.endswith("/values:batchUpdate"):
+            moves.append("before the write")
+            sort_by_domain(fake, sid)
+        elif moves == ["before the write"] and call.path.endswith("/values:batchGet"):
+            moves.append("before the check")
+            sort_by_domain(fake, sid, descending=True)
+        return None
+
+    fake.faults.append(team_sorts_twice)
+    run_jobs(google_store(fake, sid), ["analyze"])
+    assert moves == ["before the write", "before the check"]
+    assert prospects_by_key(fake, sid, only_gapbot=True) == prospects_by_key(reference, sid, only_gapbot=True)
 
 
 @pytest.mark.slow
