@@ -94,7 +94,11 @@ def _first_distinct(ranked: pd.DataFrame, column: str, limit: int, separator: st
     """Per competitor page, the first `limit` distinct non-empty values of `column`, joined."""
     values = ranked.loc[ranked[column].astype(str) != "", ["target_key", column]].drop_duplicates()
     firsts = values.groupby("target_key", sort=False).head(limit)
-    return firsts.groupby("target_key", sort=False)[column].agg(lambda v: separator.join(v.astype(str)))
+    # joined in one pass over the few rows kept: a function called per page costs more than the join
+    joined: dict[object, list[str]] = {}
+    for key, value in zip(firsts["target_key"], firsts[column].astype(str), strict=True):
+        joined.setdefault(key, []).append(value)
+    return pd.Series({key: separator.join(parts) for key, parts in joined.items()}, dtype=object)
 
 
 def asset_types(urls: pd.Series, anchors: pd.Series) -> tuple[pd.Series, pd.Series]:
