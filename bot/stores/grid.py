@@ -39,6 +39,8 @@ class CommitNotes:
 
 def cell_text(value: Any) -> str:
     """The string a reader sees for a stored cell: no numeric coercion of text, `7.0` -> `7`."""
+    if type(value) is str:  # nearly every cell: first, as the checks below cost a call each
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -56,6 +58,10 @@ def cell_text(value: Any) -> str:
 
 def to_cell(value: Any, numeric: bool, max_chars: int = MAX_CELL_CHARS) -> Cell:
     """A frame value as a cell: numbers stay numbers in numeric columns, all else is text."""
+    if type(value) is str and not numeric:  # nearly every cell, the same as the general path below
+        if not value:
+            return None
+        return value if len(value) <= max_chars else value[: max_chars - len(CUT_MARKER)] + CUT_MARKER
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if numeric and not isinstance(value, bool):
