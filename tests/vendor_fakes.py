@@ -214,7 +214,7 @@ class VendorFake:
     # Ahrefs v3: Bearer key; `select` names the fields; one list under the endpoint's key.
     def _ahrefs(self, request: Request) -> Answer:
         if request.headers.get("authorization") != f"Bearer {CREDENTIALS['AHREFS_API_KEY']}":
-            return Answer(401, '{"error": "Invalid API key"}')
+            return Answer(401, json.dumps(doc("ahrefs_error.json")))
         fields = request.query["select"].split(",")
         links = self.links.get(request.query["target"], [])
         limit = int(request.query["limit"])
@@ -233,7 +233,7 @@ class VendorFake:
     # Moz Links API v2: x-moz-token; POSTed JSON; 50 results a page, next_token to continue.
     def _moz(self, request: Request) -> Answer:
         if request.headers.get("x-moz-token") != CREDENTIALS["MOZ_API_TOKEN"]:
-            return Answer(401, '{"name": "Unauthorized", "message": "invalid token"}')
+            return Answer(401, json.dumps(doc("moz_error_401.json")))
         body = request.body
         token = body.get("next_token")
         site, start = token.split("|") if token else (body["target"], "0")
@@ -254,7 +254,7 @@ class VendorFake:
         more = int(start) + limit < len(rows)
         return Answer(200, json.dumps({"results": page, "next_token": f"{site}|{int(start) + limit}" if more else ""}))
 
-    # Majestic: key and cmd in the query; `Code` says OK or names the error.
+    # Majestic: key and cmd in the query; `Code` says OK or names the error; GetBackLinkData pages by From.
     def _majestic(self, request: Request) -> Answer:
         if request.query.get("app_api_key") != CREDENTIALS["MAJESTIC_API_KEY"]:
             return Answer(200, json.dumps(doc("majestic_error_apikey.json")))
@@ -277,9 +277,12 @@ class VendorFake:
                        FlagNoFollow=int(link.nofollow), FirstIndexedDate=link.first_seen, LastSeenDate=link.last_seen,
                        SourceTrustFlow=link.authority, SourceCitationFlow=link.authority + 4)  # fmt: skip
             rows.append(row)
+        start = int(request.query.get("From", 0))
         backlinks = answer["DataTables"]["BackLinks"]
-        backlinks["Data"] = rows[:count]
-        backlinks["Headers"].update(Item=request.query["item"], Count=len(rows[:count]), TotalBackLinks=len(rows))
+        backlinks["Data"] = rows[start : start + count]
+        backlinks["Headers"].update(
+            Item=request.query["item"], Count=len(backlinks["Data"]), TotalBackLinks=len(rows), From=start
+        )
         return Answer(200, json.dumps(answer))
 
 

@@ -8,6 +8,7 @@ key in the query string).
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import time
@@ -144,6 +145,16 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def json_object(content: bytes) -> dict[str, Any]:
+    """A JSON answer's object; what is not one (a proxy's HTML page) is an object saying so, so the
+    vendor's error check reports it rather than a parser's exception."""
+    try:
+        body = json.loads(content) if content else {}
+    except ValueError:
+        return {"error": "the answer was not JSON"}
+    return body if isinstance(body, dict) else {"error": "the answer was not a JSON object"}
+
+
 def flatten(item: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested objects as dotted fields (Moz: `source.page`); lists stay values."""
     flat: dict[str, Any] = {}
@@ -267,10 +278,6 @@ def pull_pages(
     while True:
         rows = budget.rows_affordable(pricing.per_request, pricing.per_row, pricing.page_size)
         if rows == 0:
-            of = f" of {total:,}" if total else ""
-            read = f"{len(items):,}{of} rows of {call} of {site} read, the rest left unread"
-            unread = f"API budget per run reached: {read if requests else f'{call} of {site} not read'}"
-            budget.unread.append(unread)
             break
         page = fetch(rows, cursor)
         requests += 1
@@ -278,8 +285,27 @@ def pull_pages(
         budget.spend(page.units)
         items.extend(page.items)
         total = page.total if page.total is not None else total
-        if page.next is None or len(page.items) < rows:
+        if len(page.items) < rows or (page.total is not None and len(items) >= page.total):
+            break
+        if page.next is None:
+            # A call that is not paged, asked for fewer rows than usual because of the budget and
+            # answered in full, may hold more: that is the budget's doing, not the report's end.
+            if rows < pricing.page_size:
+                rows = 0
             break
         cursor = page.next
+    if rows == 0:
+        of = f" of {total:,}" if total else ""
+        read = f"{len(items):,}{of} rows of {call} of {site} read, the rest left unread"
+        unread = f"API budget per run reached: {read if requests else f'{call} of {site} not read'}"
+        budget.unread.append(unread)
     frame, unknown = export_frame(items, headers, known)
     return Pulled(vendor.name, call, site, frame, units, requests, unknown, unread)
+
+
+def note_cap(pulled: Pulled, cap: int, why: str) -> Pulled:
+    """A call the vendor does not page reads at most `cap` rows: a report that full says, in
+    Imports, that the rest was left unread rather than pass for the whole report."""
+    if pulled.requests and len(pulled.frame) >= cap:
+        pulled.unread = f"{why}; further {pulled.call} of {pulled.site} not read"
+    return pulled
