@@ -106,6 +106,7 @@ def read_pulls(ctx: JobContext, inputs: Inputs) -> tuple[pd.DataFrame, list[Impo
         settings.refresh_days,
         default_pull_dir(ctx.store.location),
         ctx.clock(),
+        ours=settings.our_domains,
     )
     tables: list[pd.DataFrame] = []
     reports: list[ImportReport] = []

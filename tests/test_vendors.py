@@ -135,7 +135,7 @@ def test_a_vendor_pull_gives_the_same_prospects_as_its_exports(vendor: str, fake
         for call in ("backlinks", "referring domains"):
             line = lines[f"{vendor} API › {call} › {site}"]
             assert line["Problem"] == "" and int(line["Rows read"]) > 0 and line["Site"] == site
-            assert f"pulled from {vendor} ({call})" in line["Notes"]
+            assert f"pulled from {vendor} ({call}" in line["Notes"]
     assert not any(secret in str(lines) + output for secret in CREDENTIALS.values())
 
     # between refreshes the kept pulls are read: nothing is asked of the vendor, nothing paid
@@ -262,7 +262,8 @@ def test_the_budget_stops_the_pull_and_says_what_was_left_unread(
         small_pages(monkeypatch, module, 5)
     budget, spent = BUDGETS[vendor]
     now = pd.Timestamp.now(tz="UTC").to_pydatetime()
-    run = pull_sites(CONNECTORS[vendor.casefold()], ["billhive.com", "paypilot.co.uk"], budget, 30, tmp_path, now)
+    sites = ["billhive.com", "paypilot.co.uk"]  # billhive.com as ours: one competitor, no joint call
+    run = pull_sites(CONNECTORS[vendor.casefold()], sites, budget, 30, tmp_path, now, ours={"billhive.com"})
     assert run.units == pytest.approx(spent)
     asked = [int(str(size(r))) for r in requests_to(fake, BACKLINKS_PATH[vendor])]
     assert asked == ([7] if vendor == "Ahrefs" else [5, 2])  # then nothing: the rest pays for no row
@@ -369,3 +370,60 @@ def test_a_missing_credential_is_named(fake: VendorFake, tmp_path: Path, monkeyp
     monkeypatch.delenv("SEMRUSH_API_KEY")
     code, output = analyze(workbook(tmp_path / "p.xlsx", **{"Data source": "Semrush", "API budget per run": "10"}))
     assert code == 1 and "SEMRUSH_API_KEY is not set" in output
+
+
+def gap_domains(competitor: str, ours: str) -> set[str]:
+    """The competitor's referring domains that do not link to us: what the intersection call lists for it."""
+    theirs = {link.source_host.removeprefix("www.") for link in SITES[competitor]}
+    return theirs - {link.source_host.removeprefix("www.") for link in SITES[ours]}
+
+
+@pytest.mark.parametrize("page", [1000, 5])
+def test_dataforseo_pulls_the_competitors_referring_domains_in_one_domain_intersection_call(
+    page: int, fake: VendorFake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small_pages(monkeypatch, dataforseo, page)
+    competitors = [site for site in SITES if site != m.OUR_DOMAIN]
+    now = pd.Timestamp.now(tz="UTC").to_pydatetime()
+    sites = [m.OUR_DOMAIN, *competitors]
+    run = pull_sites(CONNECTORS["dataforseo"], sites, 100, 30, tmp_path, now, ours={m.OUR_DOMAIN})
+
+    # ours by its own call; the four competitors by one intersection call (paged by offset), ours left out
+    assert [r.body[0]["target"] for r in requests_to(fake, "/v3/backlinks/referring_domains/live")] == [m.OUR_DOMAIN]
+    asked = [r.body[0] for r in requests_to(fake, "/v3/backlinks/domain_intersection/live")]
+    union = set().union(*(gap_domains(c, m.OUR_DOMAIN) for c in competitors))
+    assert len(asked) == -(-len(union) // page)  # the total_count says when the last page was read
+    assert asked[0] == {
+        "targets": {"1": "billhive.com", "2": "paypilot.co.uk", "3": "tallybook.io", "4": "freelancerbank.com"},
+        "exclude_targets": [m.OUR_DOMAIN], "intersection_mode": "partial", "rank_scale": "one_hundred",
+        "limit": page, "offset": 0,
+    }  # fmt: skip
+    assert [a["offset"] for a in asked] == [page * i for i in range(len(asked))]
+
+    for site in competitors:
+        (report,) = [e for e in run.exports if e.name == f"DataForSEO API › referring domains › {site}"]
+        assert set(report.frame["domain"]) == gap_domains(site, m.OUR_DOMAIN) != set()
+        assert list(report.frame.columns) == list(dataforseo.DOMAIN_FIELDS)  # the referring_domains header
+        assert f"by one domain_intersection call for {len(competitors)} competitors" in report.notes[0]
+
+    # what the call cost is counted once, shared among the reports
+    def cost(rows: int) -> float:  # $0.02 a request, $0.00003 a row
+        return -(-rows // page) * 0.02 + rows * 0.00003
+
+    backlinks = sum(cost(len(links)) for links in SITES.values())
+    assert run.units == pytest.approx(backlinks + cost(len(one_per_domain(SITES[m.OUR_DOMAIN]))) + cost(len(union)))
+    shared = [e.frame.shape[0] for e in run.exports if "referring domains" in e.name and m.OUR_DOMAIN not in e.name]
+    assert sum(shared) > len(union)  # a domain linking to two competitors is in both reports
+    # four referring_domains calls would cost more: four request prices, and our domains' rows as well
+    assert cost(len(union)) < sum(cost(len(one_per_domain(SITES[c]))) for c in competitors)
+
+
+def test_the_intersection_call_is_kept_like_any_pull_and_read_by_analyze(fake: VendorFake, tmp_path: Path) -> None:
+    book = workbook(tmp_path / "pulled.xlsx", **{"Data source": "DataForSEO", "API budget per run": "100"})
+    assert analyze(book)[0] == 0
+    line = imports(book)["DataForSEO API › referring domains › billhive.com"]
+    assert line["Problem"] == "" and int(line["Rows read"]) == len(gap_domains("billhive.com", m.OUR_DOMAIN))
+    assert "pulled from DataForSEO (referring domains by one domain_intersection call" in line["Notes"]
+    asked = len(fake.seen)
+    assert analyze(book)[0] == 0 and len(fake.seen) == asked  # between refreshes nothing is asked again
+    assert "kept pull of" in imports(book)["DataForSEO API › referring domains › billhive.com"]["Notes"]

@@ -150,6 +150,8 @@ class VendorFake:
         if request.headers.get("authorization") != f"Basic {expected}":
             return Answer(401, json.dumps(doc("dataforseo_error_40100.json")))
         (task,) = request.body
+        if request.path.endswith("/domain_intersection/live"):
+            return self._dataforseo_intersection(task)
         token = task.get("search_after_token")
         site, start = token.split("|") if token else (task["target"], "0")
         limit = int(task["limit"])
@@ -165,6 +167,32 @@ class VendorFake:
         more = int(start) + limit < len(rows)
         result.update(target=site, total_count=len(rows), items_count=len(items), items=items,
                       search_after_token=f"{site}|{int(start) + limit}" if more else None)  # fmt: skip
+        envelope["tasks"][0]["cost"] = envelope["cost"] = 0.02 + 0.00003 * len(items)
+        return Answer(200, json.dumps(envelope))
+
+    def _dataforseo_intersection(self, task: dict[str, Any]) -> Answer:
+        """Domains linking to any target (`partial`) or all (`all`), none linking to an excluded one."""
+        envelope = doc("dataforseo_domain_intersection_live.json")
+        result = envelope["tasks"][0]["result"][0]
+        template = result["items"][0]["domain_intersection"]["1"]
+
+        def by_domain(site: str) -> dict[str, Link]:
+            return {link.source_host.removeprefix("www."): link for link in _domains(self.links.get(site, []))}
+
+        targets: dict[str, str] = task["targets"]
+        linking = {key: by_domain(site) for key, site in targets.items()}
+        excluded = set().union(*(by_domain(site) for site in task.get("exclude_targets") or []))
+        domains = sorted(set().union(*linking.values()) - excluded)
+        if task.get("intersection_mode") == "all":
+            domains = [d for d in domains if all(d in found for found in linking.values())]
+        start, limit = int(task.get("offset") or 0), int(task["limit"])
+        items = []
+        for domain in domains[start : start + limit]:
+            records = {key: {**copy.deepcopy(template), **self.extra, "target": domain, "rank": found[domain].authority,
+                             "first_seen": _day(found[domain].first_seen)}
+                       for key, found in linking.items() if domain in found}  # fmt: skip
+            items.append({"domain_intersection": records, "summary": {"intersections_count": len(records)}})
+        result.update(targets=targets, total_count=len(domains), items_count=len(items), items=items)
         envelope["tasks"][0]["cost"] = envelope["cost"] = 0.02 + 0.00003 * len(items)
         return Answer(200, json.dumps(envelope))
 

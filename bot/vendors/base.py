@@ -96,12 +96,25 @@ class Budget:
 
 #: One connector call: the client, the site, the budget; returns what it pulled.
 PullCall = Callable[["VendorHttp", str, Budget], "Pulled"]
+#: One call for several competitors at once: the client, the competitors, our domains (left out of
+#: the answer), the budget; returns one report per competitor, as `PullCall` would have.
+JointCall = Callable[["VendorHttp", list[str], list[str], Budget], "list[Pulled]"]
+
+
+@dataclass(frozen=True)
+class Joint:
+    """A vendor call that pulls one report for several competitors in one go, for less."""
+
+    replaces: str  # the report (a key of `Connector.calls`) it pulls for competitors
+    pull: JointCall
+    fewest: int = 2  # competitors from which one joint call costs less than one call each
 
 
 @dataclass(frozen=True)
 class Connector:
     vendor: Vendor
     calls: Mapping[str, PullCall]  # report name -> how to pull it
+    joint: Joint | None = None
 
 
 @dataclass
@@ -117,6 +130,7 @@ class Pulled:
     requests: int = 0
     unknown: set[str] = field(default_factory=set)  # fields the vendor sent that gapbot does not know
     unread: str = ""  # what the budget left unread
+    via: str = ""  # how it was pulled, when not by the report's own call
 
     @property
     def name(self) -> str:
@@ -261,17 +275,18 @@ class Pricing:
     page_size: int
 
 
-def pull_pages(
-    vendor: Vendor,
-    call: str,
-    site: str,
-    budget: Budget,
-    pricing: Pricing,
-    fetch: Fetch,
-    headers: Mapping[str, str],
-    known: frozenset[str],
-) -> Pulled:
-    """Every page of one call within the budget, as one export frame."""
+@dataclass
+class Read:
+    """The rows of every page of one call that the budget paid for."""
+
+    items: list[dict[str, Any]]
+    units: float
+    requests: int
+    unread: str  # what the budget left unread ("" when nothing)
+
+
+def read_pages(call: str, site: str, budget: Budget, pricing: Pricing, fetch: Fetch) -> Read:
+    """Every page of one call within the budget."""
     items: list[dict[str, Any]] = []
     cursor: object = None
     units, requests, total, unread = 0.0, 0, None, ""
@@ -299,8 +314,23 @@ def pull_pages(
         read = f"{len(items):,}{of} rows of {call} of {site} read, the rest left unread"
         unread = f"API budget per run reached: {read if requests else f'{call} of {site} not read'}"
         budget.unread.append(unread)
-    frame, unknown = export_frame(items, headers, known)
-    return Pulled(vendor.name, call, site, frame, units, requests, unknown, unread)
+    return Read(items, units, requests, unread)
+
+
+def pull_pages(
+    vendor: Vendor,
+    call: str,
+    site: str,
+    budget: Budget,
+    pricing: Pricing,
+    fetch: Fetch,
+    headers: Mapping[str, str],
+    known: frozenset[str],
+) -> Pulled:
+    """Every page of one call within the budget, as one export frame."""
+    read = read_pages(call, site, budget, pricing, fetch)
+    frame, unknown = export_frame(read.items, headers, known)
+    return Pulled(vendor.name, call, site, frame, read.units, read.requests, unknown, read.unread)
 
 
 def note_cap(pulled: Pulled, cap: int, why: str) -> Pulled:
