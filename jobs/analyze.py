@@ -44,7 +44,7 @@ from sheets_schema.tabs import (
 )
 
 from .context import JobContext, JobResult
-from .notifications import AnalysisNews, prepare_after_analyze, send_prepared
+from .notifications import AnalysisNews, kept_pull_digests, prepare_after_analyze, send_prepared
 
 
 def read_all_exports(
@@ -276,7 +276,7 @@ def analyze(ctx: JobContext) -> JobResult:
         inputs,
         before=current,
         writes=[prospects_write, model_write, noise_write, gaps_write],
-        exports=export_digests_read,
+        exports=export_digests_read | kept_pull_digests(ctx, inputs.settings),
         max_cell_chars=ctx.store.max_cell_chars,
     )
     notice = prepare_after_analyze(ctx, news)  # recorded with the analysis, sent once it landed

@@ -3,9 +3,11 @@ prospects as the equivalent exports, paging, the budget, 429s, vendor errors and
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
@@ -27,6 +29,7 @@ from bot.demo.export_writers import (
     Link,
     majestic_referring_domains,
 )
+from bot.notify import ConsoleNotifier
 from bot.stores import WorkbookStore
 from bot.vendors import (
     CONNECTORS,
@@ -43,6 +46,10 @@ from bot.vendors import (
 )
 from bot.vendors.base import Pricing
 from jobs.cli import main
+from jobs.context import JobContext, JobResult
+from jobs.notifications import run_job
+from jobs.scheduler import due_reason
+from jobs.table import JOBS
 from sheets_schema.tabs import COMPETITORS, IMPORTS, PROSPECTS, SETTINGS, TARGETS
 from tests.vendor_fakes import CREDENTIALS, DOCS, Answer, Request, VendorFake, requests_to
 
@@ -427,3 +434,52 @@ def test_the_intersection_call_is_kept_like_any_pull_and_read_by_analyze(fake: V
     asked = len(fake.seen)
     assert analyze(book)[0] == 0 and len(fake.seen) == asked  # between refreshes nothing is asked again
     assert "kept pull of" in imports(book)["DataForSEO API › referring domains › billhive.com"]["Notes"]
+
+
+def run(book: Path, job: str, when: datetime) -> tuple[JobResult, str]:
+    """`job` run on the workbook at `when`, and what it posted."""
+    posted = io.StringIO()
+    ctx = JobContext(store=WorkbookStore(book), clock=lambda: when, notifier=ConsoleNotifier(posted))
+    return run_job(job, JOBS[job], ctx), posted.getvalue()
+
+
+def test_new_data_pulled_that_the_last_analysis_did_not_read_fires_a_rerun_alert_once(
+    fake: VendorFake, tmp_path: Path
+) -> None:
+    book = workbook(tmp_path / "pulled.xlsx", **{"Data source": "Semrush", "API budget per run": "1e9"})
+    now = datetime.now(UTC)
+    assert run(book, "analyze", now)[0].counts["reports pulled"] == 10
+    result, posted = run(book, "rerun-check", now + timedelta(hours=1))
+    assert "New data pulled" not in posted  # what the analysis pulled, it read
+
+    # a pull the sheet does not show yet (its analysis stopped before writing, or another run made it)
+    later = now + timedelta(days=2)
+    pull_sites(CONNECTORS["semrush"], ["billhive.com"], 1e9, 0, tmp_path / "pulls", later)
+    result, posted = run(book, "rerun-check", later + timedelta(hours=1))
+    assert result.counts["triggers fired"] == 1 and "New data pulled from the vendor" in posted
+    when = f"{later:%Y-%m-%d %H:%M}"
+    assert f"new data pulled: Semrush API › backlinks › billhive.com (pulled {when})" in posted
+    assert f"new data pulled: Semrush API › referring domains › billhive.com (pulled {when})" in posted
+    assert "paypilot.co.uk" not in posted
+    assert run(book, "rerun-check", later + timedelta(hours=2))[0].counts["triggers fired"] == 0  # said once
+
+    run(book, "analyze", later + timedelta(hours=3))  # reads it: a new baseline
+    assert "New data pulled" not in run(book, "rerun-check", later + timedelta(hours=4))[1]
+
+
+def test_the_workers_analyze_is_due_when_a_refresh_of_the_pulls_is(fake: VendorFake, tmp_path: Path) -> None:
+    settings = {"Data source": "Moz", "API budget per run": "1e9", "Refresh every (days)": "30",
+                "Rerun every (days)": "90"}  # fmt: skip
+    book = workbook(tmp_path / "pulled.xlsx", **settings)
+    now = datetime.now(UTC)
+    run(book, "analyze", now)
+
+    def due(when: datetime) -> str | None:
+        return due_reason("analyze", JobContext(store=WorkbookStore(book), clock=lambda: when))
+
+    assert due(now + timedelta(days=29)) is None
+    reason = due(now + timedelta(days=30, hours=1))
+    assert reason is not None and "Refresh every (days) is 30" in reason and "Moz API ›" in reason
+    asked = len(fake.seen)
+    run(book, "analyze", now + timedelta(days=30, hours=1))  # the analyze that is due pulls again
+    assert len(fake.seen) > asked and due(now + timedelta(days=30, hours=2)) is None

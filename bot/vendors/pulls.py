@@ -131,6 +131,24 @@ def pull_sites(
     return run
 
 
+def kept_pulls(folder: Path | None, vendor: str) -> dict[str, datetime]:
+    """When each kept pull of the vendor was pulled, by its report's name (`Semrush API › backlinks ›
+    billhive.com`); what the rerun alerts and the worker's cadence go by, without pulling anything."""
+    found: dict[str, datetime] = {}
+    if folder is None or not (folder / vendor).is_dir():
+        return found
+    for meta in sorted((folder / vendor).glob("*.json")):
+        try:
+            record = json.loads(meta.read_text("utf-8"))
+            when = datetime.fromisoformat(str(record["pulled_at"]))
+            name = f"{record['vendor']} API › {record['call']} › {record['site']}"
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a damaged record counts as no pull: analyze pulls that report again
+        if meta.with_suffix(".csv").exists():
+            found[name] = when
+    return found
+
+
 def _fresh(kept: _Kept, now: datetime, refresh_days: int) -> bool:
     age = kept.age(now)
     return age is not None and age < timedelta(days=refresh_days)
