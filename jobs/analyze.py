@@ -215,6 +215,7 @@ def analyze(ctx: JobContext) -> JobResult:
     deletions = find_deletions(current.get(PROSPECTS.name), state, written)
     links, reports, export_digests_read = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
     pulled_links, pulled_reports, pulls = read_pulls(ctx, inputs)
+    pull_notes = (pulls.spent(), *pulls.notes) if pulls is not None else ()
     if not pulled_links.empty:
         links = pd.concat([links, pulled_links], ignore_index=True) if not links.empty else pulled_links
     reports = [*reports, *pulled_reports]
@@ -277,6 +278,7 @@ def analyze(ctx: JobContext) -> JobResult:
         before=current,
         writes=[prospects_write, model_write, noise_write, gaps_write],
         exports=export_digests_read | kept_pull_digests(ctx, inputs.settings),
+        pulls=pull_notes,
         max_cell_chars=ctx.store.max_cell_chars,
     )
     notice = prepare_after_analyze(ctx, news)  # recorded with the analysis, sent once it landed
@@ -309,10 +311,8 @@ def analyze(ctx: JobContext) -> JobResult:
         f"{counts['asset gaps']} asset gaps, {counts['batches']} batches"
     )
     page_notes = pages.notes(inputs.settings.pages_per_run)
-    pull_notes: tuple[str, ...] = ()
     if pulls is not None:
-        counts |= {"reports pulled": pulls.pulled, f"API {pulls.unit} spent": round(pulls.units)}
-        pull_notes = (f"{pulls.units:g} {pulls.unit} spent on {pulls.pulled} pulled report(s)", *pulls.notes)
+        counts |= {"reports pulled": pulls.pulled, f"{pulls.unit} spent (rounded)": round(pulls.units)}
     counts |= {"pages from cache": pages.from_cache, "pages fetched": pages.fetched}
     result = JobResult(
         "analyze",

@@ -57,6 +57,8 @@ class AnalysisNews:
     exports: Mapping[str, str]
     #: The store's limit of characters per cell (what it writes is cut to that).
     max_cell_chars: int = MAX_CELL_CHARS
+    #: What the run pulled from the vendor: the units spent, then what the budget left unread.
+    pulls: Sequence[str] = ()
 
     def tabs(self) -> dict[str, pd.DataFrame]:
         """The digest's tabs and the Model tab as the analysis left them, by schema."""
@@ -111,7 +113,7 @@ def prepare_after_analyze(ctx: JobContext, news: AnalysisNews) -> PreparedNotice
         tabs = news.tabs()
         state = ctx.store.read_state()  # the triggers' memory, as the notifications of other jobs left it
         memory = triggers.after_analysis(news.inputs, state, tabs[MODEL.name], news.exports)
-        digest = analysis_digest(tabs, ctx.store.tab_link, ctx.clock().date())
+        digest = analysis_digest(tabs, ctx.store.tab_link, ctx.clock().date(), news.pulls)
         return PreparedNotice(*Outbox(ctx.store, ctx.notifier, ctx.clock).prepare([digest], memory))
 
     return _attempt(step, lambda note: PreparedNotice({}, {}, note))

@@ -483,3 +483,18 @@ def test_the_workers_analyze_is_due_when_a_refresh_of_the_pulls_is(fake: VendorF
     asked = len(fake.seen)
     run(book, "analyze", now + timedelta(days=30, hours=1))  # the analyze that is due pulls again
     assert len(fake.seen) > asked and due(now + timedelta(days=30, hours=2)) is None
+
+
+def test_the_units_spent_are_in_the_analysis_digest_and_in_imports(fake: VendorFake, tmp_path: Path) -> None:
+    rows = {site: len(links) + len(one_per_domain(links)) for site, links in SITES.items()}
+    budget = 40 * (sum(rows.values()) - 3)  # three rows short of everything
+    book = workbook(tmp_path / "pulled.xlsx", **{"Data source": "Semrush", "API budget per run": str(budget)})
+    result, posted = run(book, "analyze", datetime.now(UTC))
+
+    assert result.counts["API units spent (rounded)"] == budget
+    digest = posted.split("Vendor data pulled", 1)[1]
+    assert f"{budget:,} API units spent on 10 report(s) pulled from Semrush" in digest
+    assert "API budget per run reached:" in digest and "the rest left unread" in digest  # what was not bought
+    # each report's Imports line says what it cost; together, what the run spent
+    spent = [re.search(r"request\(s\), ([\d,]+) units", line["Notes"]) for line in imports(book).values()]
+    assert sum(int(found.group(1).replace(",", "")) for found in spent if found) == budget

@@ -69,6 +69,11 @@ class Vendor:
         )
 
 
+def amount(units: float) -> str:
+    """Units as people read them: 4,400,000 API units, not 4.4e+06; $0.04021, not $0.0402100."""
+    return f"{units:,.0f}" if abs(units) >= 100 else f"{units:.5g}"
+
+
 @dataclass
 class Budget:
     """The run's ceiling in the vendor's units: every call is estimated before it is made, and a

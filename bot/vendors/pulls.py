@@ -23,7 +23,7 @@ from bot.errors import ConfigError, GapbotError
 from sheets_schema.settings_keys import DATA_SOURCES
 
 from . import ahrefs, dataforseo, majestic, moz, semrush
-from .base import Budget, Connector, Joint, Pulled, VendorError, VendorHttp
+from .base import Budget, Connector, Joint, Pulled, VendorError, VendorHttp, amount
 
 ENV_VAR = "GAPBOT_PULL_CACHE"
 EXPORTS = "exports"
@@ -45,11 +45,16 @@ class PulledExport:
 
 @dataclass
 class PullRun:
+    vendor: str
+    unit: str
     exports: list[PulledExport] = field(default_factory=list)
     units: float = 0.0
-    unit: str = ""
     pulled: int = 0  # reports pulled fresh (not from the kept pulls)
     notes: list[str] = field(default_factory=list)
+
+    def spent(self) -> str:
+        """What the run paid, as the run's notes, the digest and Imports say it."""
+        return f"{amount(self.units)} {self.unit} spent on {self.pulled} report(s) pulled from {self.vendor}"
 
 
 def connector_for(source: str) -> Connector | None:
@@ -84,7 +89,7 @@ def pull_sites(
     pulled within the budget; a report the vendor can pull for several competitors in one call
     (`Connector.joint`) is pulled so when enough of them are due."""
     vendor = connector.vendor
-    run = PullRun(unit=vendor.unit)
+    run = PullRun(vendor.name, vendor.unit)
     wallet = Budget(budget if budget is not None else 0.0)
     if budget is None:
         run.notes.append(
@@ -226,7 +231,7 @@ class _Kept:
         via = f" by {record['via']}" if record.get("via") else ""
         head = (
             f"pulled from {record['vendor']} ({record['call']}{via}) at {when}: {record['rows']:,} rows, "
-            f"{record['requests']} request(s), {units:g} units"
+            f"{record['requests']} request(s), {amount(units)} units"
             if pulled_now
             else f"kept pull of {when} from {record['vendor']} ({record['call']}), no units spent"
         )  # fmt: skip
