@@ -44,7 +44,7 @@ from sheets_schema.tabs import (
 )
 
 from .context import JobContext, JobResult
-from .notifications import AnalysisNews, prepare_after_analyze, send_prepared
+from .notifications import AnalysisNews, kept_pull_digests, prepare_after_analyze, send_prepared
 
 
 def read_all_exports(
@@ -106,6 +106,7 @@ def read_pulls(ctx: JobContext, inputs: Inputs) -> tuple[pd.DataFrame, list[Impo
         settings.refresh_days,
         default_pull_dir(ctx.store.location),
         ctx.clock(),
+        ours=settings.our_domains,
     )
     tables: list[pd.DataFrame] = []
     reports: list[ImportReport] = []
@@ -216,6 +217,7 @@ def analyze(ctx: JobContext) -> JobResult:
     with ctx.phase("ingest"):
         links, reports, export_digests_read = read_all_exports(ctx, inputs.raw_tabs, inputs.settings.exports_folder)
         pulled_links, pulled_reports, pulls = read_pulls(ctx, inputs)
+    pull_notes = (pulls.spent(), *pulls.notes) if pulls is not None else ()
     if not pulled_links.empty:
         links = pd.concat([links, pulled_links], ignore_index=True) if not links.empty else pulled_links
     reports = [*reports, *pulled_reports]
@@ -280,7 +282,8 @@ def analyze(ctx: JobContext) -> JobResult:
         inputs,
         before=current,
         writes=[prospects_write, model_write, noise_write, gaps_write],
-        exports=export_digests_read,
+        exports=export_digests_read | kept_pull_digests(ctx, inputs.settings),
+        pulls=pull_notes,
         max_cell_chars=ctx.store.max_cell_chars,
     )
     with ctx.phase("notify"):
@@ -315,10 +318,8 @@ def analyze(ctx: JobContext) -> JobResult:
         f"{counts['asset gaps']} asset gaps, {counts['batches']} batches"
     )
     page_notes = pages.notes(inputs.settings.pages_per_run)
-    pull_notes: tuple[str, ...] = ()
     if pulls is not None:
-        counts |= {"reports pulled": pulls.pulled, f"API {pulls.unit} spent": round(pulls.units)}
-        pull_notes = (f"{pulls.units:g} {pulls.unit} spent on {pulls.pulled} pulled report(s)", *pulls.notes)
+        counts |= {"reports pulled": pulls.pulled, f"{pulls.unit} spent (rounded)": round(pulls.units)}
     counts |= {"pages from cache": pages.from_cache, "pages fetched": pages.fetched}
     result = JobResult(
         "analyze",

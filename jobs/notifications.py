@@ -26,8 +26,10 @@ from bot.notify.outbox import Outbox
 from bot.notify.secrets import redact
 from bot.notify.sheet import schema_tabs
 from bot.notify.wins import win_alerts
+from bot.settings import Settings
 from bot.stores import SetState, Store, WriteOp
 from bot.stores.grid import MAX_CELL_CHARS, written_tabs
+from bot.vendors import connector_for, default_pull_dir, kept_pulls
 from sheets_schema.state_keys import RERUN_BASELINE_KEY
 from sheets_schema.tabs import MODEL, PROSPECTS
 
@@ -50,10 +52,13 @@ class AnalysisNews:
     before: Mapping[str, pd.DataFrame]
     #: The analysis's writes of the tabs the digest and the rerun baseline are made of.
     writes: Sequence[WriteOp]
-    #: `triggers.export_digests` of the exports, taken while reading them.
+    #: `triggers.export_digests` of the exports, taken while reading them, and `triggers.pull_digests`
+    #: of the kept vendor pulls.
     exports: Mapping[str, str]
     #: The store's limit of characters per cell (what it writes is cut to that).
     max_cell_chars: int = MAX_CELL_CHARS
+    #: What the run pulled from the vendor: the units spent, then what the budget left unread.
+    pulls: Sequence[str] = ()
 
     def tabs(self) -> dict[str, pd.DataFrame]:
         """The digest's tabs and the Model tab as the analysis left them, by schema."""
@@ -108,7 +113,7 @@ def prepare_after_analyze(ctx: JobContext, news: AnalysisNews) -> PreparedNotice
         tabs = news.tabs()
         state = ctx.store.read_state()  # the triggers' memory, as the notifications of other jobs left it
         memory = triggers.after_analysis(news.inputs, state, tabs[MODEL.name], news.exports)
-        digest = analysis_digest(tabs, ctx.store.tab_link, ctx.clock().date())
+        digest = analysis_digest(tabs, ctx.store.tab_link, ctx.clock().date(), news.pulls)
         return PreparedNotice(*Outbox(ctx.store, ctx.notifier, ctx.clock).prepare([digest], memory))
 
     return _attempt(step, lambda note: PreparedNotice({}, {}, note))
@@ -137,6 +142,14 @@ def export_fingerprints(store: Store, folder: str) -> tuple[dict[str, str], list
         return {}, [f"could not check the exports folder for new files: {exc}"]
 
 
+def kept_pull_digests(ctx: JobContext, settings: Settings) -> dict[str, str]:
+    """`triggers.pull_digests` of the kept pulls of Settings › Data source's vendor (none for exports)."""
+    connector = connector_for(settings.data_source)
+    if connector is None:
+        return {}
+    return triggers.pull_digests(kept_pulls(default_pull_dir(ctx.store.location), connector.vendor.name))
+
+
 def end_of_job_alerts(ctx: JobContext) -> tuple[list[Message], dict[str, str], list[triggers.Fired], list[str]]:
     """Win alerts and the rerun alert, with the state entries that remember them, and what could
     not be checked."""
@@ -152,6 +165,10 @@ def end_of_job_alerts(ctx: JobContext) -> tuple[list[Message], dict[str, str], l
         # An unreadable folder lists no file, and an export that is gone is no reason to rerun.
         files, unchecked = export_fingerprints(ctx.store, inputs.settings.exports_folder)
         exports = triggers.export_digests(inputs.raw_tabs, files)
+        try:
+            exports |= kept_pull_digests(ctx, inputs.settings)
+        except GapbotError as exc:  # Settings › Data source names no vendor: analyze says so
+            unchecked.append(f"could not check for new vendor pulls: {exc.message}")
     rerun = triggers.check(inputs, tabs, state, ctx.clock(), exports, links)
     messages = [*wins, *lost, *([rerun.message] if rerun.message else [])]
     return messages, {**memory, **rerun.memory}, rerun.fired, unchecked

@@ -39,6 +39,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.errors import ConfigError
 from bot.settings import Settings, parse_settings
 from bot.stores import Store
+from bot.vendors import connector_for, default_pull_dir, kept_pulls
 from sheets_schema.state_keys import LAST_ANALYSIS_KEY, RERUN_DUE_KEY
 from sheets_schema.tabs import SETTINGS
 
@@ -149,14 +150,20 @@ def read_settings(store: Store) -> Settings:
     return parse_settings(store.read_tab(SETTINGS.name))
 
 
-def analysis_due(state: Mapping[str, str], settings: Settings, now: datetime) -> str | None:
-    """Why `analyze` should run now, or None when it is not due."""
+def analysis_due(
+    state: Mapping[str, str], settings: Settings, now: datetime, pulls: Mapping[str, datetime] | None = None
+) -> str | None:
+    """Why `analyze` should run now, or None when it is not due. `pulls`: when each kept pull of
+    Settings › Data source's vendor was pulled (`bot.vendors.kept_pulls`)."""
     last_text = state.get(LAST_ANALYSIS_KEY, "")
     if not last_text:
         return "no analysis yet"
-    last = datetime.fromisoformat(last_text)
+    last = _aware(datetime.fromisoformat(last_text), now)
     if now - last >= timedelta(days=settings.rerun_days):
         return f"last analysis {last:%Y-%m-%d}, Rerun every (days) is {settings.rerun_days}"
+    refresh = refresh_due(pulls or {}, settings, now, last)
+    if refresh:
+        return refresh
     rerun_due = state.get(RERUN_DUE_KEY, "")
     auto = settings.raw("Auto rerun").strip().lower() in ("yes", "true", "1")
     if auto and rerun_due and datetime.fromisoformat(rerun_due) > last:
@@ -164,12 +171,34 @@ def analysis_due(state: Mapping[str, str], settings: Settings, now: datetime) ->
     return None
 
 
+def refresh_due(pulls: Mapping[str, datetime], settings: Settings, now: datetime, last: datetime) -> str | None:
+    """Why the vendor's kept pulls should be pulled again now (`analyze` pulls them), or None.
+
+    Due once the oldest is `Refresh every (days)` old, if no analysis has run since: an analysis
+    that could not refresh it (the vendor down, the budget spent) is not retried every hour.
+    """
+    if not pulls or settings.api_budget is None:
+        return None
+    name, oldest = min(pulls.items(), key=lambda item: _aware(item[1], now))
+    due = _aware(oldest, now) + timedelta(days=settings.refresh_days)
+    if now < due or last >= due:
+        return None
+    return f"{name} was pulled {oldest:%Y-%m-%d}, Refresh every (days) is {settings.refresh_days}"
+
+
+def _aware(when: datetime, now: datetime) -> datetime:
+    return when.replace(tzinfo=now.tzinfo) if when.tzinfo is None else when  # written without a zone: UTC
+
+
 def due_reason(name: str, ctx: JobContext) -> str | None:
-    """Why a job should run now, or None when it is not due. Only `analyze` waits for its cadence;
-    the other jobs are due whenever their schedule fires."""
+    """Why a job should run now, or None when it is not due. Only `analyze` waits for its cadence
+    (and for the vendor's pulls to be due a refresh); the other jobs are due whenever their schedule fires."""
     if name != "analyze":
         return SCHEDULED
-    return analysis_due(ctx.store.read_state(), read_settings(ctx.store), ctx.clock())
+    settings = read_settings(ctx.store)
+    connector = connector_for(settings.data_source)
+    pulls = kept_pulls(default_pull_dir(ctx.store.location), connector.vendor.name) if connector else {}
+    return analysis_due(ctx.store.read_state(), settings, ctx.clock(), pulls)
 
 
 class Worker:

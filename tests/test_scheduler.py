@@ -118,6 +118,23 @@ def test_analysis_is_due_on_its_cadence_or_on_a_rerun_alert_with_auto_rerun() ->
     assert analysis_due(stale, settings(**{"Auto rerun": "yes"}), now) is None
 
 
+def test_analysis_is_due_when_the_vendor_pulls_are_due_a_refresh() -> None:
+    now = MONDAY
+    last = {LAST_ANALYSIS_KEY: (now - timedelta(days=3)).isoformat()}
+    vendor = settings(**{"Data source": "Semrush", "API budget per run": "1000", "Refresh every (days)": "7"})
+    fresh = {"Semrush API › backlinks › billhive.com": now - timedelta(days=6)}
+    stale = {**fresh, "Semrush API › referring domains › billhive.com": now - timedelta(days=8)}
+    assert analysis_due(last, vendor, now, fresh) is None
+    assert analysis_due(last, vendor, now, stale) == (
+        "Semrush API › referring domains › billhive.com was pulled 2025-12-28, Refresh every (days) is 7"
+    )
+    # an analysis since the refresh fell due (a day ago) tried it: not again every hour, whatever stopped it
+    tried = {LAST_ANALYSIS_KEY: (now - timedelta(hours=2)).isoformat()}
+    assert analysis_due(tried, vendor, now, stale) is None
+    # a blank budget pulls nothing, so no refresh is due
+    assert analysis_due(last, settings(**{"Data source": "Semrush", "Refresh every (days)": "7"}), now, stale) is None
+
+
 class Recorder:
     def __init__(self) -> None:
         self.runs: list[str] = []

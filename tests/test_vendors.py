@@ -3,8 +3,11 @@ prospects as the equivalent exports, paging, the budget, 429s, vendor errors and
 
 from __future__ import annotations
 
+import io
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
@@ -26,12 +29,29 @@ from bot.demo.export_writers import (
     Link,
     majestic_referring_domains,
 )
+from bot.notify import ConsoleNotifier
 from bot.stores import WorkbookStore
-from bot.vendors import CONNECTORS, Budget, VendorError, VendorHttp, dataforseo, pull_sites, semrush
+from bot.vendors import (
+    CONNECTORS,
+    Budget,
+    Pulled,
+    VendorError,
+    VendorHttp,
+    ahrefs,
+    dataforseo,
+    majestic,
+    moz,
+    pull_sites,
+    semrush,
+)
 from bot.vendors.base import Pricing
 from jobs.cli import main
+from jobs.context import JobContext, JobResult
+from jobs.notifications import run_job
+from jobs.scheduler import due_reason
+from jobs.table import JOBS
 from sheets_schema.tabs import COMPETITORS, IMPORTS, PROSPECTS, SETTINGS, TARGETS
-from tests.vendor_fakes import CREDENTIALS, DOCS, Answer, VendorFake, requests_to
+from tests.vendor_fakes import CREDENTIALS, DOCS, Answer, Request, VendorFake, requests_to
 
 SITES: dict[str, list[Link]] = {
     "billhive.com": [*m.BILLHIVE, *m.BILLHIVE_MORE],
@@ -122,7 +142,7 @@ def test_a_vendor_pull_gives_the_same_prospects_as_its_exports(vendor: str, fake
         for call in ("backlinks", "referring domains"):
             line = lines[f"{vendor} API › {call} › {site}"]
             assert line["Problem"] == "" and int(line["Rows read"]) > 0 and line["Site"] == site
-            assert f"pulled from {vendor} ({call})" in line["Notes"]
+            assert f"pulled from {vendor} ({call}" in line["Notes"]
     assert not any(secret in str(lines) + output for secret in CREDENTIALS.values())
 
     # between refreshes the kept pulls are read: nothing is asked of the vendor, nothing paid
@@ -159,54 +179,105 @@ def test_requests_are_the_documented_ones(fake: VendorFake) -> None:
     assert moz.body == {"target": "billhive.com", "target_scope": "root_domain", "filter": "external", "limit": 50}
     maj = [r.query for r in requests_to(fake, "/api/json")]
     assert maj[0]["cmd"] == "GetBackLinkData" and maj[0]["item"] == "billhive.com" and maj[0]["datasource"] == "fresh"
+    assert maj[0]["Count"] == "50000" and maj[0]["From"] == "0" and maj[0]["app_api_key"] == "majestic-secret-key"
     assert maj[1]["cmd"] == "GetRefDomains" and maj[1]["item0"] == "billhive.com"
 
 
-@pytest.mark.parametrize(("vendor", "module", "cursor"), [("DataForSEO", dataforseo, "search_after_token"),
-                                                          ("Semrush", semrush, "display_offset")])  # fmt: skip
-def test_every_page_is_read(
-    vendor: str, module: ModuleType, cursor: str, fake: VendorFake, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    price: Pricing = module.PRICING
-    monkeypatch.setattr(module, "PRICING", Pricing(price.per_request, price.per_row, page_size=5))
+def pull(vendor: str, call: str = "backlinks", site: str = "billhive.com", budget: float = 1e9) -> Pulled:
     connector = CONNECTORS[vendor.casefold()]
-    pulled = connector.calls["backlinks"](VendorHttp(connector.vendor), "billhive.com", Budget(1e9))
+    http = VendorHttp(connector.vendor)
+    try:
+        return connector.calls[call](http, site, Budget(budget))
+    finally:
+        http.close()
+
+
+def small_pages(monkeypatch: pytest.MonkeyPatch, module: ModuleType, size: int) -> None:
+    price: Pricing = module.PRICING
+    monkeypatch.setattr(module, "PRICING", Pricing(price.per_request, price.per_row, page_size=size))
+
+
+# vendor -> (its module, where a backlinks request says its page size, where it says where it starts)
+PAGING: dict[str, tuple[ModuleType, Callable[[Request], object], Callable[[Request], object]]] = {
+    "DataForSEO": (dataforseo, lambda r: r.body[0]["limit"], lambda r: r.body[0].get("search_after_token")),
+    "Semrush": (semrush, lambda r: r.query["display_limit"], lambda r: r.query["display_offset"]),
+    "Ahrefs": (ahrefs, lambda r: r.query["limit"], lambda r: None),
+    "Moz": (moz, lambda r: r.body["limit"], lambda r: r.body.get("next_token")),
+    "Majestic": (majestic, lambda r: r.query["Count"], lambda r: r.query["From"]),
+}
+BACKLINKS_PATH = {
+    "DataForSEO": "/v3/backlinks/backlinks/live", "Semrush": "/analytics/v1/",
+    "Ahrefs": "/v3/site-explorer/all-backlinks", "Moz": "/v2/links", "Majestic": "/api/json",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("vendor", ["DataForSEO", "Semrush", "Moz", "Majestic"])
+def test_every_page_is_read(vendor: str, fake: VendorFake, monkeypatch: pytest.MonkeyPatch) -> None:
+    module, size, start = PAGING[vendor]
+    small_pages(monkeypatch, module, 5)
+    pulled = pull(vendor)
     links = SITES["billhive.com"]
     # Semrush says nothing of the total: a last full page is followed by one "ERROR 50 :: NOTHING FOUND"
     last_empty = vendor == "Semrush" and len(links) % 5 == 0
-    assert len(pulled.frame) == len(links) and pulled.requests == -(-len(links) // 5) + last_empty
-    asked = [r for r in fake.seen if r.method in ("GET", "POST")]
-    assert len(asked) == pulled.requests
-    second = asked[1].body[0] if vendor == "DataForSEO" else asked[1].query
-    assert str(second[cursor]) in ("billhive.com|5", "5")
-    assert pulled.unread == ""
-
-
-def test_moz_pages_by_next_token(fake: VendorFake) -> None:
-    fake.links["billhive.com"] = SITES["billhive.com"] * 3  # over one page of 50
-    connector = CONNECTORS["moz"]
-    pulled = connector.calls["backlinks"](VendorHttp(connector.vendor), "billhive.com", Budget(1e9))
-    assert len(pulled.frame) == len(fake.links["billhive.com"]) == 150 and pulled.requests == 3
-    assert "next_token" not in fake.seen[0].body and fake.seen[1].body["next_token"] == "billhive.com|50"
-
-
-def test_the_budget_stops_the_pull_and_says_what_was_left_unread(
-    fake: VendorFake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(semrush, "PRICING", Pricing(0, 40, page_size=5))
-    run = pull_sites(
-        CONNECTORS["semrush"],
-        ["billhive.com", "paypilot.co.uk"],
-        7 * 40,
-        30,
-        tmp_path,
-        pd.Timestamp.now(tz="UTC").to_pydatetime(),
+    assert len(links) > 10 and len(pulled.frame) == len(links)
+    assert pulled.requests == len(fake.seen) == -(-len(links) // 5) + last_empty
+    assert [str(size(r)) for r in fake.seen] == ["5"] * len(fake.seen)
+    assert [start(r) for r in fake.seen][:3] in (
+        [None, "billhive.com|5", "billhive.com|10"],  # a vendor's own token (the fake's is site|row)
+        ["0", "5", "10"],  # a row offset
     )
-    assert run.units == 280  # 5 rows, then the 2 the rest of the budget pays for, then nothing
-    assert [int(r.query["display_limit"]) for r in fake.seen] == [5, 2]
+    assert pulled.unread == ""
+    assert sorted(pulled.frame.iloc[:, 0]) == sorted(pull(vendor).frame.iloc[:, 0])  # no row twice, none lost
+
+
+@pytest.mark.parametrize(
+    ("vendor", "call", "module", "cap", "why"),
+    [("Ahrefs", "backlinks", ahrefs, "MOST_ROWS", "one Ahrefs call reads at most 5 rows (API v3 has no offset)"),
+     ("Majestic", "referring domains", majestic, "MOST_DOMAINS", "GetRefDomains returns at most 5 domains (no From)")],
+)  # fmt: skip
+def test_a_call_without_paging_says_in_imports_that_its_cap_left_rows_unread(
+    vendor: str, call: str, module: ModuleType, cap: str, why: str, fake: VendorFake, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(module, cap, 5)
+    book = workbook(tmp_path / "pulled.xlsx", **{"Data source": vendor, "API budget per run": "1000000"})
+    code, output = analyze(book)
+    assert code == 0, output
+    line = imports(book)[f"{vendor} API › {call} › billhive.com"]
+    assert int(line["Rows read"]) == 5
+    assert f"{why}; further {call} of billhive.com not read" in line["Notes"]
+    small = imports(book)[f"{vendor} API › {call} › paypilot.co.uk"]
+    assert len(one_per_domain(SITES["paypilot.co.uk"])) < 5 or "not read" in small["Notes"]
+
+
+# vendor -> a budget that pays for 7 backlinks rows as estimated, and what the 7 rows cost
+BUDGETS = {
+    "DataForSEO": (0.040215, 0.04021),  # $0.02 a request + $0.00003 a row, twice
+    "Semrush": (7 * 40, 7 * 40),
+    "Ahrefs": (50 + 7 * 12, 7 * 12),  # estimated at 50 + 12 fields a row, charged max(50, 12 a row)
+    "Moz": (7, 7),
+    "Majestic": (7, 7),
+}
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_the_budget_stops_the_pull_and_says_what_was_left_unread(
+    vendor: str, fake: VendorFake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module, size, _ = PAGING[vendor]
+    if vendor != "Ahrefs":  # Ahrefs does not page: its one call asks for what the budget pays
+        small_pages(monkeypatch, module, 5)
+    budget, spent = BUDGETS[vendor]
+    now = pd.Timestamp.now(tz="UTC").to_pydatetime()
+    sites = ["billhive.com", "paypilot.co.uk"]  # billhive.com as ours: one competitor, no joint call
+    run = pull_sites(CONNECTORS[vendor.casefold()], sites, budget, 30, tmp_path, now, ours={"billhive.com"})
+    assert run.units == pytest.approx(spent)
+    asked = [int(str(size(r))) for r in requests_to(fake, BACKLINKS_PATH[vendor])]
+    assert asked == ([7] if vendor == "Ahrefs" else [5, 2])  # then nothing: the rest pays for no row
     (backlinks,) = [e for e in run.exports if "backlinks › billhive.com" in e.name]
     assert len(backlinks.frame) == 7
-    assert "7 rows of backlinks of billhive.com read, the rest left unread" in " ".join(backlinks.notes)
+    read = r"API budget per run reached: 7( of [\d,]+)? rows of backlinks of billhive.com read, the rest left unread"
+    assert re.search(read, " ".join(backlinks.notes))  # with the total where the vendor says it
     assert "API budget per run reached: referring domains of billhive.com not read" in run.notes
     assert "API budget per run reached: backlinks of paypilot.co.uk not read" in run.notes
 
@@ -219,21 +290,23 @@ def test_a_blank_budget_pulls_nothing(fake: VendorFake, tmp_path: Path) -> None:
     assert "API budget per run is blank" in run.notes[0]
 
 
-def test_a_429_is_waited_for_as_retry_after_says(fake: VendorFake) -> None:
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_a_429_is_waited_for_as_retry_after_says(vendor: str, fake: VendorFake) -> None:
     fake.script.append(Answer(429, '{"error": "rate limited"}', {"Retry-After": "1"}))
-    connector = CONNECTORS["ahrefs"]
     started = time.monotonic()
-    pulled = connector.calls["backlinks"](VendorHttp(connector.vendor), "billhive.com", Budget(1e9))
+    pulled = pull(vendor)
     assert time.monotonic() - started >= 1.0
-    assert len(fake.seen) == 2 and len(pulled.frame) == len(SITES["billhive.com"])
+    assert len(fake.seen) == pulled.requests + 1 and len(pulled.frame) == len(SITES["billhive.com"])
+    assert fake.seen[0].path == fake.seen[1].path == BACKLINKS_PATH[vendor]
 
 
-def test_a_429_that_does_not_end_fails_the_call_by_path_only(fake: VendorFake) -> None:
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_a_429_that_does_not_end_fails_the_call_by_path_only(vendor: str, fake: VendorFake) -> None:
     fake.script.extend(Answer(429, "", {"Retry-After": "0"}) for _ in range(5))
-    connector = CONNECTORS["semrush"]
-    with pytest.raises(VendorError, match="Semrush answered HTTP 429 after 5 tries") as raised:
-        connector.calls["backlinks"](VendorHttp(connector.vendor), "billhive.com", Budget(1e9))
-    assert "semrush-secret-key" not in raised.value.message
+    with pytest.raises(VendorError, match=f"{vendor} answered HTTP 429 after 5 tries") as raised:
+        pull(vendor)
+    assert not any(secret in raised.value.message for secret in CREDENTIALS.values())
+    assert "127.0.0.1" not in raised.value.message  # the URL may hold a key: only the path is named
 
 
 @pytest.mark.parametrize(
@@ -243,6 +316,12 @@ def test_a_429_that_does_not_end_fails_the_call_by_path_only(fake: VendorFake) -
          "DataForSEO error 40501: Invalid Field"),
         ("Semrush", Answer(200, (DOCS / "semrush_error_132.txt").read_text(), content_type="text/plain"),
          "Semrush error 132: API UNITS BALANCE IS ZERO"),
+        ("Ahrefs", Answer(400, (DOCS / "ahrefs_error_400.json").read_text()),
+         "Ahrefs error (HTTP 400): invalid value for select: unknown column"),
+        ("Moz", Answer(400, (DOCS / "moz_error_400.json").read_text()),
+         "Moz error (HTTP 400): Bad Request: target is not a valid URL or domain"),
+        ("Majestic", Answer(200, (DOCS / "majestic_error_from.json").read_text()),
+         "Majestic error InsufficientRetrievalResUnits: Insufficient retrieval resource units"),
     ],
 )  # fmt: skip
 def test_a_vendor_error_is_the_reports_problem_and_a_kept_pull_stands_in(
@@ -298,3 +377,124 @@ def test_a_missing_credential_is_named(fake: VendorFake, tmp_path: Path, monkeyp
     monkeypatch.delenv("SEMRUSH_API_KEY")
     code, output = analyze(workbook(tmp_path / "p.xlsx", **{"Data source": "Semrush", "API budget per run": "10"}))
     assert code == 1 and "SEMRUSH_API_KEY is not set" in output
+
+
+def gap_domains(competitor: str, ours: str) -> set[str]:
+    """The competitor's referring domains that do not link to us: what the intersection call lists for it."""
+    theirs = {link.source_host.removeprefix("www.") for link in SITES[competitor]}
+    return theirs - {link.source_host.removeprefix("www.") for link in SITES[ours]}
+
+
+@pytest.mark.parametrize("page", [1000, 5])
+def test_dataforseo_pulls_the_competitors_referring_domains_in_one_domain_intersection_call(
+    page: int, fake: VendorFake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small_pages(monkeypatch, dataforseo, page)
+    competitors = [site for site in SITES if site != m.OUR_DOMAIN]
+    now = pd.Timestamp.now(tz="UTC").to_pydatetime()
+    sites = [m.OUR_DOMAIN, *competitors]
+    run = pull_sites(CONNECTORS["dataforseo"], sites, 100, 30, tmp_path, now, ours={m.OUR_DOMAIN})
+
+    # ours by its own call; the four competitors by one intersection call (paged by offset), ours left out
+    assert [r.body[0]["target"] for r in requests_to(fake, "/v3/backlinks/referring_domains/live")] == [m.OUR_DOMAIN]
+    asked = [r.body[0] for r in requests_to(fake, "/v3/backlinks/domain_intersection/live")]
+    union = set().union(*(gap_domains(c, m.OUR_DOMAIN) for c in competitors))
+    assert len(asked) == -(-len(union) // page)  # the total_count says when the last page was read
+    assert asked[0] == {
+        "targets": {"1": "billhive.com", "2": "paypilot.co.uk", "3": "tallybook.io", "4": "freelancerbank.com"},
+        "exclude_targets": [m.OUR_DOMAIN], "intersection_mode": "partial", "rank_scale": "one_hundred",
+        "limit": page, "offset": 0,
+    }  # fmt: skip
+    assert [a["offset"] for a in asked] == [page * i for i in range(len(asked))]
+
+    for site in competitors:
+        (report,) = [e for e in run.exports if e.name == f"DataForSEO API › referring domains › {site}"]
+        assert set(report.frame["domain"]) == gap_domains(site, m.OUR_DOMAIN) != set()
+        assert list(report.frame.columns) == list(dataforseo.DOMAIN_FIELDS)  # the referring_domains header
+        assert f"by one domain_intersection call for {len(competitors)} competitors" in report.notes[0]
+
+    # what the call cost is counted once, shared among the reports
+    def cost(rows: int) -> float:  # $0.02 a request, $0.00003 a row
+        return -(-rows // page) * 0.02 + rows * 0.00003
+
+    backlinks = sum(cost(len(links)) for links in SITES.values())
+    assert run.units == pytest.approx(backlinks + cost(len(one_per_domain(SITES[m.OUR_DOMAIN]))) + cost(len(union)))
+    shared = [e.frame.shape[0] for e in run.exports if "referring domains" in e.name and m.OUR_DOMAIN not in e.name]
+    assert sum(shared) > len(union)  # a domain linking to two competitors is in both reports
+    # four referring_domains calls would cost more: four request prices, and our domains' rows as well
+    assert cost(len(union)) < sum(cost(len(one_per_domain(SITES[c]))) for c in competitors)
+
+
+def test_the_intersection_call_is_kept_like_any_pull_and_read_by_analyze(fake: VendorFake, tmp_path: Path) -> None:
+    book = workbook(tmp_path / "pulled.xlsx", **{"Data source": "DataForSEO", "API budget per run": "100"})
+    assert analyze(book)[0] == 0
+    line = imports(book)["DataForSEO API › referring domains › billhive.com"]
+    assert line["Problem"] == "" and int(line["Rows read"]) == len(gap_domains("billhive.com", m.OUR_DOMAIN))
+    assert "pulled from DataForSEO (referring domains by one domain_intersection call" in line["Notes"]
+    asked = len(fake.seen)
+    assert analyze(book)[0] == 0 and len(fake.seen) == asked  # between refreshes nothing is asked again
+    assert "kept pull of" in imports(book)["DataForSEO API › referring domains › billhive.com"]["Notes"]
+
+
+def run(book: Path, job: str, when: datetime) -> tuple[JobResult, str]:
+    """`job` run on the workbook at `when`, and what it posted."""
+    posted = io.StringIO()
+    ctx = JobContext(store=WorkbookStore(book), clock=lambda: when, notifier=ConsoleNotifier(posted))
+    return run_job(job, JOBS[job], ctx), posted.getvalue()
+
+
+def test_new_data_pulled_that_the_last_analysis_did_not_read_fires_a_rerun_alert_once(
+    fake: VendorFake, tmp_path: Path
+) -> None:
+    book = workbook(tmp_path / "pulled.xlsx", **{"Data source": "Semrush", "API budget per run": "1e9"})
+    now = datetime.now(UTC)
+    assert run(book, "analyze", now)[0].counts["reports pulled"] == 10
+    result, posted = run(book, "rerun-check", now + timedelta(hours=1))
+    assert "New data pulled" not in posted  # what the analysis pulled, it read
+
+    # a pull the sheet does not show yet (its analysis stopped before writing, or another run made it)
+    later = now + timedelta(days=2)
+    pull_sites(CONNECTORS["semrush"], ["billhive.com"], 1e9, 0, tmp_path / "pulls", later)
+    result, posted = run(book, "rerun-check", later + timedelta(hours=1))
+    assert result.counts["triggers fired"] == 1 and "New data pulled from the vendor" in posted
+    when = f"{later:%Y-%m-%d %H:%M}"
+    assert f"new data pulled: Semrush API › backlinks › billhive.com (pulled {when})" in posted
+    assert f"new data pulled: Semrush API › referring domains › billhive.com (pulled {when})" in posted
+    assert "paypilot.co.uk" not in posted
+    assert run(book, "rerun-check", later + timedelta(hours=2))[0].counts["triggers fired"] == 0  # said once
+
+    run(book, "analyze", later + timedelta(hours=3))  # reads it: a new baseline
+    assert "New data pulled" not in run(book, "rerun-check", later + timedelta(hours=4))[1]
+
+
+def test_the_workers_analyze_is_due_when_a_refresh_of_the_pulls_is(fake: VendorFake, tmp_path: Path) -> None:
+    settings = {"Data source": "Moz", "API budget per run": "1e9", "Refresh every (days)": "30",
+                "Rerun every (days)": "90"}  # fmt: skip
+    book = workbook(tmp_path / "pulled.xlsx", **settings)
+    now = datetime.now(UTC)
+    run(book, "analyze", now)
+
+    def due(when: datetime) -> str | None:
+        return due_reason("analyze", JobContext(store=WorkbookStore(book), clock=lambda: when))
+
+    assert due(now + timedelta(days=29)) is None
+    reason = due(now + timedelta(days=30, hours=1))
+    assert reason is not None and "Refresh every (days) is 30" in reason and "Moz API ›" in reason
+    asked = len(fake.seen)
+    run(book, "analyze", now + timedelta(days=30, hours=1))  # the analyze that is due pulls again
+    assert len(fake.seen) > asked and due(now + timedelta(days=30, hours=2)) is None
+
+
+def test_the_units_spent_are_in_the_analysis_digest_and_in_imports(fake: VendorFake, tmp_path: Path) -> None:
+    rows = {site: len(links) + len(one_per_domain(links)) for site, links in SITES.items()}
+    budget = 40 * (sum(rows.values()) - 3)  # three rows short of everything
+    book = workbook(tmp_path / "pulled.xlsx", **{"Data source": "Semrush", "API budget per run": str(budget)})
+    result, posted = run(book, "analyze", datetime.now(UTC))
+
+    assert result.counts["API units spent (rounded)"] == budget
+    digest = posted.split("Vendor data pulled", 1)[1]
+    assert f"{budget:,} API units spent on 10 report(s) pulled from Semrush" in digest
+    assert "API budget per run reached:" in digest and "the rest left unread" in digest  # what was not bought
+    # each report's Imports line says what it cost; together, what the run spent
+    spent = [re.search(r"request\(s\), ([\d,]+) units", line["Notes"]) for line in imports(book).values()]
+    assert sum(int(found.group(1).replace(",", "")) for found in spent if found) == budget

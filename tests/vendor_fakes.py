@@ -150,6 +150,8 @@ class VendorFake:
         if request.headers.get("authorization") != f"Basic {expected}":
             return Answer(401, json.dumps(doc("dataforseo_error_40100.json")))
         (task,) = request.body
+        if request.path.endswith("/domain_intersection/live"):
+            return self._dataforseo_intersection(task)
         token = task.get("search_after_token")
         site, start = token.split("|") if token else (task["target"], "0")
         limit = int(task["limit"])
@@ -165,6 +167,32 @@ class VendorFake:
         more = int(start) + limit < len(rows)
         result.update(target=site, total_count=len(rows), items_count=len(items), items=items,
                       search_after_token=f"{site}|{int(start) + limit}" if more else None)  # fmt: skip
+        envelope["tasks"][0]["cost"] = envelope["cost"] = 0.02 + 0.00003 * len(items)
+        return Answer(200, json.dumps(envelope))
+
+    def _dataforseo_intersection(self, task: dict[str, Any]) -> Answer:
+        """Domains linking to any target (`partial`) or all (`all`), none linking to an excluded one."""
+        envelope = doc("dataforseo_domain_intersection_live.json")
+        result = envelope["tasks"][0]["result"][0]
+        template = result["items"][0]["domain_intersection"]["1"]
+
+        def by_domain(site: str) -> dict[str, Link]:
+            return {link.source_host.removeprefix("www."): link for link in _domains(self.links.get(site, []))}
+
+        targets: dict[str, str] = task["targets"]
+        linking = {key: by_domain(site) for key, site in targets.items()}
+        excluded = set().union(*(by_domain(site) for site in task.get("exclude_targets") or []))
+        domains = sorted(set().union(*linking.values()) - excluded)
+        if task.get("intersection_mode") == "all":
+            domains = [d for d in domains if all(d in found for found in linking.values())]
+        start, limit = int(task.get("offset") or 0), int(task["limit"])
+        items = []
+        for domain in domains[start : start + limit]:
+            records = {key: {**copy.deepcopy(template), **self.extra, "target": domain, "rank": found[domain].authority,
+                             "first_seen": _day(found[domain].first_seen)}
+                       for key, found in linking.items() if domain in found}  # fmt: skip
+            items.append({"domain_intersection": records, "summary": {"intersections_count": len(records)}})
+        result.update(targets=targets, total_count=len(domains), items_count=len(items), items=items)
         envelope["tasks"][0]["cost"] = envelope["cost"] = 0.02 + 0.00003 * len(items)
         return Answer(200, json.dumps(envelope))
 
@@ -214,7 +242,7 @@ class VendorFake:
     # Ahrefs v3: Bearer key; `select` names the fields; one list under the endpoint's key.
     def _ahrefs(self, request: Request) -> Answer:
         if request.headers.get("authorization") != f"Bearer {CREDENTIALS['AHREFS_API_KEY']}":
-            return Answer(401, '{"error": "Invalid API key"}')
+            return Answer(401, json.dumps(doc("ahrefs_error.json")))
         fields = request.query["select"].split(",")
         links = self.links.get(request.query["target"], [])
         limit = int(request.query["limit"])
@@ -233,7 +261,7 @@ class VendorFake:
     # Moz Links API v2: x-moz-token; POSTed JSON; 50 results a page, next_token to continue.
     def _moz(self, request: Request) -> Answer:
         if request.headers.get("x-moz-token") != CREDENTIALS["MOZ_API_TOKEN"]:
-            return Answer(401, '{"name": "Unauthorized", "message": "invalid token"}')
+            return Answer(401, json.dumps(doc("moz_error_401.json")))
         body = request.body
         token = body.get("next_token")
         site, start = token.split("|") if token else (body["target"], "0")
@@ -254,7 +282,7 @@ class VendorFake:
         more = int(start) + limit < len(rows)
         return Answer(200, json.dumps({"results": page, "next_token": f"{site}|{int(start) + limit}" if more else ""}))
 
-    # Majestic: key and cmd in the query; `Code` says OK or names the error.
+    # Majestic: key and cmd in the query; `Code` says OK or names the error; GetBackLinkData pages by From.
     def _majestic(self, request: Request) -> Answer:
         if request.query.get("app_api_key") != CREDENTIALS["MAJESTIC_API_KEY"]:
             return Answer(200, json.dumps(doc("majestic_error_apikey.json")))
@@ -277,9 +305,12 @@ class VendorFake:
                        FlagNoFollow=int(link.nofollow), FirstIndexedDate=link.first_seen, LastSeenDate=link.last_seen,
                        SourceTrustFlow=link.authority, SourceCitationFlow=link.authority + 4)  # fmt: skip
             rows.append(row)
+        start = int(request.query.get("From", 0))
         backlinks = answer["DataTables"]["BackLinks"]
-        backlinks["Data"] = rows[:count]
-        backlinks["Headers"].update(Item=request.query["item"], Count=len(rows[:count]), TotalBackLinks=len(rows))
+        backlinks["Data"] = rows[start : start + count]
+        backlinks["Headers"].update(
+            Item=request.query["item"], Count=len(backlinks["Data"]), TotalBackLinks=len(rows), From=start
+        )
         return Answer(200, json.dumps(answer))
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import pandas as pd
 
-from sheets_schema.tabs import ASSET_GAPS, NOISE, PROSPECTS, TARGET_HEALTH
+from sheets_schema.tabs import ASSET_GAPS, IMPORTS, NOISE, PROSPECTS, TARGET_HEALTH
 
 from .message import Message, Section, fingerprint, listed
 from .sheet import TabLinks, numbers, tab_link
@@ -31,8 +31,10 @@ def _prospect_line(row: pd.Series) -> str:
     return f"{row['Domain']}{new} — {score} · {row['Link type'] or 'unclassified'} · {why}"
 
 
-def analysis_digest(tabs: Mapping[str, pd.DataFrame], links: TabLinks, day: date) -> Message:
-    """The digest of `tabs` (DIGEST_TABS by schema, see `sheet.schema_tabs`).
+def analysis_digest(tabs: Mapping[str, pd.DataFrame], links: TabLinks, day: date, pulls: Sequence[str] = ()) -> Message:
+    """The digest of `tabs` (DIGEST_TABS by schema, see `sheet.schema_tabs`), and of what the run
+    pulled from the vendor (`pulls`: the units spent, then what the budget left unread), since
+    whoever holds the budget reads the digest rather than Imports.
 
     The same content on the same day has the same key, so it is posted once.
     """
@@ -83,6 +85,9 @@ def analysis_digest(tabs: Mapping[str, pd.DataFrame], links: TabLinks, day: date
         removed = removed.sort_values(ascending=False, kind="stable")
         lines = [f"{reason or 'Other'}: {int(n)} link(s)" for reason, n in removed.items()]
         sections.append(listed(f"Noise removed ({len(noise)} domains)", lines, TOP, tab_link(links, NOISE.name)))
+
+    if pulls:
+        sections.append(listed("Vendor data pulled", list(pulls), TOP, tab_link(links, IMPORTS.name)))
 
     summary = f"{len(live)} prospects, {new} new since the last run."
     if not broken.empty:

@@ -48,7 +48,9 @@ from .outcomes import contact_timeline
 from .sheet import TabLinks, rate, tab_link
 
 #: Triggers measured against the last analysis: a new analysis starts them afresh.
-SINCE_ANALYSIS = ("targets", "competitors", "serp", "exports", "settings", "cadence")
+SINCE_ANALYSIS = ("targets", "competitors", "serp", "exports", "pulls", "settings", "cadence")
+#: How `pull_digests` names a kept vendor pull among the digests of the exports.
+PULL = "pull "
 #: Settings that change how gapbot talks, not what the analysis finds.
 NOT_ANALYSIS_SETTINGS = frozenset(
     {"slack channel", "timezone", "contact url", "rerun every (days)", "response-rate alert below"}
@@ -91,7 +93,8 @@ def snapshot(inputs: Inputs, model: pd.DataFrame, exports: Mapping[str, str]) ->
         "competitors": sorted(competitors["domain"]),
         # One digest per keyword keeps a large SERP tab within a state cell.
         "serp": {k: content_key(sorted(set(g))) for k, g in serp.groupby("Keyword")["URL"]},
-        "exports": dict(exports),
+        "exports": {k: v for k, v in exports.items() if not k.startswith(PULL)},
+        "pulls": {k.removeprefix(PULL): v for k, v in exports.items() if k.startswith(PULL)},
         "settings": {k: v for k, v in inputs.settings.values.items() if k not in NOT_ANALYSIS_SETTINGS},
         "model": content_key(model.to_dict("list")),
     }
@@ -102,6 +105,12 @@ def export_digests(raw_tabs: Mapping[str, pd.DataFrame], files: Mapping[str, str
     fingerprints (`Store.export_fingerprints`, by name)."""
     found = {f"tab {name}": content_key(frame.to_dict("list")) for name, frame in raw_tabs.items()}
     return found | {f"file {name}": fingerprint for name, fingerprint in files.items()}
+
+
+def pull_digests(kept: Mapping[str, datetime]) -> dict[str, str]:
+    """What identifies each kept vendor pull (`bot.vendors.kept_pulls`): when it was pulled. They
+    go with the exports' digests: a pull is the sheet's data as much as an export file is."""
+    return {f"{PULL}{name}": when.isoformat() for name, when in kept.items()}
 
 
 # --- triggers measured against the last analysis ----------------------------------------------
@@ -146,6 +155,17 @@ def since_analysis(base: Mapping[str, Any], now: Mapping[str, Any]) -> list[Fire
     ]
     if exports:
         fired.append(Fired.of("exports", "New or changed exports", exports, IMPORTS.name))
+
+    # A pull the last analysis did not read: one whose analysis stopped before writing, or one
+    # another run of the same sheet made. Baselines from before pulls existed have nothing to compare.
+    pulled_before = base.get("pulls", now["pulls"])
+    pulls = [
+        f"new data pulled: {name} (pulled {when[:16].replace('T', ' ')})"
+        for name, when in sorted(now["pulls"].items())
+        if pulled_before.get(name) != when
+    ]
+    if pulls:
+        fired.append(Fired.of("pulls", "New data pulled from the vendor", pulls, IMPORTS.name))
 
     settings = [
         f"{SETTINGS_BY_NAME[key].name}: {base['settings'].get(key, '') or 'blank'} → {value or 'blank'}"

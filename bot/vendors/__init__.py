@@ -2,7 +2,7 @@
 export headers, so a pull goes through the same ingest as an export file."""
 
 from .base import Budget, CredentialsError, Pulled, Vendor, VendorError, VendorHttp
-from .pulls import CONNECTORS, PulledExport, PullRun, connector_for, default_pull_dir, pull_sites
+from .pulls import CONNECTORS, PulledExport, PullRun, connector_for, default_pull_dir, kept_pulls, pull_sites
 
 __all__ = [
     "CONNECTORS",
@@ -16,5 +16,6 @@ __all__ = [
     "VendorHttp",
     "connector_for",
     "default_pull_dir",
+    "kept_pulls",
     "pull_sites",
 ]

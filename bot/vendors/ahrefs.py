@@ -1,16 +1,31 @@
 """Ahrefs API v3, Site Explorer (https://docs.ahrefs.com/docs/api/site-explorer/).
 
 GET with `Authorization: Bearer <key>`; `select` names the fields wanted and the answer is a JSON
-object holding one list. The list endpoints take `limit` but no offset, so one call per report
-reads up to `limit` rows. Units depend on the fields selected; gapbot estimates one unit per field
-per row and at least 50 per request, the minimum Ahrefs charges.
+object holding one list. The list endpoints take `limit`, `where` and `order_by` but no offset or
+cursor (the all-backlinks reference lists no such parameter), so one call per report reads up to
+`limit` rows and a report that full says the rest was left unread. An error is a JSON object with
+an `error` message. Units depend on the fields selected ("Limits consumption": max(50, per-row
+cost x rows), one unit per field by default); gapbot estimates one unit per field per row.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .base import Budget, Connector, Page, Pricing, PullCall, Pulled, Vendor, VendorError, VendorHttp, pull_pages
+from .base import (
+    Budget,
+    Connector,
+    Page,
+    Pricing,
+    PullCall,
+    Pulled,
+    Vendor,
+    VendorError,
+    VendorHttp,
+    json_object,
+    note_cap,
+    pull_pages,
+)
 
 VENDOR = Vendor("Ahrefs", "https://api.ahrefs.com", ("AHREFS_API_KEY",), "API units")
 MINIMUM_UNITS = 50
@@ -30,10 +45,9 @@ DOMAIN_FIELDS = {
 
 
 def _pull(path: str, key: str, call: str, fields: dict[str, str]) -> PullCall:
-    pricing = Pricing(per_request=MINIMUM_UNITS, per_row=len(fields), page_size=MOST_ROWS)
-
     def pull(http: VendorHttp, site: str, budget: Budget) -> Pulled:
         (token,) = VENDOR.credentials(http.env)
+        pricing = Pricing(per_request=MINIMUM_UNITS, per_row=len(fields), page_size=MOST_ROWS)
 
         def fetch(limit: int, cursor: object) -> Page:
             params: dict[str, Any] = {
@@ -42,21 +56,18 @@ def _pull(path: str, key: str, call: str, fields: dict[str, str]) -> PullCall:
             if key == "backlinks":
                 params["aggregation"] = "all"
             response = http.call("GET", path, params=params, headers={"Authorization": f"Bearer {token}"})
-            body = response.json() if response.content else {}
-            if response.status_code != 200 or key not in body:
+            body = json_object(response.content)
+            if response.status_code != 200 or not isinstance(body.get(key), list):
                 raise VendorError(
-                    f"Ahrefs answered HTTP {response.status_code}: {str(body.get('error', body))[:200]}",
+                    f"Ahrefs error (HTTP {response.status_code}): {str(body.get('error', body))[:200]}",
                     where=f"Ahrefs {path}",
+                    fix="see https://docs.ahrefs.com/ for what the message means",
                 )
             items = body[key]
-            units = max(MINIMUM_UNITS, len(fields) * len(items))
-            # no offset in v3: a full page means rows were left unread
-            return Page(items, units, None, len(items) + 1 if len(items) >= limit else len(items))
+            return Page(items, max(MINIMUM_UNITS, len(fields) * len(items)), None)
 
         pulled = pull_pages(VENDOR, call, site, budget, pricing, fetch, fields, frozenset())
-        if pulled.requests and len(pulled.frame) >= MOST_ROWS:
-            pulled.unread = f"Ahrefs gives at most {MOST_ROWS:,} rows per call; further {call} of {site} not read"
-        return pulled
+        return note_cap(pulled, MOST_ROWS, f"one Ahrefs call reads at most {MOST_ROWS:,} rows (API v3 has no offset)")
 
     return pull
 

@@ -8,6 +8,7 @@ key in the query string).
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import time
@@ -68,6 +69,11 @@ class Vendor:
         )
 
 
+def amount(units: float) -> str:
+    """Units as people read them: 4,400,000 API units, not 4.4e+06; $0.04021, not $0.0402100."""
+    return f"{units:,.0f}" if abs(units) >= 100 else f"{units:.5g}"
+
+
 @dataclass
 class Budget:
     """The run's ceiling in the vendor's units: every call is estimated before it is made, and a
@@ -95,12 +101,25 @@ class Budget:
 
 #: One connector call: the client, the site, the budget; returns what it pulled.
 PullCall = Callable[["VendorHttp", str, Budget], "Pulled"]
+#: One call for several competitors at once: the client, the competitors, our domains (left out of
+#: the answer), the budget; returns one report per competitor, as `PullCall` would have.
+JointCall = Callable[["VendorHttp", list[str], list[str], Budget], "list[Pulled]"]
+
+
+@dataclass(frozen=True)
+class Joint:
+    """A vendor call that pulls one report for several competitors in one go, for less."""
+
+    replaces: str  # the report (a key of `Connector.calls`) it pulls for competitors
+    pull: JointCall
+    fewest: int = 2  # competitors from which one joint call costs less than one call each
 
 
 @dataclass(frozen=True)
 class Connector:
     vendor: Vendor
     calls: Mapping[str, PullCall]  # report name -> how to pull it
+    joint: Joint | None = None
 
 
 @dataclass
@@ -116,6 +135,7 @@ class Pulled:
     requests: int = 0
     unknown: set[str] = field(default_factory=set)  # fields the vendor sent that gapbot does not know
     unread: str = ""  # what the budget left unread
+    via: str = ""  # how it was pulled, when not by the report's own call
 
     @property
     def name(self) -> str:
@@ -142,6 +162,16 @@ def _cell(value: object) -> str:
     if isinstance(value, list):  # flags such as DataForSEO's attributes: ["nofollow", "ugc"]
         return ", ".join(map(str, value))
     return str(value)
+
+
+def json_object(content: bytes) -> dict[str, Any]:
+    """A JSON answer's object; what is not one (a proxy's HTML page) is an object saying so, so the
+    vendor's error check reports it rather than a parser's exception."""
+    try:
+        body = json.loads(content) if content else {}
+    except ValueError:
+        return {"error": "the answer was not JSON"}
+    return body if isinstance(body, dict) else {"error": "the answer was not a JSON object"}
 
 
 def flatten(item: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -250,6 +280,48 @@ class Pricing:
     page_size: int
 
 
+@dataclass
+class Read:
+    """The rows of every page of one call that the budget paid for."""
+
+    items: list[dict[str, Any]]
+    units: float
+    requests: int
+    unread: str  # what the budget left unread ("" when nothing)
+
+
+def read_pages(call: str, site: str, budget: Budget, pricing: Pricing, fetch: Fetch) -> Read:
+    """Every page of one call within the budget."""
+    items: list[dict[str, Any]] = []
+    cursor: object = None
+    units, requests, total, unread = 0.0, 0, None, ""
+    while True:
+        rows = budget.rows_affordable(pricing.per_request, pricing.per_row, pricing.page_size)
+        if rows == 0:
+            break
+        page = fetch(rows, cursor)
+        requests += 1
+        units += page.units
+        budget.spend(page.units)
+        items.extend(page.items)
+        total = page.total if page.total is not None else total
+        if len(page.items) < rows or (page.total is not None and len(items) >= page.total):
+            break
+        if page.next is None:
+            # A call that is not paged, asked for fewer rows than usual because of the budget and
+            # answered in full, may hold more: that is the budget's doing, not the report's end.
+            if rows < pricing.page_size:
+                rows = 0
+            break
+        cursor = page.next
+    if rows == 0:
+        of = f" of {total:,}" if total else ""
+        read = f"{len(items):,}{of} rows of {call} of {site} read, the rest left unread"
+        unread = f"API budget per run reached: {read if requests else f'{call} of {site} not read'}"
+        budget.unread.append(unread)
+    return Read(items, units, requests, unread)
+
+
 def pull_pages(
     vendor: Vendor,
     call: str,
@@ -261,25 +333,14 @@ def pull_pages(
     known: frozenset[str],
 ) -> Pulled:
     """Every page of one call within the budget, as one export frame."""
-    items: list[dict[str, Any]] = []
-    cursor: object = None
-    units, requests, total, unread = 0.0, 0, None, ""
-    while True:
-        rows = budget.rows_affordable(pricing.per_request, pricing.per_row, pricing.page_size)
-        if rows == 0:
-            of = f" of {total:,}" if total else ""
-            read = f"{len(items):,}{of} rows of {call} of {site} read, the rest left unread"
-            unread = f"API budget per run reached: {read if requests else f'{call} of {site} not read'}"
-            budget.unread.append(unread)
-            break
-        page = fetch(rows, cursor)
-        requests += 1
-        units += page.units
-        budget.spend(page.units)
-        items.extend(page.items)
-        total = page.total if page.total is not None else total
-        if page.next is None or len(page.items) < rows:
-            break
-        cursor = page.next
-    frame, unknown = export_frame(items, headers, known)
-    return Pulled(vendor.name, call, site, frame, units, requests, unknown, unread)
+    read = read_pages(call, site, budget, pricing, fetch)
+    frame, unknown = export_frame(read.items, headers, known)
+    return Pulled(vendor.name, call, site, frame, read.units, read.requests, unknown, read.unread)
+
+
+def note_cap(pulled: Pulled, cap: int, why: str) -> Pulled:
+    """A call the vendor does not page reads at most `cap` rows: a report that full says, in
+    Imports, that the rest was left unread rather than pass for the whole report."""
+    if pulled.requests and len(pulled.frame) >= cap:
+        pulled.unread = f"{why}; further {pulled.call} of {pulled.site} not read"
+    return pulled

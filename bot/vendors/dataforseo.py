@@ -3,6 +3,13 @@
 Every call is a POST of a task array with HTTP Basic auth; the answer is a JSON envelope whose
 own `status_code` (20000 = Ok.) says whether the call worked, at the top and per task, whatever
 the HTTP status. Prices are in US dollars and each task states what it cost.
+
+`domain_intersection/live` takes up to 20 `targets` and `exclude_targets`, and lists each domain
+linking to any of the targets (`intersection_mode: partial`) but to none of the excluded, with
+one referring-domain record per target it links to. With our domains excluded that is the gap
+itself: one call (and one request price) gives every competitor's referring domains that matter,
+where `referring_domains/live` would take one call per competitor and list the domains linking to
+us too. It pages by `offset`.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from .base import (
     Budget,
     Connector,
     Fetch,
+    Joint,
     Page,
     Pricing,
     PullCall,
@@ -21,7 +29,9 @@ from .base import (
     Vendor,
     VendorError,
     VendorHttp,
+    export_frame,
     pull_pages,
+    read_pages,
 )
 
 VENDOR = Vendor("DataForSEO", "https://api.dataforseo.com", ("DATAFORSEO_LOGIN", "DATAFORSEO_PASSWORD"), "USD")
@@ -54,6 +64,13 @@ DOMAIN_KNOWN = frozenset({
     "referring_pages_nofollow", "referring_links_tld", "referring_links_types", "referring_links_attributes",
     "referring_links_platform_types", "referring_links_semantic_locations", "referring_links_countries",
 })  # fmt: skip
+
+
+INTERSECTION_PATH = "/v3/backlinks/domain_intersection/live"
+MOST_TARGETS = 20  # `targets` holds up to 20 domains
+MOST_EXCLUDED = 10  # and `exclude_targets` up to 10
+#: In an intersection record the referring domain is `target`; the other fields are a referring domain's.
+INTERSECTION_FIELDS = {"target": "domain", **{f: f for f in DOMAIN_FIELDS if f != "domain"}}
 
 
 def _task(http: VendorHttp, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -101,6 +118,41 @@ def _pull(path: str, call: str, fields: tuple[str, ...], known: frozenset[str], 
     return pull
 
 
+def _intersection_page(http: VendorHttp, body: dict[str, Any]) -> Fetch:
+    def fetch(limit: int, cursor: object) -> Page:
+        offset = int(str(cursor or 0))
+        task = _task(http, INTERSECTION_PATH, {**body, "limit": limit, "offset": offset})
+        result = (task.get("result") or [{}])[0] or {}
+        items = result.get("items") or []
+        return Page(items, float(task.get("cost") or 0), offset + len(items), result.get("total_count"))
+
+    return fetch
+
+
+def competitors_referring_domains(
+    http: VendorHttp, competitors: list[str], ours: list[str], budget: Budget
+) -> list[Pulled]:
+    """Each competitor's referring domains that do not link to us, from domain_intersection calls
+    of up to 20 competitors each, as `referring domains` reports (one per competitor)."""
+    pulled: list[Pulled] = []
+    for first in range(0, len(competitors), MOST_TARGETS):
+        group = competitors[first : first + MOST_TARGETS]
+        targets = {str(i): site for i, site in enumerate(group, 1)}
+        body = {"targets": targets, "exclude_targets": ours[:MOST_EXCLUDED], "intersection_mode": "partial",
+                "rank_scale": "one_hundred"}  # fmt: skip
+        read = read_pages("referring domains", ", ".join(group), budget, PRICING, _intersection_page(http, body))
+        unknown = {name for item in read.items for name in item} - {"domain_intersection", "summary"}
+        via = f"one domain_intersection call for {len(group)} competitors, our domains left out"
+        for key, site in targets.items():
+            records = [item["domain_intersection"][key] for item in read.items
+                       if key in (item.get("domain_intersection") or {})]  # fmt: skip
+            frame, fields = export_frame(records, INTERSECTION_FIELDS, DOMAIN_KNOWN | {"type"})
+            share = read.units / len(group)  # what each report cost: the call's price, shared
+            pulled.append(Pulled(VENDOR.name, "referring domains", site, frame, share, read.requests,
+                                 unknown | fields, read.unread, via))  # fmt: skip
+    return pulled
+
+
 CONNECTOR = Connector(
     VENDOR,
     {
@@ -111,4 +163,5 @@ CONNECTOR = Connector(
             "/v3/backlinks/referring_domains/live", "referring domains", DOMAIN_FIELDS, DOMAIN_KNOWN, {}
         ),
     },
+    Joint("referring domains", competitors_referring_domains),
 )

@@ -1,19 +1,35 @@
 """Majestic API (https://developer-support.majestic.com/api/commands/).
 
 A GET of `/api/json` with `app_api_key` and `cmd` in the query string; the answer's `Code` is
-"OK" or names the error, and rows come in `DataTables.<table>.Data`. One command reads up to
-`Count` rows (no offset); each row returned costs one analysis resource unit.
+"OK" or names the error, and rows come in `DataTables.<table>.Data`. `GetBackLinkData` pages with
+`Count` (at most 50,000) and `From` (the first row, from 0); `GetRefDomains` has no `From`, and
+returns at most 100,000 referring domains, so a report that full says the rest was left unread.
+Each row returned costs one retrieval resource unit; the analysis units a command also costs are
+per command (5,000 for GetBackLinkData) and are not what the budget counts.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .base import Budget, Connector, Page, Pricing, PullCall, Pulled, Vendor, VendorError, VendorHttp, pull_pages
+from .base import (
+    Budget,
+    Connector,
+    Page,
+    Pricing,
+    Pulled,
+    Vendor,
+    VendorError,
+    VendorHttp,
+    json_object,
+    note_cap,
+    pull_pages,
+)
 
-VENDOR = Vendor("Majestic", "https://api.majestic.com", ("MAJESTIC_API_KEY",), "analysis resource units")
+VENDOR = Vendor("Majestic", "https://api.majestic.com", ("MAJESTIC_API_KEY",), "retrieval resource units")
 PATH = "/api/json"
 PRICING = Pricing(per_request=0, per_row=1, page_size=50_000)
+MOST_DOMAINS = 100_000  # GetRefDomains' documented maximum
 BAD_KEY = frozenset({"InvalidAPIKey", "AuthenticationFailed", "RequestedApiKeyNotActive"})
 
 # field -> the header of Majestic's own Backlinks / Referring domains export
@@ -38,42 +54,45 @@ DOMAIN_KNOWN = frozenset({
 })  # fmt: skip
 
 
-def _pull(command: str, item: str, table: str, call: str, fields: dict[str, str], known: frozenset[str]) -> PullCall:
-    def pull(http: VendorHttp, site: str, budget: Budget) -> Pulled:
-        (key,) = VENDOR.credentials(http.env)
-
-        def fetch(limit: int, cursor: object) -> Page:
-            params: dict[str, Any] = {
-                "app_api_key": key,
-                "cmd": command,
-                item: site,
-                "Count": limit,
-                "datasource": "fresh",
-            }
-            answer = http.call("GET", PATH, params=params).json()
-            code = answer.get("Code", "")
-            if code in BAD_KEY:
-                raise VENDOR.bad_credentials()
-            if code != "OK":
-                raise VendorError(
-                    f"Majestic error {code}: {answer.get('ErrorMessage', '')}", where=f"Majestic {command}"
-                )
-            data = answer.get("DataTables", {}).get(table, {})
-            items = data.get("Data") or []
-            total = data.get("Headers", {}).get("TotalBackLinks")
-            return Page(items, PRICING.per_row * len(items), None, total)
-
-        return pull_pages(VENDOR, call, site, budget, PRICING, fetch, fields, known)
-
-    return pull
+def _answer(http: VendorHttp, params: dict[str, Any], table: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """One command's rows and the headers of their table; raises on a `Code` other than OK."""
+    (key,) = VENDOR.credentials(http.env)
+    command = params["cmd"]
+    answer = json_object(http.call("GET", PATH, params={"app_api_key": key, **params}).content)
+    code = answer.get("Code", answer.get("error", ""))
+    if code in BAD_KEY:
+        raise VENDOR.bad_credentials()
+    if code != "OK":
+        raise VendorError(
+            f"Majestic error {code}: {answer.get('ErrorMessage', '')}",
+            where=f"Majestic {command}",
+            fix="see https://developer-support.majestic.com/api/ for what the code means",
+        )
+    data = (answer.get("DataTables") or {}).get(table) or {}
+    return list(data.get("Data") or []), dict(data.get("Headers") or {})
 
 
-CONNECTOR = Connector(
-    VENDOR,
-    {
-        "backlinks": _pull("GetBackLinkData", "item", "BackLinks", "backlinks", BACKLINK_FIELDS, BACKLINK_KNOWN),
-        "referring domains": _pull(
-            "GetRefDomains", "item0", "Results", "referring domains", DOMAIN_FIELDS, DOMAIN_KNOWN
-        ),
-    },
-)
+def _backlinks(http: VendorHttp, site: str, budget: Budget) -> Pulled:
+    def fetch(limit: int, cursor: object) -> Page:
+        start = int(str(cursor or 0))
+        params = {"cmd": "GetBackLinkData", "item": site, "Count": limit, "From": start, "datasource": "fresh"}
+        items, headers = _answer(http, params, "BackLinks")
+        total = headers.get("TotalBackLinks")
+        more = isinstance(total, int) and start + len(items) < total
+        return Page(items, PRICING.per_row * len(items), start + len(items) if more else None, total)
+
+    return pull_pages(VENDOR, "backlinks", site, budget, PRICING, fetch, BACKLINK_FIELDS, BACKLINK_KNOWN)
+
+
+def _referring_domains(http: VendorHttp, site: str, budget: Budget) -> Pulled:
+    def fetch(limit: int, cursor: object) -> Page:
+        params = {"cmd": "GetRefDomains", "item0": site, "Count": limit, "datasource": "fresh"}
+        items, _ = _answer(http, params, "Results")
+        return Page(items, PRICING.per_row * len(items), None)
+
+    pricing = Pricing(PRICING.per_request, PRICING.per_row, MOST_DOMAINS)
+    pulled = pull_pages(VENDOR, "referring domains", site, budget, pricing, fetch, DOMAIN_FIELDS, DOMAIN_KNOWN)
+    return note_cap(pulled, MOST_DOMAINS, f"GetRefDomains returns at most {MOST_DOMAINS:,} domains (no From)")
+
+
+CONNECTOR = Connector(VENDOR, {"backlinks": _backlinks, "referring domains": _referring_domains})

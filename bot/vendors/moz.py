@@ -2,6 +2,7 @@
 
 POST of a JSON body with the API token in the `x-moz-token` header; results come 50 at most per
 call with a `next_token` for the next page. Every result row costs one row of the plan's quota.
+An error is an HTTP error status with a JSON body naming it (`name`, `status`, `message`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .base import (
     VendorError,
     VendorHttp,
     flatten,
+    json_object,
     pull_pages,
 )
 
@@ -56,11 +58,13 @@ def _pull(path: str, call: str, fields: dict[str, str], known: frozenset[str]) -
             if cursor:
                 body["next_token"] = cursor
             response = http.call("POST", path, json=body, headers={"x-moz-token": token})
-            answer = response.json() if response.content else {}
-            if response.status_code != 200 or "results" not in answer:
+            answer = json_object(response.content)
+            if response.status_code != 200 or not isinstance(answer.get("results"), list):
+                named = ": ".join(str(answer[k]) for k in ("name", "message", "error") if answer.get(k))
                 raise VendorError(
-                    f"Moz answered HTTP {response.status_code}: {str(answer.get('message', answer))[:200]}",
+                    f"Moz error (HTTP {response.status_code}): {(named or str(answer))[:200]}",
                     where=f"Moz {path}",
+                    fix="see https://moz.com/help/links-api for what the message means",
                 )
             items = [flatten(r) for r in answer["results"]]
             return Page(items, PRICING.per_row * len(items), answer.get("next_token") or None)

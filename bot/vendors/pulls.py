@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,7 +23,7 @@ from bot.errors import ConfigError, GapbotError
 from sheets_schema.settings_keys import DATA_SOURCES
 
 from . import ahrefs, dataforseo, majestic, moz, semrush
-from .base import Budget, Connector, Pulled, VendorError, VendorHttp
+from .base import Budget, Connector, Joint, Pulled, VendorError, VendorHttp, amount
 
 ENV_VAR = "GAPBOT_PULL_CACHE"
 EXPORTS = "exports"
@@ -45,11 +45,16 @@ class PulledExport:
 
 @dataclass
 class PullRun:
+    vendor: str
+    unit: str
     exports: list[PulledExport] = field(default_factory=list)
     units: float = 0.0
-    unit: str = ""
     pulled: int = 0  # reports pulled fresh (not from the kept pulls)
     notes: list[str] = field(default_factory=list)
+
+    def spent(self) -> str:
+        """What the run paid, as the run's notes, the digest and Imports say it."""
+        return f"{amount(self.units)} {self.unit} spent on {self.pulled} report(s) pulled from {self.vendor}"
 
 
 def connector_for(source: str) -> Connector | None:
@@ -77,43 +82,93 @@ def pull_sites(
     folder: Path | None,
     now: datetime,
     env: Mapping[str, str] | None = None,
+    *,
+    ours: Collection[str] = (),
 ) -> PullRun:
-    """Every call of the vendor for every site: kept pulls when fresh, else pulled within the budget."""
+    """Every call of the vendor for every site (`ours` among them): kept pulls when fresh, else
+    pulled within the budget; a report the vendor can pull for several competitors in one call
+    (`Connector.joint`) is pulled so when enough of them are due."""
     vendor = connector.vendor
-    run = PullRun(unit=vendor.unit)
+    run = PullRun(vendor.name, vendor.unit)
     wallet = Budget(budget if budget is not None else 0.0)
     if budget is None:
         run.notes.append(
             f"Settings › API budget per run is blank, so nothing was pulled from {vendor.name}: "
             f"write a ceiling in {vendor.unit}"
         )
+    kept = {(site, call): _Kept(folder, vendor.name, site, call) for site in sites for call in connector.calls}
+    due = {key for key, k in kept.items() if budget is not None and not _fresh(k, now, refresh_days)}
+    joint = connector.joint
+    together = [s for s in sites if s not in ours and (s, joint.replaces) in due] if joint else []
+    pulled_together: dict[str, Pulled | VendorError] | None = None
     http = VendorHttp(vendor, os.environ if env is None else env)
     try:
         for site in sites:
             for call, pull in connector.calls.items():
-                kept = _Kept(folder, vendor.name, site, call)
-                age = kept.age(now)
-                fresh = age is not None and age < timedelta(days=refresh_days)
-                if fresh or budget is None:
-                    if kept.exists():
-                        run.exports.append(kept.export(pulled_now=False))
+                report = kept[(site, call)]
+                if (site, call) not in due:
+                    if report.exists():
+                        run.exports.append(report.export(pulled_now=False))
                     continue
-                try:
-                    pulled = pull(http, site, wallet)
-                except VendorError as exc:
-                    run.exports.append(_failed(kept, exc))
-                    continue
-                run.units += pulled.units
-                if pulled.requests:
+                if joint and call == joint.replaces and site in together and len(together) >= joint.fewest:
+                    if pulled_together is None:  # asked when the first of them is due, in the sites' order
+                        pulled_together = _pull_together(joint, http, together, [s for s in sites if s in ours],
+                                                         wallet, run)  # fmt: skip
+                    outcome = pulled_together[site]
+                else:
+                    try:
+                        outcome = pull(http, site, wallet)
+                    except VendorError as exc:
+                        outcome = exc
+                    else:
+                        run.units += outcome.units
+                if isinstance(outcome, VendorError):
+                    run.exports.append(_failed(report, outcome))
+                elif outcome.requests:
                     run.pulled += 1
-                    kept.save(pulled, now)
-                    run.exports.append(kept.export(pulled_now=True))
-                elif kept.exists():
-                    run.exports.append(kept.export(pulled_now=False, why=pulled.unread))
+                    report.save(outcome, now)
+                    run.exports.append(report.export(pulled_now=True))
+                elif report.exists():
+                    run.exports.append(report.export(pulled_now=False, why=outcome.unread))
     finally:
         http.close()
     run.notes.extend(wallet.unread)
     return run
+
+
+def kept_pulls(folder: Path | None, vendor: str) -> dict[str, datetime]:
+    """When each kept pull of the vendor was pulled, by its report's name (`Semrush API › backlinks ›
+    billhive.com`); what the rerun alerts and the worker's cadence go by, without pulling anything."""
+    found: dict[str, datetime] = {}
+    if folder is None or not (folder / vendor).is_dir():
+        return found
+    for meta in sorted((folder / vendor).glob("*.json")):
+        try:
+            record = json.loads(meta.read_text("utf-8"))
+            when = datetime.fromisoformat(str(record["pulled_at"]))
+            name = f"{record['vendor']} API › {record['call']} › {record['site']}"
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a damaged record counts as no pull: analyze pulls that report again
+        if meta.with_suffix(".csv").exists():
+            found[name] = when
+    return found
+
+
+def _fresh(kept: _Kept, now: datetime, refresh_days: int) -> bool:
+    age = kept.age(now)
+    return age is not None and age < timedelta(days=refresh_days)
+
+
+def _pull_together(
+    joint: Joint, http: VendorHttp, competitors: list[str], ours: list[str], wallet: Budget, run: PullRun
+) -> dict[str, Pulled | VendorError]:
+    """The joint call's report for each competitor, or the error that stopped it, for each of them."""
+    try:
+        pulled = joint.pull(http, competitors, ours, wallet)
+    except VendorError as exc:
+        return dict.fromkeys(competitors, exc)
+    run.units += sum(p.units for p in pulled)
+    return {p.site: p for p in pulled}
 
 
 def _failed(kept: _Kept, exc: GapbotError) -> PulledExport:
@@ -151,7 +206,7 @@ class _Kept:
         record: dict[str, object] = {
             "pulled_at": now.isoformat(), "vendor": pulled.vendor, "call": pulled.call, "site": pulled.site,
             "rows": len(pulled.frame), "requests": pulled.requests, "units": pulled.units,
-            "unknown": sorted(pulled.unknown), "unread": pulled.unread,
+            "unknown": sorted(pulled.unknown), "unread": pulled.unread, "via": pulled.via,
         }  # fmt: skip
         if self.csv is None or self.meta is None:
             self._memory = (pulled.frame, record)
@@ -173,9 +228,10 @@ class _Kept:
         record = self.record()
         when = str(record["pulled_at"])[:16].replace("T", " ")
         units = float(str(record["units"]))
+        via = f" by {record['via']}" if record.get("via") else ""
         head = (
-            f"pulled from {record['vendor']} ({record['call']}) at {when}: {record['rows']:,} rows, "
-            f"{record['requests']} request(s), {units:g} units"
+            f"pulled from {record['vendor']} ({record['call']}{via}) at {when}: {record['rows']:,} rows, "
+            f"{record['requests']} request(s), {amount(units)} units"
             if pulled_now
             else f"kept pull of {when} from {record['vendor']} ({record['call']}), no units spent"
         )  # fmt: skip
