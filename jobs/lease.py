@@ -106,7 +106,7 @@ class Lease:
 
     def current(self) -> LeaseRecord | None:
         """The lease as the sheet holds it now, or None when nobody holds it (free or expired)."""
-        return self._live(self.store.read_state())
+        return self._live(self.store.read_state_now())
 
     def _live(self, state: dict[str, str]) -> LeaseRecord | None:
         record = LeaseRecord.parse(state.get(LEASE_KEY, ""))
@@ -119,7 +119,7 @@ class Lease:
         return SetState({LEASE_KEY: LeaseRecord(self.holder, job, self.clock() + self.ttl).to_json()})
 
     def acquire(self, job: str) -> None:
-        state = self.store.read_state()
+        state = self.store.read_state_now()
         refuse_newer_schema(state, self.store.location)
         self._refuse_other(self._live(state), job)
         self.store.commit([self.renewal(job)])
@@ -148,7 +148,7 @@ class Lease:
 
     def release_values(self) -> dict[str, str]:
         """State entries that give the lease back, if it is still ours (never someone else's)."""
-        record = LeaseRecord.parse(self.store.read_state().get(LEASE_KEY, ""))
+        record = LeaseRecord.parse(self.store.read_state_now().get(LEASE_KEY, ""))
         return {LEASE_KEY: ""} if record is not None and record.holder == self.holder else {}
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +77,17 @@ class Store(ABC):
     @abstractmethod
     def read_state(self) -> dict[str, str]:
         """The hidden state tab as key -> value."""
+
+    def read_state_now(self) -> dict[str, str]:
+        """The state tab as the sheet holds it this moment, never as read earlier in the run: the
+        lease's checks (another worker may have written it since)."""
+        return self.read_state()
+
+    @contextmanager
+    def run_scope(self) -> Iterator[None]:
+        """One run (lease, job, alerts, record): a remote store may answer reads inside it from
+        what it read or wrote earlier in the same run, so the run reads each tab once."""
+        yield
 
     #: The version this process last knew the whole sheet at: after its own write, or after a
     #: read that found nothing new. Correctness never depends on it: a version is never repeated.

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -35,6 +36,7 @@ from sheets_schema import STATE_TAB
 from .base import ExportFile, Store, state_values, with_schema_version
 from .drive import download_exports, file_version
 from .google_auth import BASE_SCOPES, DRIVE_READ_SCOPE, account_email, load_credentials, with_scopes
+from .google_cache import RunCache
 from .google_plan import (
     SheetInfo,
     TabPlan,
@@ -98,10 +100,30 @@ class GoogleSheetStore(Store):
         self._policy, self._sleep, self._session = policy, sleep, session
         self._drive_reader: RetryingHTTPClient | None = None
         self._ids = random.Random()
+        self._cache: RunCache | None = None
+
+    @contextmanager
+    def run_scope(self) -> Iterator[None]:
+        self._cache = RunCache()
+        try:
+            yield
+        finally:
+            self._cache = None
 
     # --- reads -----------------------------------------------------------------------------
 
     def _sheets(self) -> list[SheetInfo]:
+        """The tabs, as read earlier in the run where one is under way (see `RunCache`)."""
+        known = self._cache.known_sheets() if self._cache is not None else None
+        if known is not None:
+            return known
+        sheets = self._fetch_sheets()
+        if self._cache is not None:
+            self._cache.sheets = [replace(s) for s in sheets]
+        return sheets
+
+    def _fetch_sheets(self) -> list[SheetInfo]:
+        """The tabs as Google holds them now: for checks of what landed."""
         try:
             reply = self.client.fetch_sheet_metadata(self.spreadsheet_id, params={"fields": SHEET_FIELDS})
         except APIError as exc:
@@ -144,8 +166,17 @@ class GoogleSheetStore(Store):
             f"Google refused to read the sheet: {exc.code} {exc.error.get('message', '')}", where="--sheet"
         )
 
+    def _tabs(self, names: Sequence[str]) -> dict[str, Grid]:
+        """Whole tabs, those not read earlier in the run in one batchGet."""
+        if self._cache is None:
+            return self._grids(names)
+        known = self._cache.hits(names)
+        fetched = self._grids([n for n in names if n not in known])
+        self._cache.keep(fetched)
+        return {n: known[n] if n in known else fetched[n] for n in names}
+
     def _grids(self, names: Sequence[str], cells: str | None = None) -> dict[str, Grid]:
-        """Whole tabs (or the `cells` range of each, e.g. "1:1") in one batchGet."""
+        """Whole tabs (or the `cells` range of each, e.g. "1:1") in one batchGet, as Google holds them now."""
         if not names:
             return {}
         reply = self.client.values_batch_get(
@@ -159,10 +190,15 @@ class GoogleSheetStore(Store):
     def read_tabs(self, names: Iterable[str]) -> dict[str, pd.DataFrame]:
         present = {s.title for s in self._sheets()}
         wanted = [n for n in dict.fromkeys(names) if n in present]
-        return {n: grid_to_frame(g) for n, g in self._grids(wanted).items()}
+        return {n: grid_to_frame(g) for n, g in self._tabs(wanted).items()}
 
     def read_state(self) -> dict[str, str]:
         return state_values(self.read_tabs([STATE_TAB]).get(STATE_TAB))
+
+    def read_state_now(self) -> dict[str, str]:
+        if self._cache is not None:
+            self._cache.forget([STATE_TAB])
+        return self.read_state()
 
     def version(self) -> str:
         try:
@@ -188,10 +224,30 @@ class GoogleSheetStore(Store):
 
     def _commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
         ops = with_schema_version(ops)
+        touched = list(dict.fromkeys(tab_of(op) for op in ops))
+        try:
+            notes, after, resized = self._write(ops, touched)
+        except BaseException:
+            self._forget(touched, True)
+            raise
+        self._forget(touched, resized)
+        if self._cache is not None and STATE_TAB in after:
+            # Only gapbot writes the state tab, all text: as written is as read back.
+            self._cache.keep({STATE_TAB: after[STATE_TAB]})
+        return notes
+
+    def _forget(self, tabs: Sequence[str], sheets: bool) -> None:
+        """What a commit changed is read again when next asked for (a sort or a trim moved rows)."""
+        if self._cache is not None:
+            self._cache.forget(tabs)
+            if sheets:
+                self._cache.sheets = None
+
+    def _write(self, ops: Sequence[WriteOp], touched: list[str]) -> tuple[CommitNotes, dict[str, Grid], bool]:
+        """The commit's requests; (its notes, the touched tabs as planned, whether tabs changed size)."""
         sheets = self._sheets()
         by_title = {s.title: s for s in sheets}
-        touched = list(dict.fromkeys(tab_of(op) for op in ops))
-        before = self._grids([n for n in touched if n in by_title])
+        before = self._tabs([n for n in touched if n in by_title])
         # Positions stay as they are until the final sortRange, so the plan sorts nothing itself.
         unsorted = [replace(op, sort_by=None) if isinstance(op, UpsertRows) else op for op in ops]
         after, notes = apply_ops(before, unsorted, self.max_cell_chars)
@@ -211,8 +267,9 @@ class GoogleSheetStore(Store):
         finish = [r for p in plans for r in finish_requests(p, ids[p.name], rows_during(p))]
         if finish:
             keep = {ids[p.name]: rows_kept(p) for p in plans if p.replaced}
-            self._batch_update(finish, lambda: trim_landed(keep, self._sheets()))
-        return notes
+            self._batch_update(finish, lambda: trim_landed(keep, self._fetch_sheets()))
+        resized = bool(structure or finish or any(p.appended for p in plans))
+        return notes, after, resized
 
     def _batch_update(self, requests: list[dict[str, Any]], landed: Callable[[], bool]) -> None:
         """One spreadsheets.batchUpdate; one that adds rules, ranges, rows or tabs is never repeated
@@ -225,7 +282,7 @@ class GoogleSheetStore(Store):
             self.client.batch_update(self.spreadsheet_id, body)
 
     def _structure_landed(self, plans: Sequence[TabPlan], ids: dict[str, int]) -> bool:
-        sheets = self._sheets()
+        sheets = self._fetch_sheets()
         present = {s.title for s in sheets}
         headers = self._grids([p.name for p in plans if p.new_header and p.name in present], "1:1")
         return structure_landed(
