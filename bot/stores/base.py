@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +58,10 @@ def lock_file_note(name: str) -> str:
     return ""
 
 
+#: Given the state tab as it is right before a commit writes; raises to stop the commit.
+StateGuard = Callable[[dict[str, str]], None]
+
+
 class Store(ABC):
     """Where the team's tabs live. Reads return DataFrames of strings; writes go through `commit`."""
 
@@ -96,17 +100,27 @@ class Store(ABC):
     #: on the same disk), so a fresh process's idle check is one call too; None: memory only.
     version_file: Path | None = None
 
-    def commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
-        """Apply every op together. Either all of them land or the sheet is left as it was."""
+    def commit(self, ops: Sequence[WriteOp], guard: StateGuard | None = None) -> CommitNotes:
+        """Apply every op together. Either all of them land or the sheet is left as it was.
+
+        `guard` is given the state tab as it is right before anything is written, and raises to
+        write nothing (the lease's check that it is still ours)."""
         # gapbot's own bookkeeping (state entries only: lease, heartbeat, outbox) keeps the sheet
         # known if nobody changed it since; any other write changes what the team sees.
         known = all(isinstance(op, SetState) for op in ops) and self.unchanged_since_remembered()
-        notes = self._commit(ops)
+        notes = self._commit_guarded(ops, guard)
         if known:
             self.remember_version(self.version())
         else:
             self.remembered_version = None
         return notes
+
+    def _commit_guarded(self, ops: Sequence[WriteOp], guard: StateGuard | None) -> CommitNotes:
+        """`_commit` once `guard` passed; a store that reads the state tab before writing anyway
+        checks it with that read instead."""
+        if guard is not None:
+            guard(self.read_state_now())
+        return self._commit(ops)
 
     @abstractmethod
     def _commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
