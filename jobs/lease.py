@@ -35,7 +35,7 @@ import pandas as pd
 
 from bot.errors import StoreError
 from bot.stores import SetState, Store
-from bot.stores.base import ExportFile
+from bot.stores.base import ExportFile, StateGuard
 from bot.stores.grid import CommitNotes
 from bot.stores.ops import WriteOp
 from sheets_schema import SCHEMA_VERSION
@@ -106,9 +106,9 @@ class Lease:
 
     def current(self) -> LeaseRecord | None:
         """The lease as the sheet holds it now, or None when nobody holds it (free or expired)."""
-        return self._live(self.store.read_state())
+        return self._live(self.store.read_state_now())
 
-    def _live(self, state: dict[str, str]) -> LeaseRecord | None:
+    def _live(self, state: Mapping[str, str]) -> LeaseRecord | None:
         record = LeaseRecord.parse(state.get(LEASE_KEY, ""))
         if record is None or record.expires <= self.clock():
             return None
@@ -119,7 +119,7 @@ class Lease:
         return SetState({LEASE_KEY: LeaseRecord(self.holder, job, self.clock() + self.ttl).to_json()})
 
     def acquire(self, job: str) -> None:
-        state = self.store.read_state()
+        state = self.store.read_state_now()
         refuse_newer_schema(state, self.store.location)
         self._refuse_other(self._live(state), job)
         self.store.commit([self.renewal(job)])
@@ -136,8 +136,9 @@ class Lease:
                 fix="wait for that run to finish; a lease left by a stopped worker expires by itself at that time",
             )
 
-    def check_held(self, job: str) -> None:
-        record = self.current()
+    def check_state(self, job: str, state: Mapping[str, str]) -> None:
+        """LeaseLost unless `state` (read right before a write) shows the lease as ours."""
+        record = self._live(state)
         if record is None or record.holder != self.holder:
             who = f"{record.holder} ({record.job})" if record else "nobody"
             raise LeaseLost(
@@ -148,7 +149,7 @@ class Lease:
 
     def release_values(self) -> dict[str, str]:
         """State entries that give the lease back, if it is still ours (never someone else's)."""
-        record = LeaseRecord.parse(self.store.read_state().get(LEASE_KEY, ""))
+        record = LeaseRecord.parse(self.store.read_state_now().get(LEASE_KEY, ""))
         return {LEASE_KEY: ""} if record is not None and record.holder == self.holder else {}
 
 
@@ -170,18 +171,24 @@ class LeasedStore(Store):
         self.max_cell_chars = inner.max_cell_chars
         self._later: dict[str, str] = {}
 
-    def commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
-        return self._commit(ops)
-
-    def _commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
-        self.lease.check_held(self.job)
+    def commit(self, ops: Sequence[WriteOp], guard: StateGuard | None = None) -> CommitNotes:
         later, self._later = self._later, {}
+
+        def held(state: dict[str, str]) -> None:
+            self.lease.check_state(self.job, state)
+            if guard is not None:
+                guard(state)
+
         try:
             # first, so that anything `ops` sets anew wins
-            return self.inner.commit([*([SetState(later)] if later else []), *ops, self.lease.renewal(self.job)])
+            ops = [*([SetState(later)] if later else []), *ops, self.lease.renewal(self.job)]
+            return self.inner.commit(ops, held)
         except BaseException:
             self._later = {**later, **self._later}
             raise
+
+    def _commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
+        return self.commit(ops)
 
     def commit_later(self, values: Mapping[str, str]) -> None:
         self._later.update(values)

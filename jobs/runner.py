@@ -143,6 +143,10 @@ class Runner:
             log_run(name, "skipped", time.monotonic() - started, ctx.run_id, "nothing changed since the last run")
             return JobResult(name, "nothing changed", {"changes": 0})
         job = job or self.job(name)
+        with ctx.store.run_scope():
+            return self._run_leased(name, job, ctx, started)
+
+    def _run_leased(self, name: str, job: Job, ctx: JobContext, started: float) -> JobResult:
         lease = Lease(ctx.store, self.holder, self.lease_ttl, ctx.clock, self.settle)
         try:
             with ctx.phase("lease"):

@@ -90,3 +90,15 @@ def test_analyze_makes_the_same_calls_on_a_small_and_a_larger_market() -> None:
         assert len(extra) - sum(kind(c) in CHUNKED for c in few) <= math.ceil(
             sum(c.sent for c in extra) / (MAX_REQUEST_BYTES * 0.9)
         )
+
+
+#: Calls of one `analyze` through the runner, payload chunks aside (issue 18 aims at 12).
+ANALYZE_CALLS = 17
+
+
+@pytest.mark.slow
+def test_an_analyze_run_stays_within_its_call_budget_and_an_idle_watch_is_one_call() -> None:
+    runs = dict(measure(100))
+    for label in ("first analyze", "second analyze"):
+        assert len(runs[label]) <= ANALYZE_CALLS  # 100 prospects: no payload needs a second chunk
+    assert len(runs["idle watch, new process"]) == 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,10 @@ def lock_file_note(name: str) -> str:
     return ""
 
 
+#: Given the state tab as it is right before a commit writes; raises to stop the commit.
+StateGuard = Callable[[dict[str, str]], None]
+
+
 class Store(ABC):
     """Where the team's tabs live. Reads return DataFrames of strings; writes go through `commit`."""
 
@@ -77,6 +82,17 @@ class Store(ABC):
     def read_state(self) -> dict[str, str]:
         """The hidden state tab as key -> value."""
 
+    def read_state_now(self) -> dict[str, str]:
+        """The state tab as the sheet holds it this moment, never as read earlier in the run: the
+        lease's checks (another worker may have written it since)."""
+        return self.read_state()
+
+    @contextmanager
+    def run_scope(self) -> Iterator[None]:
+        """One run (lease, job, alerts, record): a remote store may answer reads inside it from
+        what it read or wrote earlier in the same run, so the run reads each tab once."""
+        yield
+
     #: The version this process last knew the whole sheet at: after its own write, or after a
     #: read that found nothing new. Correctness never depends on it: a version is never repeated.
     remembered_version: str | None = None
@@ -84,17 +100,27 @@ class Store(ABC):
     #: on the same disk), so a fresh process's idle check is one call too; None: memory only.
     version_file: Path | None = None
 
-    def commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
-        """Apply every op together. Either all of them land or the sheet is left as it was."""
+    def commit(self, ops: Sequence[WriteOp], guard: StateGuard | None = None) -> CommitNotes:
+        """Apply every op together. Either all of them land or the sheet is left as it was.
+
+        `guard` is given the state tab as it is right before anything is written, and raises to
+        write nothing (the lease's check that it is still ours)."""
         # gapbot's own bookkeeping (state entries only: lease, heartbeat, outbox) keeps the sheet
         # known if nobody changed it since; any other write changes what the team sees.
         known = all(isinstance(op, SetState) for op in ops) and self.unchanged_since_remembered()
-        notes = self._commit(ops)
+        notes = self._commit_guarded(ops, guard)
         if known:
             self.remember_version(self.version())
         else:
             self.remembered_version = None
         return notes
+
+    def _commit_guarded(self, ops: Sequence[WriteOp], guard: StateGuard | None) -> CommitNotes:
+        """`_commit` once `guard` passed; a store that reads the state tab before writing anyway
+        checks it with that read instead."""
+        if guard is not None:
+            guard(self.read_state_now())
+        return self._commit(ops)
 
     @abstractmethod
     def _commit(self, ops: Sequence[WriteOp]) -> CommitNotes:

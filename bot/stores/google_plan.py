@@ -167,6 +167,9 @@ def aim(plan: TabPlan, fresh_keys: Sequence[str]) -> list[RowWrite]:
 # --- values --------------------------------------------------------------------------------
 
 
+# --- values --------------------------------------------------------------------------------
+
+
 def json_value(value: Cell) -> Any:
     return "" if value is None else value
 

@@ -1,25 +1,28 @@
 """The team's Google Sheet, through gspread: batched, quota-safe and formula-safe.
 
-A read is one metadata request and one `values:batchGet`. A commit is a fixed sequence whose
-length does not depend on the number of rows, only on bytes / 2 MB:
+A read is one metadata request and one `values:batchGet`; inside a run (`Store.run_scope`) the
+tab list and each tab are read once. A commit is a fixed sequence whose length does not depend
+on the number of rows, only on bytes / 2 MB:
 
-1. metadata + `values:batchGet` of the tabs the ops touch;
+1. `values:batchGet` of the tabs the ops touch as they are now, with the state tab for the
+   lease's check, so gapbot's cells are aimed at the rows that hold their keys now;
 2. one `spreadsheets.batchUpdate`: new tabs, grid sizes, new header cells with their notes,
    widths, dropdowns, number formats, colours and warning-only protection;
-3. a re-read of the key columns, so gapbot's cells go to the rows that hold their keys now;
-4. `values:batchUpdate` (RAW: text is never read as a formula) of gapbot's changed cells;
-5. `values:append` (INSERT_ROWS) of new rows;
-6. one `spreadsheets.batchUpdate`: sort keyed tabs (`sortRange` moves whole rows, the team's
+3. `values:batchUpdate` (RAW: text is never read as a formula) of gapbot's changed cells (the
+   key columns re-read first if step 2 went in between), then a read of the keyed tabs' key and
+   written columns that repairs cells the team's moves misplaced;
+4. `values:append` (INSERT_ROWS) of new rows;
+5. one `spreadsheets.batchUpdate`: sort keyed tabs (`sortRange` moves whole rows, the team's
    cells with them) and trim replaced tabs.
 If a run stops between two steps, no team cell has moved or changed, and the next run repairs
-the rest.
-"""
+the rest."""
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -32,9 +35,10 @@ from gspread.utils import absolute_range_name, rowcol_to_a1
 from bot.errors import StoreError
 from sheets_schema import STATE_TAB
 
-from .base import ExportFile, Store, state_values, with_schema_version
+from .base import ExportFile, StateGuard, Store, state_values, with_schema_version
 from .drive import download_exports, file_version
 from .google_auth import BASE_SCOPES, DRIVE_READ_SCOPE, account_email, load_credentials, with_scopes
+from .google_cache import RunCache
 from .google_plan import (
     SheetInfo,
     TabPlan,
@@ -98,10 +102,30 @@ class GoogleSheetStore(Store):
         self._policy, self._sleep, self._session = policy, sleep, session
         self._drive_reader: RetryingHTTPClient | None = None
         self._ids = random.Random()
+        self._cache: RunCache | None = None
+
+    @contextmanager
+    def run_scope(self) -> Iterator[None]:
+        self._cache = RunCache()
+        try:
+            yield
+        finally:
+            self._cache = None
 
     # --- reads -----------------------------------------------------------------------------
 
     def _sheets(self) -> list[SheetInfo]:
+        """The tabs, as read earlier in the run where one is under way (see `RunCache`)."""
+        known = self._cache.known_sheets() if self._cache is not None else None
+        if known is not None:
+            return known
+        sheets = self._fetch_sheets()
+        if self._cache is not None:
+            self._cache.sheets = [replace(s) for s in sheets]
+        return sheets
+
+    def _fetch_sheets(self) -> list[SheetInfo]:
+        """The tabs as Google holds them now: for checks of what landed."""
         try:
             reply = self.client.fetch_sheet_metadata(self.spreadsheet_id, params={"fields": SHEET_FIELDS})
         except APIError as exc:
@@ -144,8 +168,17 @@ class GoogleSheetStore(Store):
             f"Google refused to read the sheet: {exc.code} {exc.error.get('message', '')}", where="--sheet"
         )
 
+    def _tabs(self, names: Sequence[str]) -> dict[str, Grid]:
+        """Whole tabs, those not read earlier in the run in one batchGet."""
+        if self._cache is None:
+            return self._grids(names)
+        known = self._cache.hits(names)
+        fetched = self._grids([n for n in names if n not in known])
+        self._cache.keep(fetched)
+        return {n: known[n] if n in known else fetched[n] for n in names}
+
     def _grids(self, names: Sequence[str], cells: str | None = None) -> dict[str, Grid]:
-        """Whole tabs (or the `cells` range of each, e.g. "1:1") in one batchGet."""
+        """Whole tabs (or the `cells` range of each, e.g. "1:1") in one batchGet, as Google holds them now."""
         if not names:
             return {}
         reply = self.client.values_batch_get(
@@ -159,10 +192,15 @@ class GoogleSheetStore(Store):
     def read_tabs(self, names: Iterable[str]) -> dict[str, pd.DataFrame]:
         present = {s.title for s in self._sheets()}
         wanted = [n for n in dict.fromkeys(names) if n in present]
-        return {n: grid_to_frame(g) for n, g in self._grids(wanted).items()}
+        return {n: grid_to_frame(g) for n, g in self._tabs(wanted).items()}
 
     def read_state(self) -> dict[str, str]:
         return state_values(self.read_tabs([STATE_TAB]).get(STATE_TAB))
+
+    def read_state_now(self) -> dict[str, str]:
+        if self._cache is not None:
+            self._cache.forget([STATE_TAB])
+        return self.read_state()
 
     def version(self) -> str:
         try:
@@ -187,11 +225,48 @@ class GoogleSheetStore(Store):
     # --- writes ----------------------------------------------------------------------------
 
     def _commit(self, ops: Sequence[WriteOp]) -> CommitNotes:
+        return self._commit_guarded(ops, None)
+
+    def _commit_guarded(self, ops: Sequence[WriteOp], guard: StateGuard | None) -> CommitNotes:
         ops = with_schema_version(ops)
+        touched = list(dict.fromkeys(tab_of(op) for op in ops))
+        try:
+            notes, after, resized = self._write(ops, touched, guard)
+        except BaseException:
+            self._forget(touched, True)
+            raise
+        self._forget(touched, resized)
+        if self._cache is not None and STATE_TAB in after:
+            # Only gapbot writes the state tab, all text: as written is as read back.
+            self._cache.keep({STATE_TAB: after[STATE_TAB]})
+        return notes
+
+    def _forget(self, tabs: Sequence[str], sheets: bool) -> None:
+        """What a commit changed is read again when next asked for (a sort or a trim moved rows)."""
+        if self._cache is not None:
+            self._cache.forget(tabs)
+            if sheets:
+                self._cache.sheets = None
+
+    def _write(
+        self, ops: Sequence[WriteOp], touched: list[str], guard: StateGuard | None
+    ) -> tuple[CommitNotes, dict[str, Grid], bool]:
+        """The commit's requests; (its notes, the touched tabs as planned, whether tabs changed size).
+
+        One batchGet reads the touched tabs as they are now (so gapbot's cells are aimed at the
+        rows their keys hold now) with the state tab for `guard`. Only the state tab may come from
+        the run's cache without a guard: gapbot alone writes it, and it was read just before.
+        """
         sheets = self._sheets()
         by_title = {s.title: s for s in sheets}
-        touched = list(dict.fromkeys(tab_of(op) for op in ops))
-        before = self._grids([n for n in touched if n in by_title])
+        if self._cache is not None:
+            self._cache.forget([n for n in touched if n != STATE_TAB or guard is not None])
+        checked = [STATE_TAB] if guard is not None and STATE_TAB not in touched and STATE_TAB in by_title else []
+        before = self._tabs([n for n in [*touched, *checked] if n in by_title])
+        if guard is not None:
+            guard(state_values(grid_to_frame(before.get(STATE_TAB))))
+        for name in checked:
+            del before[name]
         # Positions stay as they are until the final sortRange, so the plan sorts nothing itself.
         unsorted = [replace(op, sort_by=None) if isinstance(op, UpsertRows) else op for op in ops]
         after, notes = apply_ops(before, unsorted, self.max_cell_chars)
@@ -204,15 +279,16 @@ class GoogleSheetStore(Store):
             structure.extend(structure_requests(p, ids[p.name]))
         if structure:
             self._batch_update(structure, lambda: self._structure_landed(plans, ids))
-        self._write_cells(plans)
+        self._write_cells(plans, moved_since_read=bool(structure))
         for p in plans:
             for rows in row_chunks(p.appended):
                 self._append(p, rows)
         finish = [r for p in plans for r in finish_requests(p, ids[p.name], rows_during(p))]
         if finish:
             keep = {ids[p.name]: rows_kept(p) for p in plans if p.replaced}
-            self._batch_update(finish, lambda: trim_landed(keep, self._sheets()))
-        return notes
+            self._batch_update(finish, lambda: trim_landed(keep, self._fetch_sheets()))
+        resized = bool(structure or finish or any(p.appended for p in plans))
+        return notes, after, resized
 
     def _batch_update(self, requests: list[dict[str, Any]], landed: Callable[[], bool]) -> None:
         """One spreadsheets.batchUpdate; one that adds rules, ranges, rows or tabs is never repeated
@@ -225,23 +301,28 @@ class GoogleSheetStore(Store):
             self.client.batch_update(self.spreadsheet_id, body)
 
     def _structure_landed(self, plans: Sequence[TabPlan], ids: dict[str, int]) -> bool:
-        sheets = self._sheets()
+        sheets = self._fetch_sheets()
         present = {s.title for s in sheets}
         headers = self._grids([p.name for p in plans if p.new_header and p.name in present], "1:1")
         return structure_landed(
             plans, ids, sheets, {n: [cell_text(c) for c in (g or [[]])[0]] for n, g in headers.items()}
         )
 
-    def _write_cells(self, plans: Sequence[TabPlan]) -> None:
+    def _write_cells(self, plans: Sequence[TabPlan], moved_since_read: bool) -> None:
         """gapbot's changed cells of existing rows, then a check that each landed in its key's row.
 
-        Keyed tabs are re-aimed at where their keys are right before the write; if the team moved
-        rows between that re-read and the write, the check after it finds the cells out of place
-        and writes them again where they belong, a few rounds at most.
+        Keyed tabs are aimed at where their keys were when the commit read them, re-read first
+        when a structure request went in between (`moved_since_read`: the team had longer to move
+        rows or columns); if the team moved rows before the write, the check after it finds the
+        cells out of place and writes them again where they belong, a few rounds at most.
         """
-        keyed = [p for p in plans if p.key_column is not None and p.row_writes]
-        fresh = self._read_columns([(p, []) for p in keyed], READ_OPTIONS, BEFORE_WRITING)
-        sent = {p.name: aim(p, fresh[p.name][0]) for p in keyed}
+        # The hidden, protected state tab is gapbot's alone and was read just before this commit
+        # (the lease's check): nobody moves its rows in between, so its cells go where it was read.
+        keyed = [p for p in plans if p.key_column is not None and p.row_writes and p.name != STATE_TAB]
+        sent = {p.name: p.row_writes for p in keyed}
+        if moved_since_read:
+            fresh = self._read_columns([(p, []) for p in keyed], READ_OPTIONS, BEFORE_WRITING)
+            sent = {p.name: aim(p, fresh[p.name][0]) for p in keyed}
         every = {name: list(writes) for name, writes in sent.items()}  # every write of this commit, by tab
         data = [vr for p in plans if p.name not in sent for vr in value_ranges(p.name, p.row_writes)]
         for _ in range(WRITE_ROUNDS):
