@@ -133,13 +133,14 @@ def _check_frame(schema: TabSchema, frame: pd.DataFrame) -> None:
         )
 
 
+def _frame_cells(schema: TabSchema, frame: pd.DataFrame, max_chars: int) -> dict[str, list[Cell]]:
+    """Each column of `frame` as cells, converted column by column (a tab may hold a million cells)."""
+    return {c: [to_cell(v, schema.column(c).is_numeric, max_chars) for v in frame[c].tolist()] for c in frame.columns}
+
+
 def _frame_rows(schema: TabSchema, frame: pd.DataFrame, max_chars: int) -> list[dict[str, Cell]]:
-    numeric = {c: schema.column(c).is_numeric for c in frame.columns}
-    cols = list(frame.columns)
-    return [
-        {c: to_cell(v, numeric[c], max_chars) for c, v in zip(cols, values, strict=True)}
-        for values in frame.itertuples(index=False, name=None)
-    ]
+    cells = _frame_cells(schema, frame, max_chars)
+    return [dict(zip(cells, values, strict=True)) for values in zip(*cells.values(), strict=True)]
 
 
 def _with_columns(grid: Grid, schema: TabSchema, notes: CommitNotes) -> Grid:
@@ -172,8 +173,9 @@ def ensure(grid: Grid | None, schema: TabSchema, notes: CommitNotes) -> Grid:
 
 def replace(schema: TabSchema, frame: pd.DataFrame, notes: CommitNotes) -> Grid:
     _check_frame(schema, frame)
-    rows = _frame_rows(schema, frame, notes.max_chars)
-    return [list(schema.names), *[[r.get(n) for n in schema.names] for r in rows]]
+    cells = _frame_cells(schema, frame, notes.max_chars)
+    blank: list[Cell] = [None] * len(frame)
+    return [list(schema.names), *map(list, zip(*(cells.get(n, blank) for n in schema.names), strict=True))]
 
 
 def append(grid: Grid | None, schema: TabSchema, frame: pd.DataFrame, notes: CommitNotes) -> Grid:
