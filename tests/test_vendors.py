@@ -309,6 +309,7 @@ def test_a_429_that_does_not_end_fails_the_call_by_path_only(vendor: str, fake: 
     assert "127.0.0.1" not in raised.value.message  # the URL may hold a key: only the path is named
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("vendor", "answer", "problem"),
     [
@@ -467,6 +468,7 @@ def test_new_data_pulled_that_the_last_analysis_did_not_read_fires_a_rerun_alert
     assert "New data pulled" not in run(book, "rerun-check", later + timedelta(hours=4))[1]
 
 
+@pytest.mark.slow
 def test_the_workers_analyze_is_due_when_a_refresh_of_the_pulls_is(fake: VendorFake, tmp_path: Path) -> None:
     settings = {"Data source": "Moz", "API budget per run": "1e9", "Refresh every (days)": "30",
                 "Rerun every (days)": "90"}  # fmt: skip
