@@ -254,7 +254,7 @@ class Appended:
         ]
 
 
-def appended_parts(plans: Sequence[TabPlan], limit: int = MAX_REQUEST_BYTES // 2) -> Iterator[Appended]:
+def appended_parts(plans: Sequence[TabPlan], limit: int = MAX_REQUEST_BYTES - 2 * ENVELOPE_BYTES) -> Iterator[Appended]:
     """Each tab's new rows in parts whose request stays under `limit` bytes."""
     for plan in plans:
         part = Appended(plan)
