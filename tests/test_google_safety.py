@@ -146,6 +146,10 @@ def test_a_header_changed_during_a_run_stops_it_before_any_cell_is_written() -> 
     fake, sid = sheet_with_team_work()
     before = team_cells(fake, sid)
     tab = next(s for s in fake.book(sid).sheets if s.title == "Prospects")
+    # Someone deleted the Imports tab: the run makes it again in a structure request before its
+    # values writes, which gives the team time to change Prospects' header in between.
+    imports = next(s for s in fake.book(sid).sheets if s.title == "Imports")
+    apply_requests(fake.book(sid), [{"deleteSheet": {"sheetId": imports.id}}])
     inserted: list[Call] = []
 
     def team_inserts_a_column(call: Call) -> None:

@@ -39,6 +39,7 @@ def sheet(fake: FakeGoogle, spreadsheet_id: str, title: str) -> Sheet:
 
 def test_titles_that_look_like_formulas_are_stored_as_text() -> None:
     fake, sid = fresh()
+    fake.keep_bodies = True
     store = google_store(fake, sid)
     frame = pd.DataFrame(
         {"Domain": [f"d{i}.com" for i in range(5)], "Page title": FORMULA_STARTS, "Anchor": FORMULA_STARTS}
@@ -52,7 +53,19 @@ def test_titles_that_look_like_formulas_are_stored_as_text() -> None:
     writes = [
         c for c in fake.api_calls() if "/values" in c.path and c.method in ("PUT", "POST") and ":clear" not in c.path
     ]
-    assert writes and all(c.query.get("valueInputOption") == ["RAW"] for c in writes if c.query)
+    assert all(c.query.get("valueInputOption") == ["RAW"] for c in writes if c.query)
+    # New rows go in appendCells requests: each text a stringValue, never a formulaValue.
+    appended = [
+        cell["userEnteredValue"]
+        for c in fake.api_calls()
+        if c.path.endswith(":batchUpdate") and "/values" not in c.path
+        for r in c.body["requests"]
+        for row in r.get("appendCells", {}).get("rows", [])
+        for cell in row["values"]
+        if cell
+    ]
+    assert appended and all(set(value) <= {"stringValue", "numberValue", "boolValue"} for value in appended)
+    assert {v["stringValue"] for v in appended if "stringValue" in v} >= set(FORMULA_STARTS)
 
 
 def test_new_tabs_look_native() -> None:

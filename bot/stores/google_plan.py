@@ -4,8 +4,8 @@ From each tab's grid before and after the ops (bot/stores/grid.py), a plan holds
 - the new tabs and the new header cells, with their formatting (one `spreadsheets.batchUpdate`);
 - gapbot's changed cells of existing rows, addressed by row key so they can be re-aimed if the
   team moved rows meanwhile (`values.batchUpdate`, RAW, in chunks of at most ~2 MB);
-- rows to append (`values.append` with INSERT_ROWS, which never overwrites a cell);
-- the final sort and trim (one more `spreadsheets.batchUpdate`).
+- rows to append (`appendCells` after the last row with data, which never overwrites a cell), with
+  the final sort and trim in one more `spreadsheets.batchUpdate`.
 The team's cells of existing rows are never part of a plan.
 """
 
@@ -167,9 +167,6 @@ def aim(plan: TabPlan, fresh_keys: Sequence[str]) -> list[RowWrite]:
 # --- values --------------------------------------------------------------------------------
 
 
-# --- values --------------------------------------------------------------------------------
-
-
 def json_value(value: Cell) -> Any:
     return "" if value is None else value
 
@@ -227,8 +224,51 @@ def chunks(items: Iterable[Any], limit: int = MAX_REQUEST_BYTES - ENVELOPE_BYTES
         yield batch
 
 
-def row_chunks(rows: list[list[Cell]]) -> Iterator[list[list[Any]]]:
-    yield from chunks([[json_value(c) for c in r] for r in rows])
+def cell_data(value: Cell) -> dict[str, Any]:
+    """A cell of an appended row: text is a stringValue, so text that looks like a formula stays text."""
+    if value is None or value == "":
+        return {}
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, int | float):
+        return {"userEnteredValue": {"numberValue": value}}
+    return {"userEnteredValue": {"stringValue": value}}
+
+
+@dataclass
+class Appended:
+    """New rows of one tab that go in one appendCells request: as cells (for the checks) and as sent."""
+
+    plan: TabPlan
+    rows: list[list[Cell]] = field(default_factory=list)
+    body: list[dict[str, Any]] = field(default_factory=list)
+    size: int = 0  # bytes of `body` as sent
+
+    def requests(self, sheet_id: int) -> list[dict[str, Any]]:
+        """The rows after the last row with data: the grid grown by as many rows first, so
+        appendCells fills rows that were not there before and the tab keeps its spare rows below
+        the data (as `rows_during` counts them)."""
+        return [
+            {"appendDimension": {"sheetId": sheet_id, "dimension": "ROWS", "length": len(self.rows)}},
+            {"appendCells": {"sheetId": sheet_id, "rows": self.body, "fields": "userEnteredValue"}},
+        ]
+
+
+def appended_parts(plans: Sequence[TabPlan], limit: int = MAX_REQUEST_BYTES - 2 * ENVELOPE_BYTES) -> Iterator[Appended]:
+    """Each tab's new rows in parts whose request stays under `limit` bytes."""
+    for plan in plans:
+        part = Appended(plan)
+        for row in plan.appended:
+            data = {"values": [cell_data(c) for c in row]}
+            row_bytes = json_size(data)
+            if part.rows and part.size + row_bytes > limit:
+                yield part
+                part = Appended(plan)
+            part.rows.append(row)
+            part.body.append(data)
+            part.size += row_bytes
+        if part.rows:
+            yield part
 
 
 # --- structure and formatting --------------------------------------------------------------
@@ -272,6 +312,36 @@ def check_cells(plans: Sequence[TabPlan], sheets: Sequence[SheetInfo]) -> list[d
 
 def dimension(kind: str, sheet_id: int, dim: str, start: int, end: int) -> dict[str, Any]:
     return {kind: {"range": {"sheetId": sheet_id, "dimension": dim, "startIndex": start, "endIndex": end}}}
+
+
+# Requests that change no value, row or column. A structure request of these alone is one every
+# commit sends again (see `structure_requests`), so it may wait for the final batchUpdate.
+FORMATS = ("setDataValidation", "repeatCell", "updateDimensionProperties")
+
+
+def only_formats(requests: Sequence[dict[str, Any]]) -> bool:
+    return all(kind in FORMATS for r in requests for kind in r)
+
+
+def final_batches(
+    parts: Sequence[Appended], rest: list[dict[str, Any]]
+) -> Iterator[tuple[list[Appended], list[dict[str, Any]]]]:
+    """The final batchUpdates: new rows packed under ~2 MB each, `rest` (formats, sort, trim) with
+    the last one, after every row (a sort or a trim covers the new rows too)."""
+    limit = MAX_REQUEST_BYTES - ENVELOPE_BYTES
+    batch: list[Appended] = []
+    size = 0
+    for part in parts:
+        if batch and size + part.size > limit:
+            yield batch, []
+            batch, size = [], 0
+        batch.append(part)
+        size += part.size
+    if batch and size + json_size(rest) > limit:
+        yield batch, []
+        batch = []
+    if batch or rest:
+        yield batch, rest
 
 
 def structure_requests(plan: TabPlan, sheet_id: int) -> list[dict[str, Any]]:

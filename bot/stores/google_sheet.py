@@ -1,19 +1,21 @@
 """The team's Google Sheet, through gspread: batched, quota-safe and formula-safe.
 
 A read is one metadata request and one `values:batchGet`; inside a run (`Store.run_scope`) the
-tab list and each tab are read once. A commit is a fixed sequence whose length does not depend
-on the number of rows, only on bytes / 2 MB:
+tab list and each tab are read once, and a commit's batchUpdate answers with the tab list after
+it. A commit is a fixed sequence whose length does not depend on the number of rows, only on
+bytes / 2 MB:
 
 1. `values:batchGet` of the tabs the ops touch as they are now, with the state tab for the
    lease's check, so gapbot's cells are aimed at the rows that hold their keys now;
 2. one `spreadsheets.batchUpdate`: new tabs, grid sizes, new header cells with their notes,
-   widths, dropdowns, number formats, colours and warning-only protection;
+   widths, dropdowns, number formats, colours and warning-only protection (formatting alone,
+   which every commit sends again, waits for step 4 instead);
 3. `values:batchUpdate` (RAW: text is never read as a formula) of gapbot's changed cells (the
    key columns re-read first if step 2 went in between), then a read of the keyed tabs' key and
    written columns that repairs cells the team's moves misplaced;
-4. `values:append` (INSERT_ROWS) of new rows;
-5. one `spreadsheets.batchUpdate`: sort keyed tabs (`sortRange` moves whole rows, the team's
-   cells with them) and trim replaced tabs.
+4. one `spreadsheets.batchUpdate`: new rows (`appendCells` after the last row with data, text
+   as stringValue: never a formula), then sort keyed tabs (`sortRange` moves whole rows, the
+   team's cells with them) and trim replaced tabs.
 If a run stops between two steps, no team cell has moved or changed, and the next run repairs
 the rest."""
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
@@ -30,6 +32,7 @@ import pandas as pd
 import requests
 from google.auth.credentials import Credentials
 from gspread.exceptions import APIError
+from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from bot.errors import StoreError
@@ -40,14 +43,17 @@ from .drive import download_exports, file_version
 from .google_auth import BASE_SCOPES, DRIVE_READ_SCOPE, account_email, load_credentials, with_scopes
 from .google_cache import RunCache
 from .google_plan import (
+    Appended,
     SheetInfo,
     TabPlan,
     aim,
+    appended_parts,
     check_cells,
     chunks,
+    final_batches,
     finish_requests,
+    only_formats,
     plan_tab,
-    row_chunks,
     rows_during,
     rows_kept,
     structure_requests,
@@ -58,9 +64,8 @@ from .google_verify import (
     ColumnsNow,
     adds_each_time,
     checked_columns,
-    keys_not_yet_appended,
+    not_yet_appended,
     repairs,
-    rows_not_yet_appended,
     structure_landed,
     trim_landed,
 )
@@ -68,6 +73,8 @@ from .grid import MAX_CELL_CHARS, CommitNotes, Grid, apply_ops, cell_text, grid_
 from .ops import ReplaceTab, SetState, UpsertRows, WriteOp
 
 SHEET_FIELDS = "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)))"
+# A batchUpdate answers with the tabs after it (and no cells), so a commit needs no metadata read after.
+ANSWER_FIELDS = f"updatedSpreadsheet({SHEET_FIELDS})"
 ReadOptions = dict[str, str | int | bool | float | list[str] | None]
 READ_OPTIONS: ReadOptions = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
 # The check after writing compares the values gapbot sent, so it reads them unformatted.
@@ -80,6 +87,20 @@ WRITING = "some of gapbot's cells of this run may be in the wrong columns"
 
 def tab_of(op: WriteOp) -> str:
     return STATE_TAB if isinstance(op, SetState) else op.schema.name
+
+
+def sheet_infos(spreadsheet: Mapping[str, Any]) -> list[SheetInfo]:
+    """The tabs of a Spreadsheet resource (a metadata read, or a batchUpdate's answer)."""
+    out = []
+    for sheet in spreadsheet.get("sheets", []):
+        p = sheet["properties"]
+        grid = p.get("gridProperties", {})
+        out.append(
+            SheetInfo(
+                p["sheetId"], p["title"], grid.get("rowCount", 0), grid.get("columnCount", 0), p.get("hidden", False)
+            )
+        )
+    return out
 
 
 class GoogleSheetStore(Store):
@@ -127,23 +148,9 @@ class GoogleSheetStore(Store):
     def _fetch_sheets(self) -> list[SheetInfo]:
         """The tabs as Google holds them now: for checks of what landed."""
         try:
-            reply = self.client.fetch_sheet_metadata(self.spreadsheet_id, params={"fields": SHEET_FIELDS})
+            return sheet_infos(self.client.fetch_sheet_metadata(self.spreadsheet_id, params={"fields": SHEET_FIELDS}))
         except APIError as exc:
             raise self._open_error(exc) from None
-        out = []
-        for sheet in reply.get("sheets", []):
-            p = sheet["properties"]
-            grid = p.get("gridProperties", {})
-            out.append(
-                SheetInfo(
-                    p["sheetId"],
-                    p["title"],
-                    grid.get("rowCount", 0),
-                    grid.get("columnCount", 0),
-                    p.get("hidden", False),
-                )
-            )
-        return out
 
     def _open_error(self, exc: APIError, drive: bool = False) -> StoreError:
         if api_disabled(exc):
@@ -231,27 +238,30 @@ class GoogleSheetStore(Store):
         ops = with_schema_version(ops)
         touched = list(dict.fromkeys(tab_of(op) for op in ops))
         try:
-            notes, after, resized = self._write(ops, touched, guard)
+            notes, after, sheets_now = self._write(ops, touched, guard)
         except BaseException:
-            self._forget(touched, True)
+            self._forget(touched)
             raise
-        self._forget(touched, resized)
+        self._forget(touched, sheets_now)
         if self._cache is not None and STATE_TAB in after:
             # Only gapbot writes the state tab, all text: as written is as read back.
             self._cache.keep({STATE_TAB: after[STATE_TAB]})
         return notes
 
-    def _forget(self, tabs: Sequence[str], sheets: bool) -> None:
-        """What a commit changed is read again when next asked for (a sort or a trim moved rows)."""
+    def _forget(self, tabs: Sequence[str], sheets_now: list[SheetInfo] | bool | None = None) -> None:
+        """What a commit changed is read again when next asked for (a sort or a trim moved rows);
+        the tab list is the last batchUpdate's answer (`sheets_now`), True: as before the commit,
+        None: read again."""
         if self._cache is not None:
             self._cache.forget(tabs)
-            if sheets:
-                self._cache.sheets = None
+            if sheets_now is not True:
+                self._cache.sheets = sheets_now or None
 
     def _write(
         self, ops: Sequence[WriteOp], touched: list[str], guard: StateGuard | None
-    ) -> tuple[CommitNotes, dict[str, Grid], bool]:
-        """The commit's requests; (its notes, the touched tabs as planned, whether tabs changed size).
+    ) -> tuple[CommitNotes, dict[str, Grid], list[SheetInfo] | bool | None]:
+        """The commit's requests; (its notes, the touched tabs as planned, the tabs as the last
+        batchUpdate answered: True if none was sent, None if its answer was lost).
 
         One batchGet reads the touched tabs as they are now (so gapbot's cells are aimed at the
         rows their keys hold now) with the state tab for `guard`. Only the state tab may come from
@@ -277,28 +287,62 @@ class GoogleSheetStore(Store):
         structure = check_cells(plans, sheets)
         for p in plans:
             structure.extend(structure_requests(p, ids[p.name]))
-        if structure:
-            self._batch_update(structure, lambda: self._structure_landed(plans, ids))
-        self._write_cells(plans, moved_since_read=bool(structure))
-        for p in plans:
-            for rows in row_chunks(p.appended):
-                self._append(p, rows)
-        finish = [r for p in plans for r in finish_requests(p, ids[p.name], rows_during(p))]
-        if finish:
-            keep = {ids[p.name]: rows_kept(p) for p in plans if p.replaced}
-            self._batch_update(finish, lambda: trim_landed(keep, self._fetch_sheets()))
-        resized = bool(structure or finish or any(p.appended for p in plans))
-        return notes, after, resized
+        # Formatting alone waits for the final request: nothing then goes between the commit's
+        # read and its values writes, so the keyed tabs need no second read to aim them.
+        formats = structure if only_formats(structure) else []
+        sheets_now: list[SheetInfo] | bool | None = True
+        if structure and not formats:
+            sheets_now = self._batch_update(lambda: structure, lambda: self._structure_landed(plans, ids))
+        self._write_cells(plans, moved_since_read=bool(structure) and not formats)
+        finish = formats + [r for p in plans for r in finish_requests(p, ids[p.name], rows_during(p))]
+        keep = {ids[p.name]: rows_kept(p) for p in plans if p.replaced}
+        for parts, rest in final_batches(list(appended_parts(plans)), finish):
+            sheets_now = self._send_final(parts, rest, ids, keep)
+        return notes, after, sheets_now
 
-    def _batch_update(self, requests: list[dict[str, Any]], landed: Callable[[], bool]) -> None:
-        """One spreadsheets.batchUpdate; one that adds rules, ranges, rows or tabs is never repeated
-        blind (Google applies a batchUpdate whole or not at all, so `landed` can tell)."""
-        body = {"requests": requests}
-        if adds_each_time(requests):
-            send = lambda: self.client.batch_update(self.spreadsheet_id, body)  # noqa: E731
-            self.client.send_checked(send, landed, "POST spreadsheets:batchUpdate")
+    def _batch_update(
+        self, requests: Callable[[], list[dict[str, Any]]], landed: Callable[[], bool]
+    ) -> list[SheetInfo] | None:
+        """One spreadsheets.batchUpdate of `requests()` (asked again before a resend: `landed` may
+        leave less to send); one that adds rules, ranges, rows or tabs is never repeated blind
+        (Google applies a batchUpdate whole or not at all, so `landed` can tell). Google answers
+        with the tabs as they are after it (None when the answer was lost)."""
+
+        def send() -> Any:
+            body = {"requests": requests(), "includeSpreadsheetInResponse": True, "responseIncludeGridData": False}
+            url = SPREADSHEET_BATCH_UPDATE_URL % self.spreadsheet_id
+            return self.client.request("post", url, json=body, params={"fields": ANSWER_FIELDS}).json()
+
+        if adds_each_time(requests()):
+            answer = self.client.send_checked(send, landed, "POST spreadsheets:batchUpdate")
         else:
-            self.client.batch_update(self.spreadsheet_id, body)
+            answer = send()
+        return None if answer is None else sheet_infos(answer.get("updatedSpreadsheet", {}))
+
+    def _send_final(
+        self, parts: list[Appended], rest: list[dict[str, Any]], ids: dict[str, int], keep: dict[int, int]
+    ) -> list[SheetInfo] | None:
+        """New rows with the final requests in one batchUpdate. If its answer is lost, one read of
+        the tabs' new rows tells whether it landed (whole: Google applies all of it or nothing);
+        then only rows not there yet are sent again (none twice), else all of it."""
+        pending, others = parts, rest
+
+        def landed() -> bool:
+            nonlocal pending, others
+            if not parts:
+                if trim_landed(keep, self._fetch_sheets()):
+                    others = []
+                return not others
+            still = self._not_yet_appended(pending)
+            if sum(len(p.rows) for p in still) < sum(len(p.rows) for p in pending):
+                others = []  # some rows of the request are there: all of it landed
+            pending = still
+            return not pending and not others
+
+        def requests() -> list[dict[str, Any]]:
+            return [r for part in pending for r in part.requests(ids[part.plan.name])] + others
+
+        return self._batch_update(requests, landed)
 
     def _structure_landed(self, plans: Sequence[TabPlan], ids: dict[str, int]) -> bool:
         sheets = self._fetch_sheets()
@@ -345,29 +389,17 @@ class GoogleSheetStore(Store):
             fix="run again when nobody is reordering rows: gapbot rewrites its own columns by key",
         )
 
-    def _append(self, plan: TabPlan, rows: list[list[Any]]) -> None:
-        """New rows after the table; if the answer is lost, only the rows not there yet are sent again."""
-        pending = rows
-
-        def landed() -> bool:
-            nonlocal pending
-            if plan.key_column is None:
-                pending = rows_not_yet_appended(plan, pending, self._grids([plan.name]).get(plan.name, []))
-            else:
-                pending = keys_not_yet_appended(
-                    plan, pending, self._read_columns([(plan, [])], READ_OPTIONS, WRITING)[plan.name][0]
-                )
-            return not pending
-
-        def send() -> Any:
-            return self.client.values_append(
-                self.spreadsheet_id,
-                self._header_range(plan),
-                params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
-                body={"values": pending},
-            )
-
-        self.client.send_checked(send, landed, f"POST values:append (tab {plan.name!r})")
+    def _not_yet_appended(self, parts: Sequence[Appended]) -> list[Appended]:
+        """The rows of `parts` not in the sheet yet, from one batchGet: keyed tabs' key columns
+        (a header no longer as planned stops the commit: keys could be read from another column),
+        other tabs whole."""
+        keyed = list({p.plan.name: p.plan for p in parts if p.plan.key_column is not None}.values())
+        others = list(dict.fromkeys(p.plan.name for p in parts if p.plan.key_column is None))
+        ranges = [*column_ranges([(p, []) for p in keyed]), *(absolute_range_name(n) for n in others)]
+        reply = iter(self.client.values_batch_get(self.spreadsheet_id, ranges, params=READ_OPTIONS)["valueRanges"])
+        keys = {name: now[0] for name, now in parsed_columns([(p, []) for p in keyed], reply, WRITING).items()}
+        grids = {n: [list(r) for r in next(reply).get("values", [])] for n in others}
+        return not_yet_appended(parts, keys, grids)
 
     def _plan(self, name: str, info: SheetInfo | None, before: Grid, after: Grid, ops: Sequence[WriteOp]) -> TabPlan:
         mine = [op for op in ops if tab_of(op) == name]
@@ -382,37 +414,11 @@ class GoogleSheetStore(Store):
     def _read_columns(
         self, wanted: Sequence[tuple[TabPlan, Sequence[int]]], options: ReadOptions, header_changed: str = ""
     ) -> dict[str, tuple[list[str], dict[int, list[str]]]]:
-        """Per keyed tab: its key column and `columns`, top-down, in one batchGet with each header.
-
-        A header that is no longer as planned means columns moved: positions cannot be trusted.
-        """
+        """Per keyed tab: its key column and `columns`, top-down, in one batchGet with each header."""
         if not wanted:
             return {}
-        ranges = []
-        for p, columns in wanted:
-            assert p.key_column is not None
-            ranges.append(absolute_range_name(p.name, "1:1"))
-            for c in (p.key_column, *columns):
-                letter = rowcol_to_a1(1, c + 1)[:-1]
-                ranges.append(absolute_range_name(p.name, f"{letter}:{letter}"))
-        reply = iter(self.client.values_batch_get(self.spreadsheet_id, ranges, params=options)["valueRanges"])
-
-        def column(value_range: dict[str, Any]) -> list[str]:
-            return [cell_text(r[0]) if r else "" for r in value_range.get("values", [])]
-
-        out: dict[str, tuple[list[str], dict[int, list[str]]]] = {}
-        for p, columns in wanted:
-            header = [cell_text(c) for c in (next(reply).get("values") or [[]])[0]]
-            planned = [cell_text(c) for c in p.before[0]] if p.before else []
-            if header[: len(planned)] != planned:
-                raise StoreError(
-                    f"the header row changed while gapbot was writing; {header_changed}",
-                    where=f"tab {p.name!r}",
-                    fix="check the columns of that tab, then run again",
-                )
-            keys = [k.strip() for k in column(next(reply))]
-            out[p.name] = (keys, {c: column(next(reply)) for c in columns})
-        return out
+        reply = self.client.values_batch_get(self.spreadsheet_id, column_ranges(wanted), params=options)
+        return parsed_columns(wanted, iter(reply["valueRanges"]), header_changed)
 
     def _new_sheet_id(self, used: set[int]) -> int:
         while True:
@@ -420,3 +426,39 @@ class GoogleSheetStore(Store):
             if candidate not in used:
                 used.add(candidate)
                 return candidate
+
+
+def column_ranges(wanted: Sequence[tuple[TabPlan, Sequence[int]]]) -> list[str]:
+    """Per keyed tab: its header row, its key column and `columns`."""
+    ranges = []
+    for p, columns in wanted:
+        assert p.key_column is not None
+        ranges.append(absolute_range_name(p.name, "1:1"))
+        for c in (p.key_column, *columns):
+            letter = rowcol_to_a1(1, c + 1)[:-1]
+            ranges.append(absolute_range_name(p.name, f"{letter}:{letter}"))
+    return ranges
+
+
+def parsed_columns(
+    wanted: Sequence[tuple[TabPlan, Sequence[int]]], reply: Iterator[dict[str, Any]], header_changed: str
+) -> dict[str, tuple[list[str], dict[int, list[str]]]]:
+    """The answer to `column_ranges(wanted)`. A header no longer as planned means columns moved:
+    positions cannot be trusted."""
+
+    def column(value_range: dict[str, Any]) -> list[str]:
+        return [cell_text(r[0]) if r else "" for r in value_range.get("values", [])]
+
+    out: dict[str, tuple[list[str], dict[int, list[str]]]] = {}
+    for p, columns in wanted:
+        header = [cell_text(c) for c in (next(reply).get("values") or [[]])[0]]
+        planned = [cell_text(c) for c in p.before[0]] if p.before else []
+        if header[: len(planned)] != planned:
+            raise StoreError(
+                f"the header row changed while gapbot was writing; {header_changed}",
+                where=f"tab {p.name!r}",
+                fix="check the columns of that tab, then run again",
+            )
+        keys = [k.strip() for k in column(next(reply))]
+        out[p.name] = (keys, {c: column(next(reply)) for c in columns})
+    return out

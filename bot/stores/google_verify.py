@@ -15,8 +15,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .google_plan import RowWrite, SheetInfo, TabPlan, column_of, grid_size
-from .grid import Cell, cell_text, to_cell
+from .google_plan import Appended, RowWrite, SheetInfo, TabPlan, column_of, grid_size
+from .grid import Cell, Grid, cell_text, to_cell
 
 
 @dataclass
@@ -138,6 +138,30 @@ def rows_not_yet_appended(
     return missing
 
 
+def not_yet_appended(
+    parts: Sequence[Appended], keys_now: Mapping[str, list[str]], now: Mapping[str, Grid]
+) -> list[Appended]:
+    """The rows of `parts` the sheet does not hold yet: keyed tabs by `keys_now`, the others by
+    their rows `now`; each tab is checked once across its parts, so a row is counted once."""
+    rows: dict[str, list[list[Cell]]] = {}
+    for part in parts:
+        rows.setdefault(part.plan.name, []).extend(part.rows)
+    missing: set[int] = set()
+    for part in {p.plan.name: p for p in parts}.values():
+        plan, wanted = part.plan, rows[part.plan.name]
+        if plan.key_column is None:
+            left = rows_not_yet_appended(plan, wanted, now.get(plan.name, []))
+        else:
+            left = keys_not_yet_appended(plan, wanted, keys_now.get(plan.name, []))
+        missing.update(map(id, left))
+    out = []
+    for part in parts:
+        kept = [i for i, row in enumerate(part.rows) if id(row) in missing]
+        if kept:
+            out.append(Appended(part.plan, [part.rows[i] for i in kept], [part.body[i] for i in kept]))
+    return out
+
+
 def signature(row: Sequence[Cell]) -> tuple[str, ...]:
     cells = [text(v) for v in row]
     while cells and cells[-1] == "":
@@ -146,7 +170,14 @@ def signature(row: Sequence[Cell]) -> tuple[str, ...]:
 
 
 # The requests of a spreadsheets.batchUpdate that add something each time they are applied.
-ADDING = ("addSheet", "appendDimension", "addConditionalFormatRule", "addProtectedRange", "deleteDimension")
+ADDING = (
+    "addSheet",
+    "appendDimension",
+    "appendCells",
+    "addConditionalFormatRule",
+    "addProtectedRange",
+    "deleteDimension",
+)
 
 
 def adds_each_time(requests: Sequence[Mapping[str, object]]) -> bool:

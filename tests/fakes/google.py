@@ -167,13 +167,13 @@ class FakeGoogle:
             return 200, {"Content-Type": "application/json"}, json.dumps(token)
         if self.cut_after_writes is not None and self.writes_done >= self.cut_after_writes:
             raise CutOff("the run was cut off")
+        payload = json.loads(raw) if raw and raw[:1] in (b"{", b"[") else None
+        if self.keep_bodies:  # the faults see it too
+            call.body = payload
         refused = self.injected(self.faults, call)
         if refused is not None:
             return refused
         try:
-            payload = json.loads(raw) if raw and raw[:1] in (b"{", b"[") else None
-            if self.keep_bodies:
-                call.body = payload
             status, reply = self.route(call, payload, raw)
         except ApiError as exc:
             status, reply = exc.code, exc.body()
@@ -219,7 +219,9 @@ class FakeGoogle:
         if rest == "" and method == "GET":
             return 200, self.metadata(book, q)
         if rest == ":batchUpdate" and method == "POST":
-            return 200, self.atomic(book, lambda b: self.batch_update(b, body or {}))
+            reply = self.atomic(book, lambda b: self.batch_update(b, body or {}))
+            fields = first(q, "fields", "")
+            return 200, mask(reply, fields) if fields else reply
         if rest == "/values:batchGet" and method == "GET":
             option = first(q, "valueRenderOption", "FORMATTED_VALUE")
             major = first(q, "majorDimension", "ROWS")
@@ -280,7 +282,10 @@ class FakeGoogle:
         replies = apply_requests(book, body.get("requests", []))
         out: dict[str, Any] = {"spreadsheetId": book.id, "replies": replies}
         if body.get("includeSpreadsheetInResponse"):
-            out["updatedSpreadsheet"] = self.metadata(book, {})
+            grid = "true" if body.get("responseIncludeGridData") else "false"
+            out["updatedSpreadsheet"] = self.metadata(
+                book, {"includeGridData": [grid], "ranges": body.get("responseRanges", [])}
+            )
         return out
 
     def metadata(self, book: Spreadsheet, q: dict[str, list[str]]) -> dict[str, Any]:

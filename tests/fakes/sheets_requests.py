@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .masks import set_fields
-from .sheets_model import ApiError, Sheet, Spreadsheet, in_range
+from .sheets_model import ApiError, Sheet, Spreadsheet, in_range, raw
 
 Handler = Callable[[Spreadsheet, dict[str, Any], str], dict[str, Any] | None]
 HANDLERS: dict[str, Handler] = {}
@@ -289,7 +289,7 @@ def update_cells(book: Spreadsheet, body: dict[str, Any], where: str) -> None:
                 set_note(sheet, r, c, cell.get("note"))
             if "userEnteredValue" in fields or "*" in fields:
                 entered = cell.get("userEnteredValue", {})
-                value = next(iter(entered.values()), None)
+                value = raw(next(iter(entered.values()), None))  # a numberValue is a double, as in RAW input
                 formula = entered.get("formulaValue")
                 sheet.put(r, c, None if formula else value, formula)
             if any(f.startswith("userEnteredFormat") for f in fields):
@@ -301,6 +301,30 @@ def update_cells(book: Spreadsheet, body: dict[str, Any], where: str) -> None:
                     or "*",
                 )
                 sheet.cell_formats[(r, c)] = fmt
+
+
+@handles("appendCells")
+def append_cells(book: Spreadsheet, body: dict[str, Any], where: str) -> None:
+    """Google: "Adds new cells after the last row with data in a sheet, inserting new rows into the
+    sheet if necessary." Data is a value or a formula anywhere in the sheet, not only a table at A1."""
+    sheet = book.sheet_by_id(body.get("sheetId", 0))
+    rows = body.get("rows", [])
+    if not body.get("fields"):
+        raise ApiError(400, f"Invalid {where}: At least one field must be specified.")
+    width = max((len(r.get("values", [])) for r in rows), default=0)
+    if width > sheet.column_count:
+        raise ApiError(400, f"Invalid {where}: the rows are wider than the sheet ({sheet.column_count} columns).")
+    start = last_row_with_data(sheet) + 1
+    grid = sheet.props["gridProperties"]
+    grid["rowCount"] = max(grid["rowCount"], start + len(rows))
+    book.check_limits()
+    update_cells(book, {**body, "start": {"sheetId": sheet.id, "rowIndex": start, "columnIndex": 0}}, where)
+
+
+def last_row_with_data(sheet: Sheet) -> int:
+    """0-based; -1 for a sheet without data."""
+    filled = [r for r, row in enumerate(sheet.rows) if any(v not in (None, "") for v in row)]
+    return max([*filled, *(r for r, _ in sheet.formulas)], default=-1)
 
 
 @handles("addConditionalFormatRule")
