@@ -19,6 +19,7 @@ from bot.inputs import by_schema, read_inputs
 from bot.learning.deleted import Deletions, deletion_state, find_deletions, tab_keys
 from bot.learning.merge import hand_added_rows, hand_typed_duplicates, prospects_upsert
 from bot.learning.model import learn
+from bot.learning.refresh import learned_scores, weights
 from bot.linktable import empty_link_table
 from bot.notify.triggers import export_digests
 from bot.settings import Settings
@@ -191,7 +192,13 @@ def analyze(ctx: JobContext) -> JobResult:
             where="Imports",
             fix="replace the damaged file(s) with a good export, or delete them to stop using them",
         )
-    model = learn(current.get(PROSPECTS.name), current.get(HISTORY.name), current.get(BATCHES.name))
+    model = learn(
+        current.get(PROSPECTS.name),
+        current.get(HISTORY.name),
+        current.get(BATCHES.name),
+        today=now.date(),
+        weights=weights(inputs.settings),
+    )
     existing = {
         schema.name: by_schema(current.get(schema.name), schema) for schema in (PROSPECTS, LINKS, NOISE, ASSET_GAPS)
     }
@@ -211,7 +218,7 @@ def analyze(ctx: JobContext) -> JobResult:
         replace(analysis_inputs, pages=pages.read),
         now.date(),
         topic=ctx.topic,
-        multipliers=model.multipliers,
+        learned=lambda frame: learned_scores(frame, model),
         candidates=candidates,
     )
     prospects = after_checks(output.prospects, output.links, current)
