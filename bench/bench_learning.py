@@ -11,8 +11,8 @@ on its attributes as gapbot lists them. Two scenarios:
 - `agrees`: the hidden chance follows gapbot's built-in priority.
 
 Every simulated week the team sends the top N uncontacted prospects by Priority (Outcome `Sent`,
-`Contacted on` that day), types last week's answers into the workbook (`Published / linked`, or
-`No fit` for a refusal; no answer leaves `Sent`), and runs `watch` and `analyze`. They run
+`Contacted on` that day), having first typed last week's answers into the workbook (`Published /
+linked`, or `No fit` for a refusal; no answer leaves `Sent`) and run `watch` and `analyze`. They run
 in-process through the job table the command line calls (`jobs.table.JOBS`) with the clock set to
 the simulated day, because the command line takes the real clock and unanswered sends only count
 after three weeks of silence. The same team without learning sends by the built-in priority;
@@ -120,30 +120,35 @@ def team_types(path: Path, day: datetime, sent: list[str], answers: dict[str, st
     book.save(path)
 
 
-def learning_team(
-    path: Path, truth: Truth, weeks: int, per_week: int, rng: np.random.Generator
-) -> tuple[list[list[str]], float]:
-    """The keys the learning team sends each week; also the share of the top 15 it reordered."""
+def learning_team(path: Path, truth: Truth, weeks: int, per_week: int, rng: np.random.Generator) -> list[list[str]]:
+    """The keys the learning team sends each week.
+
+    Each Monday the team types last week's answers (the worker's `watch` picks them up within
+    minutes; `analyze` runs too), then sends the top prospects by Priority and marks them `Sent`.
+    """
     store = WorkbookStore(path)
     sent_by_week: list[list[str]] = []
     answers: dict[str, str] = {}
     for week in range(weeks):
         day = START + timedelta(days=7 * week)
+        if answers:
+            team_types(path, day, [], answers)
+            run_job(store, "watch", day)
+            run_job(store, "analyze", day)
         frame = prospects_of(store)
         open_rows = frame[(frame["Outcome"] == "") & (frame["Status"] != "Gone")]
         order = open_rows.assign(_p=pd.to_numeric(open_rows["Priority"])).sort_values(
             ["_p", "Domain"], ascending=[False, True]
         )
         sent = list(order["Domain"].head(per_week))
-        team_types(path, day, sent, answers)
+        team_types(path, day, sent, {})
+        run_job(store, "watch", day)
         answers = {}
-        for key in sent:  # answered by next week
+        for key in sent:  # answered by next Monday, or never
             if rng.random() < truth.reply[key]:
                 answers[key] = "Published / linked" if rng.random() < truth.win_given_reply[key] else "No fit"
         sent_by_week.append(sent)
-        run_job(store, "watch", day)
-        run_job(store, "analyze", day)
-    return sent_by_week, 0.0
+    return sent_by_week
 
 
 def ranked_team(order: list[str], weeks: int, per_week: int) -> list[list[str]]:
@@ -171,13 +176,14 @@ def simulate(task: tuple[str, int, int, int]) -> dict[str, list[float]]:
         fresh = fresh[fresh["Status"] != "Gone"]
         truth = hidden_truth(fresh, scenario, rng)
         builtin = list(
-            fresh.assign(_p=pd.to_numeric(fresh["Priority"]))
-            .sort_values(["_p", "Domain"], ascending=[False, True])["Domain"]
+            fresh.assign(_p=pd.to_numeric(fresh["Priority"])).sort_values(["_p", "Domain"], ascending=[False, True])[
+                "Domain"
+            ]
         )
         shuffled = builtin.copy()
         random.Random(seed).shuffle(shuffled)
         oracle = list(truth.win.sort_values(ascending=False).index)
-        learned, _ = learning_team(path, truth, weeks, per_week, rng)
+        learned = learning_team(path, truth, weeks, per_week, rng)
     return {
         "learning": cumulative(truth, learned),
         "no learning": cumulative(truth, ranked_team(builtin, weeks, per_week)),

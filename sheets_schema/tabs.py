@@ -408,11 +408,13 @@ HISTORY = TabSchema(
 
 DASHBOARD = TabSchema(
     name="Dashboard",
-    purpose="Counts at a glance.",
+    purpose="Counts and charts at a glance.",
     columns=(
         Column("Section", "What is counted.", B, width=160),
         Column("Item", "Which.", B, width=240),
         Column("Count", "How many.", B, INT, 80),
+        Column("Rate", "The learned rate, where the section has one (see Model).", B, PCT, 70),
+        Column("Range", "Its 90% credible interval.", B, width=90),
     ),
 )
 

@@ -10,8 +10,10 @@ moves a prospect only by what its results say beyond what gapbot already believe
 The `Model` tab shows per group the counts, the model's reply and win chance for an average
 prospect of the group with its 90% range, and the group's effect on the odds of a win.
 Priority moves by POINTS_PER_LOG_ODDS per unit of learned log-odds, so it keeps ranking by
-expected wins per send; a prospect whose link type nobody has a result for yet gets a small
-EXPLORE_POINTS bonus once other types have results.
+expected wins per send, plus a small exploration bonus for link types with less evidence than
+the best-known one: EXPLORE_SDS posterior sds of the type's effect beyond the best-known type's,
+in priority points. It is zero on a fresh sheet and after a single result, grows for a type never
+tried as the others gather results, and fades as the type gathers its own.
 """
 
 from __future__ import annotations
@@ -62,10 +64,14 @@ NO_WIN_DAYS = 42
 #: Ten built-in priority points are worth twice the odds of a link: the scale on which the
 #: built-in priority is the prior belief, and on which learned log-odds become priority points.
 POINTS_PER_LOG_ODDS = 10 / math.log(2)
-EXPLORE_POINTS = 1.5
+EXPLORE_SDS = 1.5
 #: Prior sd of a group's effect on the log-odds: how far one link type (competitor, …) may plausibly
 #: be from the team's own rate before any result. Small enough that one result moves little.
-SCALES = {LINK_TYPE: 0.5, COMPETITOR: 0.4, TARGET_PAGE: 0.3, AUTHORITY: 0.3, BATCH: 0.2}
+#: The built-in priority itself is learned from too: how much better (or worse) than the offset
+#: assumes a prospect ten points above the average does, one number learned from every result.
+BUILTIN = "Built-in priority"
+BUILTIN_SLOPE = (BUILTIN, "+10 points")
+SCALES = {LINK_TYPE: 0.5, COMPETITOR: 0.4, TARGET_PAGE: 0.3, AUTHORITY: 0.3, BATCH: 0.2, BUILTIN: 0.3}
 DEFAULT_WEIGHTS = (0.4, 0.35, 0.25)
 
 
@@ -91,7 +97,8 @@ class LearnedModel:
     win: conversion.Fit  # does an answer end in a link
     columns: tuple[tuple[str, str], ...]  # (dimension, value) of each effect
     centre: float  # the built-in priority at which the offset is zero
-    tried: frozenset[str] = field(default_factory=frozenset)  # link types with a resolved send
+    #: link type (header key) -> how uncertain its effect still is, beyond the best-known type's (log-odds)
+    uncertainty: dict[str, float] = field(default_factory=dict)
     weights: tuple[float, float, float] = DEFAULT_WEIGHTS
 
     def score(self, prospects: pd.DataFrame, batches: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -99,14 +106,14 @@ class LearnedModel:
         source = _with_batch_targets(prospects, batches)
         assert source is not None
         rows = pick(source, [*PROSPECT_FIELDS, TARGET_PAGE_COLUMN]).set_axis(prospects.index)
-        x = _design(_groups(rows), self.columns)
         offset = (builtin_priority(rows, self.weights).fillna(self.centre).to_numpy() - self.centre) / (
             POINTS_PER_LOG_ODDS
         )
+        x = _design(_groups(rows), self.columns, offset)
         log_chance = _log_win(self.reply, self.win, offset, x @ self.reply.effects, x @ self.win.effects)
         prior = _log_win(self.reply, self.win, offset, 0.0, 0.0)
         link_types = rows["Link type"].map(header_key)
-        explore = np.where(bool(self.tried) & ~link_types.isin(self.tried) & (link_types != ""), EXPLORE_POINTS, 0.0)
+        explore = link_types.map(self.uncertainty).fillna(0.0).to_numpy() * EXPLORE_SDS * POINTS_PER_LOG_ODDS
         return pd.DataFrame(
             {
                 "Learned": (log_chance - prior) * POINTS_PER_LOG_ODDS,
@@ -198,8 +205,9 @@ def learn(
     listed = builtin_priority(pick(prospects, PROSPECT_FIELDS), weights)
     centre = float(listed.mean()) if listed.notna().any() else 50.0
     offsets = (pd.to_numeric(outcomes["priority"], errors="coerce").fillna(centre) - centre) / POINTS_PER_LOG_ODDS
-    columns = tuple(sorted({(d, v) for d in DIMENSIONS for values in outcomes[d] for v in values}, key=_order))
-    x = _design(outcomes, columns)
+    groups = sorted({(d, v) for d in DIMENSIONS for values in outcomes[d] for v in values}, key=_order)
+    columns = (*groups, BUILTIN_SLOPE)
+    x = _design(outcomes, columns, offsets.to_numpy())
     scales = [SCALES[d] for d, _ in columns]
     replied = outcomes["replied or answered"].to_numpy(dtype=bool)
     asked = outcomes["reply known"].to_numpy(dtype=bool)
@@ -207,10 +215,14 @@ def learn(
     reply = conversion.fit(x[asked], replied[asked].astype(float), offsets.to_numpy()[asked], scales, priors.reply_rate)
     won = outcomes["Won"].to_numpy(dtype=float)
     win = conversion.fit(x[answered], won[answered], np.zeros(int(answered.sum())), scales, priors.win_given_reply)
-    resolved = x[outcomes["win known"].to_numpy(dtype=bool)].any(axis=0)
-    tried = frozenset(header_key(v) for j, (d, v) in enumerate(columns) if d == LINK_TYPE and resolved[j])
+    # The reply model has the most results, so its uncertainty says best what a type still hides.
+    spread = {
+        header_key(v): math.sqrt(reply.covariance[j + 1, j + 1]) for j, (d, v) in enumerate(columns) if d == LINK_TYPE
+    }
+    known = min(spread.values(), default=0.0)
+    uncertainty = {t: sd - known for t, sd in spread.items()}
     table = _table(outcomes, columns, x, reply, win)
-    return LearnedModel(table, reply, win, columns, centre, tried, weights)
+    return LearnedModel(table, reply, win, columns, centre, uncertainty, weights)
 
 
 def _table(
@@ -223,7 +235,8 @@ def _table(
     team = _group_rates(reply, win, None)
     rows = [_model_row("All", "All prospects", outcomes, team, None)]
     for j, (dimension, value) in enumerate(columns):
-        rows.append(_model_row(dimension, value, outcomes[x[:, j] > 0], _group_rates(reply, win, j), team))
+        members = outcomes if (dimension, value) == BUILTIN_SLOPE else outcomes[x[:, j] > 0]
+        rows.append(_model_row(dimension, value, members, _group_rates(reply, win, j), team))
     return pd.DataFrame(rows, columns=MODEL.names)
 
 
@@ -291,11 +304,14 @@ def _groups(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _design(groups: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> np.ndarray:
+def _design(groups: pd.DataFrame, columns: Sequence[tuple[str, str]], offset: np.ndarray) -> np.ndarray:
     """One column per (dimension, value); a prospect's competitors share one unit of weight, so
-    linking to three competitors is not three results."""
+    linking to three competitors is not three results. BUILTIN_SLOPE's column is the built-in
+    priority in tens of points from the average."""
     position = {(d, header_key(v)): j for j, (d, v) in enumerate(columns)}
     x = np.zeros((len(groups), len(columns)))
+    if BUILTIN_SLOPE in columns:
+        x[:, columns.index(BUILTIN_SLOPE)] = offset * POINTS_PER_LOG_ODDS / 10
     for dimension in DIMENSIONS:
         for i, values in enumerate(groups[dimension]):
             known = [position[(dimension, header_key(v))] for v in values if (dimension, header_key(v)) in position]

@@ -21,7 +21,7 @@ from .model import LearnedModel, builtin_priority
 
 SCORE_COLUMNS = ["Domain", "Base feasibility", "Feasibility", "Priority", "Win chance", "Why"]
 # The parts of Why this module writes, so a rescore replaces them instead of adding more.
-_LEARNED_PART = re.compile(r"(; )?(learned [+−-][\d.]+ points[^;]*|link type not tried yet[^;]*)")
+_LEARNED_PART = re.compile(r"(; )?(learned [+−-][\d.]+ points[^;]*|link type little tried yet[^;]*)")
 _SHOWN_FROM = 0.05  # learned points below this are not worth a word in Why
 
 
@@ -67,9 +67,10 @@ def _with_learned(why: pd.Series, learned: pd.DataFrame) -> pd.Series:
         + "%)",
         "",
     )
+    explore = learned["Explore"].round(1)
     part = np.where(
-        learned["Explore"] > 0,
-        np.where(part == "", "", part + "; ") + "link type not tried yet: +" + learned["Explore"].astype(str),
+        explore >= _SHOWN_FROM,
+        np.where(part == "", "", part + "; ") + "link type little tried yet: +" + explore.astype(str),
         part,
     )
     return pd.Series(np.where(part == "", why, np.where(why == "", part, why + "; " + part)), index=why.index)

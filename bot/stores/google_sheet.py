@@ -31,8 +31,10 @@ from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from bot.errors import StoreError
 from sheets_schema import STATE_TAB
+from sheets_schema.tabs import DASHBOARD
 
 from .base import ExportFile, Store, state_values, with_schema_version
+from .charts import chart_requests
 from .drive import download_exports, file_version
 from .google_auth import BASE_SCOPES, DRIVE_READ_SCOPE, account_email, load_credentials, with_scopes
 from .google_plan import (
@@ -63,7 +65,7 @@ from .google_verify import (
 from .grid import MAX_CELL_CHARS, CommitNotes, Grid, apply_ops, cell_text, grid_to_frame
 from .ops import ReplaceTab, SetState, UpsertRows, WriteOp
 
-SHEET_FIELDS = "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)))"
+SHEET_FIELDS = "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),charts(chartId))"
 ReadOptions = dict[str, str | int | bool | float | list[str] | None]
 READ_OPTIONS: ReadOptions = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
 # The check after writing compares the values gapbot sent, so it reads them unformatted.
@@ -117,6 +119,7 @@ class GoogleSheetStore(Store):
                     grid.get("rowCount", 0),
                     grid.get("columnCount", 0),
                     p.get("hidden", False),
+                    tuple(c["chartId"] for c in sheet.get("charts", [])),
                 )
             )
         return out
@@ -212,7 +215,17 @@ class GoogleSheetStore(Store):
         if finish:
             keep = {ids[p.name]: rows_kept(p) for p in plans if p.replaced}
             self._batch_update(finish, lambda: trim_landed(keep, self._sheets()))
+        if DASHBOARD.name in after and DASHBOARD.name in touched:
+            self._redraw_charts(after[DASHBOARD.name], ids[DASHBOARD.name], by_title.get(DASHBOARD.name))
         return notes
+
+    def _redraw_charts(self, grid: Grid, sheet_id: int, info: SheetInfo | None) -> None:
+        """The Dashboard's charts over its new rows; a repeat after a lost answer finds them drawn."""
+        requests = chart_requests(grid, sheet_id, info.charts if info else ())
+        if requests:
+            count = len(requests) - len(info.charts if info else ())
+            drawn = lambda: len(next((s.charts for s in self._sheets() if s.sheet_id == sheet_id), ())) == count  # noqa: E731
+            self._batch_update(requests, drawn)
 
     def _batch_update(self, requests: list[dict[str, Any]], landed: Callable[[], bool]) -> None:
         """One spreadsheets.batchUpdate; one that adds rules, ranges, rows or tabs is never repeated

@@ -148,7 +148,7 @@ def signature(row: Sequence[Cell]) -> tuple[str, ...]:
 
 
 # The requests of a spreadsheets.batchUpdate that add something each time they are applied.
-ADDING = ("addSheet", "appendDimension", "addConditionalFormatRule", "addProtectedRange", "deleteDimension")
+ADDING = ("addSheet", "appendDimension", "addConditionalFormatRule", "addProtectedRange", "deleteDimension", "addChart")
 
 
 def adds_each_time(requests: Sequence[Mapping[str, object]]) -> bool:

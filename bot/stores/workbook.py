@@ -29,6 +29,7 @@ from bot.errors import InputError, StoreError
 from sheets_schema import STATE_TAB, TABS_BY_NAME, Column, TabSchema, header_key
 
 from .base import ExportFile, GridStore, content_fingerprint, lock_file_note, not_an_export_note
+from .charts import draw_workbook_charts
 from .grid import Cell, CommitNotes, Grid, header_index
 from .layout import frozen_columns, row_formula
 
@@ -162,6 +163,7 @@ class WorkbookStore(GridStore):
             schema = TABS_BY_NAME.get(name)
             if schema is not None and (name in notes.created or not schema.team_input):
                 format_tab(ws, schema, after[name])
+        draw_workbook_charts(wb)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         os.close(fd)
