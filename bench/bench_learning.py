@@ -15,7 +15,7 @@ Every simulated week the team sends the top N uncontacted prospects by Priority 
 linked`, or `No fit` for a refusal; no answer leaves `Sent`) and run `watch` and `analyze`. They run
 in-process through the job table the command line calls (`jobs.table.JOBS`) with the clock set to
 the simulated day, because the command line takes the real clock and unanswered sends only count
-after three weeks of silence. The same team without learning sends by the built-in priority;
+after two weeks of silence. The same team without learning sends by the built-in priority;
 random order and an oracle that knows the hidden chances are the bounds. Judged on expected wins:
 the sum of the hidden win chances of what was sent.
 """

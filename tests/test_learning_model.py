@@ -113,9 +113,9 @@ def test_a_group_with_thirty_sends_moves_and_one_with_three_stays_near_the_team(
     assert 5 / 63 < team < 8 / 63  # pooled toward the team's own 7 of 63, not the default 5%
 
 
-def test_a_pending_sent_is_no_failure_until_it_has_waited_three_weeks() -> None:
+def test_a_pending_sent_is_no_failure_until_it_has_waited_two_weeks() -> None:
     frame, log = sent_rows({"Resource page": (10, 3, 2)})
-    fresh_log = log.assign(When="2026-11-28 09:00")
+    fresh_log = log.assign(When="2026-11-18 09:00")  # 13 days before TODAY
     answered_only = learn(frame[frame["Outcome"] != "Sent"], log, today=TODAY).table
     pending = learn(frame, fresh_log, today=TODAY).table
     timed_out = learn(frame, log, today=TODAY).table

@@ -58,20 +58,18 @@ PROSPECT_FIELDS = [
 ]
 
 #: A send without any answer for this long counts as no reply (and no win); before that it is pending.
-NO_ANSWER_DAYS = 21
+NO_ANSWER_DAYS = 14
 #: A reply that led nowhere for this long counts as no win.
 NO_WIN_DAYS = 42
-#: Ten built-in priority points are worth twice the odds of a link: the scale on which the
-#: built-in priority is the prior belief, and on which learned log-odds become priority points.
-POINTS_PER_LOG_ODDS = 10 / math.log(2)
+#: Thirty built-in priority points are worth e (2.7) times the odds of a link: the scale on which
+#: the built-in priority is the prior belief, and on which learned log-odds become priority points.
+#: A steeper scale (10 points = 2x) believed the built-in ranking too firmly for results to overturn
+#: it in the simulation (bench/bench_learning.py).
+POINTS_PER_LOG_ODDS = 30.0
 EXPLORE_SDS = 1.5
 #: Prior sd of a group's effect on the log-odds: how far one link type (competitor, …) may plausibly
 #: be from the team's own rate before any result. Small enough that one result moves little.
-#: The built-in priority itself is learned from too: how much better (or worse) than the offset
-#: assumes a prospect ten points above the average does, one number learned from every result.
-BUILTIN = "Built-in priority"
-BUILTIN_SLOPE = (BUILTIN, "+10 points")
-SCALES = {LINK_TYPE: 0.5, COMPETITOR: 0.4, TARGET_PAGE: 0.3, AUTHORITY: 0.3, BATCH: 0.2, BUILTIN: 0.3}
+SCALES = {LINK_TYPE: 0.5, COMPETITOR: 0.4, TARGET_PAGE: 0.3, AUTHORITY: 0.3, BATCH: 0.2}
 DEFAULT_WEIGHTS = (0.4, 0.35, 0.25)
 
 
@@ -106,10 +104,10 @@ class LearnedModel:
         source = _with_batch_targets(prospects, batches)
         assert source is not None
         rows = pick(source, [*PROSPECT_FIELDS, TARGET_PAGE_COLUMN]).set_axis(prospects.index)
+        x = _design(_groups(rows), self.columns)
         offset = (builtin_priority(rows, self.weights).fillna(self.centre).to_numpy() - self.centre) / (
             POINTS_PER_LOG_ODDS
         )
-        x = _design(_groups(rows), self.columns, offset)
         log_chance = _log_win(self.reply, self.win, offset, x @ self.reply.effects, x @ self.win.effects)
         prior = _log_win(self.reply, self.win, offset, 0.0, 0.0)
         link_types = rows["Link type"].map(header_key)
@@ -205,9 +203,8 @@ def learn(
     listed = builtin_priority(pick(prospects, PROSPECT_FIELDS), weights)
     centre = float(listed.mean()) if listed.notna().any() else 50.0
     offsets = (pd.to_numeric(outcomes["priority"], errors="coerce").fillna(centre) - centre) / POINTS_PER_LOG_ODDS
-    groups = sorted({(d, v) for d in DIMENSIONS for values in outcomes[d] for v in values}, key=_order)
-    columns = (*groups, BUILTIN_SLOPE)
-    x = _design(outcomes, columns, offsets.to_numpy())
+    columns = tuple(sorted({(d, v) for d in DIMENSIONS for values in outcomes[d] for v in values}, key=_order))
+    x = _design(outcomes, columns)
     scales = [SCALES[d] for d, _ in columns]
     replied = outcomes["replied or answered"].to_numpy(dtype=bool)
     asked = outcomes["reply known"].to_numpy(dtype=bool)
@@ -235,8 +232,7 @@ def _table(
     team = _group_rates(reply, win, None)
     rows = [_model_row("All", "All prospects", outcomes, team, None)]
     for j, (dimension, value) in enumerate(columns):
-        members = outcomes if (dimension, value) == BUILTIN_SLOPE else outcomes[x[:, j] > 0]
-        rows.append(_model_row(dimension, value, members, _group_rates(reply, win, j), team))
+        rows.append(_model_row(dimension, value, outcomes[x[:, j] > 0], _group_rates(reply, win, j), team))
     return pd.DataFrame(rows, columns=MODEL.names)
 
 
@@ -304,14 +300,11 @@ def _groups(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _design(groups: pd.DataFrame, columns: Sequence[tuple[str, str]], offset: np.ndarray) -> np.ndarray:
+def _design(groups: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> np.ndarray:
     """One column per (dimension, value); a prospect's competitors share one unit of weight, so
-    linking to three competitors is not three results. BUILTIN_SLOPE's column is the built-in
-    priority in tens of points from the average."""
+    linking to three competitors is not three results."""
     position = {(d, header_key(v)): j for j, (d, v) in enumerate(columns)}
     x = np.zeros((len(groups), len(columns)))
-    if BUILTIN_SLOPE in columns:
-        x[:, columns.index(BUILTIN_SLOPE)] = offset * POINTS_PER_LOG_ODDS / 10
     for dimension in DIMENSIONS:
         for i, values in enumerate(groups[dimension]):
             known = [position[(dimension, header_key(v))] for v in values if (dimension, header_key(v)) in position]
