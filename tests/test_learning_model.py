@@ -196,8 +196,10 @@ def test_priority_follows_the_win_rate_of_its_link_type() -> None:
     assert "learned +" in p["Why"] and "points from your outcomes" in p["Why"]
     assert "learned −" in q["Why"]
     assert "link type little tried yet: +" in scores("r.com")["Why"]
-    # Feasibility carries the learned points, so Priority is still the weighted mean of the three scores.
-    assert float(p["Priority"]) == pytest.approx(60 * 0.4 + float(p["Feasibility"]) * 0.35 + 40 * 0.25, abs=0.051)
+    # Feasibility carries the learned points, so Priority is still the weighted mean of the three scores
+    # (plus the exploration bonus of a type whose effect is less certain than the best-known one, a
+    # few tenths here).
+    assert float(p["Priority"]) == pytest.approx(60 * 0.4 + float(p["Feasibility"]) * 0.35 + 40 * 0.25, abs=0.3)
 
     store.edit(PROSPECTS.name, 2 + 21, outcome, "Sent")  # q.com: sent, no answer yet
     watch(JobContext(store=store))

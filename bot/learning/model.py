@@ -61,12 +61,13 @@ PROSPECT_FIELDS = [
 NO_ANSWER_DAYS = 14
 #: A reply that led nowhere for this long counts as no win.
 NO_WIN_DAYS = 42
-#: Thirty built-in priority points are worth e (2.7) times the odds of a link: the scale on which
+#: Twenty built-in priority points are worth e (2.7) times the odds of a link: the scale on which
 #: the built-in priority is the prior belief, and on which learned log-odds become priority points.
-#: A steeper scale (10 points = 2x) believed the built-in ranking too firmly for results to overturn
-#: it in the simulation (bench/bench_learning.py).
-POINTS_PER_LOG_ODDS = 30.0
-EXPLORE_SDS = 1.5
+#: Chosen with the simulation (bench/bench_learning.py): steeper (10 points = 2x) believed the
+#: built-in ranking too firmly for results to overturn it; flatter (30) let noise cost wins where
+#: the built-in ranking was right, and one surprising win moved other prospects by up to 7 points.
+POINTS_PER_LOG_ODDS = 20.0
+EXPLORE_SDS = 0.5
 #: Prior sd of a group's effect on the log-odds: how far one link type (competitor, …) may plausibly
 #: be from the team's own rate before any result. Small enough that one result moves little.
 SCALES = {LINK_TYPE: 0.5, COMPETITOR: 0.4, TARGET_PAGE: 0.3, AUTHORITY: 0.3, BATCH: 0.2}
