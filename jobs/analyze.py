@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from bot.analysis.dashboard import outreach_sections
 from bot.analysis.pipeline import AnalysisInputs, analyze_links, gap_candidates, pages_to_read
 from bot.crawl.dead_pages import apply_dead_pages
 from bot.crawl.linking_pages import PagesReport, read_linking_pages
@@ -15,10 +16,11 @@ from bot.crawl.target_health import fix_first_targets, flag_prospects
 from bot.errors import GapbotError, InputError
 from bot.ingest import ImportReport, read_export_entries, read_export_frame
 from bot.ingest.archives import unpacked
-from bot.inputs import Inputs, by_schema, read_inputs
+from bot.inputs import Inputs, by_schema, pick, read_inputs
 from bot.learning.deleted import Deletions, deletion_state, find_deletions, tab_keys
 from bot.learning.merge import hand_added_rows, hand_typed_duplicates, prospects_upsert
 from bot.learning.model import learn
+from bot.learning.refresh import learned_scores, weights
 from bot.linktable import empty_link_table
 from bot.notify.triggers import export_digests
 from bot.settings import Settings
@@ -231,7 +233,13 @@ def analyze(ctx: JobContext) -> JobResult:
             where="Imports",
             fix="replace the damaged file(s) with a good export, or delete them to stop using them",
         )
-    model = learn(current.get(PROSPECTS.name), current.get(HISTORY.name), current.get(BATCHES.name))
+    model = learn(
+        current.get(PROSPECTS.name),
+        current.get(HISTORY.name),
+        current.get(BATCHES.name),
+        today=now.date(),
+        weights=weights(inputs.settings),
+    )
     existing = {
         schema.name: by_schema(current.get(schema.name), schema) for schema in (PROSPECTS, LINKS, NOISE, ASSET_GAPS)
     }
@@ -254,7 +262,7 @@ def analyze(ctx: JobContext) -> JobResult:
             replace(analysis_inputs, pages=pages.read),
             now.date(),
             topic=ctx.topic,
-            multipliers=model.multipliers,
+            learned=lambda frame: learned_scores(frame, model),
             candidates=candidates,
         )
         prospects = after_checks(output.prospects, output.links, current)
@@ -297,7 +305,7 @@ def analyze(ctx: JobContext) -> JobResult:
                 noise_write,
                 gaps_write,
                 ReplaceTab(BATCHES, output.batches),
-                ReplaceTab(DASHBOARD, output.dashboard),
+                ReplaceTab(DASHBOARD, dashboard_tab(output.dashboard, model.table, current, prospects)),
                 ReplaceTab(COMPETITOR_SUGGESTIONS, output.suggestions),
                 ReplaceTab(IMPORTS, imports_frame(reports, f"{now:%Y-%m-%d %H:%M}")),
                 AppendRows(HISTORY, history),
@@ -339,6 +347,19 @@ def analyze(ctx: JobContext) -> JobResult:
     )
     with ctx.phase("notify"):
         return send_prepared(ctx, result, notice)
+
+
+def dashboard_tab(
+    counts: pd.DataFrame, model: pd.DataFrame, current: dict[str, pd.DataFrame], prospects: pd.DataFrame
+) -> pd.DataFrame:
+    """The analysis's counts and the outreach sections: Next action as the sheet will show it
+    (the team's for rows it already has, the suggestion for new ones)."""
+    typed = pick(current.get(PROSPECTS.name), ["Domain", "Next action"]).drop_duplicates("Domain")
+    team = dict(zip(typed["Domain"], typed["Next action"], strict=True))
+    live = prospects[prospects["Status"].astype(str) != "Gone"]
+    actions = live["Domain"].map(team).where(live["Domain"].isin(team.keys()), live["Suggested action"])
+    outreach = outreach_sections(model, current.get(HISTORY.name), actions.fillna(""))
+    return pd.concat([counts, outreach], ignore_index=True)
 
 
 def remember_appended(

@@ -20,7 +20,7 @@ import pandas as pd
 from bot.analysis.corrections import kept_judge_rows
 from bot.errors import StoreError
 from bot.learning.model import learn
-from bot.learning.refresh import rescored, score_update
+from bot.learning.refresh import rescored, score_update, weights
 from bot.learning.snapshot import Change, diff, from_state, initial_cells, state_entries, stored_parts, team_cells
 from bot.settings import parse_settings
 from bot.stores import AppendRows, ReplaceTab, SetState, Store, WriteOp
@@ -85,8 +85,9 @@ def watch(ctx: JobContext) -> JobResult:
     if (outcome_changes or first_outcomes) and prospects is not None:
         tabs = store.read_tabs([HISTORY.name, SETTINGS.name, BATCHES.name, MODEL.name])
         history = pd.concat([tabs.get(HISTORY.name), history_rows(changes, when, ctx.run_id)], ignore_index=True)
-        model = learn(prospects, history, tabs.get(BATCHES.name))
-        moved = rescored(prospects, model.multipliers, parse_settings(tabs.get(SETTINGS.name)), tabs.get(BATCHES.name))
+        settings = parse_settings(tabs.get(SETTINGS.name))
+        model = learn(prospects, history, tabs.get(BATCHES.name), today=ctx.clock().date(), weights=weights(settings))
+        moved = rescored(prospects, model, tabs.get(BATCHES.name))
         judge_line = kept_judge_rows(tabs.get(MODEL.name))
         table = pd.concat([model.table, judge_line], ignore_index=True) if len(judge_line) else model.table
         ops.append(ReplaceTab(MODEL, table))

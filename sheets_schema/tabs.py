@@ -159,6 +159,13 @@ PROSPECTS = TabSchema(
             85,
         ),
         Column("Value", "0-100 how much the link is worth.", B, NUM, 75),
+        Column(
+            "Win chance",
+            "Chance one pitch wins the link, learned from the team's outcomes (see Model); Priority follows it.",
+            B,
+            PCT,
+            85,
+        ),
         Column("Suggested action", "gapbot's suggestion for Next action.", B, CHOICE, 190, NEXT_ACTIONS),
         Column("Batch", "Outreach batch this prospect belongs to.", B, width=200),
         Column("Status", "New this run, Active, or Gone from the exports.", B, CHOICE, 80, PROSPECT_STATUSES),
@@ -367,7 +374,7 @@ MODEL = TabSchema(
     name="Model",
     purpose="What converts: outcome rates learned from the team's edits.",
     columns=(
-        Column("Dimension", "Link type, competitor, target page or batch.", B, width=140),
+        Column("Dimension", "Link type, competitor, target page, authority band or batch.", B, width=140),
         Column("Value", "Which one.", B, width=220),
         Column("Prospects", "Prospects in it.", B, INT, 85),
         Column("Sent", "Contacted.", B, INT, 60),
@@ -376,11 +383,13 @@ MODEL = TabSchema(
         Column("Won", "Published / linked.", B, INT, 60),
         Column("No fit", "No fit.", B, INT, 60),
         Column("Needs asset", "Needs asset first.", B, INT, 85),
-        Column("Reply rate", "Posterior mean reply rate.", B, PCT, 85),
+        Column("Reply rate", "Chance an average prospect of this group replies, learned from all results.", B, PCT, 85),
         Column("Reply range", "90% credible interval.", B, width=110),
-        Column("Win rate", "Posterior mean win rate.", B, PCT, 80),
+        Column(
+            "Win rate", "Chance an average prospect of this group gives a link, learned from all results.", B, PCT, 80
+        ),
         Column("Win range", "90% credible interval.", B, width=110),
-        Column("Feasibility multiplier", "How this shifts feasibility.", B, NUM, 110),
+        Column("Win chance ×", "This group's win rate against the team's own (All prospects).", B, NUM, 110),
     ),
 )
 
@@ -399,11 +408,13 @@ HISTORY = TabSchema(
 
 DASHBOARD = TabSchema(
     name="Dashboard",
-    purpose="Counts at a glance.",
+    purpose="Counts and charts at a glance.",
     columns=(
         Column("Section", "What is counted.", B, width=160),
         Column("Item", "Which.", B, width=240),
         Column("Count", "How many.", B, INT, 80),
+        Column("Rate", "The learned rate, where the section has one (see Model).", B, PCT, 70),
+        Column("Range", "Its 90% credible interval.", B, width=90),
     ),
 )
 

@@ -1,4 +1,4 @@
-"""Scores, learned multipliers and the Why, on hand-built prospects."""
+"""Built-in scores and the Why, on hand-built prospects (learning is in test_learning_model)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from bot.analysis.score import (
-    ScoreContext,
-    feasibility_multiplier,
-    score_prospects,
-)
+from bot.analysis.score import ScoreContext, score_prospects
 
 CONTEXT = ScoreContext(("invoice template", "late payment"), frozenset({"en"}), date(2026, 11, 20), (0.4, 0.35, 0.25))
 
@@ -73,30 +69,6 @@ def test_lost_links_and_asset_gaps_show_in_why() -> None:
     assert scores["Feasibility"].iloc[0] == 60.0  # 70 + 5 + 5 - 20 lost
     assert "they won it with a Data study we lack" in scores["Why"].iloc[0]
     assert "link already lost" in scores["Why"].iloc[0]
-
-
-def test_learned_multipliers_by_dimension_and_value() -> None:
-    rows, _ = prospects(
-        **{
-            "Link type": ["Resource page", "Directory", "Resource page"],
-            "Competitors linked": ["billhive.com", "billhive.com, paypilot.co.uk", "other.com"],
-        }
-    )
-    learned = {
-        ("Link type", "Resource page"): 1.5,
-        ("competitor", "BillHive.com"): 0.8,
-        ("Competitor", "paypilot.co.uk"): 0.6,
-    }
-    # row 1: 1.5 × 0.8; row 2: mean(0.8, 0.6); row 3: 1.5 × (nothing known about other.com)
-    assert feasibility_multiplier(rows, learned).round(3).tolist() == [1.2, 0.7, 1.5]
-    assert feasibility_multiplier(rows, None).tolist() == [1.0, 1.0, 1.0]
-
-
-def test_multipliers_apply_to_feasibility_and_say_so() -> None:
-    rows, features = prospects(Overlap=[1])
-    scores = score_prospects(rows, features, CONTEXT, {("Link type", "Resource page"): 0.5})
-    assert scores["Feasibility"].iloc[0] == 40.0  # 80 × 0.5
-    assert "learned feasibility ×0.5" in scores["Why"].iloc[0]
 
 
 def test_direct_serp_competitors_count_more_than_aspirational_peers() -> None:

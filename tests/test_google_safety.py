@@ -67,7 +67,7 @@ def prospects_by_key(fake: FakeGoogle, sid: str, only_gapbot: bool = False) -> d
     skip = {header.index("Status")}  # New vs Active depends on whether a cut run already listed it
     # The learned model reads the sheet (outcomes by batch), so a cut run that wrote part of it
     # shifts the learned scores of the next run a little; the rest must be exactly repaired.
-    skip |= {header.index(c) for c in ("Priority", "Feasibility", "Why")}
+    skip |= {header.index(c) for c in ("Priority", "Feasibility", "Why", "Win chance") if c in header}
     if only_gapbot:
         skip |= {i for i, h in enumerate(header) if h not in PROSPECTS.bot_columns}
     return {str(row[0]): tuple(v for i, v in enumerate(row) if i not in skip) for row in tab.rows[1:] if row and row[0]}

@@ -54,7 +54,14 @@ def test_team_columns_given_for_an_existing_row_are_never_written_even_blank(bac
 def test_an_in_place_refresh_never_adds_a_row(backend: Backend) -> None:
     run(backend, ["a.com"], "Pitch existing page")
     scores = pd.DataFrame(
-        {"Domain": ["a.com", "deleted.com"], "Base feasibility": [50, 50], "Feasibility": [60, 60], "Priority": [7, 7]}
+        {
+            "Domain": ["a.com", "deleted.com"],
+            "Base feasibility": [50, 50],
+            "Feasibility": [60, 60],
+            "Priority": [7, 7],
+            "Win chance": [0.06, 0.06],
+            "Why": ["learned +3.5 points", ""],
+        }
     )
     backend.store.commit([score_update(scores)])
     after = records(backend)

@@ -27,8 +27,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.analysis.priority import combine_priority, learned_feasibility
-from bot.learning import hand_added_rows, learn, prospect_multiplier, prospects_upsert
+from bot.learning import hand_added_rows, learn, prospects_upsert
+from bot.learning.refresh import learned_scores
 from jobs.context import JobContext
 from jobs.watch import watch
 from sheets_schema import header_key
@@ -169,8 +169,7 @@ def simple_analyze(backend: Backend, exported: frozenset[str], suggested: str, s
     frame["Value"] = [(seed * 3 + i * 29) % 100 for i in range(len(frame))]
     frame["Base feasibility"] = 50.0
     model = learn(existing if existing is not None else pd.DataFrame(), store.read_tab("History"))
-    frame["Feasibility"] = learned_feasibility(frame["Base feasibility"], prospect_multiplier(frame, model.multipliers))
-    frame["Priority"] = combine_priority(frame["Relevance"], frame["Feasibility"], frame["Value"], (0.4, 0.35, 0.25))
+    frame[["Feasibility", "Priority"]] = learned_scores(frame, model)[["Feasibility", "Priority"]]
     store.commit([prospects_upsert(frame, sort_by="Priority")])
     return frame
 

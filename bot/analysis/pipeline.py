@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -28,6 +28,10 @@ from .rules import TeamRules, parse_rules
 from .score import ScoreContext, score_prospects
 from .serp import competitor_suggestions
 from .topics import carried_over, focus, prospect_topics, topic_of_links
+
+#: Rescores prospects with what the team's outcomes taught: the LEARNED_COLUMNS, same index.
+LearnedScores = Callable[[pd.DataFrame], pd.DataFrame]
+LEARNED_COLUMNS = ("Feasibility", "Priority", "Win chance", "Why")
 
 
 @dataclass(frozen=True)
@@ -119,14 +123,15 @@ def analyze_links(
     today: date,
     *,
     topic: str = "",
-    multipliers: Mapping[tuple[str, str], float] | None = None,
+    learned: LearnedScores | None = None,
     candidates: Candidates | None = None,
 ) -> AnalysisOutput:
     """Every output tab of one analysis run.
 
-    `topic` runs a focused analysis of one topic's competitors and targets; `multipliers` are the
-    learned feasibility multipliers (see `score`); `candidates` is `gap_candidates` of the same
-    inputs when the caller already has it (to choose the pages to read).
+    `topic` runs a focused analysis of one topic's competitors and targets; `learned` rescores
+    prospects with what the team's outcomes taught (`bot.learning.refresh.learned_scores`);
+    `candidates` is `gap_candidates` of the same inputs when the caller already has it (to choose
+    the pages to read).
     """
     settings = inputs.settings
     candidates = candidates or gap_candidates(inputs, topic)
@@ -146,7 +151,8 @@ def analyze_links(
     # A deleted prospect is left out of Prospects, Links and Batches; its links still show which
     # competitor assets win links (asset gaps).
     clean = clean[~clean["prospect"].isin(inputs.deleted)]
-    prospects = _prospects(clean, competitors, assets, targets, settings, today, multipliers)
+    prospects = _prospects(clean, competitors, assets, targets, settings, today)
+    prospects = _learned(prospects, learned)
     prospects = _with_status(prospects, inputs.existing.get(PROSPECTS.name), today)
     prospects["Next action"] = prospects["Suggested action"]
 
@@ -158,6 +164,7 @@ def analyze_links(
         prospects = pd.concat([prospects, carried], ignore_index=True) if len(carried) else prospects
     batches, batch_names = batch_prospects(prospects, settings.batch_size)
     prospects["Batch"] = batch_names
+    prospects = _learned(prospects, learned)  # again, now that each prospect has its batch
     prospects = prospects.assign(_p=pd.to_numeric(prospects["Priority"], errors="coerce")).sort_values(
         ["_p", "Domain"], ascending=[False, True], kind="stable"
     )
@@ -230,7 +237,6 @@ def _prospects(
     targets: pd.DataFrame,
     settings: Settings,
     today: date,
-    multipliers: Mapping[tuple[str, str], float] | None,
 ) -> pd.DataFrame:
     """Prospects with link type, target page, scores, why and suggested action (no status yet)."""
     strongest = best_links(clean, "_rank")
@@ -282,12 +288,19 @@ def _prospects(
         today=today,
         weights=(settings.weight("relevance"), settings.weight("feasibility"), settings.weight("value")),
     )
-    scores = score_prospects(prospects, features, context, multipliers)
+    scores = score_prospects(prospects, features, context)
     prospects = pd.concat([prospects, scores], axis=1)
     prospects["Suggested action"] = suggest_actions(
         prospects["Link type"], features["asset_gap"], pd.Series(page_text.to_numpy(), index=prospects.index)
     )
     return prospects
+
+
+def _learned(prospects: pd.DataFrame, learned: LearnedScores | None) -> pd.DataFrame:
+    if learned is None or prospects.empty:
+        return prospects
+    scores = learned(prospects)
+    return prospects.assign(**{c: scores[c] for c in LEARNED_COLUMNS})
 
 
 def _keywords(targets: pd.DataFrame) -> list[str]:

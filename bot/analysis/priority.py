@@ -1,7 +1,7 @@
-"""How the three scores become one priority, and how learned rates shift feasibility.
+"""How the three scores become one priority.
 
-Shared by `analyze` (which computes the scores) and `watch` (which refreshes Feasibility and
-Priority in place when the team's outcomes change the learned model).
+Shared by `analyze` (which computes the scores) and the learned model (which takes this
+built-in priority as its prior belief, in `analyze` and `watch` alike).
 """
 
 from __future__ import annotations
@@ -17,8 +17,3 @@ def combine_priority(
     total = w_rel + w_feas + w_val or 1.0
     score = (relevance * w_rel + feasibility * w_feas + value * w_val) / total
     return score.clip(0, 100).round(1)
-
-
-def learned_feasibility(base: pd.Series, multiplier: pd.Series) -> pd.Series:
-    """Base feasibility (0-100) scaled by the learned multiplier, kept within 0-100."""
-    return (base * multiplier.fillna(1.0)).clip(0, 100).round(1)

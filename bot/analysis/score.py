@@ -1,33 +1,21 @@
 """Relevance, feasibility and value (0-100 each), the priority they combine into, and the `Why`.
 
-Learned multipliers
--------------------
-`score_prospects(..., multipliers=...)` takes a mapping keyed by `(dimension, value)`, e.g.
-`{("Link type", "Resource page"): 1.3, ("Competitor", "billhive.com"): 0.8}`, as computed from
-the `Model` tab. Dimensions are Prospects columns: `Link type`, `Competitor` (matched against
-each name in `Competitors linked`), `Target page` and `Topic` (each topic of the prospect).
-Names compare case- and space-insensitively. A prospect's multiplier is the product over
-dimensions (also `Batch`), kept within MULTIPLIER_RANGE; where a prospect has several values in
-one dimension (several competitors) their known multipliers are averaged. Unknown values count
-as 1. `analyze` and `watch` both use `feasibility_multiplier`, so a prospect scores the same
-whichever of them last wrote it. The result goes through
-`priority.learned_feasibility`, the same function `watch` uses to refresh scores in place.
+Learning from the team's outcomes is not here: `bot.learning.refresh.learned_scores` adds its
+points to the Priority computed here (the built-in priority), for `analyze` and `watch` alike.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from sheets_schema import header_key
-
 from .frames import arrow, matches
-from .priority import combine_priority, learned_feasibility
+from .priority import combine_priority
 
 TYPE_FEASIBILITY: dict[str, float] = {
     "Broken link": 75,
@@ -41,10 +29,6 @@ TYPE_FEASIBILITY: dict[str, float] = {
     "Other": 30,
     "Partnership / association": 20,
 }
-MULTI_VALUED = {"competitor": "Competitors linked", "topic": "Topic"}
-SINGLE_VALUED = {"link type": "Link type", "target page": "Target page", "batch": "Batch"}
-#: Learning may halve or double a prospect's feasibility, never more.
-MULTIPLIER_RANGE = (0.5, 2.0)
 _STOPWORDS = frozenset({"free", "best", "with", "from", "your", "online", "software", "tool", "tools", "page"})
 
 
@@ -78,33 +62,10 @@ def keyword_match(texts: pd.Series, keywords: Iterable[str]) -> tuple[pd.Series,
     return pd.Series(score, index=texts.index), pd.Series(found, index=texts.index)
 
 
-def feasibility_multiplier(prospects: pd.DataFrame, multipliers: Mapping[tuple[str, str], float] | None) -> pd.Series:
-    """The learned multiplier of each prospect (1.0 where nothing is learned); see the module notes."""
-    result = pd.Series(1.0, index=prospects.index)
-    if not multipliers:
-        return result
-    by_dimension: dict[str, dict[str, float]] = {}
-    for (dimension, value), factor in multipliers.items():
-        by_dimension.setdefault(header_key(dimension), {})[header_key(value)] = float(factor)
-    for dimension, factors in by_dimension.items():
-        if dimension in SINGLE_VALUED and SINGLE_VALUED[dimension] in prospects.columns:
-            values = prospects[SINGLE_VALUED[dimension]].astype(str).map(header_key)
-            result *= values.map(factors).fillna(1.0)
-        elif dimension in MULTI_VALUED and MULTI_VALUED[dimension] in prospects.columns:
-            result *= prospects[MULTI_VALUED[dimension]].astype(str).map(lambda v, f=factors: _mean_known(v, f))
-    return result.clip(*MULTIPLIER_RANGE)
-
-
-def _mean_known(values: str, factors: dict[str, float]) -> float:
-    known = [factors[k] for k in (header_key(v) for v in values.split(",")) if k in factors]
-    return sum(known) / len(known) if known else 1.0
-
-
 def score_prospects(
     prospects: pd.DataFrame,
     features: pd.DataFrame,
     context: ScoreContext,
-    multipliers: Mapping[tuple[str, str], float] | None = None,
 ) -> pd.DataFrame:
     """Relevance, Feasibility, Value, Priority and Why for each prospect.
 
@@ -135,23 +96,21 @@ def score_prospects(
     base = base + np.where((today - last_seen).dt.days <= 180, 5, 0)
     base = base + np.where((last_seen - first_seen).dt.days >= 365, 5, 0)  # the page keeps its links
     base = base - np.where(features["lost"], 20, 0) - np.where(followed, 0, 5)
-    multiplier = feasibility_multiplier(prospects, multipliers)
     base = base.clip(0, 100).astype(float).round(1)
-    feasibility = learned_feasibility(base, multiplier)
 
     traffic = pd.to_numeric(features["traffic"], errors="coerce")
     traffic_score = (np.log10(traffic.clip(lower=0) + 1) / 4).clip(upper=1).fillna(0.3)
     value = (0.6 * authority.fillna(25.0) + 25 * followed + 15 * traffic_score).clip(0, 100).round(1)
 
     relevance = relevance.astype(float).round(1)
-    priority = combine_priority(relevance, feasibility, value, context.weights)
-    why = _why(prospects, features, overlap, kw_words, authority, followed, multiplier)
+    priority = combine_priority(relevance, base, value, context.weights)
+    why = _why(prospects, features, overlap, kw_words, authority, followed)
     return pd.DataFrame(
         {
             "Priority": priority,
             "Relevance": relevance,
             "Base feasibility": base,
-            "Feasibility": feasibility,
+            "Feasibility": base,
             "Value": value,
             "Why": why,
         },
@@ -175,7 +134,6 @@ def _why(
     kw_words: pd.Series,
     authority: pd.Series,
     followed: pd.Series,
-    multiplier: pd.Series,
 ) -> pd.Series:
     parts = pd.DataFrame(index=prospects.index)
     parts["overlap"] = np.where(overlap >= 2, overlap.astype(int).astype(str) + " competitors link here", "")
@@ -198,9 +156,6 @@ def _why(
         ),
     )
     parts["lost"] = np.where(features["lost"], "link already lost", "")
-    parts["learned"] = np.where(
-        (multiplier - 1).abs() >= 0.01, "learned feasibility ×" + multiplier.round(2).astype(str), ""
-    )
     return join_parts(parts)
 
 

@@ -1,7 +1,7 @@
 """The learning loop: the team's edits become History, History becomes the Model, the Model shifts scores."""
 
 from .merge import hand_added_keys, hand_added_rows, prospects_upsert
-from .model import DIMENSIONS, LearnedModel, Priors, learn, needs_asset_first, prospect_multiplier
+from .model import DIMENSIONS, LearnedModel, Priors, learn, needs_asset_first
 
 __all__ = [
     "DIMENSIONS",
@@ -11,6 +11,5 @@ __all__ = [
     "hand_added_rows",
     "learn",
     "needs_asset_first",
-    "prospect_multiplier",
     "prospects_upsert",
 ]

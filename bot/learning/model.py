@@ -1,57 +1,89 @@
-"""What converts: outcome counts and rates per link type, competitor, target page and batch.
+"""What converts: one model of each prospect's chance to reply and to win, learned from the team's outcomes.
 
 The team's outcomes (every value a prospect's `Outcome` ever held, from `History`, plus its
-current one) are counted per group. Rates are Beta posteriors whose prior comes from the
-default rates, so a group with little evidence stays near the defaults. Each group's win rate
-relative to the default becomes a feasibility multiplier that analyze and watch both apply.
+current one) make one row per contacted prospect. A send counts once it is resolved: won, `No
+fit`, `Needs asset first`, or left without an answer for NO_ANSWER_DAYS; a `Sent` still waiting
+is no failure. `conversion.fit` turns the resolved sends into the team's own rate plus a shrunk
+effect per group, all attributes together, with the built-in priority as the offset: learning
+moves a prospect only by what its results say beyond what gapbot already believed.
+
+The `Model` tab shows per group the counts, the model's reply and win chance for an average
+prospect of the group with its 90% range, and the group's effect on the odds of a win.
+Priority moves by POINTS_PER_LOG_ODDS per unit of learned log-odds, so it keeps ranking by
+expected wins per send, plus a small exploration bonus for link types with less evidence than
+the best-known one: EXPLORE_SDS posterior sds of the type's effect beyond the best-known type's,
+in priority points. It is zero on a fresh sheet and after a single result, grows for a type never
+tried as the others gather results, and fades as the type gathers its own.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
-from bot.analysis.score import MULTIPLIER_RANGE, feasibility_multiplier
+from bot.analysis.priority import combine_priority
 from bot.inputs import pick
 from sheets_schema import header_key
 from sheets_schema.tabs import MODEL
 from sheets_schema.vocabularies import OUTCOMES
 
-from .beta import Beta
+from . import conversion
 
 SENT, REPLIED, INTERESTED, WON, NO_FIT, NEEDS_ASSET = OUTCOMES
 # Outreach moves along this funnel: a later stage implies the earlier ones were reached.
 FUNNEL = {SENT: 1, REPLIED: 2, INTERESTED: 3, WON: 4}
 COUNTS = ("Sent", "Replied", "Interested", "Won", "No fit", "Needs asset")
 
-LINK_TYPE, COMPETITOR, TARGET_PAGE, BATCH = "Link type", "Competitor", "Target page", "Batch"
-DIMENSIONS = (LINK_TYPE, COMPETITOR, TARGET_PAGE, BATCH)
+LINK_TYPE, COMPETITOR, TARGET_PAGE, AUTHORITY, BATCH = "Link type", "Competitor", "Target page", "Authority", "Batch"
+DIMENSIONS = (LINK_TYPE, COMPETITOR, TARGET_PAGE, AUTHORITY, BATCH)
 TARGET_PAGE_COLUMN = "Target page"  # read from Prospects when the tab has it, else through Batches
 
-PROSPECT_FIELDS = ["Domain", "Outcome", "Link type", "Competitors linked", "Batch"]
+PROSPECT_FIELDS = [
+    "Domain",
+    "Outcome",
+    "Link type",
+    "Competitors linked",
+    "Batch",
+    "Authority",
+    "Contacted on",
+    "Relevance",
+    "Base feasibility",
+    "Feasibility",
+    "Value",
+]
 
-Multipliers = Mapping[tuple[str, str], float]
+#: A send without any answer for this long counts as no reply (and no win); before that it is pending.
+NO_ANSWER_DAYS = 14
+#: A reply that led nowhere for this long counts as no win.
+NO_WIN_DAYS = 42
+#: Twenty built-in priority points are worth e (2.7) times the odds of a link: the scale on which
+#: the built-in priority is the prior belief, and on which learned log-odds become priority points.
+#: Chosen with the simulation (bench/bench_learning.py): steeper (10 points = 2x) believed the
+#: built-in ranking too firmly for results to overturn it; flatter (30) let noise cost wins where
+#: the built-in ranking was right, and one surprising win moved other prospects by up to 7 points.
+POINTS_PER_LOG_ODDS = 20.0
+EXPLORE_SDS = 0.5
+#: Prior sd of a group's effect on the log-odds: how far one link type (competitor, …) may plausibly
+#: be from the team's own rate before any result. Small enough that one result moves little.
+SCALES = {LINK_TYPE: 0.5, COMPETITOR: 0.4, TARGET_PAGE: 0.3, AUTHORITY: 0.3, BATCH: 0.2}
+DEFAULT_WEIGHTS = (0.4, 0.35, 0.25)
 
 
 @dataclass(frozen=True)
 class Priors:
-    """Default rates before any outcome is known, and how many results each is worth."""
+    """The rates assumed before the team has any result of its own."""
 
     reply_rate: float = 0.15
-    reply_strength: float = 20.0
     win_rate: float = 0.05
-    win_strength: float = 40.0
 
     @property
-    def reply(self) -> Beta:
-        return Beta.prior(self.reply_rate, self.reply_strength)
-
-    @property
-    def win(self) -> Beta:
-        return Beta.prior(self.win_rate, self.win_strength)
+    def win_given_reply(self) -> float:
+        return self.win_rate / self.reply_rate
 
 
 DEFAULT_PRIORS = Priors()
@@ -60,45 +92,99 @@ DEFAULT_PRIORS = Priors()
 @dataclass(frozen=True)
 class LearnedModel:
     table: pd.DataFrame  # rows of the Model tab
-    multipliers: dict[tuple[str, str], float]  # (dimension, value) -> feasibility multiplier
+    reply: conversion.Fit  # does a pitch get an answer
+    win: conversion.Fit  # does an answer end in a link
+    columns: tuple[tuple[str, str], ...]  # (dimension, value) of each effect
+    centre: float  # the built-in priority at which the offset is zero
+    #: link type (header key) -> how uncertain its effect still is, beyond the best-known type's (log-odds)
+    uncertainty: dict[str, float] = field(default_factory=dict)
+    weights: tuple[float, float, float] = DEFAULT_WEIGHTS
+
+    def score(self, prospects: pd.DataFrame, batches: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Per prospect row (same index): `Learned` and `Explore` priority points, `Win chance`."""
+        source = _with_batch_targets(prospects, batches)
+        assert source is not None
+        rows = pick(source, [*PROSPECT_FIELDS, TARGET_PAGE_COLUMN]).set_axis(prospects.index)
+        x = _design(_groups(rows), self.columns)
+        offset = (builtin_priority(rows, self.weights).fillna(self.centre).to_numpy() - self.centre) / (
+            POINTS_PER_LOG_ODDS
+        )
+        log_chance = _log_win(self.reply, self.win, offset, x @ self.reply.effects, x @ self.win.effects)
+        prior = _log_win(self.reply, self.win, offset, 0.0, 0.0)
+        link_types = rows["Link type"].map(header_key)
+        explore = link_types.map(self.uncertainty).fillna(0.0).to_numpy() * EXPLORE_SDS * POINTS_PER_LOG_ODDS
+        return pd.DataFrame(
+            {
+                "Learned": (log_chance - prior) * POINTS_PER_LOG_ODDS,
+                "Explore": explore,
+                "Win chance": np.exp(log_chance),
+            },
+            index=prospects.index,
+        )
 
 
-def prospect_outcomes(prospects: pd.DataFrame | None, history: pd.DataFrame | None) -> pd.DataFrame:
-    """One row per prospect key: its groups per dimension and which outcome stages it ever reached."""
+def _log_win(
+    reply: conversion.Fit,
+    win: conversion.Fit,
+    offset: np.ndarray,
+    reply_effect: np.ndarray | float,
+    win_effect: np.ndarray | float,
+) -> np.ndarray:
+    """log P(link) = log P(answer) + log P(link | answer)."""
+    answer = -np.logaddexp(0, -(offset + reply.intercept + reply_effect))
+    return answer - np.logaddexp(0, -(win.intercept + win_effect))
+
+
+def builtin_priority(rows: pd.DataFrame, weights: tuple[float, float, float]) -> pd.Series:
+    """The priority before learning: relevance, base feasibility and value with the Settings weights."""
+    number = {c: pd.to_numeric(rows[c], errors="coerce") for c in ("Relevance", "Base feasibility", "Value")}
+    base = number["Base feasibility"].fillna(pd.to_numeric(rows["Feasibility"], errors="coerce"))
+    return combine_priority(number["Relevance"], base, number["Value"], weights)
+
+
+def prospect_outcomes(
+    prospects: pd.DataFrame | None,
+    history: pd.DataFrame | None,
+    today: date | None = None,
+    weights: tuple[float, float, float] = DEFAULT_WEIGHTS,
+) -> pd.DataFrame:
+    """One row per prospect key: its groups, which outcome stages it ever reached, and whether
+    its reply and its win are known yet (`reply known`, `win known`)."""
     rows = pick(prospects, [*PROSPECT_FIELDS, TARGET_PAGE_COLUMN])
     rows = rows[rows["Domain"] != ""].drop_duplicates("Domain")
     seen: dict[str, set[str]] = {key: {_outcome(o)} for key, o in zip(rows["Domain"], rows["Outcome"], strict=True)}
-    log = pick(history, ["Key", "Column", "Old value", "New value"])
+    last_change: dict[str, date] = {
+        key: day for key, text in zip(rows["Domain"], rows["Contacted on"], strict=True) if (day := _day(text))
+    }
+    log = pick(history, ["When", "Key", "Column", "Old value", "New value"])
     log = log[log["Column"].map(header_key) == header_key("Outcome")]
-    for key, old, new in zip(log["Key"], log["Old value"], log["New value"], strict=True):
+    for when, key, old, new in zip(log["When"], log["Key"], log["Old value"], log["New value"], strict=True):
         if key in seen:
             seen[key] |= {_outcome(old), _outcome(new)}
-    records = []
-    for key, link_type, competitors, batch, target in zip(
-        rows["Domain"],
-        rows["Link type"],
-        rows["Competitors linked"],
-        rows["Batch"],
-        rows[TARGET_PAGE_COLUMN],
-        strict=True,
-    ):
-        stage = max(FUNNEL.get(o, 0) for o in seen[key])
-        records.append(
-            {
-                "key": key,
-                LINK_TYPE: [link_type] if link_type else [],
-                COMPETITOR: [c.strip() for c in competitors.split(",") if c.strip()],
-                TARGET_PAGE: [target] if target else [],
-                BATCH: [batch] if batch else [],
-                "Sent": stage >= FUNNEL[SENT],
-                "Replied": stage >= FUNNEL[REPLIED],
-                "Interested": stage >= FUNNEL[INTERESTED],
-                "Won": stage >= FUNNEL[WON],
-                "No fit": NO_FIT in seen[key],
-                "Needs asset": NEEDS_ASSET in seen[key],
-            }
-        )
-    return pd.DataFrame(records, columns=["key", *DIMENSIONS, *COUNTS])
+            if (day := _day(when)) and day > last_change.get(key, date.min):
+                last_change[key] = day
+    frame = _groups(rows)
+    stage = frame.index.map(lambda i: max(FUNNEL.get(o, 0) for o in seen[rows.at[i, "Domain"]]))
+    answered = frame.index.map(lambda i: bool(seen[rows.at[i, "Domain"]] & {NO_FIT, NEEDS_ASSET}))
+    age = frame.index.map(lambda i: _age(last_change.get(rows.at[i, "Domain"]), today))
+    frame["key"] = rows["Domain"]
+    frame["Sent"] = (stage >= FUNNEL[SENT]) | answered
+    frame["Replied"] = stage >= FUNNEL[REPLIED]
+    frame["Interested"] = stage >= FUNNEL[INTERESTED]
+    frame["Won"] = stage >= FUNNEL[WON]
+    frame["No fit"] = frame.index.map(lambda i: NO_FIT in seen[rows.at[i, "Domain"]])
+    frame["Needs asset"] = frame.index.map(lambda i: NEEDS_ASSET in seen[rows.at[i, "Domain"]])
+    # An answer is a reply for the reply model, whatever it said.
+    frame["reply known"] = frame["Replied"] | answered | (frame["Sent"] & (age >= NO_ANSWER_DAYS))
+    frame["win known"] = (
+        frame["Won"]
+        | answered
+        | (frame["Sent"] & ~frame["Replied"] & (age >= NO_ANSWER_DAYS))
+        | (frame["Replied"] & (age >= NO_WIN_DAYS))
+    )
+    frame["replied or answered"] = frame["Replied"] | answered
+    frame["priority"] = builtin_priority(rows, weights)
+    return frame.reset_index(drop=True)
 
 
 def learn(
@@ -106,39 +192,152 @@ def learn(
     history: pd.DataFrame | None,
     batches: pd.DataFrame | None = None,
     priors: Priors = DEFAULT_PRIORS,
+    *,
+    today: date | None = None,
+    weights: tuple[float, float, float] = DEFAULT_WEIGHTS,
 ) -> LearnedModel:
-    """The Model tab and the feasibility multipliers, from the current Prospects and History tabs."""
-    outcomes = prospect_outcomes(_with_batch_targets(prospects, batches), history)
-    overall: Counter[str] = Counter()
-    groups: dict[tuple[str, str], Counter[str]] = {}
-    for record in outcomes.to_dict("records"):
-        reached = Counter({"Prospects": 1, **{name: int(record[name]) for name in COUNTS}})
-        overall.update(reached)
-        for dimension in DIMENSIONS:
-            for value in dict.fromkeys(record[dimension]):
-                groups.setdefault((dimension, value), Counter()).update(reached)
-    rows: list[dict[str, object]] = [_model_row("All", "All prospects", overall, priors, multiplier=False)]
-    multipliers: dict[tuple[str, str], float] = {}
-    for dimension, value in sorted(groups, key=lambda g: (DIMENSIONS.index(g[0]), g[1])):
-        row = _model_row(dimension, value, groups[(dimension, value)], priors)
-        multipliers[(dimension, value)] = float(row["Feasibility multiplier"])  # type: ignore[arg-type]
-        rows.append(row)
-    return LearnedModel(pd.DataFrame(rows, columns=MODEL.names), multipliers)
+    """The Model tab and the fitted conversion model, from the current Prospects and History tabs.
 
-
-def prospect_multiplier(
-    prospects: pd.DataFrame, multipliers: Multipliers, batches: pd.DataFrame | None = None
-) -> pd.Series:
-    """Each prospect row's combined multiplier (index of `prospects`), as `analyze` computes it.
-
-    The product of its link type's, its target page's and its batch's multipliers and the mean
-    of its competitors' multipliers, kept within MULTIPLIER_RANGE. Groups the model has never
-    seen count as 1.
+    Without `today` no silence is long enough to count: only answers and wins are results.
     """
-    source = _with_batch_targets(prospects, batches)
-    assert source is not None
-    columns = pick(source, ["Link type", TARGET_PAGE_COLUMN, "Batch", "Competitors linked", "Topic"])
-    return feasibility_multiplier(columns.set_axis(prospects.index), multipliers).astype(float)
+    outcomes = prospect_outcomes(_with_batch_targets(prospects, batches), history, today, weights)
+    listed = builtin_priority(pick(prospects, PROSPECT_FIELDS), weights)
+    centre = float(listed.mean()) if listed.notna().any() else 50.0
+    offsets = (pd.to_numeric(outcomes["priority"], errors="coerce").fillna(centre) - centre) / POINTS_PER_LOG_ODDS
+    columns = tuple(sorted({(d, v) for d in DIMENSIONS for values in outcomes[d] for v in values}, key=_order))
+    x = _design(outcomes, columns)
+    scales = [SCALES[d] for d, _ in columns]
+    replied = outcomes["replied or answered"].to_numpy(dtype=bool)
+    asked = outcomes["reply known"].to_numpy(dtype=bool)
+    answered = replied & outcomes["win known"].to_numpy(dtype=bool)
+    reply = conversion.fit(x[asked], replied[asked].astype(float), offsets.to_numpy()[asked], scales, priors.reply_rate)
+    won = outcomes["Won"].to_numpy(dtype=float)
+    win = conversion.fit(x[answered], won[answered], np.zeros(int(answered.sum())), scales, priors.win_given_reply)
+    # The reply model has the most results, so its uncertainty says best what a type still hides.
+    spread = {
+        header_key(v): math.sqrt(reply.covariance[j + 1, j + 1]) for j, (d, v) in enumerate(columns) if d == LINK_TYPE
+    }
+    known = min(spread.values(), default=0.0)
+    uncertainty = {t: sd - known for t, sd in spread.items()}
+    table = _table(outcomes, columns, x, reply, win)
+    return LearnedModel(table, reply, win, columns, centre, uncertainty, weights)
+
+
+def _table(
+    outcomes: pd.DataFrame,
+    columns: Sequence[tuple[str, str]],
+    x: np.ndarray,
+    reply: conversion.Fit,
+    win: conversion.Fit,
+) -> pd.DataFrame:
+    team = _group_rates(reply, win, None)
+    rows = [_model_row("All", "All prospects", outcomes, team, None)]
+    for j, (dimension, value) in enumerate(columns):
+        rows.append(_model_row(dimension, value, outcomes[x[:, j] > 0], _group_rates(reply, win, j), team))
+    return pd.DataFrame(rows, columns=MODEL.names)
+
+
+@dataclass(frozen=True)
+class _Rates:
+    """Log of an average group member's chance to answer and to give a link, with their sds."""
+
+    reply: float
+    reply_sd: float
+    win: float
+    win_sd: float
+
+
+def _group_rates(reply: conversion.Fit, win: conversion.Fit, j: int | None) -> _Rates:
+    (reply_mean, reply_var), (win_mean, win_var) = _log_odds(reply, j), _log_odds(win, j)
+    # Delta method: d log sigmoid(l) / dl = 1 - sigmoid(l).
+    p_reply, p_win = (float(conversion.sigmoid(np.array(m))) for m in (reply_mean, win_mean))
+    log_reply = math.log(p_reply)
+    reply_sd = (1 - p_reply) * math.sqrt(reply_var)
+    win_sd = math.sqrt(reply_sd**2 + ((1 - p_win) ** 2) * win_var)
+    return _Rates(log_reply, reply_sd, log_reply + math.log(p_win), win_sd)
+
+
+def _log_odds(model: conversion.Fit, j: int | None) -> tuple[float, float]:
+    """Log-odds of an average prospect of group `j` (the team's rate when None) and its variance."""
+    c = model.covariance
+    if j is None:
+        return model.intercept, float(c[0, 0])
+    return model.intercept + float(model.effects[j]), float(c[0, 0] + c[j + 1, j + 1] + 2 * c[0, j + 1])
+
+
+def _model_row(
+    dimension: str, value: str, members: pd.DataFrame, rates: _Rates, team: _Rates | None
+) -> dict[str, object]:
+    counts = {name: int(members[name].sum()) for name in COUNTS}
+    return {
+        "Dimension": dimension,
+        "Value": value,
+        "Prospects": len(members),
+        **counts,
+        "Reply rate": round(math.exp(rates.reply), 4),
+        "Reply range": _range(rates.reply, rates.reply_sd),
+        "Win rate": round(math.exp(rates.win), 4),
+        "Win range": _range(rates.win, rates.win_sd),
+        "Win chance ×": None if team is None else round(math.exp(rates.win - team.win), 2),
+    }
+
+
+def _range(log_mean: float, sd: float) -> str:
+    low, high = conversion.interval(log_mean, sd)
+    return f"{low:.0%}–{high:.0%}"
+
+
+def _groups(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each row's groups per dimension, as lists (competitors: every one it links to)."""
+    return pd.DataFrame(
+        {
+            LINK_TYPE: [[v] if v else [] for v in rows["Link type"]],
+            COMPETITOR: [[c.strip() for c in v.split(",") if c.strip()] for v in rows["Competitors linked"]],
+            TARGET_PAGE: [[v] if v else [] for v in rows[TARGET_PAGE_COLUMN]],
+            AUTHORITY: [_band(v) for v in rows["Authority"]],
+            BATCH: [[v] if v else [] for v in rows["Batch"]],
+        },
+        index=rows.index,
+    )
+
+
+def _design(groups: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> np.ndarray:
+    """One column per (dimension, value); a prospect's competitors share one unit of weight, so
+    linking to three competitors is not three results."""
+    position = {(d, header_key(v)): j for j, (d, v) in enumerate(columns)}
+    x = np.zeros((len(groups), len(columns)))
+    for dimension in DIMENSIONS:
+        for i, values in enumerate(groups[dimension]):
+            known = [position[(dimension, header_key(v))] for v in values if (dimension, header_key(v)) in position]
+            for j in known:
+                x[i, j] += 1 / len(values)
+    return x
+
+
+def _band(text: str) -> list[str]:
+    try:
+        value = float(text)
+    except ValueError:
+        return []
+    if math.isnan(value):
+        return []
+    low = min(int(value // 20) * 20, 80)
+    return [f"{low}–{low + 19 if low < 80 else 100}"]
+
+
+def _order(group: tuple[str, str]) -> tuple[int, str]:
+    return DIMENSIONS.index(group[0]), group[1]
+
+
+def _day(text: str) -> date | None:
+    try:
+        return datetime.fromisoformat(text.strip()[:10]).date()
+    except ValueError:
+        return None
+
+
+def _age(day: date | None, today: date | None) -> float:
+    return float((today - day).days) if day and today else -1.0
 
 
 def needs_asset_first(
@@ -157,31 +356,6 @@ def needs_asset_first(
     grouped = picked.groupby(["Competitor page", "Target page"], sort=True)["key"]
     out = pd.DataFrame({"Prospects": grouped.size(), "Examples": grouped.agg(lambda k: ", ".join(sorted(k)[:5]))})
     return out.reset_index().sort_values("Prospects", ascending=False, kind="stable").reset_index(drop=True)
-
-
-def _model_row(
-    dimension: str, value: str, counted: Counter[str], priors: Priors, multiplier: bool = True
-) -> dict[str, object]:
-    counts = {name: counted[name] for name in COUNTS}
-    reply = priors.reply.update(counts["Replied"], counts["Sent"])
-    win = priors.win.update(counts["Won"], counts["Sent"])
-    factor = min(max(win.mean / priors.win.mean, MULTIPLIER_RANGE[0]), MULTIPLIER_RANGE[1])
-    return {
-        "Dimension": dimension,
-        "Value": value,
-        "Prospects": counted["Prospects"],
-        **counts,
-        "Reply rate": round(reply.mean, 4),
-        "Reply range": _range(reply),
-        "Win rate": round(win.mean, 4),
-        "Win range": _range(win),
-        "Feasibility multiplier": round(factor, 2) if multiplier else None,
-    }
-
-
-def _range(posterior: Beta) -> str:
-    low, high = posterior.interval(0.9)
-    return f"{low:.0%}–{high:.0%}"
 
 
 def _outcome(text: str) -> str:

@@ -43,6 +43,7 @@ class SheetInfo:
     rows: int
     columns: int
     hidden: bool = False
+    charts: tuple[int, ...] = ()  # ids of the charts on the tab
 
 
 @dataclass

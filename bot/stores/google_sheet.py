@@ -37,8 +37,10 @@ from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from bot.errors import StoreError
 from sheets_schema import STATE_TAB
+from sheets_schema.tabs import DASHBOARD
 
 from .base import ExportFile, StateGuard, Store, state_values, with_schema_version
+from .charts import chart_requests
 from .drive import download_exports, file_version
 from .google_auth import BASE_SCOPES, DRIVE_READ_SCOPE, account_email, load_credentials, with_scopes
 from .google_cache import RunCache
@@ -72,7 +74,7 @@ from .google_verify import (
 from .grid import MAX_CELL_CHARS, CommitNotes, Grid, apply_ops, cell_text, grid_to_frame
 from .ops import ReplaceTab, SetState, UpsertRows, WriteOp
 
-SHEET_FIELDS = "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)))"
+SHEET_FIELDS = "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),charts(chartId))"
 # A batchUpdate answers with the tabs after it (and no cells), so a commit needs no metadata read after.
 ANSWER_FIELDS = f"updatedSpreadsheet({SHEET_FIELDS})"
 ReadOptions = dict[str, str | int | bool | float | list[str] | None]
@@ -97,7 +99,12 @@ def sheet_infos(spreadsheet: Mapping[str, Any]) -> list[SheetInfo]:
         grid = p.get("gridProperties", {})
         out.append(
             SheetInfo(
-                p["sheetId"], p["title"], grid.get("rowCount", 0), grid.get("columnCount", 0), p.get("hidden", False)
+                p["sheetId"],
+                p["title"],
+                grid.get("rowCount", 0),
+                grid.get("columnCount", 0),
+                p.get("hidden", False),
+                tuple(c["chartId"] for c in sheet.get("charts", [])),
             )
         )
     return out
@@ -295,6 +302,9 @@ class GoogleSheetStore(Store):
             sheets_now = self._batch_update(lambda: structure, lambda: self._structure_landed(plans, ids))
         self._write_cells(plans, moved_since_read=bool(structure) and not formats)
         finish = formats + [r for p in plans for r in finish_requests(p, ids[p.name], rows_during(p))]
+        if DASHBOARD.name in touched:  # its charts over its new rows, in the same final request
+            info = by_title.get(DASHBOARD.name)
+            finish += chart_requests(after[DASHBOARD.name], ids[DASHBOARD.name], info.charts if info else ())
         keep = {ids[p.name]: rows_kept(p) for p in plans if p.replaced}
         for parts, rest in final_batches(list(appended_parts(plans)), finish):
             sheets_now = self._send_final(parts, rest, ids, keep)

@@ -177,6 +177,7 @@ ADDING = (
     "addConditionalFormatRule",
     "addProtectedRange",
     "deleteDimension",
+    "addChart",
 )
 
 

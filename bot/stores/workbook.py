@@ -37,8 +37,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.errors import InputError, StoreError
 from sheets_schema import STATE_TAB, TABS_BY_NAME, Column, TabSchema, header_key
+from sheets_schema.tabs import DASHBOARD
 
 from .base import ExportFile, GridStore, content_fingerprint, lock_file_note, not_an_export_note
+from .charts import draw_workbook_charts
 from .grid import Cell, CommitNotes, Grid, header_index
 from .layout import frozen_columns, row_formula
 from .xlsx_cells import Decoding, NotPlainCells, SheetCells, bind, parse_sheet, sheet_data_xml, used_range
@@ -186,6 +188,7 @@ class WorkbookStore(GridStore):
             schema = TABS_BY_NAME.get(name)
             if schema is not None and (name in notes.created or not schema.team_input):
                 format_tab(ws, schema, after[name])
+        draw_workbook_charts(wb, after.get(DASHBOARD.name) or before.get(DASHBOARD.name) or [])
         stamp, data = self._replace(wb.save)
         grids = {ws.title: after[ws.title] if ws.title in after else before.get(ws.title, []) for ws in wb.worksheets}
         parts = {ws.title: ws.path.removeprefix("/") for ws in wb.worksheets}
@@ -243,6 +246,8 @@ class WorkbookStore(GridStore):
             if schema is not None and (name in notes.created or not schema.team_input):
                 looks = format_tab(ws, schema, after[name], style_cells=False)
             cells[name] = _restyled(ws, old, after[name], looks)
+        dashboard = cells.get(DASHBOARD.name)
+        draw_workbook_charts(wb, dashboard.grid if dashboard else [])
         self._book = None  # until the save lands, memory may be ahead of the file
 
         def write(tmp: str) -> None:

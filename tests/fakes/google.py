@@ -484,6 +484,8 @@ def sheet_resource(
         ]
     if sheet.basic_filter:
         out["basicFilter"] = sheet.basic_filter
+    if sheet.charts:
+        out["charts"] = sheet.charts
     if sheet.groups:
         key = "columnGroups" if sheet.groups[0]["range"].get("dimension") == "COLUMNS" else "rowGroups"
         out[key] = sheet.groups

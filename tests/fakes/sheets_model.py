@@ -114,6 +114,7 @@ class Sheet:
     sizes: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     basic_filter: dict[str, Any] | None = None
     groups: list[dict[str, Any]] = field(default_factory=list)
+    charts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def id(self) -> int:

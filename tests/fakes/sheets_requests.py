@@ -6,6 +6,7 @@ every request succeeded.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -361,6 +362,41 @@ def add_protected_range(book: Spreadsheet, body: dict[str, Any], where: str) -> 
     stored["editors"] = {k: v for k, v in given.get("editors", {}).items() if v}  # Google drops empty lists
     sheet.protected.append(stored)
     return {"protectedRange": stored}
+
+
+@handles("addChart")
+def add_chart(book: Spreadsheet, body: dict[str, Any], where: str) -> dict[str, Any]:
+    """A basic chart: its source ranges and anchor cell must lie on existing tabs within their grids."""
+    chart = copy.deepcopy(body.get("chart", {}))
+    basic = chart.get("spec", {}).get("basicChart")
+    if basic is None:
+        raise ApiError(400, f"Invalid {where}: A chart spec is required.")
+    ranges = [d["domain"] for d in basic.get("domains", [])] + [s["series"] for s in basic.get("series", [])]
+    for source in ranges:
+        for rng in source.get("sourceRange", {}).get("sources", []):
+            grid_range(book, rng, where)
+    anchor = chart.get("position", {}).get("overlayPosition", {}).get("anchorCell")
+    if anchor is None:
+        raise ApiError(400, f"Invalid {where}: A chart position is required.")
+    sheet = book.sheet_by_id(anchor.get("sheetId", 0))
+    if anchor.get("rowIndex", 0) >= sheet.row_count or anchor.get("columnIndex", 0) >= sheet.column_count:
+        raise ApiError(400, f"Invalid {where}: The anchor cell is outside the grid of {sheet.title}.")
+    taken = {c["chartId"] for s in book.sheets for c in s.charts}
+    if chart.get("chartId") in taken:
+        raise ApiError(400, f"Invalid {where}: An object with id {chart['chartId']} already exists.")
+    chart.setdefault("chartId", book.new_id())
+    sheet.charts.append(chart)
+    return {"chart": chart}
+
+
+@handles("deleteEmbeddedObject")
+def delete_embedded_object(book: Spreadsheet, body: dict[str, Any], where: str) -> None:
+    for sheet in book.sheets:
+        for chart in sheet.charts:
+            if chart["chartId"] == body.get("objectId"):
+                sheet.charts.remove(chart)
+                return
+    raise ApiError(400, f"Invalid {where}: No embedded object with id: {body.get('objectId')}")
 
 
 @handles("deleteProtectedRange")
