@@ -82,7 +82,7 @@ def test_store_calls_for_50000_prospects_are_those_for_100_plus_payload_chunks()
 @pytest.mark.slow
 def test_analyze_makes_the_same_calls_on_a_small_and_a_larger_market() -> None:
     small, large = measure(100), measure(3_000)
-    # Known gap (issue 18): when a replaced tab outgrows its grid, a structure request goes before
+    # Known gap: when a replaced tab outgrows its grid, a structure request goes before
     # the values and the keyed tabs are read again to aim them: one batchUpdate and one batchGet more.
     regrown = Counter({"GET values:batchGet": 1, "POST spreadsheets:batchUpdate": 1})
     for (label, few), (_, many) in zip(small, large, strict=True):
@@ -96,7 +96,7 @@ def test_analyze_makes_the_same_calls_on_a_small_and_a_larger_market() -> None:
         ), label
 
 
-#: Calls of one `analyze` through the runner, payload chunks aside (issue 18 aims at 12).
+#: Calls of one `analyze` through the runner, payload chunks aside (the aim is 12).
 ANALYZE_CALLS = 13
 
 

@@ -1,4 +1,4 @@
-"""Reading mistakes of issue 16: every row counted, every byte accounted for, every blanked value
+"""Reading mistakes: every row counted, every byte accounted for, every blanked value
 noted, and an export whose links go unused says so (fixtures written here in the tools' formats)."""
 
 from __future__ import annotations
