@@ -5,7 +5,8 @@
 
 For each export format: generate the file (bench/gen_exports.py, cached in --out), then, each in
 a fresh process so peak memory is its own, time (a) `pyarrow.csv.read_csv` of the bytes with the
-file's encoding and separator and type inference — the yardstick — and (b) gapbot's whole ingest:
+file's encoding and separator and type inference — the yardstick, with Arrow's default settings —
+and (b) gapbot's whole ingest as the command line runs it (with its memory pool, `bot/memory.py`):
 decode, recognise, parse, normalise URLs and domains, build the link table. Peak memory is the
 growth of the process's maximum resident set over what it held once the file's bytes were loaded.
 Each is run --repeat times, the two alternating, and the fastest run is reported (the machine
@@ -44,7 +45,10 @@ def measure(mode: str, path: Path) -> dict[str, float]:
     import pyarrow.csv as pacsv
 
     from bot.ingest import read_export_bytes
+    from bot.memory import use_reusing_pool
 
+    if mode == "gapbot":
+        use_reusing_pool()  # as the command line does
     data = path.read_bytes()
     before = _rss_mb()
     start = time.perf_counter()

@@ -13,6 +13,7 @@ from dotenv import load_dotenv
 
 from bot.demo import untouched_demo, write_demo
 from bot.errors import ConfigError, GapbotError
+from bot.memory import use_reusing_pool
 from bot.notify import ConsoleNotifier, Notifier
 from bot.notify.config import build_notifier
 from bot.settings import parse_settings
@@ -83,6 +84,7 @@ def main(ctx: click.Context, workbook: str | None, sheet: str | None, debug: boo
     scored, classified prospects with dropdowns your team edits.
     """
     load_dotenv(Path.cwd() / ".env")
+    use_reusing_pool()
     ctx.ensure_object(dict)
     ctx.obj["target"] = (workbook, sheet)
 
