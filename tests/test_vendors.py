@@ -211,6 +211,7 @@ BACKLINKS_PATH = {
 }  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("vendor", ["DataForSEO", "Semrush", "Moz", "Majestic"])
 def test_every_page_is_read(vendor: str, fake: VendorFake, monkeypatch: pytest.MonkeyPatch) -> None:
     module, size, start = PAGING[vendor]
@@ -290,6 +291,7 @@ def test_a_blank_budget_pulls_nothing(fake: VendorFake, tmp_path: Path) -> None:
     assert "API budget per run is blank" in run.notes[0]
 
 
+@pytest.mark.slow  # each waits the second the answer asks for
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_a_429_is_waited_for_as_retry_after_says(vendor: str, fake: VendorFake) -> None:
     fake.script.append(Answer(429, '{"error": "rate limited"}', {"Retry-After": "1"}))
@@ -426,6 +428,7 @@ def test_dataforseo_pulls_the_competitors_referring_domains_in_one_domain_inters
     assert cost(len(union)) < sum(cost(len(one_per_domain(SITES[c]))) for c in competitors)
 
 
+@pytest.mark.slow
 def test_the_intersection_call_is_kept_like_any_pull_and_read_by_analyze(fake: VendorFake, tmp_path: Path) -> None:
     book = workbook(tmp_path / "pulled.xlsx", **{"Data source": "DataForSEO", "API budget per run": "100"})
     assert analyze(book)[0] == 0
@@ -444,6 +447,7 @@ def run(book: Path, job: str, when: datetime) -> tuple[JobResult, str]:
     return run_job(job, JOBS[job], ctx), posted.getvalue()
 
 
+@pytest.mark.slow
 def test_new_data_pulled_that_the_last_analysis_did_not_read_fires_a_rerun_alert_once(
     fake: VendorFake, tmp_path: Path
 ) -> None:

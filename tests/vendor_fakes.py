@@ -120,7 +120,8 @@ class VendorFake:
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def __enter__(self) -> VendorFake:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # a short poll: shutting the server down waits for it, after every test
+        threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
