@@ -109,7 +109,9 @@ def written_tabs(
 
     Lets a job see what it wrote (team cells kept, rows merged and sorted) without reading the sheet again.
     """
-    grids = {name: frame_to_grid(frame) for name, frame in tabs.items() if frame is not None}
+    # only the tabs the ops write: the others (Links may hold a million rows) are not needed
+    names = {STATE_TAB if isinstance(op, SetState) else op.schema.name for op in ops}
+    grids = {name: frame_to_grid(frame) for name, frame in tabs.items() if frame is not None and name in names}
     out, notes = apply_ops(grids, ops, max_chars)
     return {name: grid_to_frame(out[name]) for name in notes.touched}
 
