@@ -233,13 +233,14 @@ def analyze(ctx: JobContext) -> JobResult:
             where="Imports",
             fix="replace the damaged file(s) with a good export, or delete them to stop using them",
         )
-    model = learn(
-        current.get(PROSPECTS.name),
-        current.get(HISTORY.name),
-        current.get(BATCHES.name),
-        today=now.date(),
-        weights=weights(inputs.settings),
-    )
+    with ctx.phase("analysis"):  # learning from the team's outcomes
+        model = learn(
+            current.get(PROSPECTS.name),
+            current.get(HISTORY.name),
+            current.get(BATCHES.name),
+            today=now.date(),
+            weights=weights(inputs.settings),
+        )
     existing = {
         schema.name: by_schema(current.get(schema.name), schema) for schema in (PROSPECTS, LINKS, NOISE, ASSET_GAPS)
     }
