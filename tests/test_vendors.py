@@ -283,6 +283,27 @@ def test_the_budget_stops_the_pull_and_says_what_was_left_unread(
     assert "API budget per run reached: backlinks of paypilot.co.uk not read" in run.notes
 
 
+@pytest.mark.parametrize("vendor", ["Semrush", "Moz"])
+def test_a_refresh_the_budget_cuts_short_leaves_the_last_whole_pull_in_place(
+    vendor: str, fake: VendorFake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows a refresh could not pay for are unknown, not gone: the kept pull stands in."""
+    module, _, _ = PAGING[vendor]
+    small_pages(monkeypatch, module, 5)
+    now = pd.Timestamp.now(tz="UTC").to_pydatetime()
+    sites = ["billhive.com"]
+    whole = pull_sites(CONNECTORS[vendor.casefold()], sites, 1e9, 1, tmp_path, now, ours={"billhive.com"})
+    (first,) = [e for e in whole.exports if "backlinks › billhive.com" in e.name]
+    assert len(first.frame) > 7
+    budget, _ = BUDGETS[vendor]
+    later = now + timedelta(days=2)  # due again
+    run = pull_sites(CONNECTORS[vendor.casefold()], sites, budget, 1, tmp_path, later, ours={"billhive.com"})
+    (kept,) = [e for e in run.exports if "backlinks › billhive.com" in e.name]
+    assert len(kept.frame) == len(first.frame)
+    notes = " ".join(kept.notes)
+    assert "kept pull of" in notes and "refresh cut short: API budget per run reached" in notes
+
+
 def test_a_blank_budget_pulls_nothing(fake: VendorFake, tmp_path: Path) -> None:
     run = pull_sites(
         CONNECTORS["ahrefs"], ["billhive.com"], None, 30, tmp_path, pd.Timestamp.now(tz="UTC").to_pydatetime()

@@ -122,6 +122,9 @@ class Connector:
     joint: Joint | None = None
 
 
+BUDGET_REACHED = "API budget per run reached"
+
+
 @dataclass
 class Pulled:
     """One report pulled for one site: rows under the vendor's own export headers, so it goes
@@ -140,6 +143,11 @@ class Pulled:
     @property
     def name(self) -> str:
         return f"{self.vendor} API › {self.call} › {self.site}"
+
+    @property
+    def stopped_by_budget(self) -> bool:
+        """Whether the run's budget, not the report's end or the vendor's cap, stopped the read."""
+        return self.unread.startswith(BUDGET_REACHED)
 
 
 def export_frame(
@@ -317,7 +325,7 @@ def read_pages(call: str, site: str, budget: Budget, pricing: Pricing, fetch: Fe
     if rows == 0:
         of = f" of {total:,}" if total else ""
         read = f"{len(items):,}{of} rows of {call} of {site} read, the rest left unread"
-        unread = f"API budget per run reached: {read if requests else f'{call} of {site} not read'}"
+        unread = f"{BUDGET_REACHED}: {read if requests else f'{call} of {site} not read'}"
         budget.unread.append(unread)
     return Read(items, units, requests, unread)
 

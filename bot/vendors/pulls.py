@@ -124,6 +124,10 @@ def pull_sites(
                         run.units += outcome.units
                 if isinstance(outcome, VendorError):
                     run.exports.append(_failed(report, outcome))
+                elif outcome.stopped_by_budget and report.exists():
+                    # a refresh the budget cut short would lose the rows it did not read: the last
+                    # whole pull stands in, so no prospect turns Gone for what went unread
+                    run.exports.append(report.export(pulled_now=False, why=f"refresh cut short: {outcome.unread}"))
                 elif outcome.requests:
                     run.pulled += 1
                     report.save(outcome, now)
