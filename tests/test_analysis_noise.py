@@ -49,10 +49,21 @@ def reason_of(row: dict[str, object], market: tuple[str, ...] = ("en",), team: p
         (link("https://blog.org/a", TARGET, language=""), ""),  # unknown language is kept
         (link("https://smallbizhub.org/resources/invoicing", TARGET, title="Useful resources"), ""),
         (link("https://soundlead.com/whats-the-deal-with-sr-22", TARGET, title="What's the deal with SR-22?"), ""),
+        # "especialistas" holds "cialis": spam words match as words
+        (link("https://noticias.pe/jardineria", TARGET, title="El secreto de especialistas para los tomates"), ""),
+        # a shop's help page about its own codes is not a coupon farm
+        (link("https://shop.example/help/coupons/how-to-use.html", TARGET, title="How to use a coupon"), ""),
+        (link("https://brand.gorgias.help/en-US/articles/discount-codes-26", TARGET, title="Discount codes"), ""),
     ],
 )
 def test_noise_reason(row: dict[str, object], reason: str) -> None:
     assert reason_of(row) == reason
+
+
+def test_evidence_shows_the_match_even_past_the_length_a_cell_shows() -> None:
+    url = "https://pharmacy-notes.example/2014/09/29/prescription-drug-coupons-how-to-save-patients-money/"
+    verdict = judge_noise(table(link(url, TARGET)), ("en",), NO_RULES)
+    assert (verdict.reason.iloc[0], verdict.evidence.iloc[0]) == ("Coupon / deals", "URL 'coupons'")
 
 
 def test_no_market_languages_means_no_language_filter() -> None:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from bot.urls import host_display
 
-from .frames import Pattern, arrow, matches, quoted, text, url_path
+from .frames import Pattern, arrow, matches, text, url_path
 
 # Tried in order on the competitor page URL, then on its anchors.
 ASSET_SIGNALS: tuple[tuple[str, str], ...] = (
@@ -114,9 +114,7 @@ def asset_types(urls: pd.Series, anchors: pd.Series) -> tuple[pd.Series, pd.Seri
             free = matches(fast, regex) & (kind == "")
             if free.any():
                 kind[free] = asset
-                said[free] = Pattern(field, regex).evidence(
-                    quoted(values[free]) if field == "anchors" else values[free]
-                )
+                said[free] = Pattern(field, regex).evidence(values[free])
     rest = kind == ""
     kind[rest], said[rest] = "Guide / tutorial", "an inner content page with no stronger sign"
     return pd.Series(kind, index=urls.index), pd.Series(said, index=urls.index)

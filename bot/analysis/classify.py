@@ -25,7 +25,6 @@ from .frames import (
     flag,
     matches,
     number,
-    quoted,
     text,
     unique_rows,
     unique_values,
@@ -117,7 +116,7 @@ def classify_links(
             continue
         wanted = np.unique(codes[free])
         said = pd.Series("", index=uniques.index, dtype=object)
-        said.iloc[wanted] = signal.pattern.evidence(quoted(uniques.iloc[wanted]))
+        said.iloc[wanted] = signal.pattern.evidence(uniques.iloc[wanted])
         assign(free, signal.link_type, signal.confidence, said.to_numpy(dtype=object)[codes])
 
     undecided = link_type == ""

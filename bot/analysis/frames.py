@@ -109,9 +109,11 @@ class Pattern:
         """Evidence text for values known to match, e.g. "title 'Useful links'" or "URL '/resources/'".
 
         Text a person reads whole (titles, anchors, page types) is quoted whole; for URLs and
-        hosts the matching part is what explains the decision.
+        hosts the matching part is what explains the decision. `values` are the whole values:
+        shortened first, a match past the cut would show as ''.
         """
-        found = values if self.field in WHOLE_VALUE_FIELDS else values.map(lambda v: _first(self.compiled, v))
+        whole = self.field in WHOLE_VALUE_FIELDS
+        found = quoted(values if whole else values.map(lambda v: _first(self.compiled, v)))
         return f"{self.field} '" + found + "'" + (f" ({self.label})" if self.label else "")
 
 

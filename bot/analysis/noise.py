@@ -24,7 +24,6 @@ from .frames import (
     joined_labels,
     matches,
     number,
-    quoted,
     text,
     unique_rows,
     unique_values,
@@ -51,9 +50,9 @@ NOISE_PATTERNS: tuple[tuple[str, Pattern], ...] = (
         Pattern(
             "title",
             r"seo[ _-]?(cartel|anomaly)|black[ -]?hat|bulk link|link posting|backlinks? (seller|for sale|service)|"
-            r"buy (aged )?domains|aged domains|links?[ _]dealer|\bpbn\b|telegram @|\btg @|\bcasino\b|viagra|cialis|"
-            r"\bporn|payday loan|website worth|site value|domain report|dns domain|similar (sites|webs)|"
-            r"seo domain research|commercial analysis|google ranking booster",
+            r"buy (aged )?domains|aged domains|links?[ _]dealer|\bpbn\b|telegram @|\btg @|\bcasino\b|"
+            r"\bviagra\b|\bcialis\b|\bporn|payday loan|website worth|site value|domain report|dns domain|"
+            r"similar (sites|webs)|seo domain research|commercial analysis|google ranking booster",
             "spam wording",
         ),
     ),
@@ -132,6 +131,11 @@ NOISE_PATTERNS: tuple[tuple[str, Pattern], ...] = (
     ),
 )
 
+# A shop's own help page about its coupons ("How do I use a promo code?") is a help page, not a
+# coupon farm: coupon wording does not bin a page under a help/support/FAQ path or host.
+_HELP_CENTRE = r"(^|[/.])(help|support|faqs?|customer-?service|kundenservice|hilfe|aide|ayuda|aiuto)([/.-]|$)"
+_EXEMPT_HELP_CENTRE = frozenset({"Coupon / deals"})
+
 _FIELDS = {
     "host": "source_host",
     "URL": "source_url",
@@ -176,9 +180,12 @@ def judge_noise(links: pd.DataFrame, market_languages: Iterable[str], rules: Tea
 
     fields = {name: unique_values(links[col]) for name, col in _FIELDS.items()}
     fast = {name: arrow(values) for name, (values, _) in fields.items()}
+    help_centre = matches(fast["URL"], _HELP_CENTRE)[fields["URL"][1]]
     for why, pattern in NOISE_PATTERNS:
         values, codes = fields[pattern.field]
         hit = matches(fast[pattern.field], pattern.regex)[codes]
+        if why in _EXEMPT_HELP_CENTRE:
+            hit &= ~help_centre
 
         def said(rows: np.ndarray, p: Pattern = pattern, v: pd.Series = values, c: np.ndarray = codes) -> object:
             return _evidence(p, v, c[rows])
@@ -226,7 +233,7 @@ def allowed(links: pd.DataFrame, rules: TeamRules) -> np.ndarray:
 def _evidence(pattern: Pattern, values: pd.Series, codes: np.ndarray) -> np.ndarray:
     """Evidence for rows whose value (position `codes` in `values`) matched `pattern`, built per distinct value."""
     wanted, back = np.unique(codes, return_inverse=True)
-    return pattern.evidence(quoted(values.iloc[wanted].reset_index(drop=True))).to_numpy(dtype=object)[back]
+    return pattern.evidence(values.iloc[wanted].reset_index(drop=True)).to_numpy(dtype=object)[back]
 
 
 def _pages_per_pair(links: pd.DataFrame) -> np.ndarray:
