@@ -7,6 +7,8 @@ built; see bench/build_corpus.py) is never used to fit or tune anything. Three m
 
 - `url_title`: the linking page's URL and title, what every export has;
 - `page`: plus the page as read (its opening text);
+- `url_title + checks`: as a run judges a page it did not read: the URL-level noise checks
+  (`bot.analysis.noise`) first, then the judge by URL and title;
 - `all`: plus every export field. The corpus pages carry no export fields, and the export fields
   are certain rules in gapbot (a tool's page type, platform, UGC/sponsored flags), not features,
   so on the corpus this mode equals `page`. It is shown on the second set below, which has them.
@@ -72,7 +74,28 @@ def frozen_split() -> dict[str, tuple[float, float, float]]:
         probabilities = model.probabilities(corpus_features(test, model_mode))
         predicted = np.array([choose(p, model.classes, judge.thresholds, model_mode)[0] for p in probabilities])
         results[mode] = report(f"Mode {mode}", expected, predicted)
+        if mode == "url_title":
+            cheap = judge_noise(as_links(test), market_languages=(), rules=TeamRules()).reason.to_numpy(dtype=object)
+            checked = np.where(cheap != "", NOISE, predicted)
+            results["url_title + checks"] = report("Mode url_title + checks", expected, checked)
     return results
+
+
+def as_links(pages: pd.DataFrame) -> pd.DataFrame:
+    """Corpus pages as link-table rows (URL and title; the corpus has no other export field)."""
+    hosts = pages["url"].map(lambda u: host_key(split_host(u)))
+    return conform(
+        pd.DataFrame(
+            {
+                "source_url": pages["url"],
+                "source_host": hosts,
+                "source_domain": hosts.map(registrable_domain),
+                "title": pages["title"],
+                "target_url": "https://example.com/",
+                "target_domain": "example.com",
+            }
+        )
+    )
 
 
 def load_labelled(path: Path = LABELLED) -> pd.DataFrame:
