@@ -1,6 +1,6 @@
 """Does learning from outcomes win more links? A simulated team on a ~195-prospect market.
 
-    PYTHONPATH=. python bench/bench_learning.py [--seeds 10] [--weeks 8] [--per-week 15] [--jobs 2]
+    PYTHONPATH=. python bench/bench_learning.py [--seeds 10] [--seed-offset 0] [--weeks 8] [--per-week 15] [--jobs 2]
 
 Each prospect gets a hidden chance to answer and, once it answered, to give the link; both depend
 on its attributes as gapbot lists them. Two scenarios:
@@ -218,13 +218,17 @@ def report(scenario: str, runs: list[dict[str, list[float]]], weeks: int, out: C
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--seed-offset", type=int, default=0, help="first seed (other markets, same settings)")
     parser.add_argument("--weeks", type=int, default=8)
     parser.add_argument("--per-week", type=int, default=15)
     parser.add_argument("--jobs", type=int, default=2, help="processes")
     parser.add_argument("--scenario", choices=("contradicts", "agrees"), action="append")
     args = parser.parse_args()
     for scenario in args.scenario or ("contradicts", "agrees"):
-        tasks = [(scenario, seed, args.weeks, args.per_week) for seed in range(args.seeds)]
+        tasks = [
+            (scenario, seed, args.weeks, args.per_week)
+            for seed in range(args.seed_offset, args.seed_offset + args.seeds)
+        ]
         with Pool(args.jobs) as pool:
             runs = pool.map(simulate, tasks)
         report(scenario, runs, args.weeks, print)

@@ -6,9 +6,17 @@ intercept is the team's own rate, with a wide prior; each group's effect is a de
 with a normal prior of its dimension's scale (a ridge penalty), so a group with three sends
 stays near the team's rate and a group with thirty moves.
 
-The scales are fixed rather than chosen by empirical Bayes: with the handful of results a team
-has in its first weeks, the marginal likelihood cannot tell the intercept from the effects and
-favours the widest scale after a single win, which is the overreaction this model is meant to end.
+Answering and giving the link are two stages fitted together: a group's effect on the link, once
+a prospect answered, is its effect on answering plus a small deviation of its own. Answers come
+several times more often than links, so what they say about a group reaches its win chance
+instead of waiting for the few links a month brings.
+
+How far groups differ is weighed, not fixed: the fit is repeated with the scales shrunk and
+widened (SCALE_GRID) and the fits are averaged by how well each explains the results (Laplace
+approximation of the evidence, equal prior weight). Few results cannot tell the widths apart, so
+the average stays near the middle one; once the results show groups that differ, or that the
+built-in ranking already explains them, the average leans that way. A single win cannot favour
+the wide scale much, because the intercept explains it as well.
 
 `offset` carries what gapbot believed before any result (the built-in priority, on the log-odds
 scale), so learning only moves a prospect by what its results say beyond that belief.
@@ -24,6 +32,8 @@ import numpy as np
 
 #: Prior sd of the team's own rate (log-odds): it may be several times the default one.
 INTERCEPT_SD = 2.0
+#: Multipliers of every group scale over which fits are averaged (chosen with bench/bench_learning.py).
+SCALE_GRID = (0.25, 1.0, 1.75)
 _Z90 = 1.6448536269514722
 
 
@@ -34,6 +44,16 @@ class Fit:
     covariance: np.ndarray  # (1 + columns) square: intercept first
 
 
+@dataclass(frozen=True)
+class Stage:
+    """The resolved rows of one stage: their groups (`x`), what happened (`y`), the prior belief (`offset`)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    offset: np.ndarray
+    prior_rate: float
+
+
 def logit(p: float) -> float:
     return math.log(p / (1 - p))
 
@@ -42,12 +62,51 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def fit(x: np.ndarray, y: np.ndarray, offset: np.ndarray, scale_of: Sequence[float], prior_rate: float) -> Fit:
-    """MAP intercept and effects (`scale_of`: each column's prior sd) with their covariance."""
-    z = np.hstack([np.ones((len(y), 1)), x])
-    precision = np.array([INTERCEPT_SD**-2, *(s**-2 for s in scale_of)])
+def fit_stages(reply: Stage, win: Stage, scale_of: Sequence[float], own_share: float) -> tuple[Fit, Fit]:
+    """Reply and win-given-reply fitted together: effects shared by both stages (prior sd
+    `scale_of`, per column) plus a win-only deviation whose prior sd is `own_share` of that."""
+    k = reply.x.shape[1]
+    # Coefficients: reply intercept, win intercept, shared effects, win-only deviations.
+    z = np.vstack(
+        [
+            np.hstack([np.ones((len(reply.y), 1)), np.zeros((len(reply.y), 1)), reply.x, np.zeros_like(reply.x)]),
+            np.hstack([np.zeros((len(win.y), 1)), np.ones((len(win.y), 1)), win.x, win.x]),
+        ]
+    )
+    y, offset = np.concatenate([reply.y, win.y]), np.concatenate([reply.offset, win.offset])
     centre = np.zeros(z.shape[1])
-    centre[0] = logit(prior_rate)
+    centre[:2] = logit(reply.prior_rate), logit(win.prior_rate)
+    scales = np.asarray(scale_of, dtype=float)
+    fits = [
+        _map(z, y, offset, centre, np.concatenate([[INTERCEPT_SD] * 2, m * scales, m * own_share * scales]))
+        for m in SCALE_GRID
+    ]
+    evidence = np.array([f[2] for f in fits])
+    weight = np.exp(evidence - evidence.max())
+    weight /= weight.sum()
+    theta = sum((w * f[0] for w, f in zip(weight, fits, strict=True)), np.zeros(z.shape[1]))
+    # The mixture's covariance: each fit's own plus how far its estimate is from the average.
+    covariance = sum(
+        (w * (f[1] + np.outer(f[0] - theta, f[0] - theta)) for w, f in zip(weight, fits, strict=True)),
+        np.zeros((z.shape[1], z.shape[1])),
+    )
+    to_reply = np.zeros((1 + k, z.shape[1]))
+    to_reply[0, 0] = 1
+    to_reply[1:, 2 : 2 + k] = np.eye(k)
+    to_win = to_reply.copy()
+    to_win[0] = 0
+    to_win[0, 1] = 1
+    to_win[1:, 2 + k :] = np.eye(k)
+    reply_fit, win_fit = (Fit(float((m @ theta)[0]), (m @ theta)[1:], m @ covariance @ m.T) for m in (to_reply, to_win))
+    return reply_fit, win_fit
+
+
+def _map(
+    z: np.ndarray, y: np.ndarray, offset: np.ndarray, centre: np.ndarray, sd: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """MAP coefficients of a logistic model with independent normal priors, their covariance, and
+    the log evidence (Laplace approximation; constants common to every `sd` dropped)."""
+    precision = sd**-2.0
     theta = centre.copy()
     for _ in range(50):
         p = sigmoid(offset + z @ theta)
@@ -56,9 +115,12 @@ def fit(x: np.ndarray, y: np.ndarray, offset: np.ndarray, scale_of: Sequence[flo
         theta = theta + step
         if np.abs(step).max() < 1e-8:
             break
-    p = sigmoid(offset + z @ theta)
+    p = np.clip(sigmoid(offset + z @ theta), 1e-12, 1 - 1e-12)
     hessian = (z.T * (p * (1 - p))) @ z + np.diag(precision)
-    return Fit(float(theta[0]), theta[1:], np.linalg.inv(hessian))
+    log_likelihood = float(y @ np.log(p) + (1 - y) @ np.log(1 - p))
+    log_prior = -0.5 * float(precision @ (theta - centre) ** 2) - float(np.log(sd).sum())
+    evidence = log_likelihood + log_prior - 0.5 * float(np.linalg.slogdet(hessian)[1])
+    return theta, np.linalg.inv(hessian), evidence
 
 
 def interval(mean: float, sd: float) -> tuple[float, float]:

@@ -10,17 +10,16 @@ moves a prospect only by what its results say beyond what gapbot already believe
 The `Model` tab shows per group the counts, the model's reply and win chance for an average
 prospect of the group with its 90% range, and the group's effect on the odds of a win.
 Priority moves by POINTS_PER_LOG_ODDS per unit of learned log-odds, so it keeps ranking by
-expected wins per send, plus a small exploration bonus for link types with less evidence than
-the best-known one: EXPLORE_SDS posterior sds of the type's effect beyond the best-known type's,
-in priority points. It is zero on a fresh sheet and after a single result, grows for a type never
-tried as the others gather results, and fades as the type gathers its own.
+expected wins per send. There is no exploration bonus: in the simulation (bench/bench_learning.py)
+a bonus for link types whose effect is less certain than the best-known type's (0.5 to 2 posterior
+sds) cost links both where the built-in ranking was right and where it was wrong.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
@@ -67,10 +66,15 @@ NO_WIN_DAYS = 42
 #: built-in ranking too firmly for results to overturn it; flatter (30) let noise cost wins where
 #: the built-in ranking was right, and one surprising win moved other prospects by up to 7 points.
 POINTS_PER_LOG_ODDS = 20.0
-EXPLORE_SDS = 0.5
-#: Prior sd of a group's effect on the log-odds: how far one link type (competitor, …) may plausibly
-#: be from the team's own rate before any result. Small enough that one result moves little.
-SCALES = {LINK_TYPE: 0.5, COMPETITOR: 0.4, TARGET_PAGE: 0.3, AUTHORITY: 0.3, BATCH: 0.2}
+#: Prior sd of a group's effect on the log-odds of answering (and, shared, of giving the link once
+#: answered): how far one link type (competitor, …) may plausibly be from the team's own rate
+#: before any result; `conversion.SCALE_GRID` weighs narrower and wider. Target page, authority
+#: and batch get little: authority is already in Value and a batch is a link type and a target
+#: page, so their effects mostly re-learn what the built-in priority or the link type says, and in
+#: the simulation their noise cost links where the built-in ranking was right.
+SCALES = {LINK_TYPE: 0.35, COMPETITOR: 0.3, TARGET_PAGE: 0.05, AUTHORITY: 0.05, BATCH: 0.05}
+#: Prior sd of a group's own effect on giving the link once answered, as a share of its scale.
+WIN_OWN_SHARE = 0.25
 DEFAULT_WEIGHTS = (0.4, 0.35, 0.25)
 
 
@@ -96,12 +100,10 @@ class LearnedModel:
     win: conversion.Fit  # does an answer end in a link
     columns: tuple[tuple[str, str], ...]  # (dimension, value) of each effect
     centre: float  # the built-in priority at which the offset is zero
-    #: link type (header key) -> how uncertain its effect still is, beyond the best-known type's (log-odds)
-    uncertainty: dict[str, float] = field(default_factory=dict)
     weights: tuple[float, float, float] = DEFAULT_WEIGHTS
 
     def score(self, prospects: pd.DataFrame, batches: pd.DataFrame | None = None) -> pd.DataFrame:
-        """Per prospect row (same index): `Learned` and `Explore` priority points, `Win chance`."""
+        """Per prospect row (same index): `Learned` priority points and `Win chance`."""
         source = _with_batch_targets(prospects, batches)
         assert source is not None
         rows = pick(source, [*PROSPECT_FIELDS, TARGET_PAGE_COLUMN]).set_axis(prospects.index)
@@ -111,12 +113,9 @@ class LearnedModel:
         )
         log_chance = _log_win(self.reply, self.win, offset, x @ self.reply.effects, x @ self.win.effects)
         prior = _log_win(self.reply, self.win, offset, 0.0, 0.0)
-        link_types = rows["Link type"].map(header_key)
-        explore = link_types.map(self.uncertainty).fillna(0.0).to_numpy() * EXPLORE_SDS * POINTS_PER_LOG_ODDS
         return pd.DataFrame(
             {
                 "Learned": (log_chance - prior) * POINTS_PER_LOG_ODDS,
-                "Explore": explore,
                 "Win chance": np.exp(log_chance),
             },
             index=prospects.index,
@@ -210,17 +209,15 @@ def learn(
     replied = outcomes["replied or answered"].to_numpy(dtype=bool)
     asked = outcomes["reply known"].to_numpy(dtype=bool)
     answered = replied & outcomes["win known"].to_numpy(dtype=bool)
-    reply = conversion.fit(x[asked], replied[asked].astype(float), offsets.to_numpy()[asked], scales, priors.reply_rate)
     won = outcomes["Won"].to_numpy(dtype=float)
-    win = conversion.fit(x[answered], won[answered], np.zeros(int(answered.sum())), scales, priors.win_given_reply)
-    # The reply model has the most results, so its uncertainty says best what a type still hides.
-    spread = {
-        header_key(v): math.sqrt(reply.covariance[j + 1, j + 1]) for j, (d, v) in enumerate(columns) if d == LINK_TYPE
-    }
-    known = min(spread.values(), default=0.0)
-    uncertainty = {t: sd - known for t, sd in spread.items()}
+    reply, win = conversion.fit_stages(
+        conversion.Stage(x[asked], replied[asked].astype(float), offsets.to_numpy()[asked], priors.reply_rate),
+        conversion.Stage(x[answered], won[answered], np.zeros(int(answered.sum())), priors.win_given_reply),
+        scales,
+        WIN_OWN_SHARE,
+    )
     table = _table(outcomes, columns, x, reply, win)
-    return LearnedModel(table, reply, win, columns, centre, uncertainty, weights)
+    return LearnedModel(table, reply, win, columns, centre, weights)
 
 
 def _table(

@@ -20,7 +20,8 @@ from sheets_schema.tabs import PROSPECTS
 from .model import LearnedModel, builtin_priority
 
 SCORE_COLUMNS = ["Domain", "Base feasibility", "Feasibility", "Priority", "Win chance", "Why"]
-# The parts of Why this module writes, so a rescore replaces them instead of adding more.
+# The parts of Why this module writes, so a rescore replaces them instead of adding more (sheets
+# written by earlier versions may still carry a "link type little tried yet" part: it goes too).
 _LEARNED_PART = re.compile(r"(; )?(learned [+−-][\d.]+ points[^;]*|link type little tried yet[^;]*)")
 _SHOWN_FROM = 0.05  # learned points below this are not worth a word in Why
 
@@ -47,7 +48,7 @@ def learned_scores(prospects: pd.DataFrame, model: LearnedModel, batches: pd.Dat
             "Domain": rows["Domain"],
             "Base feasibility": base,
             "Feasibility": feasibility.clip(0, 100).round(1),
-            "Priority": (builtin + learned["Learned"] + learned["Explore"]).clip(0, 100).round(1),
+            "Priority": (builtin + learned["Learned"]).clip(0, 100).round(1),
             "Win chance": learned["Win chance"].round(3),
             "Why": _with_learned(why, learned),
         },
@@ -66,12 +67,6 @@ def _with_learned(why: pd.Series, learned: pd.DataFrame) -> pd.Series:
         + (learned["Win chance"] * 100).round(1).astype(str)
         + "%)",
         "",
-    )
-    explore = learned["Explore"].round(1)
-    part = np.where(
-        explore >= _SHOWN_FROM,
-        np.where(part == "", "", part + "; ") + "link type little tried yet: +" + explore.astype(str),
-        part,
     )
     return pd.Series(np.where(part == "", why, np.where(why == "", part, why + "; " + part)), index=why.index)
 
