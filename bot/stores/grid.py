@@ -137,7 +137,12 @@ def _check_frame(schema: TabSchema, frame: pd.DataFrame) -> None:
 
 def _frame_cells(schema: TabSchema, frame: pd.DataFrame, max_chars: int) -> dict[str, list[Cell]]:
     """Each column of `frame` as cells, converted column by column (a tab may hold a million cells)."""
-    return {c: [to_cell(v, schema.column(c).is_numeric, max_chars) for v in frame[c].tolist()] for c in frame.columns}
+    return {c: _column_cells(frame[c].tolist(), schema.column(c).is_numeric, max_chars) for c in frame.columns}
+
+
+def _column_cells(values: list[Any], numeric: bool, max_chars: int) -> list[Cell]:
+    # the column's type is looked up once per column, never per cell
+    return [to_cell(v, numeric, max_chars) for v in values]
 
 
 def _frame_rows(schema: TabSchema, frame: pd.DataFrame, max_chars: int) -> list[dict[str, Cell]]:
