@@ -213,33 +213,63 @@ def sheet_data_xml(cells: SheetCells, prefix: bytes, epoch: datetime = WINDOWS_E
     style and each row with its (unprefixed) attributes, as openpyxl writes them (dates as serial
     numbers from the workbook's `epoch`); None when a value needs openpyxl (text XML cannot hold)."""
     p = prefix.decode("ascii")
+    width = max((len(row) for row in cells.grid), default=0)
+    letters = [get_column_letter(col) for col in range(1, width + 1)]
+    # a large tab has few distinct styles: each one's attribute text is made once
+    style_attributes: dict[int, str] = {}
+    text_open, text_spaced = f' t="inlineStr"><{p}is><{p}t>', f' t="inlineStr"><{p}is><{p}t xml:space="preserve">'
+    text_close, value_close = f"</{p}t></{p}is></{p}c>", f"</{p}v></{p}c>"
+    number_open = f' t="n"><{p}v>'
     out = [f"<{p}sheetData>"]
     for r, (values, styles) in enumerate(zip(cells.grid, cells.styles, strict=True), start=1):
         attributes = {k: v for k, v in cells.rows.get(r, {}).items() if not k.startswith("{") and k != "spans"}
         attributes["r"] = str(r)
         out.append(f"<{p}row" + "".join(f" {k}={quoteattr(v)}" for k, v in attributes.items()) + ">")
-        for col, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
+        row = str(r)
+        # a row may be narrower than the widest: its missing cells are empty
+        for col, (letter, value, style) in enumerate(zip(letters, values, styles, strict=False), start=1):
             if value is None and not style:
                 continue
-            ref = f'{p}c r="{get_column_letter(col)}{r}"' + (f' s="{style}"' if style else "")
-            if value is None:
-                out.append(f"<{ref}/>")
-            elif (r, col) in cells.errors and isinstance(value, str):
-                out.append(f'<{ref} t="e"><{p}v>{escape(value)}</{p}v></{p}c>')
-            elif isinstance(value, bool):
-                out.append(f'<{ref} t="b"><{p}v>{int(value)}</{p}v></{p}c>')
-            elif isinstance(value, int | float) and math.isfinite(value):
-                out.append(f'<{ref} t="n"><{p}v>{value!r}</{p}v></{p}c>')
-            elif isinstance(value, date | time | timedelta):
-                out.append(f'<{ref} t="n"><{p}v>{to_excel(value, epoch)!r}</{p}v></{p}c>')
-            elif isinstance(value, str) and not ILLEGAL_CHARACTERS_RE.search(value):
-                space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
-                out.append(f'<{ref} t="inlineStr"><{p}is><{p}t{space}>{escape(value)}</{p}t></{p}is></{p}c>')
+            s = style_attributes.get(style)
+            if s is None:
+                s = style_attributes[style] = f' s="{style}"' if style else ""
+            ref = f'<{p}c r="{letter}{row}"{s}'
+            error = bool(cells.errors) and (r, col) in cells.errors
+            if isinstance(value, str) and not error:
+                spaced = value != value.strip() or "\n" in value
+                out.append(f"{ref}{text_spaced if spaced else text_open}{escape(value)}{text_close}")
+            elif value is None:
+                out.append(f"{ref}/>")
+            elif type(value) is int or type(value) is float:
+                if not math.isfinite(value):
+                    return None
+                out.append(f"{ref}{number_open}{value!r}{value_close}")
             else:
-                return None
+                cell = _cell_xml(ref, value, error, p, epoch)
+                if cell is None:
+                    return None
+                out.append(cell)
         out.append(f"</{p}row>")
     out.append(f"</{p}sheetData>")
-    return "".join(out).encode("utf-8")
+    xml = "".join(out)
+    # the markup holds no control characters: one search of the whole tab finds any a text holds
+    if ILLEGAL_CHARACTERS_RE.search(xml):
+        return None
+    return xml.encode("utf-8")
+
+
+def _cell_xml(ref: str, value: object, error: bool, p: str, epoch: datetime) -> str | None:
+    """One cell of a kind a tab holds few of (error values, booleans, dates, numbers of other types);
+    None when only openpyxl writes it."""
+    if error and isinstance(value, str):
+        return f'{ref} t="e"><{p}v>{escape(value)}</{p}v></{p}c>'
+    if isinstance(value, bool):
+        return f'{ref} t="b"><{p}v>{int(value)}</{p}v></{p}c>'
+    if isinstance(value, int | float) and math.isfinite(value):
+        return f'{ref} t="n"><{p}v>{value!r}</{p}v></{p}c>'
+    if isinstance(value, date | time | timedelta):
+        return f'{ref} t="n"><{p}v>{to_excel(value, epoch)!r}</{p}v></{p}c>'
+    return None
 
 
 def used_range(grid: Grid) -> str:
