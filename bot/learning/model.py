@@ -37,6 +37,9 @@ from . import conversion
 SENT, REPLIED, INTERESTED, WON, NO_FIT, NEEDS_ASSET = OUTCOMES
 # Outreach moves along this funnel: a later stage implies the earlier ones were reached.
 FUNNEL = {SENT: 1, REPLIED: 2, INTERESTED: 3, WON: 4}
+#: Each outcome by its header key: what the team typed, read whatever its case and spacing.
+_OUTCOME_BY_KEY = {header_key(o): o for o in OUTCOMES}
+
 COUNTS = ("Sent", "Replied", "Interested", "Won", "No fit", "Needs asset")
 
 LINK_TYPE, COMPETITOR, TARGET_PAGE, AUTHORITY, BATCH = "Link type", "Competitor", "Target page", "Authority", "Batch"
@@ -164,16 +167,17 @@ def prospect_outcomes(
             if (day := _day(when)) and day > last_change.get(key, date.min):
                 last_change[key] = day
     frame = _groups(rows)
-    stage = frame.index.map(lambda i: max(FUNNEL.get(o, 0) for o in seen[rows.at[i, "Domain"]]))
-    answered = frame.index.map(lambda i: bool(seen[rows.at[i, "Domain"]] & {NO_FIT, NEEDS_ASSET}))
-    age = frame.index.map(lambda i: _age(last_change.get(rows.at[i, "Domain"]), today))
+    reached = [seen[key] for key in rows["Domain"]]  # in the frame's row order
+    stage = np.array([max(FUNNEL.get(o, 0) for o in found) for found in reached], dtype=np.int64)
+    answered = np.array([bool(found & {NO_FIT, NEEDS_ASSET}) for found in reached], dtype=bool)
+    age = np.array([_age(last_change.get(key), today) for key in rows["Domain"]], dtype=float)
     frame["key"] = rows["Domain"]
     frame["Sent"] = (stage >= FUNNEL[SENT]) | answered
     frame["Replied"] = stage >= FUNNEL[REPLIED]
     frame["Interested"] = stage >= FUNNEL[INTERESTED]
     frame["Won"] = stage >= FUNNEL[WON]
-    frame["No fit"] = frame.index.map(lambda i: NO_FIT in seen[rows.at[i, "Domain"]])
-    frame["Needs asset"] = frame.index.map(lambda i: NEEDS_ASSET in seen[rows.at[i, "Domain"]])
+    frame["No fit"] = [NO_FIT in found for found in reached]
+    frame["Needs asset"] = [NEEDS_ASSET in found for found in reached]
     # An answer is a reply for the reply model, whatever it said.
     frame["reply known"] = frame["Replied"] | answered | (frame["Sent"] & (age >= NO_ANSWER_DAYS))
     frame["win known"] = (
@@ -231,9 +235,11 @@ def _table(
     win: conversion.Fit,
 ) -> pd.DataFrame:
     team = _group_rates(reply, win, None)
-    rows = [_model_row("All", "All prospects", outcomes, team, None)]
+    # each group's counts from arrays: a frame selection per group costs more than the sums
+    counts = outcomes[list(COUNTS)].to_numpy(dtype=np.int64)
+    rows = [_model_row("All", "All prospects", counts, team, None)]
     for j, (dimension, value) in enumerate(columns):
-        rows.append(_model_row(dimension, value, outcomes[x[:, j] > 0], _group_rates(reply, win, j), team))
+        rows.append(_model_row(dimension, value, counts[x[:, j] > 0], _group_rates(reply, win, j), team))
     return pd.DataFrame(rows, columns=MODEL.names)
 
 
@@ -266,9 +272,10 @@ def _log_odds(model: conversion.Fit, j: int | None) -> tuple[float, float]:
 
 
 def _model_row(
-    dimension: str, value: str, members: pd.DataFrame, rates: _Rates, team: _Rates | None
+    dimension: str, value: str, members: np.ndarray, rates: _Rates, team: _Rates | None
 ) -> dict[str, object]:
-    counts = {name: int(members[name].sum()) for name in COUNTS}
+    """The Model tab's row of a group; `members` holds each member's `COUNTS` (0 or 1) as a row."""
+    counts = dict(zip(COUNTS, (int(n) for n in members.sum(axis=0)), strict=True))
     return {
         "Dimension": dimension,
         "Value": value,
@@ -307,10 +314,15 @@ def _design(groups: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> np.ndar
     position = {(d, header_key(v)): j for j, (d, v) in enumerate(columns)}
     x = np.zeros((len(groups), len(columns)))
     for dimension in DIMENSIONS:
+        # a dimension has few distinct values (a batch, a competitor): each one's column is found once
+        column_of: dict[str, int | None] = {}
         for i, values in enumerate(groups[dimension]):
-            known = [position[(dimension, header_key(v))] for v in values if (dimension, header_key(v)) in position]
-            for j in known:
-                x[i, j] += 1 / len(values)
+            for v in values:
+                if v not in column_of:
+                    column_of[v] = position.get((dimension, header_key(v)))
+                j = column_of[v]
+                if j is not None:
+                    x[i, j] += 1 / len(values)
     return x
 
 
@@ -359,8 +371,7 @@ def needs_asset_first(
 
 
 def _outcome(text: str) -> str:
-    wanted = header_key(text)
-    return next((o for o in OUTCOMES if header_key(o) == wanted), "")
+    return _OUTCOME_BY_KEY.get(header_key(text), "")
 
 
 def _with_batch_targets(prospects: pd.DataFrame | None, batches: pd.DataFrame | None) -> pd.DataFrame | None:
