@@ -316,13 +316,19 @@ def _design(groups: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> np.ndar
     for dimension in DIMENSIONS:
         # a dimension has few distinct values (a batch, a competitor): each one's column is found once
         column_of: dict[str, int | None] = {}
+        rows: list[int] = []
+        at: list[int] = []
+        weights: list[float] = []
         for i, values in enumerate(groups[dimension]):
             for v in values:
                 if v not in column_of:
                     column_of[v] = position.get((dimension, header_key(v)))
                 j = column_of[v]
                 if j is not None:
-                    x[i, j] += 1 / len(values)
+                    rows.append(i)
+                    at.append(j)
+                    weights.append(1 / len(values))
+        np.add.at(x, (rows, at), weights)  # unlike `x[rows, at] +=`, a value listed twice adds twice
     return x
 
 

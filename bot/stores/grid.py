@@ -89,7 +89,11 @@ def grid_to_frame(grid: Grid | None) -> pd.DataFrame:
         return pd.DataFrame()
     header = [cell_text(c) for c in grid[0]]
     width = len(header)
-    rows = [[cell_text(c) for c in row[:width]] + [""] * (width - len(row)) for row in grid[1:]]
+    # text and empty cells, nearly all of a tab, without a call each
+    rows = [
+        [c if type(c) is str else "" if c is None else cell_text(c) for c in row[:width]] + [""] * (width - len(row))
+        for row in grid[1:]
+    ]
     while rows and not any(rows[-1]):
         rows.pop()
     return pd.DataFrame(rows, columns=header, dtype=object)
