@@ -312,24 +312,24 @@ def _design(groups: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> np.ndar
     """One column per (dimension, value); a prospect's competitors share one unit of weight, so
     linking to three competitors is not three results."""
     position = {(d, header_key(v)): j for j, (d, v) in enumerate(columns)}
-    x = np.zeros((len(groups), len(columns)))
+    cells: list[int] = []  # row * len(columns) + column of each weight, in the matrix's flat order
+    weights: list[float] = []
     for dimension in DIMENSIONS:
         # a dimension has few distinct values (a batch, a competitor): each one's column is found once
         column_of: dict[str, int | None] = {}
-        rows: list[int] = []
-        at: list[int] = []
-        weights: list[float] = []
         for i, values in enumerate(groups[dimension]):
             for v in values:
                 if v not in column_of:
                     column_of[v] = position.get((dimension, header_key(v)))
                 j = column_of[v]
                 if j is not None:
-                    rows.append(i)
-                    at.append(j)
+                    cells.append(i * len(columns) + j)
                     weights.append(1 / len(values))
-        np.add.at(x, (rows, at), weights)  # unlike `x[rows, at] +=`, a value listed twice adds twice
-    return x
+    # summed in one pass, in the order above (a value listed twice adds twice)
+    size = len(groups) * len(columns)
+    return np.bincount(np.array(cells, dtype=np.int64), np.array(weights), minlength=size).reshape(
+        len(groups), len(columns)
+    )
 
 
 def _band(text: str) -> list[str]:
