@@ -25,6 +25,7 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from bot.analysis.priority import combine_priority
 from bot.inputs import pick
@@ -214,9 +215,14 @@ def learn(
     replied = outcomes["replied or answered"].to_numpy(dtype=bool)
     asked = outcomes["reply known"].to_numpy(dtype=bool)
     answered = replied & outcomes["win known"].to_numpy(dtype=bool)
-    reply = conversion.fit(x[asked], replied[asked].astype(float), offsets.to_numpy()[asked], scales, priors.reply_rate)
+    # the fits see only the prospects with a known result: few rows, dense
+    reply = conversion.fit(
+        x[asked].toarray(), replied[asked].astype(float), offsets.to_numpy()[asked], scales, priors.reply_rate
+    )
     won = outcomes["Won"].to_numpy(dtype=float)
-    win = conversion.fit(x[answered], won[answered], np.zeros(int(answered.sum())), scales, priors.win_given_reply)
+    win = conversion.fit(
+        x[answered].toarray(), won[answered], np.zeros(int(answered.sum())), scales, priors.win_given_reply
+    )
     # The reply model has the most results, so its uncertainty says best what a type still hides.
     spread = {
         header_key(v): math.sqrt(reply.covariance[j + 1, j + 1]) for j, (d, v) in enumerate(columns) if d == LINK_TYPE
@@ -230,7 +236,7 @@ def learn(
 def _table(
     outcomes: pd.DataFrame,
     columns: Sequence[tuple[str, str]],
-    x: np.ndarray,
+    x: sparse.csr_matrix,
     reply: conversion.Fit,
     win: conversion.Fit,
 ) -> pd.DataFrame:
@@ -238,8 +244,10 @@ def _table(
     # each group's counts from arrays: a frame selection per group costs more than the sums
     counts = outcomes[list(COUNTS)].to_numpy(dtype=np.int64)
     rows = [_model_row("All", "All prospects", counts, team, None)]
+    by_column = x.tocsc()  # each group's members: the rows of its column's entries (weights are > 0)
     for j, (dimension, value) in enumerate(columns):
-        rows.append(_model_row(dimension, value, counts[x[:, j] > 0], _group_rates(reply, win, j), team))
+        members = by_column.indices[by_column.indptr[j] : by_column.indptr[j + 1]]
+        rows.append(_model_row(dimension, value, counts[members], _group_rates(reply, win, j), team))
     return pd.DataFrame(rows, columns=MODEL.names)
 
 
@@ -308,11 +316,13 @@ def _groups(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _design(groups: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> np.ndarray:
+def _design(groups: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> sparse.csr_matrix:
     """One column per (dimension, value); a prospect's competitors share one unit of weight, so
-    linking to three competitors is not three results."""
+    linking to three competitors is not three results. Sparse: a prospect is in a handful of the
+    groups, and a market has thousands (a batch each), which would make a dense matrix gigabytes."""
     position = {(d, header_key(v)): j for j, (d, v) in enumerate(columns)}
-    cells: list[int] = []  # row * len(columns) + column of each weight, in the matrix's flat order
+    rows: list[int] = []
+    at: list[int] = []
     weights: list[float] = []
     for dimension in DIMENSIONS:
         # a dimension has few distinct values (a batch, a competitor): each one's column is found once
@@ -323,13 +333,11 @@ def _design(groups: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> np.ndar
                     column_of[v] = position.get((dimension, header_key(v)))
                 j = column_of[v]
                 if j is not None:
-                    cells.append(i * len(columns) + j)
+                    rows.append(i)
+                    at.append(j)
                     weights.append(1 / len(values))
-    # summed in one pass, in the order above (a value listed twice adds twice)
-    size = len(groups) * len(columns)
-    return np.bincount(np.array(cells, dtype=np.int64), np.array(weights), minlength=size).reshape(
-        len(groups), len(columns)
-    )
+    # a value listed twice adds twice: the conversion sums repeated places
+    return sparse.csr_matrix((weights, (rows, at)), shape=(len(groups), len(columns)))
 
 
 def _band(text: str) -> list[str]:
