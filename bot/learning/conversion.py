@@ -43,9 +43,16 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def fit(x: np.ndarray, y: np.ndarray, offset: np.ndarray, scale_of: Sequence[float], prior_rate: float) -> Fit:
-    """MAP intercept and effects (`scale_of`: each column's prior sd) with their covariance."""
-    z = np.hstack([np.ones((len(y), 1)), x])
-    precision = np.array([INTERCEPT_SD**-2, *(s**-2 for s in scale_of)])
+    """MAP intercept and effects (`scale_of`: each column's prior sd) with their covariance.
+
+    A column no row of `x` is in (a group with no result yet: most batches) is independent of the
+    rest and stays at its prior, effect 0 and variance scale²: the Newton steps solve for the
+    others only, so a market with thousands of groups costs what its results cost."""
+    full_precision = np.array([INTERCEPT_SD**-2, *(s**-2 for s in scale_of)])
+    used = np.flatnonzero(np.any(x != 0, axis=0)) if len(y) else np.zeros(0, dtype=np.int64)
+    kept = np.concatenate([[0], used + 1])  # the intercept, then the columns with results
+    z = np.hstack([np.ones((len(y), 1)), x[:, used]])
+    precision = full_precision[kept]
     centre = np.zeros(z.shape[1])
     centre[0] = logit(prior_rate)
     theta = centre.copy()
@@ -58,7 +65,11 @@ def fit(x: np.ndarray, y: np.ndarray, offset: np.ndarray, scale_of: Sequence[flo
             break
     p = sigmoid(offset + z @ theta)
     hessian = (z.T * (p * (1 - p))) @ z + np.diag(precision)
-    return Fit(float(theta[0]), theta[1:], np.linalg.inv(hessian))
+    effects = np.zeros(len(full_precision) - 1)
+    effects[used] = theta[1:]
+    covariance = np.diag(1 / full_precision)
+    covariance[np.ix_(kept, kept)] = np.linalg.inv(hessian)
+    return Fit(float(theta[0]), effects, covariance)
 
 
 def interval(mean: float, sd: float) -> tuple[float, float]:
