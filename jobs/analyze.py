@@ -196,14 +196,15 @@ def after_checks(prospects: pd.DataFrame, links: pd.DataFrame, current: dict[str
 
 def analyze(ctx: JobContext) -> JobResult:
     now = ctx.clock()
+    # Links, Noise and Asset gaps as they are only matter to a focused run, which keeps the other
+    # topics' rows; any other run replaces them whole (Links may hold a million rows).
+    carried = [LINKS.name, NOISE.name, ASSET_GAPS.name] if ctx.topic else []
     with ctx.phase("read"):
         inputs = read_inputs(
             ctx.store,
             also=[
                 PROSPECTS.name,
-                LINKS.name,
-                NOISE.name,
-                ASSET_GAPS.name,
+                *carried,
                 HISTORY.name,
                 BATCHES.name,
                 COMPETITOR_PAGES.name,

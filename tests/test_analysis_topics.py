@@ -73,6 +73,8 @@ def test_a_focused_run_leaves_other_topics_rows_alone() -> None:
     assert after["b-tax.org"]["Status"] == "Active"
     assert after["a-inv.org"]["Status"] == "New"  # carried over as it was, not marked Gone
     assert after["a-inv.org"]["Outcome"] == "Sent"  # the team's cell is untouched
+    links = store.read_tab("Links")
+    assert links is not None and "a-inv.org" in set(links["Domain"])  # its links too, though Links is replaced
 
 
 def test_an_unknown_topic_is_a_clear_error() -> None:

@@ -182,3 +182,36 @@ def test_every_append_answer_lost_is_checked_and_an_append_that_never_lands_stop
     with pytest.raises(GapbotError, match="Google kept failing") as raised:
         run_jobs(google_store(fake, sid), ["analyze"])
     assert "spreadsheets:batchUpdate" in raised.value.where
+
+
+@pytest.mark.parametrize("fault", ["none", "answer lost", "refused"])
+def test_a_replaced_tab_that_outgrows_its_grid_gets_its_rows_once_with_the_final_request(fault: str) -> None:
+    """The rows past the grid go with the final request, which grows the grid itself: no structure
+    request before the values writes. If that request's answer is lost (it landed) or it was
+    refused (it did not), a check tells which, though the rows written in place look the same."""
+    import pandas as pd
+
+    from bot.stores import ReplaceTab
+    from sheets_schema.tabs import IMPORTS
+
+    def imports(n: int) -> ReplaceTab:
+        return ReplaceTab(IMPORTS, pd.DataFrame({"Export": [f"export-{i % 3}.csv" for i in range(n)], "Rows read": 7}))
+
+    fake = FakeGoogle()
+    sid = fake.create_spreadsheet()
+    store = google_store(fake, sid)
+    store.commit([imports(5)])
+    grid_rows = tab(fake, sid, "Imports").props["gridProperties"]["rowCount"]
+    first = iter(range(10_000))
+
+    def once(call: Call) -> int | None:
+        final = ":batchUpdate" in call.path and "/values" not in call.path
+        return 503 if final and next(first) == 0 else None
+
+    (fake.lost_answers if fault == "answer lost" else fake.faults if fault == "refused" else []).append(once)
+    mark = len(fake.api_calls())
+    store.commit([imports(grid_rows + 40)])
+    calls = fake.api_calls()[mark:]
+    writes = ["values" if "/values" in c.path else "final" for c in calls if c.is_write]
+    assert "values" not in writes[writes.index("final") :]  # no structure request before the values
+    assert [r[0] for r in rows_of(fake, sid, "Imports")] == [f"export-{i % 3}.csv" for i in range(grid_rows + 40)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -262,3 +263,26 @@ def test_analyze_reads_the_same_model_the_watch_writes() -> None:
     watch(JobContext(store=store))  # rewrites the rates and keeps the judge's line
     again = store.read_tab("Model")
     assert again is not None and again["Dimension"].iloc[-1] == "Page judge"
+
+
+def test_groups_without_a_result_change_no_estimate_and_keep_their_prior() -> None:
+    rng = np.random.default_rng(1)
+    x = (rng.random((40, 8)) < 0.3).astype(float)
+    replied, won = (rng.random(40) < 0.3).astype(float), (rng.random(12) < 0.4).astype(float)
+    scales = [0.3] * 8
+
+    def fitted(columns: np.ndarray, scale_of: list[float]) -> tuple[conversion.Fit, conversion.Fit]:
+        return conversion.fit_stages(
+            conversion.Stage(columns, replied, np.zeros(40), 0.1),
+            conversion.Stage(columns[:12], won, np.zeros(12), 0.3),
+            scale_of,
+            0.25,
+        )
+
+    wider = np.hstack([x, np.zeros((40, 3))])  # three groups no resolved prospect is in
+    for small, large in zip(fitted(x, scales), fitted(wider, [*scales, 0.2, 0.2, 0.2]), strict=True):
+        assert large.intercept == pytest.approx(small.intercept, abs=1e-12)
+        assert large.effects[:8] == pytest.approx(small.effects, abs=1e-12)
+        assert list(large.effects[8:]) == [0.0, 0.0, 0.0]
+        assert large.covariance[:9, :9] == pytest.approx(small.covariance, abs=1e-12)
+        assert np.all(large.covariance[9:, 9:].diagonal() > 0.2**2 * min(conversion.SCALE_GRID) ** 2)

@@ -13,9 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import extruct
 import py3langid
-import trafilatura
 from selectolax.lexbor import LexborHTMLParser
 
 from bot.crawl.page import read_tree
@@ -67,6 +65,8 @@ def from_text(title: str, text: str, language: str = "") -> PageRead:
 
 
 def _schema_types(html: str, url: str) -> tuple[str, ...]:
+    import extruct  # here, not above: a run that reads no page (most runs) does not pay for its import
+
     try:
         data = extruct.extract(html, base_url=url, syntaxes=["json-ld", "microdata", "opengraph"], uniform=True)
     except Exception:  # extruct raises whatever its parsers raise on broken markup
@@ -114,6 +114,8 @@ def read_html(html: str, url: str) -> PageRead:
         f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}" for node in tree.css("[class], [id]")
     )
     generator = " ".join(n.attributes.get("content") or "" for n in tree.css("meta[name=generator]"))
+    import trafilatura  # here, not above: a run that reads no page (most runs) does not pay for its import
+
     try:
         document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
     except Exception:  # trafilatura raises whatever lxml raises on pathological markup

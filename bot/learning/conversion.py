@@ -64,13 +64,20 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 def fit_stages(reply: Stage, win: Stage, scale_of: Sequence[float], own_share: float) -> tuple[Fit, Fit]:
     """Reply and win-given-reply fitted together: effects shared by both stages (prior sd
-    `scale_of`, per column) plus a win-only deviation whose prior sd is `own_share` of that."""
+    `scale_of`, per column) plus a win-only deviation whose prior sd is `own_share` of that.
+
+    A column no resolved row is in (a group with no result yet: most batches) is independent of
+    the rest and stays at its prior, so the Newton steps solve for the others only and a market
+    with thousands of groups costs what its results cost (its terms cancel in the evidence too)."""
     k = reply.x.shape[1]
+    used = np.flatnonzero(np.any(reply.x != 0, axis=0) | np.any(win.x != 0, axis=0))
+    u = len(used)
+    rx, wx = reply.x[:, used], win.x[:, used]
     # Coefficients: reply intercept, win intercept, shared effects, win-only deviations.
     z = np.vstack(
         [
-            np.hstack([np.ones((len(reply.y), 1)), np.zeros((len(reply.y), 1)), reply.x, np.zeros_like(reply.x)]),
-            np.hstack([np.zeros((len(win.y), 1)), np.ones((len(win.y), 1)), win.x, win.x]),
+            np.hstack([np.ones((len(reply.y), 1)), np.zeros((len(reply.y), 1)), rx, np.zeros_like(rx)]),
+            np.hstack([np.zeros((len(win.y), 1)), np.ones((len(win.y), 1)), wx, wx]),
         ]
     )
     y, offset = np.concatenate([reply.y, win.y]), np.concatenate([reply.offset, win.offset])
@@ -78,7 +85,7 @@ def fit_stages(reply: Stage, win: Stage, scale_of: Sequence[float], own_share: f
     centre[:2] = logit(reply.prior_rate), logit(win.prior_rate)
     scales = np.asarray(scale_of, dtype=float)
     fits = [
-        _map(z, y, offset, centre, np.concatenate([[INTERCEPT_SD] * 2, m * scales, m * own_share * scales]))
+        _map(z, y, offset, centre, np.concatenate([[INTERCEPT_SD] * 2, m * scales[used], m * own_share * scales[used]]))
         for m in SCALE_GRID
     ]
     evidence = np.array([f[2] for f in fits])
@@ -90,15 +97,26 @@ def fit_stages(reply: Stage, win: Stage, scale_of: Sequence[float], own_share: f
         (w * (f[1] + np.outer(f[0] - theta, f[0] - theta)) for w, f in zip(weight, fits, strict=True)),
         np.zeros((z.shape[1], z.shape[1])),
     )
-    to_reply = np.zeros((1 + k, z.shape[1]))
+    to_reply = np.zeros((1 + u, z.shape[1]))
     to_reply[0, 0] = 1
-    to_reply[1:, 2 : 2 + k] = np.eye(k)
+    to_reply[1:, 2 : 2 + u] = np.eye(u)
     to_win = to_reply.copy()
     to_win[0] = 0
     to_win[0, 1] = 1
-    to_win[1:, 2 + k :] = np.eye(k)
-    reply_fit, win_fit = (Fit(float((m @ theta)[0]), (m @ theta)[1:], m @ covariance @ m.T) for m in (to_reply, to_win))
-    return reply_fit, win_fit
+    to_win[1:, 2 + u :] = np.eye(u)
+    # An unused column's prior variance, averaged over the scales as the fits are.
+    prior_variance = float(weight @ np.square(SCALE_GRID)) * np.square(scales)
+    kept = np.concatenate([[0], used + 1])
+
+    def stage(m: np.ndarray, variance: np.ndarray) -> Fit:
+        estimate = m @ theta
+        effects = np.zeros(k)
+        effects[used] = estimate[1:]
+        full = np.diag(np.concatenate([[0.0], variance]))
+        full[np.ix_(kept, kept)] = m @ covariance @ m.T
+        return Fit(float(estimate[0]), effects, full)
+
+    return stage(to_reply, prior_variance), stage(to_win, prior_variance * (1 + own_share**2))
 
 
 def _map(

@@ -24,6 +24,7 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from bot.analysis.priority import combine_priority
 from bot.inputs import pick
@@ -36,6 +37,9 @@ from . import conversion
 SENT, REPLIED, INTERESTED, WON, NO_FIT, NEEDS_ASSET = OUTCOMES
 # Outreach moves along this funnel: a later stage implies the earlier ones were reached.
 FUNNEL = {SENT: 1, REPLIED: 2, INTERESTED: 3, WON: 4}
+#: Each outcome by its header key: what the team typed, read whatever its case and spacing.
+_OUTCOME_BY_KEY = {header_key(o): o for o in OUTCOMES}
+
 COUNTS = ("Sent", "Replied", "Interested", "Won", "No fit", "Needs asset")
 
 LINK_TYPE, COMPETITOR, TARGET_PAGE, AUTHORITY, BATCH = "Link type", "Competitor", "Target page", "Authority", "Batch"
@@ -163,16 +167,17 @@ def prospect_outcomes(
             if (day := _day(when)) and day > last_change.get(key, date.min):
                 last_change[key] = day
     frame = _groups(rows)
-    stage = frame.index.map(lambda i: max(FUNNEL.get(o, 0) for o in seen[rows.at[i, "Domain"]]))
-    answered = frame.index.map(lambda i: bool(seen[rows.at[i, "Domain"]] & {NO_FIT, NEEDS_ASSET}))
-    age = frame.index.map(lambda i: _age(last_change.get(rows.at[i, "Domain"]), today))
+    reached = [seen[key] for key in rows["Domain"]]  # in the frame's row order
+    stage = np.array([max(FUNNEL.get(o, 0) for o in found) for found in reached], dtype=np.int64)
+    answered = np.array([bool(found & {NO_FIT, NEEDS_ASSET}) for found in reached], dtype=bool)
+    age = np.array([_age(last_change.get(key), today) for key in rows["Domain"]], dtype=float)
     frame["key"] = rows["Domain"]
     frame["Sent"] = (stage >= FUNNEL[SENT]) | answered
     frame["Replied"] = stage >= FUNNEL[REPLIED]
     frame["Interested"] = stage >= FUNNEL[INTERESTED]
     frame["Won"] = stage >= FUNNEL[WON]
-    frame["No fit"] = frame.index.map(lambda i: NO_FIT in seen[rows.at[i, "Domain"]])
-    frame["Needs asset"] = frame.index.map(lambda i: NEEDS_ASSET in seen[rows.at[i, "Domain"]])
+    frame["No fit"] = [NO_FIT in found for found in reached]
+    frame["Needs asset"] = [NEEDS_ASSET in found for found in reached]
     # An answer is a reply for the reply model, whatever it said.
     frame["reply known"] = frame["Replied"] | answered | (frame["Sent"] & (age >= NO_ANSWER_DAYS))
     frame["win known"] = (
@@ -211,8 +216,11 @@ def learn(
     answered = replied & outcomes["win known"].to_numpy(dtype=bool)
     won = outcomes["Won"].to_numpy(dtype=float)
     reply, win = conversion.fit_stages(
-        conversion.Stage(x[asked], replied[asked].astype(float), offsets.to_numpy()[asked], priors.reply_rate),
-        conversion.Stage(x[answered], won[answered], np.zeros(int(answered.sum())), priors.win_given_reply),
+        # the fits see only the prospects with a known result: few rows, dense
+        conversion.Stage(
+            x[asked].toarray(), replied[asked].astype(float), offsets.to_numpy()[asked], priors.reply_rate
+        ),
+        conversion.Stage(x[answered].toarray(), won[answered], np.zeros(int(answered.sum())), priors.win_given_reply),
         scales,
         WIN_OWN_SHARE,
     )
@@ -223,14 +231,18 @@ def learn(
 def _table(
     outcomes: pd.DataFrame,
     columns: Sequence[tuple[str, str]],
-    x: np.ndarray,
+    x: sparse.csr_matrix,
     reply: conversion.Fit,
     win: conversion.Fit,
 ) -> pd.DataFrame:
     team = _group_rates(reply, win, None)
-    rows = [_model_row("All", "All prospects", outcomes, team, None)]
+    # each group's counts from arrays: a frame selection per group costs more than the sums
+    counts = outcomes[list(COUNTS)].to_numpy(dtype=np.int64)
+    rows = [_model_row("All", "All prospects", counts, team, None)]
+    by_column = x.tocsc()  # each group's members: the rows of its column's entries (weights are > 0)
     for j, (dimension, value) in enumerate(columns):
-        rows.append(_model_row(dimension, value, outcomes[x[:, j] > 0], _group_rates(reply, win, j), team))
+        members = by_column.indices[by_column.indptr[j] : by_column.indptr[j + 1]]
+        rows.append(_model_row(dimension, value, counts[members], _group_rates(reply, win, j), team))
     return pd.DataFrame(rows, columns=MODEL.names)
 
 
@@ -263,9 +275,10 @@ def _log_odds(model: conversion.Fit, j: int | None) -> tuple[float, float]:
 
 
 def _model_row(
-    dimension: str, value: str, members: pd.DataFrame, rates: _Rates, team: _Rates | None
+    dimension: str, value: str, members: np.ndarray, rates: _Rates, team: _Rates | None
 ) -> dict[str, object]:
-    counts = {name: int(members[name].sum()) for name in COUNTS}
+    """The Model tab's row of a group; `members` holds each member's `COUNTS` (0 or 1) as a row."""
+    counts = dict(zip(COUNTS, (int(n) for n in members.sum(axis=0)), strict=True))
     return {
         "Dimension": dimension,
         "Value": value,
@@ -298,17 +311,28 @@ def _groups(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _design(groups: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> np.ndarray:
+def _design(groups: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> sparse.csr_matrix:
     """One column per (dimension, value); a prospect's competitors share one unit of weight, so
-    linking to three competitors is not three results."""
+    linking to three competitors is not three results. Sparse: a prospect is in a handful of the
+    groups, and a market has thousands (a batch each), which would make a dense matrix gigabytes."""
     position = {(d, header_key(v)): j for j, (d, v) in enumerate(columns)}
-    x = np.zeros((len(groups), len(columns)))
+    rows: list[int] = []
+    at: list[int] = []
+    weights: list[float] = []
     for dimension in DIMENSIONS:
+        # a dimension has few distinct values (a batch, a competitor): each one's column is found once
+        column_of: dict[str, int | None] = {}
         for i, values in enumerate(groups[dimension]):
-            known = [position[(dimension, header_key(v))] for v in values if (dimension, header_key(v)) in position]
-            for j in known:
-                x[i, j] += 1 / len(values)
-    return x
+            for v in values:
+                if v not in column_of:
+                    column_of[v] = position.get((dimension, header_key(v)))
+                j = column_of[v]
+                if j is not None:
+                    rows.append(i)
+                    at.append(j)
+                    weights.append(1 / len(values))
+    # a value listed twice adds twice: the conversion sums repeated places
+    return sparse.csr_matrix((weights, (rows, at)), shape=(len(groups), len(columns)))
 
 
 def _band(text: str) -> list[str]:
@@ -356,8 +380,7 @@ def needs_asset_first(
 
 
 def _outcome(text: str) -> str:
-    wanted = header_key(text)
-    return next((o for o in OUTCOMES if header_key(o) == wanted), "")
+    return _OUTCOME_BY_KEY.get(header_key(text), "")
 
 
 def _with_batch_targets(prospects: pd.DataFrame | None, batches: pd.DataFrame | None) -> pd.DataFrame | None:

@@ -12,7 +12,7 @@ The team's cells of existing rows are never part of a plan.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,7 +88,11 @@ def plan_tab(
     *,
     replaced: bool,
     sort_by: str | None,
+    append_past_grid: bool = False,
 ) -> TabPlan:
+    """What a commit writes to one tab. `append_past_grid`: a replaced tab that outgrows its grid
+    has the rows past it appended with the final request (which grows the grid itself) instead
+    of written in place once a structure request grew it."""
     schema = TABS_BY_NAME.get(name)
     plan = TabPlan(name, schema, info, before, after, replaced=replaced, sort_by=sort_by)
     header_after = [cell_text(c) for c in after[0]] if after else []
@@ -102,6 +106,10 @@ def plan_tab(
     # A new keyed tab's rows are appended too: an append whose answer is lost is checked by key
     # before it is sent again, where a write by position could land twice if rows moved meanwhile.
     in_place = replaced or (info is None and plan.key_column is None)
+    # appendCells starts after the last row with data, so the grid's last row must hold some.
+    grid_end = info.rows if append_past_grid and info is not None and replaced and 0 < info.rows < len(after) else None
+    if grid_end is not None and not any(cell_text(c) for c in after[grid_end - 1]):
+        grid_end = None
     for r in range(1, max(len(before), len(after))):
         old = before[r] if r < len(before) else []
         cells: dict[int, Cell]
@@ -111,7 +119,7 @@ def plan_tab(
                 plan.row_writes.append(RowWrite(r, None, cells))
             continue
         new = after[r]
-        if r >= len(before) and not in_place:
+        if r >= len(before) and (not in_place or (grid_end is not None and r >= grid_end)):
             plan.appended.append(list(new))
             continue
         cells = {}
@@ -273,6 +281,23 @@ def appended_parts(plans: Sequence[TabPlan], limit: int = MAX_REQUEST_BYTES - 2 
 
 
 # --- structure and formatting --------------------------------------------------------------
+
+
+def commit_structure(
+    plans: Sequence[TabPlan], ids: Mapping[str, int], sheets: Sequence[SheetInfo]
+) -> list[dict[str, Any]]:
+    """The structure and formatting requests of a commit's plans (see `structure_requests`)."""
+    structure = check_cells(plans, sheets)
+    for p in plans:
+        structure.extend(structure_requests(p, ids[p.name]))
+    return structure
+
+
+def write_requests(plans: Sequence[TabPlan]) -> int:
+    """How many requests the values writes and the new rows of `plans` take (payload chunks)."""
+    values = chunks(vr for p in plans for vr in value_ranges(p.name, p.row_writes))
+    rows = final_batches(list(appended_parts(plans)), [])
+    return sum(1 for _ in values) + sum(1 for _ in rows)
 
 
 def grid_size(plan: TabPlan) -> tuple[int, int]:

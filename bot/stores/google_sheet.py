@@ -14,8 +14,9 @@ bytes / 2 MB:
    key columns re-read first if step 2 went in between), then a read of the keyed tabs' key and
    written columns that repairs cells the team's moves misplaced;
 4. one `spreadsheets.batchUpdate`: new rows (`appendCells` after the last row with data, text
-   as stringValue: never a formula), then sort keyed tabs (`sortRange` moves whole rows, the
-   team's cells with them) and trim replaced tabs.
+   as stringValue: never a formula; a replaced tab's rows past its grid too, where that spares
+   step 2 and the second read of step 3 without costing more requests), then sort keyed tabs
+   (`sortRange` moves whole rows, the team's cells with them) and trim replaced tabs.
 If a run stops between two steps, no team cell has moved or changed, and the next run repairs
 the rest."""
 
@@ -50,16 +51,16 @@ from .google_plan import (
     TabPlan,
     aim,
     appended_parts,
-    check_cells,
     chunks,
+    commit_structure,
     final_batches,
     finish_requests,
     only_formats,
     plan_tab,
     rows_during,
     rows_kept,
-    structure_requests,
     value_ranges,
+    write_requests,
 )
 from .google_retry import GoogleRetryPolicy, RetryingHTTPClient, api_disabled
 from .google_verify import (
@@ -291,9 +292,20 @@ class GoogleSheetStore(Store):
 
         used = {s.sheet_id for s in sheets}
         ids = {p.name: p.info.sheet_id if p.info else self._new_sheet_id(used) for p in plans}
-        structure = check_cells(plans, sheets)
-        for p in plans:
-            structure.extend(structure_requests(p, ids[p.name]))
+        structure = commit_structure(plans, ids, sheets)
+        if structure and not only_formats(structure):
+            # A replaced tab that outgrew its grid: its rows past the grid may go with the final
+            # request instead, which grows the grid itself. Then no structure request comes between
+            # the read and the values writes, and the keyed tabs need no second read to aim them:
+            # taken where the appended rows (bulkier than values) cost no more requests than that saves.
+            past = [
+                self._plan(p.name, p.info, p.before, p.after, ops, append_past_grid=True) if p.replaced else p
+                for p in plans
+            ]
+            past_structure = commit_structure(past, ids, sheets)
+            saved = 1 + any(p.key_column is not None and p.row_writes and p.name != STATE_TAB for p in plans)
+            if only_formats(past_structure) and write_requests(past) <= write_requests(plans) + saved:
+                plans, structure = past, past_structure
         # Formatting alone waits for the final request: nothing then goes between the commit's
         # read and its values writes, so the keyed tabs need no second read to aim them.
         formats = structure if only_formats(structure) else []
@@ -411,11 +423,21 @@ class GoogleSheetStore(Store):
         grids = {n: [list(r) for r in next(reply).get("values", [])] for n in others}
         return not_yet_appended(parts, keys, grids)
 
-    def _plan(self, name: str, info: SheetInfo | None, before: Grid, after: Grid, ops: Sequence[WriteOp]) -> TabPlan:
+    def _plan(
+        self,
+        name: str,
+        info: SheetInfo | None,
+        before: Grid,
+        after: Grid,
+        ops: Sequence[WriteOp],
+        append_past_grid: bool = False,
+    ) -> TabPlan:
         mine = [op for op in ops if tab_of(op) == name]
         replaced = any(isinstance(op, ReplaceTab) for op in mine)
         sort_by = next((op.sort_by for op in reversed(mine) if isinstance(op, UpsertRows) and op.sort_by), None)
-        return plan_tab(name, info, before, after, replaced=replaced, sort_by=sort_by)
+        return plan_tab(
+            name, info, before, after, replaced=replaced, sort_by=sort_by, append_past_grid=append_past_grid
+        )
 
     def _header_range(self, plan: TabPlan) -> str:
         """Row 1 across the header: Google appends after the table that starts there."""

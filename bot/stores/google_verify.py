@@ -126,9 +126,11 @@ def keys_not_yet_appended(plan: TabPlan, rows: list[list[Cell]], keys_now: Seque
 def rows_not_yet_appended(
     plan: TabPlan, rows: list[list[Cell]], rows_now: Sequence[Sequence[Cell]]
 ) -> list[list[Cell]]:
-    """The `rows` of a log tab an append still has to add: rows in the tab now that were not
-    there before the commit are ours, counted once each."""
-    landed = Counter(map(signature, rows_now)) - Counter(map(signature, plan.before))
+    """The `rows` of a log tab (or of a replaced tab past its grid) an append still has to add:
+    rows in the tab now that it did not hold before the appends are ours, counted once each. A
+    replaced tab's rows before them are the ones its values writes put there."""
+    held = plan.after[: len(plan.after) - len(plan.appended)] if plan.replaced else plan.before
+    landed = Counter(map(signature, rows_now)) - Counter(map(signature, held))
     missing = []
     for row in rows:
         if landed[signature(row)] > 0:

@@ -89,7 +89,11 @@ def grid_to_frame(grid: Grid | None) -> pd.DataFrame:
         return pd.DataFrame()
     header = [cell_text(c) for c in grid[0]]
     width = len(header)
-    rows = [[cell_text(c) for c in row[:width]] + [""] * (width - len(row)) for row in grid[1:]]
+    # text and empty cells, nearly all of a tab, without a call each
+    rows = [
+        [c if type(c) is str else "" if c is None else cell_text(c) for c in row[:width]] + [""] * (width - len(row))
+        for row in grid[1:]
+    ]
     while rows and not any(rows[-1]):
         rows.pop()
     return pd.DataFrame(rows, columns=header, dtype=object)
@@ -137,7 +141,12 @@ def _check_frame(schema: TabSchema, frame: pd.DataFrame) -> None:
 
 def _frame_cells(schema: TabSchema, frame: pd.DataFrame, max_chars: int) -> dict[str, list[Cell]]:
     """Each column of `frame` as cells, converted column by column (a tab may hold a million cells)."""
-    return {c: [to_cell(v, schema.column(c).is_numeric, max_chars) for v in frame[c].tolist()] for c in frame.columns}
+    return {c: _column_cells(frame[c].tolist(), schema.column(c).is_numeric, max_chars) for c in frame.columns}
+
+
+def _column_cells(values: list[Any], numeric: bool, max_chars: int) -> list[Cell]:
+    # the column's type is looked up once per column, never per cell
+    return [to_cell(v, numeric, max_chars) for v in values]
 
 
 def _frame_rows(schema: TabSchema, frame: pd.DataFrame, max_chars: int) -> list[dict[str, Cell]]:

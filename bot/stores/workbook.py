@@ -44,7 +44,7 @@ from .charts import draw_workbook_charts
 from .grid import Cell, CommitNotes, Grid, header_index
 from .layout import frozen_columns, row_formula
 from .xlsx_cells import Decoding, NotPlainCells, SheetCells, bind, parse_sheet, sheet_data_xml, used_range
-from .xlsx_parts import read_members, split_sheet, write_members
+from .xlsx_parts import read_members, replaced, split_sheet
 
 HEADER_FILL = PatternFill("solid", fgColor="E8EAED")
 WRAPPED = Alignment(wrap_text=True, vertical="top")
@@ -209,14 +209,15 @@ class WorkbookStore(GridStore):
         ]
         rows = {r: a for r, a in old.rows.items() if r <= len(grid)}
         cells = SheetCells(grid, styles, set(), rows)
-        members = read_members(book.data)
-        split = split_sheet(members[book.parts[STATE_TAB]])
+        part = book.parts[STATE_TAB]
+        with zipfile.ZipFile(io.BytesIO(book.data)) as archive:
+            split = split_sheet(archive.read(part))
         sheet_data = sheet_data_xml(cells, split.prefix) if split is not None else None
         if split is None or sheet_data is None:
             return False
-        members[book.parts[STATE_TAB]] = split.with_cells(sheet_data, used_range(grid))
+        written = replaced(book.data, {part: split.with_cells(sheet_data, used_range(grid))})
         self._book = None  # until the save lands, memory may be ahead of the file
-        book.stamp, book.data = self._replace(lambda tmp: Path(tmp).write_bytes(write_members(members)))
+        book.stamp, book.data = self._replace(lambda tmp: Path(tmp).write_bytes(written))
         book.grids[STATE_TAB] = grid
         book.state = cells
         if book.unbound is not None:
@@ -252,15 +253,17 @@ class WorkbookStore(GridStore):
 
         def write(tmp: str) -> None:
             wb.save(tmp)  # everything but the cells: the few cells openpyxl holds are written over
-            members = read_members(Path(tmp).read_bytes())
-            for ws in wb.worksheets:
-                part = ws.path.removeprefix("/")
-                split = split_sheet(members[part])
-                sheet_data = sheet_data_xml(cells[ws.title], split.prefix, wb.epoch) if split else None
-                if split is None or sheet_data is None:
-                    raise _NeedsOpenpyxl(ws.title)
-                members[part] = split.with_cells(sheet_data, used_range(cells[ws.title].grid))
-            Path(tmp).write_bytes(write_members(members))
+            saved = Path(tmp).read_bytes()
+            tabs: dict[str, bytes] = {}
+            with zipfile.ZipFile(io.BytesIO(saved)) as archive:
+                for ws in wb.worksheets:
+                    part = ws.path.removeprefix("/")
+                    split = split_sheet(archive.read(part))
+                    sheet_data = sheet_data_xml(cells[ws.title], split.prefix, wb.epoch) if split else None
+                    if split is None or sheet_data is None:
+                        raise _NeedsOpenpyxl(ws.title)
+                    tabs[part] = split.with_cells(sheet_data, used_range(cells[ws.title].grid))
+            Path(tmp).write_bytes(replaced(saved, tabs))
 
         try:
             stamp, data = self._replace(write)
@@ -373,8 +376,8 @@ def _fast_book(data: bytes, stamp: tuple[int, int]) -> _Book:
     """The file read by openpyxl without its cells (the small parts), and its cells by our own pass."""
     members = read_members(data)
     splits = {name: split_sheet(part) for name, part in members.items() if b"sheetData" in part}
-    skeleton = {name: splits[name].skeleton() if splits.get(name) else part for name, part in members.items()}  # type: ignore[union-attr]
-    reader = ExcelReader(io.BytesIO(write_members(skeleton)))
+    skeleton = {name: split.skeleton() for name, split in splits.items() if split is not None}
+    reader = ExcelReader(io.BytesIO(replaced(data, skeleton)))
     reader.read()
     wb = reader.wb
     decoding = Decoding(reader.shared_strings, frozenset(wb._date_formats), frozenset(wb._timedelta_formats), wb.epoch)

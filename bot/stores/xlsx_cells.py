@@ -1,17 +1,19 @@
-"""The cells of a workbook, parsed once with lxml and bound into an openpyxl workbook on demand.
+"""The cells of a workbook, read once by our own pass and bound into an openpyxl workbook on demand.
 
 openpyxl's own cell reader spends most of a large workbook's load in Python per cell; this pass
 does the same decoding (shared and inline strings, numbers, booleans, dates by their number
 format) in a tight loop, and keeps each cell's style so that a workbook to write into can be
 built from the small parts (loaded by openpyxl without cells) plus these cells, as openpyxl
-itself would have built it. Cells it does not decode the way openpyxl does (formulas) make the
-caller fall back to openpyxl.
+itself would have built it. The cells are scanned token by token where a tab holds them in the
+form .xlsx writers use, else parsed with lxml. Cells it does not decode the way openpyxl does
+(formulas) make the caller fall back to openpyxl.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -30,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from .grid import Grid
+from .xlsx_parts import split_sheet
 
 _NS = f"{{{SHEET_MAIN_NS}}}"
 _ROW, _C, _V, _F, _IS, _T, _R = (_NS + t for t in ("row", "c", "v", "f", "is", "t", "r"))
@@ -79,59 +82,208 @@ def _number(text: str) -> int | float:
 
 def parse_sheet(part: bytes, decoding: Decoding) -> SheetCells:
     """The cells of a worksheet part; raises NotPlainCells where openpyxl must read it."""
-    grid: Grid = []
-    styles: list[list[int]] = []
-    errors: set[tuple[int, int]] = set()
-    rows: dict[int, dict[str, str]] = {}
-    columns: dict[str, int] = {}
-    row_number = 0
-    for _, row in etree.iterparse(io.BytesIO(part), events=("end",), tag=_ROW, huge_tree=True):
-        attributes = dict(row.attrib)
+    scanned = _scanned(part, decoding)
+    return scanned if scanned is not None else _parsed(part, decoding)
+
+
+class _Rows:
+    """A tab's rows as they are read, in either reader: the grid, styles, errors and row attributes."""
+
+    def __init__(self) -> None:
+        self.grid: Grid = []
+        self.styles: list[list[int]] = []
+        self.errors: set[tuple[int, int]] = set()
+        self.rows: dict[int, dict[str, str]] = {}
+        self.row_number = 0
+        self._columns: dict[str, int] = {}
+
+    def start(self, attributes: dict[str, str]) -> int:
+        """A row begins: its number (its `r`, else the one after the last)."""
         r = attributes.get("r")
-        row_number = int(float(r)) if r else row_number + 1
+        self.row_number = int(float(r)) if r else self.row_number + 1
         if {k for k in attributes if not k.startswith("{")} - {"r", "spans"}:
-            rows[row_number] = attributes
+            self.rows[self.row_number] = attributes
+        return self.row_number
+
+    def column(self, ref: str | None, previous: int) -> int:
+        """A cell's column, from its reference (`AB12`, or its letters alone), else the one after `previous`."""
+        if not ref:
+            return previous + 1
+        letters = ref.rstrip("0123456789")
+        return self._columns.get(letters) or self._columns.setdefault(letters, column_index_from_string(letters))
+
+    def end(self, values: list[Any], styles: list[int]) -> None:
+        if values or self.row_number > len(self.grid):
+            while len(self.grid) < self.row_number:
+                self.grid.append([])
+                self.styles.append([])
+            self.grid[self.row_number - 1] = values
+            self.styles[self.row_number - 1] = styles
+
+    def cells(self) -> SheetCells:
+        grid, styles = self.grid, self.styles
+        while grid and not grid[-1]:  # rows with attributes only: no cells to read
+            grid.pop()
+            styles.pop()
+        width = max((len(r) for r in grid), default=0)
+        for values, row_styles in zip(grid, styles, strict=True):
+            values.extend([None] * (width - len(values)))
+            row_styles.extend([0] * (width - len(row_styles)))
+        return SheetCells(grid, styles, self.errors, self.rows)
+
+
+def _put(values: list[Any], styles: list[int], column: int, value: Any, style: int) -> None:
+    if column > len(values):
+        values.extend([None] * (column - len(values)))
+        styles.extend([0] * (column - len(styles)))
+    values[column - 1] = value
+    styles[column - 1] = style
+
+
+def _parsed(part: bytes, decoding: Decoding) -> SheetCells:
+    """The cells as lxml parses the part: any XML a worksheet may hold."""
+    rows = _Rows()
+    for _, row in etree.iterparse(io.BytesIO(part), events=("end",), tag=_ROW, huge_tree=True):
+        row_number = rows.start(dict(row.attrib))
         values: list[Any] = []
         row_styles: list[int] = []
         column = 0
         for c in row:
             if c.tag != _C:
                 continue
-            ref = c.get("r")
-            if ref:
-                letters = ref.rstrip("0123456789")
+            column = rows.column(c.get("r"), column)
+            value, kind = _decode(c, decoding)
+            if kind == "e":
+                rows.errors.add((row_number, column))
+            _put(values, row_styles, column, value, int(c.get("s") or 0))
+        row.clear()
+        rows.end(values, row_styles)
+    return rows.cells()
+
+
+# <sheetData> as the writers of .xlsx files (Excel, LibreOffice, openpyxl, this module) write it,
+# token by token: a cell (attributes r, s and t, in that order) with a value (<v>) or an inline
+# string, a row's opening tag, a row's end, whitespace between them. Reading these with a regular
+# expression costs a fraction of a parser's Python call per element; a tab holding anything else
+# (formulas, rich text, other attributes, comments, a namespace prefix) is read by lxml.
+_TOKEN = re.compile(
+    r'<c(?: r="([A-Z]{1,3})[0-9]*")?(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?'
+    r'(?:/>|>(?:<v>([^<]*)</v>|<v/>|(<is>)<t(?: xml:space="preserve")?(?:/>|>([^<]*)</t>)</is>|)</c>)'
+    r'|<row((?:[ \t\n\r]+[\w.:-]+="[^"<&\t\n\r]*")*)[ \t\n\r]*(/?)>|</row>|[ \t\n\r]+'
+)
+_ATTRIBUTE = re.compile(r'([\w.:-]+)="([^"]*)"')
+_DECLARATION = re.compile(r'\sxmlns(?::([\w.-]+))?="([^"]*)"')
+_REFERENCE = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9A-Fa-f]+));")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+class _NotScanned(Exception):
+    """The part holds XML the scan does not read as a parser would: lxml reads it."""
+
+
+def _scanned(part: bytes, decoding: Decoding) -> SheetCells | None:
+    """The cells read token by token (see `_TOKEN`), or None where lxml must read the part."""
+    split = split_sheet(part)
+    head = part[:200].lower()
+    if split is None or split.prefix or not split.cells or (b"encoding=" in head and b"utf-8" not in head):
+        return None
+    root = re.search(rb"<worksheet\b[^>]*>", split.head)
+    names = {m[1] or "": m[2] for m in _DECLARATION.finditer(root[0].decode("utf-8"))} if root else {}
+    try:
+        text = split.cells.decode("utf-8")
+        if names.get("") != SHEET_MAIN_NS or not text.startswith("<sheetData>"):
+            return None
+        return _scan(text, len("<sheetData>"), len(text) - len("</sheetData>"), names, decoding)
+    except (_NotScanned, UnicodeDecodeError):
+        return None
+
+
+def _scan(text: str, start: int, stop: int, names: dict[str, str], decoding: Decoding) -> SheetCells:
+    """The tokens of `text[start:stop]`, each right after the last; in the loop, what nearly every
+    cell is (text, a number, empty) is decoded in place: a function call per cell is most of the cost."""
+    rows = _Rows()
+    columns: dict[str, int] = {}
+    dates = decoding.date_styles
+    values: list[Any] = []
+    row_styles: list[int] = []
+    row_number = column = 0
+    at = start
+    for m in _TOKEN.finditer(text, start, stop):
+        if m.start() != at:
+            raise _NotScanned("something between tokens")
+        at = m.end()
+        first = text[m.start() + 1] if at - m.start() > 1 else ""
+        if first == "c":
+            letters, style_text, kind, number, inline, inline_text = m.groups()[:6]
+            if letters:
                 column = columns.get(letters) or columns.setdefault(letters, column_index_from_string(letters))
             else:
                 column += 1
-            value, kind = _decode(c, decoding)
-            style = int(c.get("s") or 0)
-            if kind == "e":
-                errors.add((row_number, column))
-            if column > len(values):
-                values.extend([None] * (column - len(values)))
-                row_styles.extend([0] * (column - len(row_styles)))
-            values[column - 1] = value
-            row_styles[column - 1] = style
-        row.clear()
-        if values or row_number > len(grid):
-            while len(grid) < row_number:
-                grid.append([])
-                styles.append([])
-            grid[row_number - 1] = values
-            styles[row_number - 1] = row_styles
-    while grid and not grid[-1]:  # rows with attributes only: no cells to read
-        grid.pop()
-        styles.pop()
-    width = max((len(r) for r in grid), default=0)
-    for values, row_styles in zip(grid, styles, strict=True):
-        values.extend([None] * (width - len(values)))
-        row_styles.extend([0] * (width - len(row_styles)))
-    return SheetCells(grid, styles, errors, rows)
+            style = int(style_text) if style_text else 0
+            if inline and kind == "inlineStr":
+                value: Any = _unescaped(inline_text) if inline_text else ""
+            elif number and (kind is None or kind == "n") and style not in dates:
+                value = _number(number)
+            else:
+                text_value = _unescaped(number) if number is not None else None
+                inline_value = (_unescaped(inline_text) if inline_text else "") if inline else None
+                value, kind = _value(kind or "n", text_value, inline_value, style, decoding)
+                if kind == "e":
+                    rows.errors.add((row_number, column))
+            if column == len(values) + 1:
+                values.append(value)
+                row_styles.append(style)
+            else:
+                _put(values, row_styles, column, value, style)
+        elif first == "r":
+            row_number = rows.start(_row_attributes(m[7], names))
+            values, row_styles, column = [], [], 0
+            if m[8]:  # <row .../>: no cells
+                rows.end(values, row_styles)
+        elif first == "/":
+            rows.end(values, row_styles)
+    if at != stop:
+        raise _NotScanned("something after the last token")
+    return rows.cells()
+
+
+def _row_attributes(attributes: str, names: dict[str, str]) -> dict[str, str]:
+    """A row's attributes as lxml gives them: a prefixed name as `{namespace}name`."""
+    out = {}
+    for name, value in _ATTRIBUTE.findall(attributes):
+        prefix, _, local = name.rpartition(":")
+        if prefix == "xmlns" or name == "xmlns" or (prefix and prefix not in names):
+            raise _NotScanned("a namespace declared on a row")
+        out[f"{{{names[prefix]}}}{local}" if prefix else name] = _unescaped(value)
+    return out
+
+
+def _unescaped(text: str) -> str:
+    """Element or attribute text as an XML parser gives it: line ends as \\n, references resolved."""
+    if "&" not in text and "\r" not in text:
+        return text
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "&" not in text:
+        return text
+    resolved, count = _REFERENCE.subn(_resolved, text)
+    if count != text.count("&"):
+        raise _NotScanned("an entity only a parser knows")
+    return resolved
+
+
+def _resolved(reference: re.Match[str]) -> str:
+    name, decimal, hexadecimal = reference.groups()
+    if name:
+        return _ENTITIES[name]
+    code = int(decimal) if decimal else int(hexadecimal, 16)
+    if code < 0x20 and code not in (0x9, 0xA, 0xD):
+        raise _NotScanned("a character XML 1.0 does not allow")  # lxml refuses the file
+    return chr(code)
 
 
 def _decode(c: Any, decoding: Decoding) -> tuple[Any, str]:
-    """A cell's value and openpyxl's data type for it."""
-    kind = c.get("t", "n")
+    """A cell element's value and openpyxl's data type for it."""
     text: str | None = None
     inline = None
     for child in c:
@@ -142,13 +294,18 @@ def _decode(c: Any, decoding: Decoding) -> tuple[Any, str]:
             raise NotPlainCells("a formula")
         elif tag == _IS:
             inline = child
+    inline_text = _text(inline) if inline is not None else None
+    return _value(c.get("t", "n"), text, inline_text, int(c.get("s") or 0), decoding)
+
+
+def _value(kind: str, text: str | None, inline: str | None, style: int, decoding: Decoding) -> tuple[Any, str]:
+    """A cell's value and openpyxl's data type for it, from its type, <v> text, inline string and style."""
     if kind == "inlineStr":
-        return (_text(inline), "s") if inline is not None else (None, "n")
+        return (inline, "s") if inline is not None else (None, "n")
     if not text:
         return None, kind
     if kind == "n":
         number = _number(text)
-        style = int(c.get("s") or 0)
         if style in decoding.date_styles:
             try:
                 return from_excel(number, decoding.epoch, timedelta=style in decoding.duration_styles), "d"
@@ -213,33 +370,63 @@ def sheet_data_xml(cells: SheetCells, prefix: bytes, epoch: datetime = WINDOWS_E
     style and each row with its (unprefixed) attributes, as openpyxl writes them (dates as serial
     numbers from the workbook's `epoch`); None when a value needs openpyxl (text XML cannot hold)."""
     p = prefix.decode("ascii")
+    width = max((len(row) for row in cells.grid), default=0)
+    letters = [get_column_letter(col) for col in range(1, width + 1)]
+    # a large tab has few distinct styles: each one's attribute text is made once
+    style_attributes: dict[int, str] = {}
+    text_open, text_spaced = f' t="inlineStr"><{p}is><{p}t>', f' t="inlineStr"><{p}is><{p}t xml:space="preserve">'
+    text_close, value_close = f"</{p}t></{p}is></{p}c>", f"</{p}v></{p}c>"
+    number_open = f' t="n"><{p}v>'
     out = [f"<{p}sheetData>"]
     for r, (values, styles) in enumerate(zip(cells.grid, cells.styles, strict=True), start=1):
         attributes = {k: v for k, v in cells.rows.get(r, {}).items() if not k.startswith("{") and k != "spans"}
         attributes["r"] = str(r)
         out.append(f"<{p}row" + "".join(f" {k}={quoteattr(v)}" for k, v in attributes.items()) + ">")
-        for col, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
+        row = str(r)
+        # a row may be narrower than the widest: its missing cells are empty
+        for col, (letter, value, style) in enumerate(zip(letters, values, styles, strict=False), start=1):
             if value is None and not style:
                 continue
-            ref = f'{p}c r="{get_column_letter(col)}{r}"' + (f' s="{style}"' if style else "")
-            if value is None:
-                out.append(f"<{ref}/>")
-            elif (r, col) in cells.errors and isinstance(value, str):
-                out.append(f'<{ref} t="e"><{p}v>{escape(value)}</{p}v></{p}c>')
-            elif isinstance(value, bool):
-                out.append(f'<{ref} t="b"><{p}v>{int(value)}</{p}v></{p}c>')
-            elif isinstance(value, int | float) and math.isfinite(value):
-                out.append(f'<{ref} t="n"><{p}v>{value!r}</{p}v></{p}c>')
-            elif isinstance(value, date | time | timedelta):
-                out.append(f'<{ref} t="n"><{p}v>{to_excel(value, epoch)!r}</{p}v></{p}c>')
-            elif isinstance(value, str) and not ILLEGAL_CHARACTERS_RE.search(value):
-                space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
-                out.append(f'<{ref} t="inlineStr"><{p}is><{p}t{space}>{escape(value)}</{p}t></{p}is></{p}c>')
+            s = style_attributes.get(style)
+            if s is None:
+                s = style_attributes[style] = f' s="{style}"' if style else ""
+            ref = f'<{p}c r="{letter}{row}"{s}'
+            error = bool(cells.errors) and (r, col) in cells.errors
+            if isinstance(value, str) and not error:
+                spaced = value != value.strip() or "\n" in value
+                out.append(f"{ref}{text_spaced if spaced else text_open}{escape(value)}{text_close}")
+            elif value is None:
+                out.append(f"{ref}/>")
+            elif type(value) is int or type(value) is float:
+                if not math.isfinite(value):
+                    return None
+                out.append(f"{ref}{number_open}{value!r}{value_close}")
             else:
-                return None
+                cell = _cell_xml(ref, value, error, p, epoch)
+                if cell is None:
+                    return None
+                out.append(cell)
         out.append(f"</{p}row>")
     out.append(f"</{p}sheetData>")
-    return "".join(out).encode("utf-8")
+    xml = "".join(out)
+    # the markup holds no control characters: one search of the whole tab finds any a text holds
+    if ILLEGAL_CHARACTERS_RE.search(xml):
+        return None
+    return xml.encode("utf-8")
+
+
+def _cell_xml(ref: str, value: object, error: bool, p: str, epoch: datetime) -> str | None:
+    """One cell of a kind a tab holds few of (error values, booleans, dates, numbers of other types);
+    None when only openpyxl writes it."""
+    if error and isinstance(value, str):
+        return f'{ref} t="e"><{p}v>{escape(value)}</{p}v></{p}c>'
+    if isinstance(value, bool):
+        return f'{ref} t="b"><{p}v>{int(value)}</{p}v></{p}c>'
+    if isinstance(value, int | float) and math.isfinite(value):
+        return f'{ref} t="n"><{p}v>{value!r}</{p}v></{p}c>'
+    if isinstance(value, date | time | timedelta):
+        return f'{ref} t="n"><{p}v>{to_excel(value, epoch)!r}</{p}v></{p}c>'
+    return None
 
 
 def used_range(grid: Grid) -> str:
