@@ -258,9 +258,11 @@ def between_runs(backend: Backend, oracle: Oracle, step: tuple[Any, ...]) -> Non
     header = list(frame.columns)
     keys = [str(k).strip() for k in frame["Domain"]] if "Domain" in header else []
     team = [c for c in header if header_key(c) and header_key(c) not in BOT]
-    if kind == "edit" and keys and team:
+    # a blank row the teammate inserted mid-run has no key: nothing to edit there
+    named = sorted({k for k in keys if k})
+    if kind == "edit" and named and team:
         _, row_pick, column_pick, value = step
-        key, column = sorted(set(keys))[row_pick % len(set(keys))], team[column_pick % len(team)]
+        key, column = named[row_pick % len(named)], team[column_pick % len(team)]
         backend.team_types(PROSPECTS.name, keys.index(key) + 2, header.index(column) + 1, value or None)
         oracle.type(key, column, value)
     elif kind == "sort" and header:
