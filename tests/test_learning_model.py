@@ -284,5 +284,7 @@ def test_groups_without_a_result_change_no_estimate_and_keep_their_prior() -> No
         assert large.intercept == pytest.approx(small.intercept, abs=1e-12)
         assert large.effects[:8] == pytest.approx(small.effects, abs=1e-12)
         assert list(large.effects[8:]) == [0.0, 0.0, 0.0]
-        assert large.covariance[:9, :9] == pytest.approx(small.covariance, abs=1e-12)
-        assert np.all(large.covariance[9:, 9:].diagonal() > 0.2**2 * min(conversion.SCALE_GRID) ** 2)
+        assert large.variance[:9] == pytest.approx(small.variance, abs=1e-12)
+        assert large.with_intercept[:8] == pytest.approx(small.with_intercept, abs=1e-12)
+        assert list(large.with_intercept[8:]) == [0.0, 0.0, 0.0]
+        assert np.all(large.variance[9:] > 0.2**2 * min(conversion.SCALE_GRID) ** 2)

@@ -39,9 +39,20 @@ _Z90 = 1.6448536269514722
 
 @dataclass(frozen=True)
 class Fit:
+    """Estimates and the parts of their covariance a group's rate needs: with thousands of groups
+    (one per batch) the full matrix would take gigabytes and only these parts are ever read."""
+
     intercept: float
     effects: np.ndarray  # one per column
-    covariance: np.ndarray  # (1 + columns) square: intercept first
+    variance: np.ndarray  # 1 + columns: the intercept's, then each effect's
+    with_intercept: np.ndarray  # per column: covariance of its effect with the intercept
+
+    def log_odds(self, j: int | None) -> tuple[float, float]:
+        """Log-odds of an average prospect of column `j` (the team's rate when None) and its variance."""
+        if j is None:
+            return self.intercept, float(self.variance[0])
+        spread = self.variance[0] + self.variance[j + 1] + 2 * self.with_intercept[j]
+        return self.intercept + float(self.effects[j]), float(spread)
 
 
 @dataclass(frozen=True)
@@ -109,12 +120,12 @@ def fit_stages(reply: Stage, win: Stage, scale_of: Sequence[float], own_share: f
     kept = np.concatenate([[0], used + 1])
 
     def stage(m: np.ndarray, variance: np.ndarray) -> Fit:
-        estimate = m @ theta
-        effects = np.zeros(k)
-        effects[used] = estimate[1:]
-        full = np.diag(np.concatenate([[0.0], variance]))
-        full[np.ix_(kept, kept)] = m @ covariance @ m.T
-        return Fit(float(estimate[0]), effects, full)
+        estimate, reduced = m @ theta, m @ covariance @ m.T
+        effects, with_intercept = np.zeros(k), np.zeros(k)
+        effects[used], with_intercept[used] = estimate[1:], reduced[0, 1:]
+        variances = np.concatenate([[0.0], variance])
+        variances[kept] = reduced.diagonal()
+        return Fit(float(estimate[0]), effects, variances, with_intercept)
 
     return stage(to_reply, prior_variance), stage(to_win, prior_variance * (1 + own_share**2))
 

@@ -257,21 +257,13 @@ class _Rates:
 
 
 def _group_rates(reply: conversion.Fit, win: conversion.Fit, j: int | None) -> _Rates:
-    (reply_mean, reply_var), (win_mean, win_var) = _log_odds(reply, j), _log_odds(win, j)
+    (reply_mean, reply_var), (win_mean, win_var) = reply.log_odds(j), win.log_odds(j)
     # Delta method: d log sigmoid(l) / dl = 1 - sigmoid(l).
     p_reply, p_win = (float(conversion.sigmoid(np.array(m))) for m in (reply_mean, win_mean))
     log_reply = math.log(p_reply)
     reply_sd = (1 - p_reply) * math.sqrt(reply_var)
     win_sd = math.sqrt(reply_sd**2 + ((1 - p_win) ** 2) * win_var)
     return _Rates(log_reply, reply_sd, log_reply + math.log(p_win), win_sd)
-
-
-def _log_odds(model: conversion.Fit, j: int | None) -> tuple[float, float]:
-    """Log-odds of an average prospect of group `j` (the team's rate when None) and its variance."""
-    c = model.covariance
-    if j is None:
-        return model.intercept, float(c[0, 0])
-    return model.intercept + float(model.effects[j]), float(c[0, 0] + c[j + 1, j + 1] + 2 * c[0, j + 1])
 
 
 def _model_row(
