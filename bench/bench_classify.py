@@ -83,32 +83,24 @@ def frozen_split() -> dict[str, tuple[float, float, float]]:
 
 def as_links(pages: pd.DataFrame) -> pd.DataFrame:
     """Corpus pages as link-table rows (URL and title; the corpus has no other export field)."""
-    hosts = pages["url"].map(lambda u: host_key(split_host(u)))
-    return conform(
-        pd.DataFrame(
-            {
-                "source_url": pages["url"],
-                "source_host": hosts,
-                "source_domain": hosts.map(registrable_domain),
-                "title": pages["title"],
-                "target_url": "https://example.com/",
-                "target_domain": "example.com",
-            }
-        )
-    )
+    frame = {**linking_page(pages["url"]), "title": pages["title"], "target_url": "https://example.com/"}
+    return conform(pd.DataFrame(frame | {"target_domain": "example.com"}))
+
+
+def linking_page(urls: pd.Series) -> dict[str, pd.Series]:
+    """The link-table columns of the linking page at each URL."""
+    hosts = urls.map(lambda u: host_key(split_host(u)))
+    return {"source_url": urls, "source_host": hosts, "source_domain": hosts.map(registrable_domain)}
 
 
 def load_labelled(path: Path = LABELLED) -> pd.DataFrame:
     """The labelled pages as link-table rows, plus `page_kind`, `noise` and `link_type` (expected) columns."""
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    hosts = raw["url"].map(lambda u: host_key(split_host(u)))
     flags = {"true": True, "false": False}
     links = conform(
         pd.DataFrame(
             {
-                "source_url": raw["url"],
-                "source_host": hosts,
-                "source_domain": hosts.map(registrable_domain),
+                **linking_page(raw["url"]),
                 "target_url": raw["target_url"],
                 "target_domain": raw["target_url"].map(lambda u: registrable_domain(host_key(split_host(u)))),
                 **{c: raw[c] for c in ("title", "anchor", "context", "page_type", "page_category", "platform")},
