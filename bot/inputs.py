@@ -92,12 +92,17 @@ def parse_targets(frame: pd.DataFrame | None) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def input_tab_names(tab_names: Iterable[str], also: Iterable[str] = ()) -> list[str]:
+    """The tabs `read_inputs` reads, given the sheet's tab names."""
+    raw_names = [n for n in tab_names if is_raw_tab(n)]
+    return [SETTINGS.name, COMPETITORS.name, TARGETS.name, RULES.name, SERP.name, *raw_names, *also]
+
+
 def read_inputs(store: Store, also: Iterable[str] = ()) -> Inputs:
     """The team's input tabs; tabs named in `also` are read in the same request (into `Inputs.also`)."""
-    names = store.tab_names()
-    raw_names = [n for n in names if is_raw_tab(n)]
     extra = list(also)
-    tabs = store.read_tabs([SETTINGS.name, COMPETITORS.name, TARGETS.name, RULES.name, SERP.name, *raw_names, *extra])
+    tabs = store.read_tabs(input_tab_names(store.tab_names(), extra))
+    raw_names = [n for n in tabs if is_raw_tab(n)]
     settings = parse_settings(tabs.get(SETTINGS.name))
     problems = list(settings.problems)
     competitors = parse_competitors(tabs.get(COMPETITORS.name), problems)

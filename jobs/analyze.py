@@ -16,7 +16,7 @@ from bot.crawl.target_health import fix_first_targets, flag_prospects
 from bot.errors import GapbotError, InputError
 from bot.ingest import ImportReport, read_export_entries, read_export_frame
 from bot.ingest.archives import unpacked
-from bot.inputs import Inputs, by_schema, pick, read_inputs
+from bot.inputs import Inputs, by_schema, input_tab_names, pick, read_inputs
 from bot.learning.deleted import Deletions, deletion_state, find_deletions, tab_keys
 from bot.learning.merge import hand_added_rows, hand_typed_duplicates, prospects_upsert
 from bot.learning.model import learn
@@ -194,25 +194,32 @@ def after_checks(prospects: pd.DataFrame, links: pd.DataFrame, current: dict[str
     return flag_prospects(prospects, fix_first_targets(health), "Target page")
 
 
-def analyze(ctx: JobContext) -> JobResult:
-    now = ctx.clock()
+def _read_with_inputs(topic: str) -> list[str]:
+    """The tabs `analyze` reads with the team's inputs, in the same request."""
     # Links, Noise and Asset gaps as they are only matter to a focused run, which keeps the other
     # topics' rows; any other run replaces them whole (Links may hold a million rows).
-    carried = [LINKS.name, NOISE.name, ASSET_GAPS.name] if ctx.topic else []
+    carried = [LINKS.name, NOISE.name, ASSET_GAPS.name] if topic else []
+    return [
+        PROSPECTS.name,
+        *carried,
+        HISTORY.name,
+        BATCHES.name,
+        COMPETITOR_PAGES.name,
+        TARGET_HEALTH.name,
+        IMPORTS.name,
+        STATE_TAB,
+    ]
+
+
+def analyze_reads(ctx: JobContext) -> list[str]:
+    """Every tab `analyze` reads first (see `jobs.lease.Lease.acquire`)."""
+    return input_tab_names(ctx.store.tab_names(), _read_with_inputs(ctx.topic))
+
+
+def analyze(ctx: JobContext) -> JobResult:
+    now = ctx.clock()
     with ctx.phase("read"):
-        inputs = read_inputs(
-            ctx.store,
-            also=[
-                PROSPECTS.name,
-                *carried,
-                HISTORY.name,
-                BATCHES.name,
-                COMPETITOR_PAGES.name,
-                TARGET_HEALTH.name,
-                IMPORTS.name,
-                STATE_TAB,
-            ],
-        )
+        inputs = read_inputs(ctx.store, also=_read_with_inputs(ctx.topic))
     current = inputs.also
     state = state_values(current.get(STATE_TAB))
     written = prospect_key_of(inputs.settings.review_level)

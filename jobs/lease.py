@@ -104,9 +104,10 @@ class Lease:
         self.settle = settle
         self.sleep = sleep
 
-    def current(self) -> LeaseRecord | None:
-        """The lease as the sheet holds it now, or None when nobody holds it (free or expired)."""
-        return self._live(self.store.read_state_now())
+    def current(self, also: Sequence[str] = ()) -> LeaseRecord | None:
+        """The lease as the sheet holds it now, or None when nobody holds it (free or expired);
+        `also`: tabs the run reads next (see `Store.read_state_now`)."""
+        return self._live(self.store.read_state_now(also))
 
     def _live(self, state: Mapping[str, str]) -> LeaseRecord | None:
         record = LeaseRecord.parse(state.get(LEASE_KEY, ""))
@@ -118,14 +119,16 @@ class Lease:
         """The write that (re)takes the lease for `job` until `ttl` from now."""
         return SetState({LEASE_KEY: LeaseRecord(self.holder, job, self.clock() + self.ttl).to_json()})
 
-    def acquire(self, job: str) -> None:
+    def acquire(self, job: str, reads: Callable[[], Sequence[str]] = tuple) -> None:
+        """Take the lease for `job`; `reads` names the tabs the job reads first, read with the
+        check that the lease stayed ours where the store reads tabs in batches."""
         state = self.store.read_state_now()
         refuse_newer_schema(state, self.store.location)
         self._refuse_other(self._live(state), job)
         self.store.commit([self.renewal(job)])
         if self.settle:
             self.sleep(self.settle)
-        self._refuse_other(self.current(), job)
+        self._refuse_other(self.current(reads()), job)
 
     def _refuse_other(self, record: LeaseRecord | None, job: str) -> None:
         if record is not None and record.holder != self.holder:

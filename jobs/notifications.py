@@ -62,8 +62,9 @@ class AnalysisNews:
 
     def tabs(self) -> dict[str, pd.DataFrame]:
         """The digest's tabs and the Model tab as the analysis left them, by schema."""
-        written = written_tabs(self.before, self.writes, self.max_cell_chars)
-        return schema_tabs({**self.before, **written}, *DIGEST_TABS, MODEL)
+        schemas = (*DIGEST_TABS, MODEL)
+        written = written_tabs(self.before, self.writes, self.max_cell_chars, {s.name for s in schemas})
+        return schema_tabs({**self.before, **written}, *schemas)
 
 
 def deliver(ctx: JobContext, messages: Sequence[Message], memory: Mapping[str, str] | None = None) -> list[str]:

@@ -26,7 +26,7 @@ from sheets_schema.state_keys import HEARTBEAT_KEY, last_run_key
 from .context import Job, JobContext, JobResult
 from .lease import Lease, LeaseBusy, LeasedStore, worker_identity
 from .notifications import run_job as run_with_notifications
-from .table import JOBS, SKIP_WHEN_UNCHANGED
+from .table import FIRST_READS, JOBS, SKIP_WHEN_UNCHANGED
 
 log = logging.getLogger("gapbot.jobs")
 # Silent unless a command configures logging (`run`, `run-job`): manual commands print their own report.
@@ -149,8 +149,9 @@ class Runner:
     def _run_leased(self, name: str, job: Job, ctx: JobContext, started: float) -> JobResult:
         lease = Lease(ctx.store, self.holder, self.lease_ttl, ctx.clock, self.settle)
         try:
+            reads = FIRST_READS.get(name)
             with ctx.phase("lease"):
-                lease.acquire(name)
+                lease.acquire(name, (lambda: reads(ctx)) if reads is not None else tuple)
         except LeaseBusy as exc:
             log_run(name, "busy", time.monotonic() - started, ctx.run_id, exc.message)
             raise

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from .analyze import analyze
-from .context import Job
+from .analyze import analyze, analyze_reads
+from .context import Job, JobContext
 from .digest import digest
 from .health import health
 from .init import init
@@ -25,6 +25,10 @@ JOBS: Mapping[str, Job] = {
     "verify-links": verify_links,
     "watch": watch,
 }
+
+#: The tabs a job reads first, read with the lease's last check in one request where the store
+#: reads tabs in batches (a Google Sheet): a call saved per run.
+FIRST_READS: Mapping[str, Callable[[JobContext], list[str]]] = {"analyze": analyze_reads}
 
 #: Jobs with nothing to do while the sheet is as this process last knew it: the runner skips
 #: them with one cheap change check, before taking the lease (which would itself be a write).

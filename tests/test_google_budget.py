@@ -94,7 +94,7 @@ def test_analyze_makes_the_same_calls_on_a_small_and_a_larger_market() -> None:
 
 
 #: Calls of one `analyze` through the runner, payload chunks aside.
-ANALYZE_CALLS = 12
+ANALYZE_CALLS = 11
 
 
 @pytest.mark.slow

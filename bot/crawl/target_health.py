@@ -169,12 +169,15 @@ def flag_prospects(prospects: pd.DataFrame, unhealthy: dict[str, UnhealthyTarget
     out = prospects.copy()
     if target_column not in out.columns:
         return out
-    for index, target in out[target_column].items():
-        why = _FLAG.sub("", str(out.at[index, "Why"]))
-        found = unhealthy.get(url_key(str(target)))
-        if found is not None:
-            why = f"[{FLAG_TEXT}: {found.reasons.replace(']', ')')}] {why}".strip()
-            if found.page_missing:
-                out.at[index, "Suggested action"] = "Create better page first"
-        out.at[index, "Why"] = why
+    whys = out["Why"].astype(str).str.replace(_FLAG, "", regex=True)
+    # a page is looked up once, however many prospects it serves
+    keys = {t: url_key(t) for t in set(out[target_column].astype(str))}
+    found = out[target_column].astype(str).map(lambda t: unhealthy.get(keys[t]))
+    flagged = found.notna()
+    if flagged.any():
+        flags = found[flagged].map(lambda f: f"[{FLAG_TEXT}: {f.reasons.replace(']', ')')}] ")
+        whys[flagged] = (flags + whys[flagged]).str.strip()
+        missing = flagged & found.map(lambda f: f is not None and f.page_missing)
+        out.loc[missing, "Suggested action"] = "Create better page first"
+    out["Why"] = whys
     return out

@@ -68,8 +68,11 @@ def find_deletions(
     before = set(state_parts.read_parts(state, DELETED_PROSPECTS_KEY, "the deleted prospects", FIX) or [])
     if not typed:  # not a tab read completely (see the module's docstring)
         return Deletions(frozenset(before))
-    present = {*typed, *(normalise(k) for k in typed)}
     remembered = state_parts.read_parts(state, PROSPECT_KEYS_KEY, "the prospect keys", FIX) or []
+    present = set(typed)
+    # another spelling of a key counts as the key: worked out only when some key is not there as written
+    if before - present or any(k not in present for k in remembered):
+        present |= {normalise(k) for k in typed}
     new = tuple(k for k in remembered if k not in present and k not in before)
     back = tuple(sorted(before & present))
     return Deletions(frozenset((before | set(new)) - present), new, back)

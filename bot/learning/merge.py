@@ -57,7 +57,9 @@ def hand_typed_duplicates(
     rows = pick(existing, ["Domain", "Competitors linked"])
     notes = []
     for row, key in zip(rows.index + 2, rows["Domain"].astype(str).str.strip(), strict=True):
-        written = normalise(key) if key else ""
+        if not key or key in found_keys:  # gapbot's own spelling (nearly every row): nothing to say
+            continue
+        written = normalise(key)
         if written and written != key and written in found_keys:
             notes.append(
                 f"Prospects row {row}: {key!r} is {written} as gapbot writes it, which has its own row: "

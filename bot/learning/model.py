@@ -111,11 +111,16 @@ class LearnedModel:
         source = _with_batch_targets(prospects, batches)
         assert source is not None
         rows = pick(source, [*PROSPECT_FIELDS, TARGET_PAGE_COLUMN]).set_axis(prospects.index)
-        x = _design(_groups(rows), self.columns)
         offset = (builtin_priority(rows, self.weights).fillna(self.centre).to_numpy() - self.centre) / (
             POINTS_PER_LOG_ODDS
         )
-        log_chance = _log_win(self.reply, self.win, offset, x @ self.reply.effects, x @ self.win.effects)
+        reply_effect: np.ndarray | float = 0.0
+        win_effect: np.ndarray | float = 0.0
+        # before any outcome every effect is zero: the groups are not worked out for nothing
+        if np.any(self.reply.effects) or np.any(self.win.effects):
+            x = _design(_groups(rows), self.columns)
+            reply_effect, win_effect = x @ self.reply.effects, x @ self.win.effects
+        log_chance = _log_win(self.reply, self.win, offset, reply_effect, win_effect)
         prior = _log_win(self.reply, self.win, offset, 0.0, 0.0)
         return pd.DataFrame(
             {

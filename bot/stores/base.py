@@ -82,9 +82,10 @@ class Store(ABC):
     def read_state(self) -> dict[str, str]:
         """The hidden state tab as key -> value."""
 
-    def read_state_now(self) -> dict[str, str]:
+    def read_state_now(self, also: Sequence[str] = ()) -> dict[str, str]:
         """The state tab as the sheet holds it this moment, never as read earlier in the run: the
-        lease's checks (another worker may have written it since)."""
+        lease's checks (another worker may have written it since). Tabs named in `also` are what
+        the run reads next: a store that reads tabs in batches reads them in the same request."""
         return self.read_state()
 
     @contextmanager

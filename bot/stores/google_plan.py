@@ -106,6 +106,10 @@ def plan_tab(
     # A new keyed tab's rows are appended too: an append whose answer is lost is checked by key
     # before it is sent again, where a write by position could land twice if rows moved meanwhile.
     in_place = replaced or (info is None and plan.key_column is None)
+    # The hidden state tab's rows never move (gapbot alone writes it, under its lease, and its
+    # writes go where it was read): a new entry goes in place while the grid has room, with the
+    # values, rather than in an append of its own.
+    state_room = info.rows if name == STATE_TAB and info is not None else 0
     # appendCells starts after the last row with data, so the grid's last row must hold some.
     grid_end = info.rows if append_past_grid and info is not None and replaced and 0 < info.rows < len(after) else None
     if grid_end is not None and not any(cell_text(c) for c in after[grid_end - 1]):
@@ -119,7 +123,7 @@ def plan_tab(
                 plan.row_writes.append(RowWrite(r, None, cells))
             continue
         new = after[r]
-        if r >= len(before) and (not in_place or (grid_end is not None and r >= grid_end)):
+        if r >= len(before) and r >= state_room and (not in_place or (grid_end is not None and r >= grid_end)):
             plan.appended.append(list(new))
             continue
         cells = {}

@@ -212,9 +212,11 @@ class GoogleSheetStore(Store):
     def read_state(self) -> dict[str, str]:
         return state_values(self.read_tabs([STATE_TAB]).get(STATE_TAB))
 
-    def read_state_now(self) -> dict[str, str]:
+    def read_state_now(self, also: Sequence[str] = ()) -> dict[str, str]:
         if self._cache is not None:
             self._cache.forget([STATE_TAB])
+            present = {s.title for s in self._sheets()}
+            self._tabs([n for n in dict.fromkeys([STATE_TAB, *also]) if n in present])
         return self.read_state()
 
     def version(self) -> str:

@@ -7,7 +7,7 @@ float. These functions are pure: they return new grids and never mutate their in
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -99,6 +99,10 @@ def grid_to_frame(grid: Grid | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=header, dtype=object)
 
 
+def _written_tab(op: WriteOp) -> str:
+    return STATE_TAB if isinstance(op, SetState) else op.schema.name
+
+
 def frame_to_grid(frame: pd.DataFrame) -> Grid:
     """A tab as read (a DataFrame of strings, see `grid_to_frame`) as a grid again: blank cells are empty."""
     header: list[Cell] = [str(c) for c in frame.columns]
@@ -107,14 +111,19 @@ def frame_to_grid(frame: pd.DataFrame) -> Grid:
 
 
 def written_tabs(
-    tabs: Mapping[str, pd.DataFrame | None], ops: Sequence[WriteOp], max_chars: int = MAX_CELL_CHARS
+    tabs: Mapping[str, pd.DataFrame | None],
+    ops: Sequence[WriteOp],
+    max_chars: int = MAX_CELL_CHARS,
+    only: Collection[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The tabs `ops` write, as a store hands them back after the write, given the tabs as read before it.
+    """The tabs `ops` write (of `only`, where given), as a store hands them back after the write,
+    given the tabs as read before it.
 
     Lets a job see what it wrote (team cells kept, rows merged and sorted) without reading the sheet again.
     """
-    # only the tabs the ops write: the others (Links may hold a million rows) are not needed
-    names = {STATE_TAB if isinstance(op, SetState) else op.schema.name for op in ops}
+    # only the tabs wanted and written: the others (Links may hold a million rows) are not needed
+    ops = [op for op in ops if only is None or _written_tab(op) in only]
+    names = {_written_tab(op) for op in ops}
     grids = {name: frame_to_grid(frame) for name, frame in tabs.items() if frame is not None and name in names}
     out, notes = apply_ops(grids, ops, max_chars)
     return {name: grid_to_frame(out[name]) for name in notes.touched}

@@ -378,10 +378,12 @@ def sheet_data_xml(cells: SheetCells, prefix: bytes, epoch: datetime = WINDOWS_E
     text_close, value_close = f"</{p}t></{p}is></{p}c>", f"</{p}v></{p}c>"
     number_open = f' t="n"><{p}v>'
     out = [f"<{p}sheetData>"]
+    add = out.append
+    errors = cells.errors
     for r, (values, styles) in enumerate(zip(cells.grid, cells.styles, strict=True), start=1):
         attributes = {k: v for k, v in cells.rows.get(r, {}).items() if not k.startswith("{") and k != "spans"}
         attributes["r"] = str(r)
-        out.append(f"<{p}row" + "".join(f" {k}={quoteattr(v)}" for k, v in attributes.items()) + ">")
+        add(f"<{p}row" + "".join(f" {k}={quoteattr(v)}" for k, v in attributes.items()) + ">")
         row = str(r)
         # a row may be narrower than the widest: its missing cells are empty
         for col, (letter, value, style) in enumerate(zip(letters, values, styles, strict=False), start=1):
@@ -390,17 +392,19 @@ def sheet_data_xml(cells: SheetCells, prefix: bytes, epoch: datetime = WINDOWS_E
             s = style_attributes.get(style)
             if s is None:
                 s = style_attributes[style] = f' s="{style}"' if style else ""
+            error = bool(errors) and (r, col) in errors
             ref = f'<{p}c r="{letter}{row}"{s}'
-            error = bool(cells.errors) and (r, col) in cells.errors
             if isinstance(value, str) and not error:
-                spaced = value != value.strip() or "\n" in value
-                out.append(f"{ref}{text_spaced if spaced else text_open}{escape(value)}{text_close}")
+                if "&" in value or "<" in value or ">" in value:  # most text has nothing to escape
+                    value = escape(value)
+                spaced = value[:1].isspace() or value[-1:].isspace() or "\n" in value
+                add(f"{ref}{text_spaced if spaced else text_open}{value}{text_close}")
             elif value is None:
-                out.append(f"{ref}/>")
+                add(f"{ref}/>")
             elif type(value) is int or type(value) is float:
                 if not math.isfinite(value):
                     return None
-                out.append(f"{ref}{number_open}{value!r}{value_close}")
+                add(f"{ref}{number_open}{value!r}{value_close}")
             else:
                 cell = _cell_xml(ref, value, error, p, epoch)
                 if cell is None:
