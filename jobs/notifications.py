@@ -17,7 +17,7 @@ import pandas as pd
 from bot.errors import GapbotError
 from bot.inputs import Inputs, read_inputs
 from bot.notify import triggers
-from bot.notify.analysis_digest import DIGEST_TABS, analysis_digest
+from bot.notify.analysis_digest import DIGEST_TABS, PROSPECT_COLUMNS, analysis_digest
 from bot.notify.base import DeliveryError
 from bot.notify.failure import failure_message
 from bot.notify.lost_links import lost_link_alerts
@@ -63,7 +63,8 @@ class AnalysisNews:
     def tabs(self) -> dict[str, pd.DataFrame]:
         """The digest's tabs and the Model tab as the analysis left them, by schema."""
         schemas = (*DIGEST_TABS, MODEL)
-        written = written_tabs(self.before, self.writes, self.max_cell_chars, {s.name for s in schemas})
+        wanted = {s.name: PROSPECT_COLUMNS if s is PROSPECTS else None for s in schemas}
+        written = written_tabs(self.before, self.writes, self.max_cell_chars, wanted)
         return schema_tabs({**self.before, **written}, *schemas)
 
 

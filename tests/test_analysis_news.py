@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.notify import triggers
-from bot.notify.analysis_digest import DIGEST_TABS, analysis_digest
+from bot.notify.analysis_digest import DIGEST_TABS, PROSPECT_COLUMNS, analysis_digest
 from bot.notify.sheet import schema_tabs
 from jobs import analyze as analyze_module
 from jobs.context import JobContext
@@ -52,7 +52,10 @@ def test_the_digest_of_an_analysis_is_the_digest_of_the_sheet_it_leaves(
     sheet = schema_tabs(backend.store.read_tabs([s.name for s in schemas]), *schemas)
     handed = news[-1].tabs()
     for schema in schemas:
-        assert handed[schema.name].to_dict("records") == sheet[schema.name].to_dict("records"), schema.name
+        # of Prospects, the columns the digest reads: the others are not worked out
+        columns = list(PROSPECT_COLUMNS) if schema is PROSPECTS else list(schema.names)
+        want = sheet[schema.name][columns].to_dict("records")
+        assert handed[schema.name][columns].to_dict("records") == want, schema.name
     links = backend.store.tab_link
     assert analysis_digest(handed, links, second.date()) == analysis_digest(sheet, links, second.date())
     inputs = news[-1].inputs

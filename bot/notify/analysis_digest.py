@@ -17,6 +17,18 @@ TOP_GAPS = 5
 TOP_NEW = 5
 #: The tabs the digest is made of (by schema, as the sheet holds them after the analysis).
 DIGEST_TABS = (PROSPECTS, ASSET_GAPS, TARGET_HEALTH, NOISE)
+#: The Prospects columns it reads (a digest of a large market works out only these).
+PROSPECT_COLUMNS = (
+    "Domain",
+    "Status",
+    "Priority",
+    "Overlap",
+    "Why",
+    "Competitors linked",
+    "Link type",
+    "Next action",
+    "Suggested action",
+)
 
 
 def _counts(heading: str, values: pd.Series) -> Section:
@@ -38,7 +50,7 @@ def analysis_digest(tabs: Mapping[str, pd.DataFrame], links: TabLinks, day: date
 
     The same content on the same day has the same key, so it is posted once.
     """
-    prospects = tabs[PROSPECTS.name]
+    prospects = tabs[PROSPECTS.name][list(PROSPECT_COLUMNS)]
     live = prospects[(prospects["Domain"] != "") & (prospects["Status"] != "Gone")]
     live = live.assign(_priority=numbers(live["Priority"]), _overlap=numbers(live["Overlap"]))
     ranked = live.sort_values(["_priority", "_overlap"], ascending=False, na_position="last", kind="stable")

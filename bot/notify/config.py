@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from .base import DeliveryError, Notifier
 from .console import ConsoleNotifier
 from .message import Message
-from .slack import SlackNotifier
-from .webhook import WebhookNotifier
 
 TOKEN_ENV = "SLACK_BOT_TOKEN"
 WEBHOOK_ENV = "SLACK_WEBHOOK_URL"
@@ -35,7 +33,12 @@ def build_notifier(env: Mapping[str, str], channel: str) -> Notifier:
     if token:
         if not channel:
             return ChannelMissing()
+        # imported here, as the webhook's below: slack_sdk loads only for runs that post to Slack
+        from .slack import SlackNotifier
+
         return SlackNotifier(token, channel, base_url=env.get(API_URL_ENV, "").strip() or None)
     if webhook:
+        from .webhook import WebhookNotifier
+
         return WebhookNotifier(webhook)
     return ConsoleNotifier()

@@ -1,7 +1,10 @@
-"""Sheet stores: one schema, many backends, one contract."""
+"""Sheet stores: one schema, many backends, one contract.
+
+The Google Sheet store is `bot.stores.google_sheet.GoogleSheetStore`, imported where it is used:
+its client libraries take a noticeable part of a short run's start-up.
+"""
 
 from .base import ExportFile, Store
-from .google_sheet import GoogleSheetStore
 from .grid import CommitNotes
 from .memory import MemoryStore
 from .ops import AppendRows, EnsureTab, ReplaceTab, SetState, UpsertRows, WriteOp
@@ -12,7 +15,6 @@ __all__ = [
     "CommitNotes",
     "EnsureTab",
     "ExportFile",
-    "GoogleSheetStore",
     "MemoryStore",
     "ReplaceTab",
     "SetState",

@@ -6,6 +6,7 @@ float. These functions are pure: they return new grids and never mutate their in
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -91,7 +92,8 @@ def grid_to_frame(grid: Grid | None) -> pd.DataFrame:
     width = len(header)
     # text and empty cells, nearly all of a tab, without a call each
     rows = [
-        [c if type(c) is str else "" if c is None else cell_text(c) for c in row[:width]] + [""] * (width - len(row))
+        [c if type(c) is str else "" if c is None else str(c) if type(c) is int else cell_text(c) for c in row[:width]]
+        + [""] * (width - len(row))
         for row in grid[1:]
     ]
     while rows and not any(rows[-1]):
@@ -114,19 +116,37 @@ def written_tabs(
     tabs: Mapping[str, pd.DataFrame | None],
     ops: Sequence[WriteOp],
     max_chars: int = MAX_CELL_CHARS,
-    only: Collection[str] | None = None,
+    wanted: Mapping[str, Collection[str] | None] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The tabs `ops` write (of `only`, where given), as a store hands them back after the write,
-    given the tabs as read before it.
+    """The tabs `ops` write, as a store hands them back after the write, given the tabs as read
+    before it; with `wanted`, only its tabs, each with only the columns it names (None: all).
 
     Lets a job see what it wrote (team cells kept, rows merged and sorted) without reading the sheet again.
     """
-    # only the tabs wanted and written: the others (Links may hold a million rows) are not needed
-    ops = [op for op in ops if only is None or _written_tab(op) in only]
+    # only what is wanted: the other tabs (Links may hold a million rows) and columns are not needed
+    if wanted is not None:
+        ops = [_projected(op, wanted[_written_tab(op)]) for op in ops if _written_tab(op) in wanted]
     names = {_written_tab(op) for op in ops}
-    grids = {name: frame_to_grid(frame) for name, frame in tabs.items() if frame is not None and name in names}
+    grids = {
+        name: frame_to_grid(_columns_of(frame, wanted.get(name) if wanted else None))
+        for name, frame in tabs.items()
+        if frame is not None and name in names
+    }
     out, notes = apply_ops(grids, ops, max_chars)
     return {name: grid_to_frame(out[name]) for name in notes.touched}
+
+
+def _columns_of(frame: pd.DataFrame, columns: Collection[str] | None) -> pd.DataFrame:
+    if columns is None:
+        return frame
+    keys = {header_key(c) for c in columns}
+    return frame[[c for c in frame.columns if header_key(str(c)) in keys]]
+
+
+def _projected(op: WriteOp, columns: Collection[str] | None) -> WriteOp:
+    if columns is None or isinstance(op, EnsureTab | SetState):
+        return op
+    return dataclasses.replace(op, frame=_columns_of(op.frame, columns))
 
 
 def header_index(grid: Grid) -> dict[str, int]:
@@ -154,8 +174,14 @@ def _frame_cells(schema: TabSchema, frame: pd.DataFrame, max_chars: int) -> dict
 
 
 def _column_cells(values: list[Any], numeric: bool, max_chars: int) -> list[Cell]:
-    # the column's type is looked up once per column, never per cell
-    return [to_cell(v, numeric, max_chars) for v in values]
+    # the column's type is looked up once per column, never per cell; what nearly every cell is
+    # (short text in a text column, a finite float in a number column) is converted without a call
+    if numeric:
+        return [
+            (int(v) if v.is_integer() else v) if type(v) is float and v - v == 0 else to_cell(v, True, max_chars)
+            for v in values
+        ]
+    return [v if type(v) is str and 0 < len(v) <= max_chars else to_cell(v, False, max_chars) for v in values]
 
 
 def _frame_rows(schema: TabSchema, frame: pd.DataFrame, max_chars: int) -> list[dict[str, Cell]]:

@@ -10,7 +10,6 @@ from bot.errors import ConfigError
 from sheets_schema import TABS_BY_NAME
 
 from .base import Store
-from .google_sheet import GoogleSheetStore
 from .workbook import WorkbookStore
 
 SHEET_URL = re.compile(r"/spreadsheets/d/(?P<id>[A-Za-z0-9_-]+)")
@@ -31,6 +30,9 @@ def open_store(workbook: str | None, sheet: str | None, *, create: bool = False)
             fix=f"choose one (check {WORKBOOK_ENV} and {SHEET_ENV} in the environment and .env)",
         )
     if sheet:
+        # here, not at the top: a run on a workbook never loads the Google client libraries
+        from .google_sheet import GoogleSheetStore
+
         google = GoogleSheetStore(sheet_id(sheet))
         google.version_file = version_file(google.spreadsheet_id)
         return google
