@@ -32,6 +32,7 @@ def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
     monkeypatch.setattr(SystemResolver, "resolve", no_names)
     monkeypatch.setenv("GAPBOT_PAGE_CACHE", str(tmp_path / "pages.sqlite"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the workbook cells cache, version files
 
 
 @pytest.fixture(params=sorted(BACKENDS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.errors import StoreError
 from bot.stores import EnsureTab, ReplaceTab, SetState, UpsertRows, WorkbookStore, WriteOp
+from bot.stores.cells_cache import cache_path
 from bot.stores.grid import Grid
 from sheets_schema import ALL_TABS, STATE_TAB
 from sheets_schema.tabs import IMPORTS, PROSPECTS
@@ -90,12 +92,38 @@ def _everything(store: WorkbookStore) -> tuple[list[str], dict[str, pd.DataFrame
 
 
 def _same_as_the_file(store: WorkbookStore) -> None:
+    """What `store` holds in memory, what a new process reads (from the cells cache where it
+    holds the file's tabs) and a parse of the file with no cache are all the same."""
     names, tabs, state = _everything(store)
-    fresh_names, fresh_tabs, fresh_state = _everything(WorkbookStore(store.path))
-    assert names == fresh_names and state == fresh_state
-    assert tabs.keys() == fresh_tabs.keys()
-    for name, frame in tabs.items():
-        pd.testing.assert_frame_equal(frame, fresh_tabs[name], obj=name)
+    cached = _everything(WorkbookStore(store.path))
+    cache_path(store.path).unlink(missing_ok=True)
+    for fresh_names, fresh_tabs, fresh_state in (cached, _everything(WorkbookStore(store.path))):
+        assert names == fresh_names and state == fresh_state
+        assert tabs.keys() == fresh_tabs.keys()
+        for name, frame in tabs.items():
+            pd.testing.assert_frame_equal(frame, fresh_tabs[name], obj=name)
+
+
+def test_a_workbook_nobody_saved_since_is_read_from_the_cells_cache_and_a_saved_one_is_not(tmp_path: Path) -> None:
+    WorkbookStore(tmp_path / "w.xlsx").commit([EnsureTab(t) for t in ALL_TABS])
+    store = WorkbookStore(tmp_path / "w.xlsx")  # a run reads the workbook, then writes it
+    store.commit([UpsertRows(PROSPECTS, pd.DataFrame({"Domain": ["a.com"], "Priority": [75.5]}))])
+    # The cache holds Prospects as written; marked here, so a read that takes it shows it.
+    stored = marshal.loads(cache_path(store.path).read_bytes())
+    grid = next(entry[2] for entry in stored["parts"].values() if ["a.com"] in [row[:1] for row in entry[2]])
+    grid[1][0] = "from-the-cache.com"
+    cache_path(store.path).write_bytes(marshal.dumps(stored))
+
+    def domains() -> list[str]:
+        return WorkbookStore(store.path).read_tabs([PROSPECTS.name])[PROSPECTS.name]["Domain"].tolist()
+
+    assert domains() == ["from-the-cache.com"]
+    book = load_workbook(store.path)  # a teammate saves the workbook: every part is written anew
+    book[PROSPECTS.name]["A2"] = "typed.com"
+    book.save(store.path)
+    assert domains() == ["typed.com"]
+    cache_path(store.path).write_bytes(b"not a cache")  # a damaged cache file is read past
+    assert domains() == ["typed.com"]
 
 
 def test_what_a_run_keeps_in_memory_is_what_the_file_holds(tmp_path: Path) -> None:

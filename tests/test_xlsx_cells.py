@@ -6,9 +6,20 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.utils.datetime import WINDOWS_EPOCH
 
-from bot.stores.xlsx_cells import Decoding, NotPlainCells, SheetCells, _parsed, _scanned, parse_sheet, sheet_data_xml
+from bot.stores.xlsx_cells import (
+    Decoding,
+    NotPlainCells,
+    SheetCells,
+    _parsed,
+    _scanned,
+    as_parsed,
+    parse_sheet,
+    sheet_data_xml,
+)
 
 DECODING = Decoding((), frozenset({7}), frozenset(), WINDOWS_EPOCH)
 
@@ -32,7 +43,9 @@ def test_every_kind_of_cell_reads_back_as_written() -> None:
         errors={(2, 5)},  # an error value stays one; the same text elsewhere is text
         rows={3: {"r": "3", "hidden": "1"}},
     )
-    read = parse_sheet(_part(sheet_data_xml(cells, b"") or b""), DECODING)
+    written = sheet_data_xml(cells, b"")
+    assert written is not None
+    read = parse_sheet(_part(written[0]), DECODING)
     padded = [[*row, *[None] * (5 - len(row))] for row in cells.grid]
     assert read.grid == padded
     assert read.styles == [[*row, *[0] * (5 - len(row))] for row in cells.styles]
@@ -89,3 +102,30 @@ def test_the_scan_reads_what_a_parser_reads_or_leaves_it_to_the_parser(rows: str
 def test_a_formula_is_left_to_openpyxl() -> None:
     with pytest.raises(NotPlainCells):
         parse_sheet(_sheet('<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>'), DECODING)
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(" \n\r\t&<>\"'"), max_size=8),
+    st.integers(-(10**18), 10**18),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+)
+_ROWS = st.lists(st.lists(st.tuples(_VALUES, st.sampled_from([0, 0, 0, 3, 7])), max_size=5), max_size=6)
+_ATTRIBUTES = st.dictionaries(
+    st.integers(1, 8), st.dictionaries(st.sampled_from(["ht", "hidden", "spans", "r"]), st.sampled_from(["1", "15.5"]))
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ROWS, _ATTRIBUTES)
+def test_cells_said_to_be_plain_read_back_as_as_parsed_gives_them(
+    rows: list[list[tuple[Any, int]]], attributes: dict[int, dict[str, str]]
+) -> None:
+    """What the workbook's cells cache keeps for a tab is what a parse of the tab gives."""
+    cells = SheetCells([[v for v, _ in row] for row in rows], [[s for _, s in row] for row in rows], rows=attributes)
+    written = sheet_data_xml(cells, b"", date_styles=DECODING.date_styles)
+    if written is None or not written[1]:
+        return
+    read, kept = parse_sheet(_part(written[0]), DECODING), as_parsed(cells)
+    assert (kept.grid, kept.styles, kept.errors, kept.rows) == (read.grid, read.styles, read.errors, read.rows)

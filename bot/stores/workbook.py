@@ -30,6 +30,7 @@ from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE, is_date_format, is_timedelta_format
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import WINDOWS_EPOCH
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -40,11 +41,21 @@ from sheets_schema import STATE_TAB, TABS_BY_NAME, Column, TabSchema, header_key
 from sheets_schema.tabs import DASHBOARD
 
 from .base import ExportFile, GridStore, content_fingerprint, lock_file_note, not_an_export_note
+from .cells_cache import Cached, CellsCache, cache_path
 from .charts import draw_workbook_charts
 from .grid import Cell, CommitNotes, Grid, header_index
 from .layout import frozen_columns, row_formula
-from .xlsx_cells import Decoding, NotPlainCells, SheetCells, bind, parse_sheet, sheet_data_xml, used_range
-from .xlsx_parts import read_members, replaced, split_sheet
+from .xlsx_cells import (
+    Decoding,
+    NotPlainCells,
+    SheetCells,
+    as_parsed,
+    bind,
+    parse_sheet,
+    sheet_data_xml,
+    used_range,
+)
+from .xlsx_parts import member_fingerprints, read_members, replaced, split_sheet
 
 HEADER_FILL = PatternFill("solid", fgColor="E8EAED")
 WRAPPED = Alignment(wrap_text=True, vertical="top")
@@ -59,6 +70,7 @@ class WorkbookStore(GridStore):
         self.location = str(self.path.resolve())
         self._book: _Book | None = None
         self._read_stamp: tuple[int, int] | None = None  # the file as the last read found it
+        self._cells_cache = CellsCache(cache_path(self.path))
 
     def version(self) -> str:
         try:
@@ -117,7 +129,7 @@ class WorkbookStore(GridStore):
         try:
             data = self.path.read_bytes()
             try:
-                return _fast_book(data, stamp)
+                return _fast_book(data, stamp, self._cells_cache)
             except NotPlainCells:
                 return _openpyxl_book(data, stamp)
         except Exception as exc:  # openpyxl and zipfile raise many types for a damaged file
@@ -215,7 +227,7 @@ class WorkbookStore(GridStore):
         sheet_data = sheet_data_xml(cells, split.prefix) if split is not None else None
         if split is None or sheet_data is None:
             return False
-        written = replaced(book.data, {part: split.with_cells(sheet_data, used_range(grid))})
+        written = replaced(book.data, {part: split.with_cells(sheet_data[0], used_range(grid))})
         self._book = None  # until the save lands, memory may be ahead of the file
         book.stamp, book.data = self._replace(lambda tmp: Path(tmp).write_bytes(written))
         book.grids[STATE_TAB] = grid
@@ -251,6 +263,9 @@ class WorkbookStore(GridStore):
         draw_workbook_charts(wb, dashboard.grid if dashboard else [])
         self._book = None  # until the save lands, memory may be ahead of the file
 
+        date_styles = _date_styles(wb)
+        plain: dict[str, Cached] = {}  # parts whose cells a parse reads back as written (for the cache)
+
         def write(tmp: str) -> None:
             wb.save(tmp)  # everything but the cells: the few cells openpyxl holds are written over
             saved = Path(tmp).read_bytes()
@@ -258,11 +273,15 @@ class WorkbookStore(GridStore):
             with zipfile.ZipFile(io.BytesIO(saved)) as archive:
                 for ws in wb.worksheets:
                     part = ws.path.removeprefix("/")
+                    held = cells[ws.title]
                     split = split_sheet(archive.read(part))
-                    sheet_data = sheet_data_xml(cells[ws.title], split.prefix, wb.epoch) if split else None
+                    sheet_data = sheet_data_xml(held, split.prefix, wb.epoch, date_styles) if split else None
                     if split is None or sheet_data is None:
                         raise _NeedsOpenpyxl(ws.title)
-                    tabs[part] = split.with_cells(sheet_data, used_range(cells[ws.title].grid))
+                    tabs[part] = split.with_cells(sheet_data[0], used_range(held.grid))
+                    written = split_sheet(tabs[part]) if sheet_data[1] else None
+                    if written is not None:
+                        plain[part] = (written.skeleton(), as_parsed(held))
             Path(tmp).write_bytes(replaced(saved, tabs))
 
         try:
@@ -270,6 +289,7 @@ class WorkbookStore(GridStore):
         except _NeedsOpenpyxl:
             self._book = book  # unchanged, but for gapbot's looks on its tabs: written again by openpyxl
             return False
+        self._cells_cache.save(member_fingerprints(data), plain)
         parts = {ws.title: ws.path.removeprefix("/") for ws in wb.worksheets}
         grids = {title: c.grid for title, c in cells.items()}
         hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
@@ -372,11 +392,14 @@ class _Book:
     state: SheetCells | None  # the state tab's cells with their styles: for a write of it alone
 
 
-def _fast_book(data: bytes, stamp: tuple[int, int]) -> _Book:
-    """The file read by openpyxl without its cells (the small parts), and its cells by our own pass."""
-    members = read_members(data)
+def _fast_book(data: bytes, stamp: tuple[int, int], cache: CellsCache) -> _Book:
+    """The file read by openpyxl without its cells (the small parts), and its cells by our own
+    pass, or from `cache` for the parts it holds as the file does."""
+    cached = cache.load(member_fingerprints(data))
+    members = read_members(data, skip=cached)
     splits = {name: split_sheet(part) for name, part in members.items() if b"sheetData" in part}
     skeleton = {name: split.skeleton() for name, split in splits.items() if split is not None}
+    skeleton |= {name: part for name, (part, _) in cached.items()}
     reader = ExcelReader(io.BytesIO(replaced(data, skeleton)))
     reader.read()
     wb = reader.wb
@@ -385,12 +408,28 @@ def _fast_book(data: bytes, stamp: tuple[int, int]) -> _Book:
     cells: dict[str, SheetCells] = {}
     for ws in wb.worksheets:
         part = parts.get(ws.title)
+        if part in cached:
+            cells[ws.title] = cached[part][1]
+            continue
         if part is None or splits.get(part) is None:
             raise NotPlainCells("a tab openpyxl read whole")
         cells[ws.title] = parse_sheet(members[part], decoding)
     grids = {title: c.grid for title, c in cells.items()}
     hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
     return _Book(stamp, data, grids, hidden, parts, wb, cells, cells.get(STATE_TAB))
+
+
+def _date_styles(wb: Workbook) -> frozenset[int]:
+    """The styles whose numbers a reader of the saved file takes as dates or durations (as
+    openpyxl's reader decides), and any whose number format is not known here."""
+    out = set()
+    for index, style in enumerate(wb._cell_styles):
+        at = style.numFmtId
+        custom = at - BUILTIN_FORMATS_MAX_SIZE
+        code = wb._number_formats[custom] if 0 <= custom < len(wb._number_formats) else BUILTIN_FORMATS.get(at)
+        if code is None or is_date_format(code) or is_timedelta_format(code):
+            out.add(index)
+    return frozenset(out)
 
 
 def _openpyxl_book(data: bytes, stamp: tuple[int, int]) -> _Book:

@@ -365,11 +365,21 @@ def _data_type(value: object, error: bool) -> str:
     return "d"
 
 
-def sheet_data_xml(cells: SheetCells, prefix: bytes, epoch: datetime = WINDOWS_EPOCH) -> bytes | None:
+_CARRIAGE_RETURN = {"\r": "&#13;"}
+
+
+def sheet_data_xml(
+    cells: SheetCells, prefix: bytes, epoch: datetime = WINDOWS_EPOCH, date_styles: frozenset[int] = frozenset()
+) -> tuple[bytes, bool] | None:
     """`cells` as a <sheetData> element for a part whose elements take `prefix`, each cell with its
     style and each row with its (unprefixed) attributes, as openpyxl writes them (dates as serial
-    numbers from the workbook's `epoch`); None when a value needs openpyxl (text XML cannot hold)."""
+    numbers from the workbook's `epoch`); None when a value needs openpyxl (text XML cannot hold).
+
+    With it, whether `as_parsed(cells)` is what `parse_sheet` reads from it, given the styles a
+    reader takes numbers in as dates (`date_styles`): true for text, numbers and booleans, not
+    for dates, error values or numbers in a date style, which a parse turns into other values."""
     p = prefix.decode("ascii")
+    plain = not cells.errors and not p  # a prefixed part is read by lxml, which normalises line ends
     width = max((len(row) for row in cells.grid), default=0)
     letters = [get_column_letter(col) for col in range(1, width + 1)]
     # a large tab has few distinct styles: each one's attribute text is made once
@@ -395,8 +405,8 @@ def sheet_data_xml(cells: SheetCells, prefix: bytes, epoch: datetime = WINDOWS_E
             error = bool(errors) and (r, col) in errors
             ref = f'<{p}c r="{letter}{row}"{s}'
             if isinstance(value, str) and not error:
-                if "&" in value or "<" in value or ">" in value:  # most text has nothing to escape
-                    value = escape(value)
+                if "&" in value or "<" in value or ">" in value or "\r" in value:  # most text has none
+                    value = escape(value, _CARRIAGE_RETURN)  # a raw CR would be read back as a line feed
                 spaced = value[:1].isspace() or value[-1:].isspace() or "\n" in value
                 add(f"{ref}{text_spaced if spaced else text_open}{value}{text_close}")
             elif value is None:
@@ -404,11 +414,13 @@ def sheet_data_xml(cells: SheetCells, prefix: bytes, epoch: datetime = WINDOWS_E
             elif type(value) is int or type(value) is float:
                 if not math.isfinite(value):
                     return None
+                plain = plain and style not in date_styles
                 add(f"{ref}{number_open}{value!r}{value_close}")
             else:
                 cell = _cell_xml(ref, value, error, p, epoch)
                 if cell is None:
                     return None
+                plain = plain and type(value) is bool
                 out.append(cell)
         out.append(f"</{p}row>")
     out.append(f"</{p}sheetData>")
@@ -416,7 +428,48 @@ def sheet_data_xml(cells: SheetCells, prefix: bytes, epoch: datetime = WINDOWS_E
     # the markup holds no control characters: one search of the whole tab finds any a text holds
     if ILLEGAL_CHARACTERS_RE.search(xml):
         return None
-    return xml.encode("utf-8")
+    return xml.encode("utf-8"), plain
+
+
+def as_parsed(cells: SheetCells) -> SheetCells:
+    """`cells` as `parse_sheet` reads them back from `sheet_data_xml` where that says they are
+    plain: an empty cell with no style is not written, so rows end at their last written cell
+    (all as wide as the widest), rows with none at the end go, and a row keeps the attributes
+    written for it where it has more than its number."""
+    written = [
+        len(values)  # nearly every row ends with a written cell
+        if values and len(values) == len(styles) and (values[-1] is not None or styles[-1])
+        else _written_width(values, styles)
+        for values, styles in zip(cells.grid, cells.styles, strict=True)
+    ]
+    while written and not written[-1]:
+        written.pop()
+    width = max(written, default=0)
+    grid, styles = [], []
+    for values, row_styles in zip(cells.grid[: len(written)], cells.styles, strict=False):
+        if len(values) == len(row_styles) == width:  # nearly every row: as it is (a commit's grids are not changed)
+            grid.append(values)
+            styles.append(row_styles)
+        else:
+            grid.append(values[:width] + [None] * (width - len(values)))
+            styles.append(row_styles[:width] + [0] * (width - len(row_styles)))
+    rows = {}
+    for r, attributes in cells.rows.items():
+        if r > len(cells.grid):  # not written
+            continue
+        kept = {k: v for k, v in attributes.items() if not k.startswith("{") and k != "spans"}
+        kept["r"] = str(r)
+        if set(kept) - {"r"}:
+            rows[r] = kept
+    return SheetCells(grid, styles, set(), rows)
+
+
+def _written_width(values: list[Any], styles: list[int]) -> int:
+    """Columns up to a row's last cell that `sheet_data_xml` writes (a value or a style)."""
+    for at in range(min(len(values), len(styles)) - 1, -1, -1):
+        if values[at] is not None or styles[at]:
+            return at + 1
+    return 0
 
 
 def _cell_xml(ref: str, value: object, error: bool, p: str, epoch: datetime) -> str | None:

@@ -9,13 +9,14 @@ bytes as they are.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import struct
 import time
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 # The opening tag of <sheetData> (any namespace prefix; self-closing when the tab is empty) and its end.
@@ -61,10 +62,25 @@ def split_sheet(part: bytes) -> SheetSplit | None:
     return SheetSplit(part[: opening.start()], part[opening.start() : end], part[end:], prefix)
 
 
-def read_members(data: bytes) -> dict[str, bytes]:
-    """Every member of the zip `data`, by name, in the archive's order."""
+def read_members(data: bytes, skip: Collection[str] = ()) -> dict[str, bytes]:
+    """Every member of the zip `data` but those named in `skip`, by name, in the archive's order."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {info.filename: archive.read(info) for info in archive.infolist()}
+        return {info.filename: archive.read(info) for info in archive.infolist() if info.filename not in skip}
+
+
+def member_fingerprints(data: bytes) -> dict[str, str]:
+    """Each member of the zip `data` by name: its checksum and sizes, and a hash of its stored
+    (compressed) bytes, so that a member whose text changed in any way has another one."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+    out = {}
+    for info in infos:
+        try:
+            digest = hashlib.blake2b(_stored(data, info), digest_size=16).hexdigest()
+        except zipfile.BadZipFile:
+            continue  # a member that cannot be copied has no fingerprint: nothing matches it
+        out[info.filename] = f"{info.CRC:08x}:{info.compress_size}:{info.file_size}:{digest}"
+    return out
 
 
 def replaced(data: bytes, parts: Mapping[str, bytes]) -> bytes:
