@@ -215,10 +215,7 @@ class WorkbookStore(GridStore):
             return False
         grid = after[STATE_TAB]
         old = book.state
-        styles = [
-            [old.styles[r][c] if r < len(old.styles) and c < len(old.styles[r]) else 0 for c in range(len(row))]
-            for r, row in enumerate(grid)
-        ]
+        styles = _held_styles(old.styles, grid)
         rows = {r: a for r, a in old.rows.items() if r <= len(grid)}
         cells = SheetCells(grid, styles, set(), rows)
         part = book.parts[STATE_TAB]
@@ -336,15 +333,21 @@ def _styled_as_held(wb: Workbook, ws: Worksheet, held: SheetCells) -> None:
             cell._style = StyleArray(wb._cell_styles[held.styles[r - 1][c - 1]])
 
 
+def _held_styles(held: list[list[int]], grid: Grid) -> list[list[int]]:
+    """Each cell of `grid` with the style its place had in `held` (0 where it had none)."""
+    out = []
+    for r, row in enumerate(grid):
+        had = held[r] if r < len(held) else []
+        out.append(had[: len(row)] + [0] * (len(row) - len(had)))
+    return out
+
+
 def _restyled(ws: Worksheet, held: SheetCells, grid: Grid, looks: dict[int, ColumnLook]) -> SheetCells:
     """A tab's new cells: `grid`'s values, each cell with the style its place had (the team's
     formats stay), the header and note cells as openpyxl now holds them, and the data cells of
     gapbot's columns given their look."""
     wb = ws.parent
-    styles = [
-        [held.styles[r][c] if r < len(held.styles) and c < len(held.styles[r]) else 0 for c in range(len(row))]
-        for r, row in enumerate(grid)
-    ]
+    styles = _held_styles(held.styles, grid)
     values = [list(row) for row in grid]
     for (r, c), cell in ws._cells.items():
         while len(values) < r:
