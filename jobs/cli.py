@@ -26,7 +26,6 @@ from .context import Job, JobContext, JobResult
 from .digest import PERIOD_DAYS, STALE_DAYS, digest_job
 from .lease import LeaseBusy
 from .runner import Runner, available_jobs, configure_logging
-from .scheduler import due_reason, serve
 
 
 def progress(items: Iterable[Any], label: str) -> Iterable[Any]:
@@ -137,6 +136,8 @@ def run(ctx: click.Context, log_json: bool) -> None:
     configure_logging(log_json)
     store = open_store(*ctx.obj["target"])
     notifier = _notifier(store)
+    from .scheduler import serve  # here: the scheduler's library loads only for the worker
+
     serve(store, Runner.from_environment(available_jobs()), lambda: JobContext(store=store, notifier=notifier))
 
 
@@ -174,6 +175,8 @@ def run_job(ctx: click.Context, name: str, wait: float, if_due: bool, log_json: 
 
 
 def _due(runner: Runner, name: str, job_ctx: JobContext) -> bool:
+    from .scheduler import due_reason  # here: the scheduler's library loads only when asked
+
     try:
         return due_reason(name, job_ctx) is not None
     except Exception as exc:

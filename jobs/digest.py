@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.notify.outcomes_digest import DIGEST_TABS, outcomes_digest
 from bot.notify.sheet import schema_tabs
-from bot.notify.slack import SlackNotifier
 from jobs.notifications import deliver
 
 from .context import JobContext, JobResult
@@ -14,7 +13,7 @@ STALE_DAYS = 14
 
 
 def digest_job(ctx: JobContext, days: int = PERIOD_DAYS, stale_days: int = STALE_DAYS) -> JobResult:
-    chart = isinstance(ctx.notifier, SlackNotifier)
+    chart = ctx.notifier.uploads_files
     tabs = schema_tabs(ctx.store.read_tabs([s.name for s in DIGEST_TABS]), *DIGEST_TABS)
     messages = outcomes_digest(tabs, ctx.store.tab_link, ctx.clock(), days=days, stale_days=stale_days, chart=chart)
     notes = deliver(ctx, messages)

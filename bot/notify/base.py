@@ -29,6 +29,8 @@ class Notifier(ABC):
     description: str
     #: Whether a job's summary should say what was delivered (not needed when it was just printed).
     remote: bool = True
+    #: Whether it posts files (the digest's funnel chart) as well as messages.
+    uploads_files: bool = False
 
     @abstractmethod
     def send(self, message: Message) -> None:

@@ -53,6 +53,8 @@ def api_error(method: str, status: int, error: str) -> DeliveryError:
 
 
 class SlackNotifier(Notifier):
+    uploads_files = True
+
     def __init__(
         self,
         token: str,
