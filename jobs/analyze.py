@@ -19,7 +19,7 @@ from bot.ingest.archives import unpacked
 from bot.inputs import Inputs, by_schema, input_tab_names, pick, read_inputs
 from bot.learning.deleted import Deletions, deletion_state, find_deletions, tab_keys
 from bot.learning.merge import hand_added_rows, hand_typed_duplicates, prospects_upsert
-from bot.learning.model import learn
+from bot.learning.model import BATCH, learn
 from bot.learning.refresh import learned_scores, weights
 from bot.linktable import empty_link_table
 from bot.notify.triggers import export_digests
@@ -272,6 +272,7 @@ def analyze(ctx: JobContext) -> JobResult:
             now.date(),
             topic=ctx.topic,
             learned=lambda frame: learned_scores(frame, model),
+            learned_by_batch=model.learned_from(BATCH),
             candidates=candidates,
         )
         prospects = after_checks(output.prospects, output.links, current)

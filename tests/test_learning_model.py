@@ -92,6 +92,13 @@ def test_without_results_every_rate_is_the_default_and_nothing_moves() -> None:
     assert (model.score(frame)["Learned"] == 0).all()
 
 
+def test_a_dimension_counts_as_learned_from_only_once_a_group_of_it_has_results() -> None:
+    """`analyze` scores prospects again once batched only where batches move scores."""
+    assert not any(learn(prospects().assign(Outcome=""), None).learned_from(d) for d in ("Batch", "Link type"))
+    model = learn(prospects(), history(), batches(), today=TODAY)
+    assert model.learned_from("Batch") and model.learned_from("Link type")
+
+
 def sent_rows(groups: dict[str, tuple[int, int, int]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Prospects and History for (link type -> sent, replied, won), each send answered or 30 days old."""
     rows, log = [], []

@@ -124,12 +124,14 @@ def analyze_links(
     *,
     topic: str = "",
     learned: LearnedScores | None = None,
+    learned_by_batch: bool = True,
     candidates: Candidates | None = None,
 ) -> AnalysisOutput:
     """Every output tab of one analysis run.
 
     `topic` runs a focused analysis of one topic's competitors and targets; `learned` rescores
-    prospects with what the team's outcomes taught (`bot.learning.refresh.learned_scores`);
+    prospects with what the team's outcomes taught (`bot.learning.refresh.learned_scores`),
+    again once they are batched unless `learned_by_batch` says no batch moves a score;
     `candidates` is `gap_candidates` of the same inputs when the caller already has it (to choose
     the pages to read).
     """
@@ -164,7 +166,8 @@ def analyze_links(
         prospects = pd.concat([prospects, carried], ignore_index=True) if len(carried) else prospects
     batches, batch_names = batch_prospects(prospects, settings.batch_size)
     prospects["Batch"] = batch_names
-    prospects = _learned(prospects, learned)  # again, now that each prospect has its batch
+    if learned_by_batch:
+        prospects = _learned(prospects, learned)  # again, now that each prospect has its batch
     prospects = prospects.assign(_p=pd.to_numeric(prospects["Priority"], errors="coerce")).sort_values(
         ["_p", "Domain"], ascending=[False, True], kind="stable"
     )

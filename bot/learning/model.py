@@ -106,6 +106,12 @@ class LearnedModel:
     centre: float  # the built-in priority at which the offset is zero
     weights: tuple[float, float, float] = DEFAULT_WEIGHTS
 
+    def learned_from(self, dimension: str) -> bool:
+        """Whether any group of `dimension` moves a prospect's chances (before any outcome, none does)."""
+        return any(
+            d == dimension and (self.reply.effects[j] or self.win.effects[j]) for j, (d, _) in enumerate(self.columns)
+        )
+
     def score(self, prospects: pd.DataFrame, batches: pd.DataFrame | None = None) -> pd.DataFrame:
         """Per prospect row (same index): `Learned` priority points and `Win chance`."""
         source = _with_batch_targets(prospects, batches)
