@@ -7,12 +7,14 @@ worker that dies keeps the lease only until it expires; the next run then takes 
 Taking the lease is: read the state tab; if the lease is free, expired or already ours, write our
 own record; wait `settle` seconds; read it back and check that our record is the one that stayed.
 
-How safe that is depends on the store. None of our stores offers compare-and-set, so there is a
-window: two takers that both read "free" before either writes will both write, and the later
-write wins. Each taker reads back after `settle` and backs off when it sees someone else's
-record, so the race is lost only when one taker's write lands after the other has already read
-back, i.e. when its read-to-write time exceeds `settle` (a local workbook takes well under a
-second, a Google Sheet one or two API calls). On top of that, every write a job makes while
+A local workbook takes it under an OS lock on the file (`WorkbookStore.exclusive_take`): a second
+gapbot process waits until the first has written its record, then reads it, so no settling is
+needed there. Elsewhere, how safe it is depends on the store. None of our stores offers
+compare-and-set, so there is a window: two takers that both read "free" before either writes
+will both write, and the later write wins. Each taker reads back after `settle` and backs off
+when it sees someone else's record, so the race is lost only when one taker's write lands after
+the other has already read back, i.e. when its read-to-write time exceeds `settle` (a Google
+Sheet takes one or two API calls). On top of that, every write a job makes while
 holding the lease first checks that the lease is still ours (`LeasedStore`) and extends it, so a
 run whose lease expired and was taken over stops before writing. What remains is a narrow race
 between two takers that start within the same moment; a worker running its jobs one at a time
@@ -122,11 +124,12 @@ class Lease:
     def acquire(self, job: str, reads: Callable[[], Sequence[str]] = tuple) -> None:
         """Take the lease for `job`; `reads` names the tabs the job reads first, read with the
         check that the lease stayed ours where the store reads tabs in batches."""
-        state = self.store.read_state_now()
-        refuse_newer_schema(state, self.store.location)
-        self._refuse_other(self._live(state), job)
-        self.store.commit([self.renewal(job)])
-        if self.settle:
+        with self.store.exclusive_take() as exclusive:
+            state = self.store.read_state_now()
+            refuse_newer_schema(state, self.store.location)
+            self._refuse_other(self._live(state), job)
+            self.store.commit([self.renewal(job)])
+        if self.settle and not exclusive:
             self.sleep(self.settle)
         self._refuse_other(self.current(reads()), job)
 

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from bot.errors import StoreError
-from bot.stores import AppendRows, EnsureTab, SetState
+from bot.stores import AppendRows, EnsureTab, SetState, WorkbookStore
 from jobs.lease import Lease, LeaseBusy, LeasedStore, LeaseLost, LeaseRecord
 from sheets_schema import SCHEMA_VERSION
 from sheets_schema.state_keys import LEASE_KEY, SCHEMA_VERSION_KEY
@@ -83,7 +85,8 @@ def test_unreadable_lease_cell_counts_as_free(backend: Backend, clock: Clock) ->
 
 
 def test_read_back_sees_a_competitor_that_wrote_during_settle(backend: Backend, clock: Clock) -> None:
-    """Both read 'free'; the competitor's write lands while we settle, so we back off."""
+    """Both read 'free'; the competitor's write lands while we settle, so we back off (a workbook
+    that does not exist yet has no file to lock: it settles too)."""
     competitor = lease(backend, "worker-b", clock)
 
     def competitor_writes(seconds: float) -> None:
@@ -94,6 +97,37 @@ def test_read_back_sees_a_competitor_that_wrote_during_settle(backend: Backend, 
     with pytest.raises(LeaseBusy):
         ours.acquire("analyze")
     assert competitor.current().holder == "worker-b"  # type: ignore[union-attr]
+
+
+def test_a_workbook_take_waits_for_another_process_take_then_sees_its_record(tmp_path: Path, clock: Clock) -> None:
+    """Two gapbot processes on one workbook: the second take waits for the first's file lock,
+    then reads the record the first wrote, with no settling."""
+    path = tmp_path / "w.xlsx"
+    WorkbookStore(path).commit([EnsureTab(HISTORY)])
+    first, second = WorkbookStore(path), WorkbookStore(path)
+
+    def no_settling(seconds: float) -> None:
+        raise AssertionError("a workbook's take needs no settling")
+
+    outcome: list[BaseException | None] = []
+
+    def take() -> None:
+        try:
+            Lease(second, "worker-b", TTL, clock, settle=0.25, sleep=no_settling).acquire("watch")
+            outcome.append(None)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    with first.exclusive_take() as exclusive:  # the first process, in the middle of its take
+        assert exclusive
+        taker = threading.Thread(target=take)
+        taker.start()
+        taker.join(0.3)
+        assert taker.is_alive()  # waiting for the first take
+        first.commit([Lease(first, "worker-a", TTL, clock).renewal("analyze")])
+    taker.join(10)
+    assert len(outcome) == 1 and isinstance(outcome[0], LeaseBusy)
+    Lease(first, "worker-a", TTL, clock, settle=0.25, sleep=no_settling).acquire("analyze")  # ours again
 
 
 def test_leased_commit_renews_the_lease(backend: Backend, clock: Clock) -> None:

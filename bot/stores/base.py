@@ -89,6 +89,12 @@ class Store(ABC):
         return self.read_state()
 
     @contextmanager
+    def exclusive_take(self) -> Iterator[bool]:
+        """While held, no other process on a store that has one takes the lease (see
+        `jobs.lease`); yields whether it really excludes them (False: the lease must settle)."""
+        yield False
+
+    @contextmanager
     def run_scope(self) -> Iterator[None]:
         """One run (lease, job, alerts, record): a remote store may answer reads inside it from
         what it read or wrote earlier in the same run, so the run reads each tab once."""

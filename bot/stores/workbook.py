@@ -17,10 +17,13 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import Cell as OpenpyxlCell
@@ -59,6 +62,8 @@ from .xlsx_parts import member_fingerprints, read_members, replaced, split_sheet
 
 HEADER_FILL = PatternFill("solid", fgColor="E8EAED")
 WRAPPED = Alignment(wrap_text=True, vertical="top")
+#: Seconds a lease take waits for another gapbot process's take of the same workbook.
+TAKE_WAIT = 10.0
 SPARE_ROWS = 1000  # dropdowns and formats reach this far below the data, for rows the team adds
 
 
@@ -71,6 +76,29 @@ class WorkbookStore(GridStore):
         self._book: _Book | None = None
         self._read_stamp: tuple[int, int] | None = None  # the file as the last read found it
         self._cells_cache = CellsCache(cache_path(self.path))
+
+    @contextmanager
+    def exclusive_take(self) -> Iterator[bool]:
+        """An OS lock on the workbook file (flock) while the lease is read and written: another
+        gapbot process waits for it, then reads the lease this one wrote. A save replaces the
+        file, and a process that opens it afterwards reads the lease already written. Where the
+        system or the file's disk has no such lock (Windows, some network shares), or it stays
+        taken (a stuck process), the lease settles and reads back instead."""
+        try:
+            import fcntl
+        except ImportError:
+            yield False
+            return
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:  # no workbook yet: nothing to take a lease of but `init`'s new file
+            yield False
+            return
+        try:
+            locked = _flock(fd, fcntl, TAKE_WAIT)
+            yield locked
+        finally:
+            os.close(fd)  # gives the lock back
 
     def version(self) -> str:
         try:
@@ -471,6 +499,21 @@ def _entry(path: Path) -> ExportFile:
     except OSError as exc:
         return ExportFile(path.name, b"", problem=f"the file cannot be read ({exc.strerror}); let gapbot read it")
     return ExportFile(path.name, data, fingerprint=content_fingerprint(data))
+
+
+def _flock(fd: int, fcntl: ModuleType, wait: float) -> bool:
+    """Whether the exclusive lock on `fd` was got within `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+        except OSError:  # a file system without locks
+            return False
 
 
 def _lock_owner(lock: Path) -> str:
