@@ -74,14 +74,28 @@ def test_version() -> None:
 
 @pytest.mark.slow
 def test_a_run_prints_no_library_warning(tmp_path: Path) -> None:
-    """Every warning shown (Python's default hides some): a user should see gapbot's words only."""
+    """Every warning shown (Python's default hides some): a user should see gapbot's words only.
+    Run as the installed `gapbot` command runs (`jobs.cli:command_line`): its output and exit status whole."""
     import subprocess
     import sys
 
     workbook = tmp_path / "demo.xlsx"
-    run = [sys.executable, "-W", "always", "-c", "from jobs.cli import main; main()", "--workbook", str(workbook)]
+    run = [
+        sys.executable,
+        "-W",
+        "always",
+        "-c",
+        "from jobs.cli import command_line; command_line()",
+        "--workbook",
+        str(workbook),
+    ]
     demo = subprocess.run([*run[:5], "demo", "--out", str(workbook)], capture_output=True, text=True, cwd=tmp_path)
     assert demo.returncode == 0, demo.stderr
     again = subprocess.run([*run, "analyze"], capture_output=True, text=True, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
+    assert again.stdout.rstrip().splitlines()[-1].startswith("analyze: ")  # flushed before the exit
     assert "Warning" not in demo.stderr + again.stderr
+    missing = subprocess.run(
+        [*run[:5], "--workbook", str(tmp_path / "none.xlsx"), "analyze"], capture_output=True, text=True
+    )
+    assert missing.returncode == 1 and "does not exist" in missing.stderr
