@@ -79,11 +79,12 @@ def analysis_digest(tabs: Mapping[str, pd.DataFrame], links: TabLinks, day: date
     gaps = tabs[ASSET_GAPS.name]
     if not gaps.empty:
         gaps = gaps.assign(_n=numbers(gaps["Gap domains"])).sort_values("_n", ascending=False, kind="stable")
-        lines = [
-            f"{g['Competitor page']} ({g['Asset type'] or 'asset'}) — {g['Gap domains']} gap domains link to it"
-            for _, g in gaps.iterrows()
+        lines = [  # the shown ones: a market may have thousands
+            f"{page} ({kind or 'asset'}) — {n} gap domains link to it"
+            for page, kind, n in gaps[["Competitor page", "Asset type", "Gap domains"]].head(TOP_GAPS).to_numpy()
         ]
-        sections.append(listed("Asset gaps: content to create", lines, TOP_GAPS, tab_link(links, ASSET_GAPS.name)))
+        link = tab_link(links, ASSET_GAPS.name)
+        sections.append(Section("Asset gaps: content to create", tuple(lines), len(gaps) - len(lines), link))
 
     health = tabs[TARGET_HEALTH.name]
     broken = health[health["Verdict"].str.casefold() == "fix first"]
