@@ -72,8 +72,8 @@ from .google_verify import (
     structure_landed,
     trim_landed,
 )
-from .grid import MAX_CELL_CHARS, CommitNotes, Grid, apply_ops, cell_text, grid_to_frame
-from .ops import ReplaceTab, SetState, UpsertRows, WriteOp
+from .grid import MAX_CELL_CHARS, CommitNotes, Grid, apply_ops, cell_text, grid_to_frame, tab_of
+from .ops import ReplaceTab, UpsertRows, WriteOp
 
 SHEET_FIELDS = "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),charts(chartId))"
 # A batchUpdate answers with the tabs after it (and no cells), so a commit needs no metadata read after.
@@ -86,10 +86,6 @@ VERIFY_OPTIONS: ReadOptions = {"valueRenderOption": "UNFORMATTED_VALUE", "majorD
 WRITE_ROUNDS = 3
 BEFORE_WRITING = "the team's cells were not touched"
 WRITING = "some of gapbot's cells of this run may be in the wrong columns"
-
-
-def tab_of(op: WriteOp) -> str:
-    return STATE_TAB if isinstance(op, SetState) else op.schema.name
 
 
 def sheet_infos(spreadsheet: Mapping[str, Any]) -> list[SheetInfo]:

@@ -101,7 +101,8 @@ def grid_to_frame(grid: Grid | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=header, dtype=object)
 
 
-def _written_tab(op: WriteOp) -> str:
+def tab_of(op: WriteOp) -> str:
+    """The tab an op writes."""
     return STATE_TAB if isinstance(op, SetState) else op.schema.name
 
 
@@ -125,8 +126,8 @@ def written_tabs(
     """
     # only what is wanted: the other tabs (Links may hold a million rows) and columns are not needed
     if wanted is not None:
-        ops = [_projected(op, wanted[_written_tab(op)]) for op in ops if _written_tab(op) in wanted]
-    names = {_written_tab(op) for op in ops}
+        ops = [_projected(op, wanted[tab_of(op)]) for op in ops if tab_of(op) in wanted]
+    names = {tab_of(op) for op in ops}
     grids = {
         name: frame_to_grid(_columns_of(frame, wanted.get(name) if wanted else None))
         for name, frame in tabs.items()

@@ -303,10 +303,10 @@ class WorkbookStore(GridStore):
                     sheet_data = sheet_data_xml(held, split.prefix, wb.epoch, date_styles) if split else None
                     if split is None or sheet_data is None:
                         raise _NeedsOpenpyxl(ws.title)
-                    tabs[part] = split.with_cells(sheet_data[0], used_range(held.grid))
-                    written = split_sheet(tabs[part]) if sheet_data[1] else None
-                    if written is not None:
-                        plain[part] = (written.skeleton(), as_parsed(held))
+                    dimension = used_range(held.grid)
+                    tabs[part] = split.with_cells(sheet_data[0], dimension)
+                    if sheet_data[1]:  # the part as written, less its cells: what the next read gives openpyxl
+                        plain[part] = (split.with_cells(b"<sheetData/>", dimension), as_parsed(held))
             Path(tmp).write_bytes(replaced(saved, tabs))
 
         try:
