@@ -12,7 +12,7 @@ import io
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -39,9 +39,11 @@ class CountingStore(Store):
         self.calls["tab_names"] += 1
         return self.inner.tab_names()
 
-    def read_tabs(self, names: Iterable[str]) -> dict[str, pd.DataFrame]:
+    def read_tabs(
+        self, names: Iterable[str], columns: Mapping[str, Collection[str]] | None = None
+    ) -> dict[str, pd.DataFrame]:
         self.calls["read_tabs"] += 1
-        return self.inner.read_tabs(names)
+        return self.inner.read_tabs(names, columns)
 
     def read_state(self) -> dict[str, str]:
         self.calls["read_state"] += 1

@@ -28,7 +28,7 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -212,8 +212,10 @@ class LeasedStore(Store):
     def tab_names(self) -> list[str]:
         return self.inner.tab_names()
 
-    def read_tabs(self, names: Iterable[str]) -> dict[str, pd.DataFrame]:
-        return self.inner.read_tabs(names)
+    def read_tabs(
+        self, names: Iterable[str], columns: Mapping[str, Collection[str]] | None = None
+    ) -> dict[str, pd.DataFrame]:
+        return self.inner.read_tabs(names, columns)
 
     def read_state(self) -> dict[str, str]:
         # as the job left it: what it holds back for its next write counts as written

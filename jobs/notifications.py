@@ -156,7 +156,8 @@ def end_of_job_alerts(ctx: JobContext) -> tuple[list[Message], dict[str, str], l
     """Win alerts and the rerun alert, with the state entries that remember them, and what could
     not be checked."""
     state = ctx.store.read_state()
-    tabs = schema_tabs(ctx.store.read_tabs([s.name for s in triggers.CHECK_TABS]), *triggers.CHECK_TABS)
+    read = ctx.store.read_tabs([s.name for s in triggers.CHECK_TABS], triggers.CHECK_COLUMNS)
+    tabs = schema_tabs(read, *triggers.CHECK_TABS)
     links = ctx.store.tab_link
     wins, memory = win_alerts(tabs[PROSPECTS.name], state, links)
     lost = lost_link_alerts(state, ctx.clock().date(), links)

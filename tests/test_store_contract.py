@@ -46,6 +46,26 @@ def test_team_text_is_never_coerced(backend: Backend) -> None:
     ]
 
 
+def test_a_tab_is_read_for_only_the_columns_asked_for(backend: Backend) -> None:
+    backend.team_tabs(
+        {
+            "Settings": [
+                ["Setting", " value ", "Notes", "VALUE"],
+                ["Minimum overlap", "2", "typed", "second copy"],
+                ["", "", "only a note", ""],
+            ]
+        }
+    )
+    read = backend.store.read_tabs(["Settings", "Rules"], {"Settings": ["Value", "Setting"]})
+    settings = read["Settings"]
+    # headers match case- and space-insensitively; a repeated header is kept for the caller to choose
+    assert list(settings.columns) == ["Setting", " value ", "VALUE"]
+    # the last row is blank in the columns read: gone, as trailing blank rows are
+    assert settings.to_dict("records") == [{"Setting": "Minimum overlap", " value ": "2", "VALUE": "second copy"}]
+    whole = backend.store.read_tabs(["Settings"])["Settings"]
+    assert list(whole.columns) == ["Setting", " value ", "Notes", "VALUE"]
+
+
 def test_untrusted_strings_are_stored_as_text(backend: Backend) -> None:
     frame = pd.DataFrame(
         {"Domain": [f"d{i}.com" for i in range(len(UNTRUSTED))], "Page title": UNTRUSTED, "Anchor": UNTRUSTED}

@@ -251,6 +251,21 @@ class RerunCheck:
 
 #: The output tabs `check` reads (read once by the caller, shared with the win alerts).
 CHECK_TABS = (HISTORY, PROSPECTS, TARGET_HEALTH, MODEL)
+#: The columns read of those tabs where not all: the Prospects columns of the win alerts and of
+#: the reply rate (a large market's Prospects tab is mostly columns no check reads).
+CHECK_COLUMNS = {
+    PROSPECTS.name: (
+        "Domain",
+        "Outcome",
+        "Contacted on",
+        "Owner",
+        "Best linking page",
+        "Link type",
+        "Competitors linked",
+        "Batch",
+        "Notes",
+    )
+}
 
 
 def check(

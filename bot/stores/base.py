@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,8 +75,11 @@ class Store(ABC):
         """Visible tabs, in sheet order."""
 
     @abstractmethod
-    def read_tabs(self, names: Iterable[str]) -> dict[str, pd.DataFrame]:
-        """Each existing tab of `names` as strings (header row = columns); missing tabs are left out."""
+    def read_tabs(
+        self, names: Iterable[str], columns: Mapping[str, Collection[str]] | None = None
+    ) -> dict[str, pd.DataFrame]:
+        """Each existing tab of `names` as strings (header row = columns); missing tabs are left out.
+        A tab `columns` names has only the columns whose header matches one it lists."""
 
     @abstractmethod
     def read_state(self) -> dict[str, str]:
@@ -210,9 +213,11 @@ class GridStore(Store):
         grids, hidden = self._load()
         return [n for n in grids if n not in hidden]
 
-    def read_tabs(self, names: Iterable[str]) -> dict[str, pd.DataFrame]:
+    def read_tabs(
+        self, names: Iterable[str], columns: Mapping[str, Collection[str]] | None = None
+    ) -> dict[str, pd.DataFrame]:
         grids, _ = self._load()
-        return {n: grid_to_frame(grids[n]) for n in names if n in grids}
+        return {n: grid_to_frame(grids[n], (columns or {}).get(n)) for n in names if n in grids}
 
     def read_state(self) -> dict[str, str]:
         grids, _ = self._load()

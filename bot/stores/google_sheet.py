@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
@@ -200,10 +200,12 @@ class GoogleSheetStore(Store):
     def tab_names(self) -> list[str]:
         return [s.title for s in self._sheets() if not s.hidden]
 
-    def read_tabs(self, names: Iterable[str]) -> dict[str, pd.DataFrame]:
+    def read_tabs(
+        self, names: Iterable[str], columns: Mapping[str, Collection[str]] | None = None
+    ) -> dict[str, pd.DataFrame]:
         present = {s.title for s in self._sheets()}
         wanted = [n for n in dict.fromkeys(names) if n in present]
-        return {n: grid_to_frame(g) for n, g in self._tabs(wanted).items()}
+        return {n: grid_to_frame(g, (columns or {}).get(n)) for n, g in self._tabs(wanted).items()}
 
     def read_state(self) -> dict[str, str]:
         return state_values(self.read_tabs([STATE_TAB]).get(STATE_TAB))

@@ -84,11 +84,17 @@ def to_cell(value: Any, numeric: bool, max_chars: int = MAX_CELL_CHARS) -> Cell:
     return text
 
 
-def grid_to_frame(grid: Grid | None) -> pd.DataFrame:
-    """A grid as a DataFrame of strings; the first row is the header."""
+def grid_to_frame(grid: Grid | None, columns: Collection[str] | None = None) -> pd.DataFrame:
+    """A grid as a DataFrame of strings; the first row is the header. With `columns`, only the
+    columns whose header matches one of them (case- and space-insensitively)."""
     if not grid:
         return pd.DataFrame()
     header = [cell_text(c) for c in grid[0]]
+    if columns is not None:  # a tab of a million rows is read for a few of its columns
+        keys = {header_key(c) for c in columns}
+        kept = [i for i, h in enumerate(header) if header_key(h) in keys]
+        header = [header[i] for i in kept]
+        grid = [list[Cell](header), *([row[i] if i < len(row) else None for i in kept] for row in grid[1:])]
     width = len(header)
     # text and empty cells, nearly all of a tab, without a call each
     rows = [
@@ -134,7 +140,7 @@ def written_tabs(
         if frame is not None and name in names
     }
     out, notes = apply_ops(grids, ops, max_chars)
-    return {name: grid_to_frame(out[name]) for name in notes.touched}
+    return {name: grid_to_frame(out[name], wanted.get(name) if wanted else None) for name in notes.touched}
 
 
 def _columns_of(frame: pd.DataFrame, columns: Collection[str] | None) -> pd.DataFrame:
