@@ -387,15 +387,21 @@ def _restyled(ws: Worksheet, held: SheetCells, grid: Grid, looks: dict[int, Colu
         styles[r - 1][c - 1] = wb._cell_styles.add(cell._style)
     scratch = OpenpyxlCell(ws)  # not in the tab: gives each look its style index
     combined: dict[tuple[int, int], int] = {}
-    for at, look in looks.items():
-        for row in styles[1 : len(grid)]:
-            if at <= len(row):
-                key = (row[at - 1], at)
-                if key not in combined:
-                    scratch._style = StyleArray(wb._cell_styles[row[at - 1]])
-                    look.apply(scratch)
-                    combined[key] = wb._cell_styles.add(scratch._style)
-                row[at - 1] = combined[key]
+    restyled: dict[tuple[int, ...], list[int]] = {}  # a tab's rows share a few patterns of styles
+    for r in range(1, len(grid) if looks else 0):
+        pattern = tuple(styles[r])
+        row = restyled.get(pattern)
+        if row is None:
+            row = restyled[pattern] = list(pattern)
+            for at, look in looks.items():
+                if at <= len(row):
+                    key = (row[at - 1], at)
+                    if key not in combined:
+                        scratch._style = StyleArray(wb._cell_styles[row[at - 1]])
+                        look.apply(scratch)
+                        combined[key] = wb._cell_styles.add(scratch._style)
+                    row[at - 1] = combined[key]
+        styles[r] = row.copy()  # each row its own: rows are widened below
     width = max((len(r) for r in values), default=0)
     for row_values, row_styles in zip(values, styles, strict=True):
         row_values.extend([None] * (width - len(row_values)))
