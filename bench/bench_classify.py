@@ -72,7 +72,7 @@ def frozen_split() -> dict[str, tuple[float, float, float]]:
     for mode, model_mode in (("url_title", "url_title"), ("page", "page"), ("all", "page")):
         model = judge.models[model_mode]
         probabilities = model.probabilities(corpus_features(test, model_mode))
-        predicted = np.array([choose(p, model.classes, judge.thresholds, model_mode)[0] for p in probabilities])
+        predicted = choose(probabilities, model.classes, judge.thresholds, model_mode)[0]
         results[mode] = report(f"Mode {mode}", expected, predicted)
         if mode == "url_title":
             cheap = judge_noise(as_links(test), market_languages=(), rules=TeamRules()).reason.to_numpy(dtype=object)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from bot.stores.xlsx_parts import replaced
+from bot.stores.xlsx_parts import BackgroundDeflater, deflated, replaced
 
 
 def _zip(members: dict[str, tuple[bytes, int]]) -> bytes:
@@ -49,3 +49,16 @@ def test_nothing_replaced_is_the_same_archive_contents() -> None:
     source = _zip({"a.xml": (b"<a/>" * 100, zipfile.ZIP_DEFLATED)})
     with zipfile.ZipFile(io.BytesIO(replaced(source, {}))) as archive:
         assert archive.read("a.xml") == b"<a/>" * 100
+
+
+def test_members_deflated_in_the_background_are_written_as_given() -> None:
+    source = _zip({"a.xml": (b"old", zipfile.ZIP_DEFLATED), "b.xml": (b"keep", zipfile.ZIP_DEFLATED)})
+    new = bytes(range(256)) * 4000  # more than one deflate block
+    with BackgroundDeflater() as members:
+        members.add("a.xml", new)
+        ready = members.members()
+    assert ready["a.xml"] == deflated(new)
+    with zipfile.ZipFile(io.BytesIO(replaced(source, ready))) as archive:
+        assert archive.testzip() is None
+        assert archive.read("a.xml") == new
+        assert archive.read("b.xml") == b"keep"

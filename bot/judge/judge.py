@@ -99,20 +99,29 @@ class Judge:
                 blocks = [_blocks(pages[i], mode) for i in batch]
                 features = _features([pages[i] for i in batch], blocks)
                 probabilities = self.models[mode].probabilities(features)
+                labels, rests_on = choose(probabilities, self.models[mode].classes, self.thresholds, mode)
                 reasons = self._noise_reasons(features)
-                for i, p, b, reason in zip(batch, probabilities, blocks, reasons, strict=True):
-                    verdicts[i] = self._decide(mode, p, b, pages[i], reason)
+                confidences = probabilities[np.arange(len(batch)), rests_on]
+                decided = zip(batch, labels, confidences, rests_on, blocks, reasons, strict=True)
+                for i, label, confidence, at, b, reason in decided:
+                    verdicts[i] = self._decide(mode, label, round(float(confidence), 2), int(at), b, pages[i], reason)
         return [v for v in verdicts if v is not None]
 
     def _decide(
-        self, mode: str, probabilities: np.ndarray, blocks: list[list[str]], page: PageToJudge, noise_reason: str
+        self,
+        mode: str,
+        label: str,
+        confidence: float,
+        at: int,
+        blocks: list[list[str]],
+        page: PageToJudge,
+        noise_reason: str,
     ) -> Verdict:
+        """A page's verdict, given the label `choose` gave it, the class it rests on and that class's probability."""
         model = self.models[mode]
         source = "page" if mode == "page" else "URL and title"
         if page.page is None and page.not_read:
             source += f" (page not read: {page.not_read})"
-        label, at = choose(probabilities, model.classes, self.thresholds, mode)
-        confidence = round(float(probabilities[at]), 2)
         tokens = [token for block in blocks for token in block]
         if label == NOISE:
             return Verdict(NOISE, confidence, f"{source}: {_why(model, NOISE, tokens)}", noise_reason)
@@ -155,17 +164,23 @@ class Judge:
 
 def choose(
     probabilities: np.ndarray, classes: Sequence[str], thresholds: Mapping[str, float], mode: str
-) -> tuple[str, int]:
-    """The label for one page's class probabilities and the class index it rests on: `Noise` only
-    above the noise threshold (a binned prospect costs more than a kept spam page), otherwise the
-    likeliest type, or `Other` ("unclear") when even that is below the type threshold."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each page's label, from its row of class probabilities, and the class index it rests on:
+    `Noise` only above the noise threshold (a binned prospect costs more than a kept spam page),
+    otherwise the likeliest type, or `Other` ("unclear") when even that is below the type threshold."""
     noise_at = classes.index(NOISE) if NOISE in classes else -1
-    if noise_at >= 0 and probabilities[noise_at] >= thresholds[f"{mode}/noise"]:
-        return NOISE, noise_at
-    best = next(int(i) for i in np.argsort(-probabilities) if int(i) != noise_at)
-    if probabilities[best] < thresholds[f"{mode}/type"]:
-        return UNCLEAR, best
-    return classes[best], best
+    typed = np.array(probabilities, dtype=float)  # a copy: one row per page
+    if noise_at >= 0:
+        typed[:, noise_at] = -np.inf  # the likeliest type is never noise
+    best = typed.argmax(axis=1)
+    rows = np.arange(len(best))
+    labels = np.asarray(classes, dtype=object)[best]
+    labels[typed[rows, best] < thresholds[f"{mode}/type"]] = UNCLEAR
+    if noise_at < 0:
+        return labels, best
+    noisy = np.asarray(probabilities)[:, noise_at] >= thresholds[f"{mode}/noise"]
+    labels[noisy] = NOISE
+    return labels, np.where(noisy, noise_at, best)
 
 
 def _by_markup(page: PageRead) -> Verdict | None:

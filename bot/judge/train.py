@@ -68,7 +68,7 @@ def thresholds_for(
     best: tuple[float, float] = (-1.0, 0.0)
     for type_at in TYPE_THRESHOLDS:
         chosen = {f"{mode}/noise": noise_at, f"{mode}/type": type_at}
-        predicted = [choose(p, classes, chosen, mode)[0] for p in probabilities]
+        predicted = list(choose(probabilities, classes, chosen, mode)[0])
         best = max(best, (macro_f1(labels, predicted), type_at))
     return {f"{mode}/noise": noise_at, f"{mode}/type": best[1]}, best[0]
 

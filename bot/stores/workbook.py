@@ -58,7 +58,7 @@ from .xlsx_cells import (
     sheet_data_xml,
     used_range,
 )
-from .xlsx_parts import member_fingerprints, read_members, replaced, split_sheet
+from .xlsx_parts import BackgroundDeflater, member_fingerprints, read_members, replaced, split_sheet
 
 HEADER_FILL = PatternFill("solid", fgColor="E8EAED")
 WRAPPED = Alignment(wrap_text=True, vertical="top")
@@ -294,8 +294,7 @@ class WorkbookStore(GridStore):
         def write(tmp: str) -> None:
             wb.save(tmp)  # everything but the cells: the few cells openpyxl holds are written over
             saved = Path(tmp).read_bytes()
-            tabs: dict[str, bytes] = {}
-            with zipfile.ZipFile(io.BytesIO(saved)) as archive:
+            with zipfile.ZipFile(io.BytesIO(saved)) as archive, BackgroundDeflater() as tabs:
                 for ws in wb.worksheets:
                     part = ws.path.removeprefix("/")
                     held = cells[ws.title]
@@ -304,10 +303,11 @@ class WorkbookStore(GridStore):
                     if split is None or sheet_data is None:
                         raise _NeedsOpenpyxl(ws.title)
                     dimension = used_range(held.grid)
-                    tabs[part] = split.with_cells(sheet_data[0], dimension)
+                    tabs.add(part, split.with_cells(sheet_data[0], dimension))
                     if sheet_data[1]:  # the part as written, less its cells: what the next read gives openpyxl
                         plain[part] = (split.with_cells(b"<sheetData/>", dimension), as_parsed(held))
-            Path(tmp).write_bytes(replaced(saved, tabs))
+                written = tabs.members()
+            Path(tmp).write_bytes(replaced(saved, written))
 
         try:
             stamp, data = self._replace(write)
