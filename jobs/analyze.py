@@ -8,7 +8,13 @@ from dataclasses import replace
 import pandas as pd
 
 from bot.analysis.dashboard import outreach_sections
-from bot.analysis.pipeline import AnalysisInputs, analyze_links, gap_candidates, pages_to_read
+from bot.analysis.pipeline import (
+    EXISTING_PROSPECT_COLUMNS,
+    AnalysisInputs,
+    analyze_links,
+    gap_candidates,
+    pages_to_read,
+)
 from bot.crawl.dead_pages import apply_dead_pages
 from bot.crawl.linking_pages import PagesReport, read_linking_pages
 from bot.crawl.page_cache import PageCache, default_cache_path
@@ -249,8 +255,8 @@ def analyze(ctx: JobContext) -> JobResult:
             today=now.date(),
             weights=weights(inputs.settings),
         )
-    existing = {
-        schema.name: by_schema(current.get(schema.name), schema) for schema in (PROSPECTS, LINKS, NOISE, ASSET_GAPS)
+    existing = {schema.name: by_schema(current.get(schema.name), schema) for schema in (LINKS, NOISE, ASSET_GAPS)} | {
+        PROSPECTS.name: pick(current.get(PROSPECTS.name), PROSPECTS.names if ctx.topic else EXISTING_PROSPECT_COLUMNS)
     }
     analysis_inputs = AnalysisInputs(
         links=links,

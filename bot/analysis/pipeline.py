@@ -18,7 +18,7 @@ from .actions import choose_targets, suggest_actions
 from .assets import asset_gaps_tab, competitor_assets, matching_targets
 from .batches import batch_prospects
 from .classify import classify_links
-from .corrections import TeamCorrections, apply_corrections, judge_rows, team_corrections
+from .corrections import CORRECT_TYPE, TeamCorrections, apply_corrections, judge_rows, team_corrections
 from .dashboard import dashboard
 from .evidence import links_tab
 from .frames import flag, text
@@ -32,6 +32,12 @@ from .topics import carried_over, focus, prospect_topics, topic_of_links
 #: Rescores prospects with what the team's outcomes taught: the LEARNED_COLUMNS, same index.
 LearnedScores = Callable[[pd.DataFrame], pd.DataFrame]
 LEARNED_COLUMNS = ("Feasibility", "Priority", "Win chance", "Why")
+
+
+#: The Prospects columns an analysis of the whole market reads of the tab as it was: first-seen
+#: dates and the team's type corrections. A focused run reads every column, to carry the other
+#: topics' rows over.
+EXISTING_PROSPECT_COLUMNS = ("Domain", "First seen", CORRECT_TYPE, "Best linking page", "Page title")
 
 
 @dataclass(frozen=True)

@@ -266,21 +266,28 @@ def upsert(grid: Grid | None, op: UpsertRows, notes: CommitNotes) -> Grid:
         existing[key] = i
 
     seen: set[str] = set()
-    columns = {name: index[header_key(name)] for name in frame.columns}
-    bot_columns = [(name, i) for name, i in columns.items() if header_key(name) in bot]
-    for r in _frame_rows(schema, frame, notes.max_chars):
-        key = cell_text(r.get(schema.key)).strip()
+    cells = _frame_cells(schema, frame, notes.max_chars)
+    at = [index[header_key(name)] for name in cells]  # each frame column's place in the tab
+    bot_at = [(k, i) for k, (name, i) in enumerate(zip(cells, at, strict=True)) if header_key(name) in bot]
+    width = len(out[0])
+    # a frame row at a time, its cells by position (a large tab is a million cells: no dict per row)
+    keyed = schema.key in cells
+    key_at = list(cells).index(schema.key) if keyed else 0
+    for values in zip(*cells.values(), strict=True) if keyed else ():
+        key = cell_text(values[key_at]).strip()
         if not key or key in seen:
             continue
         seen.add(key)
         if key in existing:
             row = out[existing[key]]
-            for name, i in bot_columns:
-                _set(row, i, r[name])
+            if len(row) < width:
+                row.extend([None] * (width - len(row)))
+            for k, i in bot_at:
+                row[i] = values[k]
         elif op.add_new:
-            new_row: list[Cell] = [None] * len(out[0])
-            for name, value in r.items():
-                new_row[columns[name]] = value
+            new_row: list[Cell] = [None] * width
+            for k, i in enumerate(at):
+                new_row[i] = values[k]
             out.append(new_row)
 
     for key, i in existing.items():
