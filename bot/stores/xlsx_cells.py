@@ -14,9 +14,10 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -366,6 +367,73 @@ def _data_type(value: object, error: bool) -> str:
 
 
 _CARRIAGE_RETURN = {"\r": "&#13;"}
+_NO_VALUE = type(None)
+
+
+@dataclass(frozen=True)
+class _RowShape:
+    """How every row of one shape (each cell's type and style) is written: the row's markup with a
+    `%s` for each value, in pieces the row number joins; and which of its cells hold values, text
+    and floats. A large tab's rows share a few shapes, and a row written this way costs two string
+    operations instead of a few per cell."""
+
+    pieces: tuple[str, ...]
+    values: Callable[[Sequence[Any]], tuple[Any, ...]]
+    texts: Callable[[Sequence[Any]], tuple[str, ...]]
+    floats: Callable[[Sequence[Any]], tuple[float, ...]]
+    dated: bool  # a number in a date style, which a parse reads back as a date
+
+    def xml(self, row: str, values: Sequence[Any]) -> str | None:
+        """The row's markup; None when a value needs a closer look (text to escape or whose spaces
+        must be kept, a number that is not finite)."""
+        texts = self.texts(values)
+        joined = "".join(texts)
+        if "&" in joined or "<" in joined or ">" in joined or "\r" in joined or "\n" in joined:
+            return None
+        if len("".join(map(str.strip, texts))) != len(joined):  # a text starts or ends with a space
+            return None
+        if not all(map(math.isfinite, self.floats(values))):
+            return None
+        return row.join(self.pieces) % self.values(values)
+
+
+def _row_shape(
+    types: tuple[type, ...], styles: tuple[int, ...], letters: Sequence[str], p: str, date_styles: frozenset[int]
+) -> _RowShape | None:
+    """How rows of this shape are written; None for a shape holding a value of another type."""
+    markup = [f'<{p}row r="', '">']
+    values: list[int] = []
+    texts: list[int] = []
+    floats: list[int] = []
+    dated = False
+    for col, (letter, kind, style) in enumerate(zip(letters, types, styles, strict=False)):
+        if kind is _NO_VALUE and not style:
+            continue
+        markup[-1] += f'<{p}c r="{letter}'
+        head = '"' + (f' s="{style}"' if style else "")
+        if kind is _NO_VALUE:
+            markup.append(f"{head}/>")
+            continue
+        if kind is str:
+            markup.append(f'{head} t="inlineStr"><{p}is><{p}t>%s</{p}t></{p}is></{p}c>')
+            texts.append(col)
+        elif kind is int or kind is float:
+            markup.append(f'{head} t="n"><{p}v>%r</{p}v></{p}c>')
+            floats += [col] if kind is float else []
+            dated = dated or style in date_styles
+        else:
+            return None
+        values.append(col)
+    markup[-1] += f"</{p}row>"
+    return _RowShape(tuple(markup), _getter(values), _getter(texts), _getter(floats), dated)
+
+
+def _getter(positions: list[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """The items of a row at `positions`, always as a tuple."""
+    if len(positions) == 1:
+        at = positions[0]
+        return lambda row: (row[at],)
+    return itemgetter(*positions) if positions else lambda row: ()
 
 
 def sheet_data_xml(
@@ -390,11 +458,19 @@ def sheet_data_xml(
     out = [f"<{p}sheetData>"]
     add = out.append
     errors = cells.errors
+    shapes: dict[tuple[tuple[type, ...], tuple[int, ...]], _RowShape | None] = {}
     for r, (values, styles) in enumerate(zip(cells.grid, cells.styles, strict=True), start=1):
-        attributes = {k: v for k, v in cells.rows.get(r, {}).items() if not k.startswith("{") and k != "spans"}
-        attributes["r"] = str(r)
-        add(f"<{p}row" + "".join(f" {k}={quoteattr(v)}" for k, v in attributes.items()) + ">")
         row = str(r)
+        if not errors and r not in cells.rows:  # nearly every row: written by its shape
+            key = (tuple(map(type, values)), tuple(styles))
+            shape = shapes[key] if key in shapes else shapes.setdefault(key, _row_shape(*key, letters, p, date_styles))
+            if shape is not None and (written := shape.xml(row, values)) is not None:
+                plain = plain and not shape.dated
+                add(written)
+                continue
+        attributes = {k: v for k, v in cells.rows.get(r, {}).items() if not k.startswith("{") and k != "spans"}
+        attributes["r"] = row
+        add(f"<{p}row" + "".join(f" {k}={quoteattr(v)}" for k, v in attributes.items()) + ">")
         # a row may be narrower than the widest: its missing cells are empty
         for col, (letter, value, style) in enumerate(zip(letters, values, styles, strict=False), start=1):
             if value is None and not style:
