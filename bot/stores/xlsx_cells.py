@@ -457,9 +457,15 @@ def sheet_data_xml(
     number_open = f' t="n"><{p}v>'
     out = [f"<{p}sheetData>"]
     add = out.append
+    encoded: list[bytes] = []
     errors = cells.errors
     shapes: dict[tuple[tuple[type, ...], tuple[int, ...]], _RowShape | None] = {}
     for r, (values, styles) in enumerate(zip(cells.grid, cells.styles, strict=True), start=1):
+        if len(out) >= _ENCODED_EVERY:
+            if (chunk := _encoded(out)) is None:
+                return None
+            encoded.append(chunk)
+            out.clear()
         row = str(r)
         if not errors and r not in cells.rows:  # nearly every row: written by its shape
             key = (tuple(map(type, values)), tuple(styles))
@@ -500,11 +506,21 @@ def sheet_data_xml(
                 out.append(cell)
         out.append(f"</{p}row>")
     out.append(f"</{p}sheetData>")
-    xml = "".join(out)
-    # the markup holds no control characters: one search of the whole tab finds any a text holds
-    if ILLEGAL_CHARACTERS_RE.search(xml):
+    if (chunk := _encoded(out)) is None:
         return None
-    return xml.encode("utf-8"), plain
+    return b"".join([*encoded, chunk]), plain
+
+
+#: Pieces of markup joined and encoded at once: a large tab is never one text of hundreds of
+#: megabytes (four bytes a character when one character needs it) before it is bytes.
+_ENCODED_EVERY = 20_000
+
+
+def _encoded(pieces: list[str]) -> bytes | None:
+    """The pieces as UTF-8; None when a text holds a control character XML cannot hold (the markup
+    holds none: one search of the joined pieces finds any)."""
+    xml = "".join(pieces)
+    return None if ILLEGAL_CHARACTERS_RE.search(xml) else xml.encode("utf-8")
 
 
 def as_parsed(cells: SheetCells) -> SheetCells:
