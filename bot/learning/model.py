@@ -164,8 +164,14 @@ def prospect_outcomes(
 ) -> pd.DataFrame:
     """One row per prospect key: its groups, which outcome stages it ever reached, and whether
     its reply and its win are known yet (`reply known`, `win known`)."""
-    rows = pick(prospects, [*PROSPECT_FIELDS, TARGET_PAGE_COLUMN])
-    rows = rows[rows["Domain"] != ""].drop_duplicates("Domain")
+    return _outcomes(pick(prospects, [*PROSPECT_FIELDS, TARGET_PAGE_COLUMN]), history, today, weights)
+
+
+def _outcomes(
+    picked: pd.DataFrame, history: pd.DataFrame | None, today: date | None, weights: tuple[float, float, float]
+) -> pd.DataFrame:
+    """`prospect_outcomes` of the Prospects tab's rows as `pick` gives them."""
+    rows = picked[picked["Domain"] != ""].drop_duplicates("Domain")
     seen: dict[str, set[str]] = {key: {_outcome(o)} for key, o in zip(rows["Domain"], rows["Outcome"], strict=True)}
     last_change: dict[str, date] = {
         key: day for key, text in zip(rows["Domain"], rows["Contacted on"], strict=True) if (day := _day(text))
@@ -215,8 +221,9 @@ def learn(
 
     Without `today` no silence is long enough to count: only answers and wins are results.
     """
-    outcomes = prospect_outcomes(_with_batch_targets(prospects, batches), history, today, weights)
-    listed = builtin_priority(pick(prospects, PROSPECT_FIELDS), weights)
+    picked = pick(_with_batch_targets(prospects, batches), [*PROSPECT_FIELDS, TARGET_PAGE_COLUMN])
+    outcomes = _outcomes(picked, history, today, weights)
+    listed = builtin_priority(picked, weights)  # every row listed, duplicates too
     centre = float(listed.mean()) if listed.notna().any() else 50.0
     offsets = (pd.to_numeric(outcomes["priority"], errors="coerce").fillna(centre) - centre) / POINTS_PER_LOG_ODDS
     columns = tuple(sorted({(d, v) for d in DIMENSIONS for values in outcomes[d] for v in values}, key=_order))
