@@ -21,6 +21,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -164,17 +165,22 @@ def prospect_outcomes(
 ) -> pd.DataFrame:
     """One row per prospect key: its groups, which outcome stages it ever reached, and whether
     its reply and its win are known yet (`reply known`, `win known`)."""
-    return _outcomes(pick(prospects, [*PROSPECT_FIELDS, TARGET_PAGE_COLUMN]), history, today, weights)
+    picked = pick(prospects, [*PROSPECT_FIELDS, TARGET_PAGE_COLUMN])
+    return _outcomes(picked, history, today, builtin_priority(picked, weights))
 
 
 def _outcomes(
-    picked: pd.DataFrame, history: pd.DataFrame | None, today: date | None, weights: tuple[float, float, float]
+    picked: pd.DataFrame, history: pd.DataFrame | None, today: date | None, priorities: pd.Series
 ) -> pd.DataFrame:
-    """`prospect_outcomes` of the Prospects tab's rows as `pick` gives them."""
+    """`prospect_outcomes` of the Prospects tab's rows as `pick` gives them, with each row's
+    `builtin_priority`."""
     rows = picked[picked["Domain"] != ""].drop_duplicates("Domain")
-    seen: dict[str, set[str]] = {key: {_outcome(o)} for key, o in zip(rows["Domain"], rows["Outcome"], strict=True)}
+    # a tab of many rows has few distinct outcomes and dates: each is read once
+    outcome_of = {text: _outcome(text) for text in dict.fromkeys(rows["Outcome"])}
+    day_of = {text: _day(text) for text in dict.fromkeys(rows["Contacted on"])}
+    seen: dict[str, set[str]] = {key: {outcome_of[o]} for key, o in zip(rows["Domain"], rows["Outcome"], strict=True)}
     last_change: dict[str, date] = {
-        key: day for key, text in zip(rows["Domain"], rows["Contacted on"], strict=True) if (day := _day(text))
+        key: day for key, text in zip(rows["Domain"], rows["Contacted on"], strict=True) if (day := day_of[text])
     }
     log = pick(history, ["When", "Key", "Column", "Old value", "New value"])
     log = log[log["Column"].map(header_key) == header_key("Outcome")]
@@ -204,7 +210,7 @@ def _outcomes(
         | (frame["Replied"] & (age >= NO_WIN_DAYS))
     )
     frame["replied or answered"] = frame["Replied"] | answered
-    frame["priority"] = builtin_priority(rows, weights)
+    frame["priority"] = priorities.loc[rows.index]
     return frame.reset_index(drop=True)
 
 
@@ -222,8 +228,8 @@ def learn(
     Without `today` no silence is long enough to count: only answers and wins are results.
     """
     picked = pick(_with_batch_targets(prospects, batches), [*PROSPECT_FIELDS, TARGET_PAGE_COLUMN])
-    outcomes = _outcomes(picked, history, today, weights)
     listed = builtin_priority(picked, weights)  # every row listed, duplicates too
+    outcomes = _outcomes(picked, history, today, listed)
     centre = float(listed.mean()) if listed.notna().any() else 50.0
     offsets = (pd.to_numeric(outcomes["priority"], errors="coerce").fillna(centre) - centre) / POINTS_PER_LOG_ODDS
     columns = tuple(sorted({(d, v) for d in DIMENSIONS for values in outcomes[d] for v in values}, key=_order))
@@ -309,12 +315,13 @@ def _range(log_mean: float, sd: float) -> str:
 
 def _groups(rows: pd.DataFrame) -> pd.DataFrame:
     """Each row's groups per dimension, as lists (competitors: every one it links to)."""
+    band_of = {text: _band(text) for text in dict.fromkeys(rows["Authority"])}  # few distinct authorities
     return pd.DataFrame(
         {
             LINK_TYPE: [[v] if v else [] for v in rows["Link type"]],
             COMPETITOR: [[c.strip() for c in v.split(",") if c.strip()] for v in rows["Competitors linked"]],
             TARGET_PAGE: [[v] if v else [] for v in rows[TARGET_PAGE_COLUMN]],
-            AUTHORITY: [_band(v) for v in rows["Authority"]],
+            AUTHORITY: [[*band_of[v]] for v in rows["Authority"]],
             BATCH: [[v] if v else [] for v in rows["Batch"]],
         },
         index=rows.index,
@@ -326,23 +333,24 @@ def _design(groups: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> sparse.
     linking to three competitors is not three results. Sparse: a prospect is in a handful of the
     groups, and a market has thousands (a batch each), which would make a dense matrix gigabytes."""
     position = {(d, header_key(v)): j for j, (d, v) in enumerate(columns)}
-    rows: list[int] = []
-    at: list[int] = []
-    weights: list[float] = []
+    rows: list[np.ndarray] = []
+    at: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
     for dimension in DIMENSIONS:
+        lists = groups[dimension].tolist()
+        sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        values = list(chain.from_iterable(lists))
+        owners = np.repeat(np.arange(len(lists), dtype=np.int64), sizes)
         # a dimension has few distinct values (a batch, a competitor): each one's column is found once
-        column_of: dict[str, int | None] = {}
-        for i, values in enumerate(groups[dimension]):
-            for v in values:
-                if v not in column_of:
-                    column_of[v] = position.get((dimension, header_key(v)))
-                j = column_of[v]
-                if j is not None:
-                    rows.append(i)
-                    at.append(j)
-                    weights.append(1 / len(values))
+        column_of = {v: position.get((dimension, header_key(v)), -1) for v in dict.fromkeys(values)}
+        found = np.fromiter(map(column_of.__getitem__, values), dtype=np.int64, count=len(values))
+        kept = found >= 0
+        rows.append(owners[kept])
+        at.append(found[kept])
+        weights.append(1 / sizes[owners[kept]])
     # a value listed twice adds twice: the conversion sums repeated places
-    return sparse.csr_matrix((weights, (rows, at)), shape=(len(groups), len(columns)))
+    entries = (np.concatenate(weights), (np.concatenate(rows), np.concatenate(at)))
+    return sparse.csr_matrix(entries, shape=(len(groups), len(columns)))
 
 
 def _band(text: str) -> list[str]:
