@@ -42,7 +42,11 @@ def learned_scores(prospects: pd.DataFrame, model: LearnedModel, batches: pd.Dat
     share = w_feas / ((w_rel + w_feas + w_val) or 1.0)
     # Feasibility shows the learned part as the feasibility change that moves Priority as much.
     feasibility = base + (learned["Learned"] / share if share else 0.0)
-    why = rows["Why"].str.replace(_LEARNED_PART, "", regex=True)
+    why = rows["Why"]
+    # only a Why a model wrote to holds a learned part: two plain searches find them, the pattern is dearer
+    learned_before = why.str.contains("learned ", regex=False) | why.str.contains("little tried yet", regex=False)
+    if learned_before.any():
+        why = why.where(~learned_before, why[learned_before].str.replace(_LEARNED_PART, "", regex=True))
     return pd.DataFrame(
         {
             "Domain": rows["Domain"],
