@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
+import weakref
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -207,6 +209,30 @@ def test_a_stopping_worker_starts_nothing_new() -> None:
     worker.stopping.set()
     worker.run_scheduled("tick")
     assert rec.runs == ["tick"]
+
+
+def test_what_a_run_left_in_reference_cycles_is_freed_before_the_worker_waits() -> None:
+    """The command line defers the collector's full passes; a long-lived worker must not keep a
+    run's cyclic garbage (a pandas Series used with `.str` is one) until the next pass."""
+
+    class Held:
+        pass
+
+    left: list[weakref.ref[Held]] = []
+
+    def job(ctx: JobContext) -> JobResult:
+        held = Held()
+        held.me = held  # type: ignore[attr-defined]  # a cycle: only the collector frees it
+        left.append(weakref.ref(held))
+        return JobResult("tick", "done")
+
+    worker = Worker(Runner({"tick": job}, settle=0), lambda: JobContext(store=MemoryStore()))
+    gc.disable()
+    try:
+        worker.run_scheduled("tick")
+        assert left and left[0]() is None
+    finally:
+        gc.enable()
 
 
 def test_analyze_runs_only_when_due() -> None:
