@@ -203,9 +203,12 @@ class GoogleSheetStore(Store):
     def read_tabs(
         self, names: Iterable[str], columns: Mapping[str, Collection[str]] | None = None
     ) -> dict[str, pd.DataFrame]:
+        return {n: grid_to_frame(g, (columns or {}).get(n)) for n, g in self._tabs(self._present(names)).items()}
+
+    def _present(self, names: Iterable[str]) -> list[str]:
+        """`names` the sheet has a tab of, each once, in order."""
         present = {s.title for s in self._sheets()}
-        wanted = [n for n in dict.fromkeys(names) if n in present]
-        return {n: grid_to_frame(g, (columns or {}).get(n)) for n, g in self._tabs(wanted).items()}
+        return [n for n in dict.fromkeys(names) if n in present]
 
     def read_state(self) -> dict[str, str]:
         return state_values(self.read_tabs([STATE_TAB]).get(STATE_TAB))
@@ -213,8 +216,7 @@ class GoogleSheetStore(Store):
     def read_state_now(self, also: Sequence[str] = ()) -> dict[str, str]:
         if self._cache is not None:
             self._cache.forget([STATE_TAB])
-            present = {s.title for s in self._sheets()}
-            self._tabs([n for n in dict.fromkeys([STATE_TAB, *also]) if n in present])
+            self._tabs(self._present([STATE_TAB, *also]))
         return self.read_state()
 
     def version(self) -> str:

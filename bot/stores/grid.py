@@ -91,8 +91,7 @@ def grid_to_frame(grid: Grid | None, columns: Collection[str] | None = None) -> 
         return pd.DataFrame()
     header = [cell_text(c) for c in grid[0]]
     if columns is not None:  # a tab of a million rows is read for a few of its columns
-        keys = {header_key(c) for c in columns}
-        kept = [i for i, h in enumerate(header) if header_key(h) in keys]
+        kept = _matching(header, columns)
         header = [header[i] for i in kept]
         grid = [list[Cell](header), *([row[i] if i < len(row) else None for i in kept] for row in grid[1:])]
     width = len(header)
@@ -144,10 +143,13 @@ def written_tabs(
 
 
 def _columns_of(frame: pd.DataFrame, columns: Collection[str] | None) -> pd.DataFrame:
-    if columns is None:
-        return frame
+    return frame if columns is None else frame.iloc[:, _matching([str(c) for c in frame.columns], columns)]
+
+
+def _matching(header: Sequence[str], columns: Collection[str]) -> list[int]:
+    """The places of the headers that match one of `columns`, case- and space-insensitively."""
     keys = {header_key(c) for c in columns}
-    return frame[[c for c in frame.columns if header_key(str(c)) in keys]]
+    return [i for i, h in enumerate(header) if header_key(h) in keys]
 
 
 def _projected(op: WriteOp, columns: Collection[str] | None) -> WriteOp:
@@ -191,9 +193,12 @@ def _column_cells(values: list[Any], numeric: bool, max_chars: int) -> list[Cell
     return [v if type(v) is str and 0 < len(v) <= max_chars else to_cell(v, False, max_chars) for v in values]
 
 
-def _frame_rows(schema: TabSchema, frame: pd.DataFrame, max_chars: int) -> list[dict[str, Cell]]:
-    cells = _frame_cells(schema, frame, max_chars)
-    return [dict(zip(cells, values, strict=True)) for values in zip(*cells.values(), strict=True)]
+def _placed(values: Sequence[Cell], at: Sequence[int], width: int) -> list[Cell]:
+    """A new row of a tab `width` wide with a frame row's cells in the tab's columns `at`."""
+    row: list[Cell] = [None] * width
+    for value, i in zip(values, at, strict=True):
+        row[i] = value
+    return row
 
 
 def _with_columns(grid: Grid, schema: TabSchema, notes: CommitNotes) -> Grid:
@@ -235,11 +240,9 @@ def append(grid: Grid | None, schema: TabSchema, frame: pd.DataFrame, notes: Com
     _check_frame(schema, frame)
     out = _with_columns(grid or [], schema, notes)
     index = header_index(out)
-    for r in _frame_rows(schema, frame, notes.max_chars):
-        row: list[Cell] = [None] * len(out[0])
-        for name, value in r.items():
-            row[index[header_key(name)]] = value
-        out.append(row)
+    cells = _frame_cells(schema, frame, notes.max_chars)
+    at = [index[header_key(name)] for name in cells]
+    out.extend(_placed(values, at, len(out[0])) for values in zip(*cells.values(), strict=True))
     return out
 
 
@@ -285,10 +288,7 @@ def upsert(grid: Grid | None, op: UpsertRows, notes: CommitNotes) -> Grid:
             for k, i in bot_at:
                 row[i] = values[k]
         elif op.add_new:
-            new_row: list[Cell] = [None] * width
-            for k, i in enumerate(at):
-                new_row[i] = values[k]
-            out.append(new_row)
+            out.append(_placed(values, at, width))
 
     for key, i in existing.items():
         if key not in seen:
