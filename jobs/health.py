@@ -18,7 +18,7 @@ from bot.crawl import Fetcher
 from bot.crawl.dead_pages import BROKEN_LINK, apply_dead_pages, dead_page_rows, pages_to_check
 from bot.crawl.fetcher import with_scheme
 from bot.crawl.fingerprints import changed_fingerprints, merged_fingerprints
-from bot.crawl.target_health import FIX_FIRST, FLAG_TEXT, assess, fix_first_targets, flag_prospects
+from bot.crawl.target_health import COULD_NOT_CHECK, FIX_FIRST, FLAG_TEXT, assess, fix_first_targets, flag_prospects
 from bot.inputs import by_schema, read_inputs
 from bot.stores import AppendRows, ReplaceTab, SetState, UpsertRows, WriteOp
 from sheets_schema.state_keys import LAST_HEALTH_KEY, TARGET_CHANGES_KEY, TARGET_FINGERPRINTS_KEY
@@ -132,13 +132,17 @@ def health(ctx: JobContext) -> JobResult:
     )
     counts = {
         "targets checked": len(frame),
-        **{f"targets {v.lower()}": int((frame["Verdict"] == v).sum()) for v in ("OK", "Check", FIX_FIRST)},
+        **{
+            f"targets {v.lower()}": int((frame["Verdict"] == v).sum())
+            for v in ("OK", "Check", FIX_FIRST, COULD_NOT_CHECK)
+        },
         "targets changed": len(changes),
         **page_counts,
     }
     summary = (
         f"{len(frame)} target(s): {counts['targets ok']} OK, {counts['targets check']} to check, "
-        f"{counts['targets fix first']} to fix first; {page_counts['dead competitor pages']} dead competitor page(s)"
+        f"{counts['targets fix first']} to fix first, {counts['targets could not check']} could not be checked "
+        f"(tried again next run); {page_counts['dead competitor pages']} dead competitor page(s)"
     )
     change_notes = tuple(f"target page changed: {c.target} — {c.evidence}" for c in changes)
     fix_notes = tuple(f"fix first: {t}" for t in fix_first)

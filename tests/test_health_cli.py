@@ -57,3 +57,21 @@ def test_health_refuses_private_addresses_unless_allowed(tmp_path: Path) -> None
     assert f"note: fix first: {server.url('/guide')}" in result.output
     target_health = WorkbookStore(path).read_tab("Target health")
     assert target_health is not None and "loopback" in target_health["Reasons"].iloc[0]
+
+
+def test_health_counts_targets_it_could_not_reach(tmp_path: Path) -> None:
+    path = tmp_path / "team.xlsx"
+    with LocalServer({}) as server:
+        unreachable = server.url("/guide")  # the server is gone before the check: nothing listens there
+    write_workbook(
+        path,
+        {
+            "Settings": [["Setting", "Value"], ["Allow private addresses", "yes"]],
+            "Targets": [["Target URL", "Active"], [unreachable, "Yes"]],
+        },
+    )
+    result = CliRunner().invoke(main, ["--workbook", str(path), "health"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("health: 1 target(s): 0 OK, 0 to check, 0 to fix first, 1 could not be checked")
+    target_health = WorkbookStore(path).read_tab("Target health")
+    assert target_health is not None and target_health["Verdict"].tolist() == ["Could not check"]

@@ -60,7 +60,7 @@ def _waiting_batches(prospects: pd.DataFrame, batches: pd.DataFrame) -> list[str
     for batch in started[~started].index:
         about = info.loc[batch] if batch in info.index else None
         detail = f" · {about['Link type']} → {about['Target page']}" if about is not None else ""
-        lines.append(f"{batch}: {sizes[batch]} prospects{detail}")
+        lines.append(f"{batch}: {sizes[batch]} prospect{'' if sizes[batch] == 1 else 's'}{detail}")
     return lines
 
 
