@@ -48,6 +48,7 @@ from sheets_schema.tabs import (
     MODEL,
     NOISE,
     PROSPECTS,
+    RAW_TAB_PREFIX,
     TARGET_HEALTH,
 )
 
@@ -165,6 +166,28 @@ def with_unused_notes(reports: list[ImportReport], known_sites: frozenset[str]) 
     notes = [unused_site_note(r, known_sites) for r in reports]
     marked = [replace(r, notes=[note, *r.notes]) if note else r for r, note in zip(reports, notes, strict=True)]
     return marked, [f"{r.export}: {note}" for r, note in zip(reports, notes, strict=True) if note]
+
+
+def nothing_to_compare(reports: list[ImportReport], competitors: pd.DataFrame, exports_folder: str) -> list[str]:
+    """What a sheet still lacks before there is a gap to find (a new team's first runs)."""
+    notes = []
+    if not reports:
+        folder = (
+            f"the exports folder ({exports_folder}, which holds none)"
+            if exports_folder
+            else "a folder named in Settings › Exports folder"
+        )
+        notes.append(
+            f"no backlink export found: paste a competitor's export into a tab named '{RAW_TAB_PREFIX} <name>' "
+            f"('Raw - <name>' in a workbook), drop export files in {folder}, or set Settings › Data source "
+            "to a vendor's API"
+        )
+    if not competitors["active"].any():
+        notes.append(
+            "Competitors lists no active competitor: add the sites whose backlinks you compare with "
+            "(one domain per row, Active: Yes)"
+        )
+    return notes
 
 
 def _skipped_because(report: ImportReport) -> str:
@@ -351,6 +374,7 @@ def analyze(ctx: JobContext) -> JobResult:
         counts,
         (
             *inputs.problems,
+            *nothing_to_compare(reports, inputs.competitors, inputs.settings.exports_folder),
             *output.notes,
             *deletions.notes(),
             *duplicates,

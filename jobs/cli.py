@@ -159,7 +159,9 @@ def run(ctx: click.Context, log_json: bool) -> None:
 def run_job(ctx: click.Context, name: str, wait: float, if_due: bool, log_json: bool) -> None:
     """Run one job now and exit (for cron-style platforms).
 
-    Exits 1 when the job fails (after its failure alert) and 75 when another run still holds the sheet.
+    NAME is one of the commands that are jobs: analyze, watch, digest, health, verify-links,
+    page-context, rerun-check or init. Exits 1 when the job fails (after its failure alert) and 75
+    when another run still holds the sheet.
     """
     configure_logging(log_json)
     store = open_store(*ctx.obj["target"], create=name == "init")

@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from jobs.cli import main
+from jobs.table import JOBS
 
 
 def test_help_lists_commands() -> None:
@@ -41,3 +42,8 @@ def test_damaged_workbook_exits_non_zero_without_traceback(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "cannot open the workbook" in result.output
     assert "Traceback" not in result.output
+
+
+def test_run_job_help_names_every_job() -> None:
+    shown = CliRunner().invoke(main, ["run-job", "--help"]).output
+    assert all(name in shown for name in JOBS), shown

@@ -99,3 +99,18 @@ def test_a_run_prints_no_library_warning(tmp_path: Path) -> None:
         [*run[:5], "--workbook", str(tmp_path / "none.xlsx"), "analyze"], capture_output=True, text=True
     )
     assert missing.returncode == 1 and "does not exist" in missing.stderr
+
+
+def test_a_new_workbook_says_what_it_still_lacks(tmp_path: Path) -> None:
+    path = tmp_path / "team.xlsx"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--workbook", str(path), "init"]).exit_code == 0
+    fresh = runner.invoke(main, ["--workbook", str(path), "analyze"])
+    assert fresh.exit_code == 0, fresh.output
+    assert "note: no backlink export found: paste a competitor's export into a tab named 'Raw: <name>'" in fresh.output
+    assert "note: Competitors lists no active competitor" in fresh.output
+    demo = tmp_path / "demo.xlsx"
+    write_demo(demo)
+    ready = runner.invoke(main, ["--workbook", str(demo), "analyze"])
+    assert ready.exit_code == 0, ready.output
+    assert "no backlink export found" not in ready.output and "no active competitor" not in ready.output
