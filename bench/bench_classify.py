@@ -9,6 +9,7 @@ built; see bench/build_corpus.py) is never used to fit or tune anything. Three m
 - `page`: plus the page as read (its opening text);
 - `url_title + checks`: as a run judges a page it did not read: the URL-level noise checks
   (`bot.analysis.noise`) first, then the judge by URL and title;
+- `page + checks`: as a run judges a page it read: the same checks first, then the judge by page;
 - `all`: plus every export field. The corpus pages carry no export fields, and the export fields
   are certain rules in gapbot (a tool's page type, platform, UGC/sponsored flags), not features,
   so on the corpus this mode equals `page`. It is shown on the second set below, which has them.
@@ -69,15 +70,15 @@ def frozen_split() -> dict[str, tuple[float, float, float]]:
         f"{test['language'].nunique()} languages (train split: {int((corpus['split'] == 'train').sum())} pages)"
     )
     results = {}
+    cheap = judge_noise(as_links(test), market_languages=(), rules=TeamRules()).reason.to_numpy(dtype=object)
     for mode, model_mode in (("url_title", "url_title"), ("page", "page"), ("all", "page")):
         model = judge.models[model_mode]
         probabilities = model.probabilities(corpus_features(test, model_mode))
         predicted = choose(probabilities, model.classes, judge.thresholds, model_mode)[0]
         results[mode] = report(f"Mode {mode}", expected, predicted)
-        if mode == "url_title":
-            cheap = judge_noise(as_links(test), market_languages=(), rules=TeamRules()).reason.to_numpy(dtype=object)
+        if mode != "all":
             checked = np.where(cheap != "", NOISE, predicted)
-            results["url_title + checks"] = report("Mode url_title + checks", expected, checked)
+            results[f"{mode} + checks"] = report(f"Mode {mode} + checks", expected, checked)
     return results
 
 

@@ -42,6 +42,15 @@ _FEED_HOSTS = (
     "theoldreader.com|feedly.com|inoreader.com|newsblur.com|flipboard.com|milled.com|search.yahoo.com|bing.com|"
     "duckduckgo.com|newsnow.co.uk|pressreader.com"
 ).replace(".", r"\.")
+# Sites that republish other people's documents (PDF and slide scrapers, in every language
+# version) or Wikipedia under another name, and web proxies: a link there is a copy of a link.
+_COPY_SITES = (
+    r"(^|\.)(docplayer|yumpu|pdfcoffee|[vf]documents|docslib|doczz|studylib[a-z]*|1library|readkong|ptdocz|expydoc|"
+    r"docuver|pdfslide|pdfprof|paperzz|docsbay|dokumen|kipdf|zdocs|pdfcookie|slideplayer|slideserve|cupdf|"
+    r"\d+dok|wikizero|vvikipidea|qwertyu|deckli|wiki2)\.[a-z.]+$|"
+    r"(^|\.)(adoc\.pub|idoc\.pub|epdf\.pub|vdoc\.pub|documents\.pub|silo\.tips|scribd\.com|5y1\.org|wiki\.li|"
+    r"liu233w\.com)$"
+)
 
 # (reason, pattern) in the order they are tried; fields: host, URL, title, anchor, competitor page.
 NOISE_PATTERNS: tuple[tuple[str, Pattern], ...] = (
@@ -51,7 +60,8 @@ NOISE_PATTERNS: tuple[tuple[str, Pattern], ...] = (
             "title",
             r"seo[ _-]?(cartel|anomaly)|black[ -]?hat|bulk link|link posting|backlinks? (seller|for sale|service)|"
             r"buy (aged )?domains|aged domains|links?[ _]dealer|\bpbn\b|telegram @|\btg @|\bcasino\b|"
-            r"\bviagra\b|\bcialis\b|\bporn|payday loan|website worth|site value|domain report|dns domain|"
+            r"\bviagra\b|\bcialis\b|\bporn|payday loan|\b(web)?site('s)? (worth|value)|domain('s)? (worth|value)|"
+            r"(worth|value) (calculator|estimator)|domain report|dns domain|mod apk|apk (mod|download)|download apk|"
             r"similar (sites|webs)|seo domain research|commercial analysis|google ranking booster",
             "spam wording",
         ),
@@ -81,7 +91,10 @@ NOISE_PATTERNS: tuple[tuple[str, Pattern], ...] = (
             "copy of another site",
         ),
     ),
+    ("Scraper / mirror", Pattern("host", _COPY_SITES, "site that republishes documents or Wikipedia")),
     ("Scraper / mirror", Pattern("URL", r"cache\.php\?|[?&]url=https?(%3a|:)", "proxy or cache copy")),
+    # the address template of document-scraper clones: /doc/<number>/<title of someone's PDF>
+    ("Scraper / mirror", Pattern("URL", r"/doc/\d{5,}/", "copy of a document")),
     (
         "Scraper / mirror",
         Pattern("anchor", r"continue to original source", "copied article"),
