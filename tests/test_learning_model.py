@@ -156,16 +156,28 @@ def test_a_rescore_drops_the_exploration_note_earlier_versions_wrote() -> None:
     assert list(learned_scores(frame, learn(frame, None))["Why"]) == ["2 competitors link here"] * 3
 
 
-def test_a_pending_sent_is_no_failure_until_it_has_waited_two_weeks() -> None:
+def test_a_pending_sent_counts_as_a_failure_only_as_far_as_it_has_waited() -> None:
     frame, log = sent_rows({"Resource page": (10, 3, 2)})
-    fresh_log = log.assign(When="2026-11-18 09:00")  # 13 days before TODAY
     answered_only = learn(frame[frame["Outcome"] != "Sent"], log, today=TODAY).table
-    pending = learn(frame, fresh_log, today=TODAY).table
+    sent_today = learn(frame, log.assign(When=f"{TODAY} 09:00"), today=TODAY).table
+    waited_a_week = learn(frame, log.assign(When="2026-11-24 09:00"), today=TODAY).table  # 7 days
     timed_out = learn(frame, log, today=TODAY).table
-    rate = "Win rate"
-    assert row(pending, "All", "All prospects")[rate] == row(answered_only, "All", "All prospects")[rate]
-    assert row(timed_out, "All", "All prospects")[rate] < row(pending, "All", "All prospects")[rate]
-    assert row(pending, "All", "All prospects")["Sent"] == 10
+
+    def rate(table: pd.DataFrame) -> float:
+        return float(row(table, "All", "All prospects")["Win rate"])
+
+    assert rate(sent_today) == rate(answered_only)  # a send of today is no failure at all
+    assert rate(timed_out) < rate(waited_a_week) < rate(answered_only)
+    assert row(sent_today, "All", "All prospects")["Sent"] == 10
+
+
+def test_silences_of_a_week_weigh_against_the_answers_that_came_in_that_week() -> None:
+    # Both groups were sent a week ago; the answers are in, the silences are not yet two weeks old.
+    # Counting the answers without the silences would rank the group that was sent the most first.
+    frame, log = sent_rows({"Resource page": (12, 3, 1), "Digital PR": (3, 1, 0)})
+    week_old = learn(frame, log.assign(When="2026-11-24 09:00"), today=TODAY).table
+    by_type = {v: float(row(week_old, "Link type", v)["Reply rate"]) for v in ("Resource page", "Digital PR")}
+    assert by_type["Resource page"] < 0.4  # not 3 answers out of 3 "known"
 
 
 def test_ranges_hold_the_rate_and_narrow_with_evidence() -> None:

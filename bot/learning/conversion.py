@@ -57,12 +57,19 @@ class Fit:
 
 @dataclass(frozen=True)
 class Stage:
-    """The resolved rows of one stage: their groups (`x`), what happened (`y`), the prior belief (`offset`)."""
+    """The rows of one stage: their groups (`x`), what happened (`y`), the prior belief (`offset`),
+    and how much each row counts (`weight`; none: 1 each). A row still waiting for its answer
+    counts as a failure only in part, by how long it has waited (see `model.pending_weight`)."""
 
     x: np.ndarray
     y: np.ndarray
     offset: np.ndarray
     prior_rate: float
+    weight: np.ndarray | None = None
+
+    @property
+    def weights(self) -> np.ndarray:
+        return np.ones(len(self.y)) if self.weight is None else self.weight
 
 
 def logit(p: float) -> float:
@@ -92,11 +99,19 @@ def fit_stages(reply: Stage, win: Stage, scale_of: Sequence[float], own_share: f
         ]
     )
     y, offset = np.concatenate([reply.y, win.y]), np.concatenate([reply.offset, win.offset])
+    row_weight = np.concatenate([reply.weights, win.weights])
     centre = np.zeros(z.shape[1])
     centre[:2] = logit(reply.prior_rate), logit(win.prior_rate)
     scales = np.asarray(scale_of, dtype=float)
     fits = [
-        _map(z, y, offset, centre, np.concatenate([[INTERCEPT_SD] * 2, m * scales[used], m * own_share * scales[used]]))
+        _map(
+            z,
+            y,
+            row_weight,
+            offset,
+            centre,
+            np.concatenate([[INTERCEPT_SD] * 2, m * scales[used], m * own_share * scales[used]]),
+        )
         for m in SCALE_GRID
     ]
     evidence = np.array([f[2] for f in fits])
@@ -131,22 +146,23 @@ def fit_stages(reply: Stage, win: Stage, scale_of: Sequence[float], own_share: f
 
 
 def _map(
-    z: np.ndarray, y: np.ndarray, offset: np.ndarray, centre: np.ndarray, sd: np.ndarray
+    z: np.ndarray, y: np.ndarray, w: np.ndarray, offset: np.ndarray, centre: np.ndarray, sd: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, float]:
-    """MAP coefficients of a logistic model with independent normal priors, their covariance, and
-    the log evidence (Laplace approximation; constants common to every `sd` dropped)."""
+    """MAP coefficients of a logistic model with independent normal priors and rows weighted by
+    `w`, their covariance, and the log evidence (Laplace approximation; constants common to
+    every `sd` dropped)."""
     precision = sd**-2.0
     theta = centre.copy()
     for _ in range(50):
         p = sigmoid(offset + z @ theta)
-        gradient = z.T @ (y - p) - precision * (theta - centre)
-        step = np.linalg.solve((z.T * (p * (1 - p))) @ z + np.diag(precision), gradient)
+        gradient = z.T @ (w * (y - p)) - precision * (theta - centre)
+        step = np.linalg.solve((z.T * (w * p * (1 - p))) @ z + np.diag(precision), gradient)
         theta = theta + step
         if np.abs(step).max() < 1e-8:
             break
     p = np.clip(sigmoid(offset + z @ theta), 1e-12, 1 - 1e-12)
-    hessian = (z.T * (p * (1 - p))) @ z + np.diag(precision)
-    log_likelihood = float(y @ np.log(p) + (1 - y) @ np.log(1 - p))
+    hessian = (z.T * (w * p * (1 - p))) @ z + np.diag(precision)
+    log_likelihood = float((w * y) @ np.log(p) + (w * (1 - y)) @ np.log(1 - p))
     log_prior = -0.5 * float(precision @ (theta - centre) ** 2) - float(np.log(sd).sum())
     evidence = log_likelihood + log_prior - 0.5 * float(np.linalg.slogdet(hessian)[1])
     return theta, np.linalg.inv(hessian), evidence

@@ -3,9 +3,10 @@
 The team's outcomes (every value a prospect's `Outcome` ever held, from `History`, plus its
 current one) make one row per contacted prospect. A send counts once it is resolved: won, `No
 fit`, `Needs asset first`, or left without an answer for NO_ANSWER_DAYS; a `Sent` still waiting
-is no failure. `conversion.fit` turns the resolved sends into the team's own rate plus a shrunk
-effect per group, all attributes together, with the built-in priority as the offset: learning
-moves a prospect only by what its results say beyond what gapbot already believed.
+counts as a failure only as far as it has waited (`pending_weight`). `conversion.fit` turns the
+sends into the team's own rate plus a shrunk effect per group, all attributes together, with the
+built-in priority as the offset: learning moves a prospect only by what its results say beyond
+what gapbot already believed.
 
 The `Model` tab shows per group the counts, the model's reply and win chance for an average
 prospect of the group with its 90% range, and the group's effect on the odds of a win.
@@ -61,7 +62,7 @@ PROSPECT_FIELDS = [
     "Value",
 ]
 
-#: A send without any answer for this long counts as no reply (and no win); before that it is pending.
+#: A send without any answer for this long counts wholly as no reply (and no win); before that, in part.
 NO_ANSWER_DAYS = 14
 #: A reply that led nowhere for this long counts as no win.
 NO_WIN_DAYS = 42
@@ -210,6 +211,10 @@ def _outcomes(
         | (frame["Replied"] & (age >= NO_WIN_DAYS))
     )
     frame["replied or answered"] = frame["Replied"] | answered
+    frame["reply weight"] = np.where(frame["reply known"], 1.0, frame["Sent"] * pending_weight(age, NO_ANSWER_DAYS))
+    frame["win weight"] = np.where(
+        frame["win known"], 1.0, frame["replied or answered"] * pending_weight(age, NO_WIN_DAYS)
+    )
     frame["priority"] = priorities.loc[rows.index]
     return frame.reset_index(drop=True)
 
@@ -236,15 +241,26 @@ def learn(
     x = _design(outcomes, columns)
     scales = [SCALES[d] for d, _ in columns]
     replied = outcomes["replied or answered"].to_numpy(dtype=bool)
-    asked = outcomes["reply known"].to_numpy(dtype=bool)
-    answered = replied & outcomes["win known"].to_numpy(dtype=bool)
+    reply_weight, win_weight = outcomes["reply weight"].to_numpy(), outcomes["win weight"].to_numpy()
+    asked = reply_weight > 0
+    answered = replied & (win_weight > 0)
     won = outcomes["Won"].to_numpy(dtype=float)
     reply, win = conversion.fit_stages(
-        # the fits see only the prospects with a known result: few rows, dense
+        # the fits see only the prospects contacted (long enough ago to say something): few rows, dense
         conversion.Stage(
-            x[asked].toarray(), replied[asked].astype(float), offsets.to_numpy()[asked], priors.reply_rate
+            x[asked].toarray(),
+            replied[asked].astype(float),
+            offsets.to_numpy()[asked],
+            priors.reply_rate,
+            reply_weight[asked],
         ),
-        conversion.Stage(x[answered].toarray(), won[answered], np.zeros(int(answered.sum())), priors.win_given_reply),
+        conversion.Stage(
+            x[answered].toarray(),
+            won[answered],
+            np.zeros(int(answered.sum())),
+            priors.win_given_reply,
+            win_weight[answered],
+        ),
         scales,
         WIN_OWN_SHARE,
     )
@@ -373,6 +389,14 @@ def _day(text: str) -> date | None:
         return datetime.fromisoformat(text.strip()[:10]).date()
     except ValueError:
         return None
+
+
+def pending_weight(age: np.ndarray, wait_days: int) -> np.ndarray:
+    """How much a send still waiting for its answer counts as a failure: nothing on the day it
+    went out, all of it once `wait_days` have passed in silence, in proportion between. Counting
+    only the answers that came in, and none of the silences beside them, would make whatever was
+    sent last week look better than it is; counting every silence at once would make it worse."""
+    return np.clip(age / wait_days, 0.0, 1.0)
 
 
 def _age(day: date | None, today: date | None) -> float:
