@@ -16,7 +16,9 @@ linked`, or `No fit` for a refusal; no answer leaves `Sent`) and run `watch` and
 in-process through the job table the command line calls (`jobs.table.JOBS`) with the clock set to
 the simulated day, because the command line takes the real clock and unanswered sends only count
 after two weeks of silence. The same team without learning sends by the built-in priority;
-random order and an oracle that knows the hidden chances are the bounds. Judged on expected wins:
+random order and an oracle that knows the hidden chances are the bounds, and `groups known wk 3`
+shows what a perfect learner could reach: the built-in ranking for the two weeks before any
+answer is in, then every group's true effect known exactly. Judged on expected wins:
 the sum of the hidden win chances of what was sent.
 """
 
@@ -46,7 +48,9 @@ from jobs.table import JOBS
 from sheets_schema.tabs import PROSPECTS
 
 START = datetime(2026, 12, 7, 9, tzinfo=UTC)
-POLICIES = ("learning", "no learning", "random", "oracle")
+POLICIES = ("learning", "no learning", "random", "oracle", "groups known wk 3")
+#: Weeks the bound `groups known wk 3` sends by the built-in ranking before it knows every group's effect.
+BLIND_WEEKS = 2
 #: log-odds of a win, per link type, when the hidden truth contradicts the built-in ranking
 CONTRADICTING_TYPES = {
     "Editorial mention": 0.8,
@@ -68,6 +72,7 @@ REPLY_RATE, WIN_GIVEN_REPLY = 0.18, 0.33
 class Truth:
     reply: pd.Series  # by key
     win_given_reply: pd.Series
+    by_groups: pd.Series  # the part of each prospect's hidden effect its attributes explain
 
     @property
     def win(self) -> pd.Series:
@@ -85,12 +90,17 @@ def hidden_truth(prospects: pd.DataFrame, scenario: str, rng: np.random.Generato
     else:
         priority = pd.to_numeric(prospects["Priority"])
         effect = SPREAD * (priority - priority.mean()) / priority.std()
+    by_groups = effect.copy()
     effect = effect + rng.normal(0, NOISE, len(prospects))
     logit = lambda p: math.log(p / (1 - p))  # noqa: E731
     reply = 1 / (1 + np.exp(-(logit(REPLY_RATE) + effect / 2)))
     win = 1 / (1 + np.exp(-(logit(WIN_GIVEN_REPLY) + effect / 2)))
     keys = prospects["Domain"].to_numpy()
-    return Truth(pd.Series(reply.to_numpy(), index=keys), pd.Series(win.to_numpy(), index=keys))
+    return Truth(
+        pd.Series(reply.to_numpy(), index=keys),
+        pd.Series(win.to_numpy(), index=keys),
+        pd.Series(by_groups.to_numpy(), index=keys),
+    )
 
 
 def run_job(store: WorkbookStore, job: str, day: datetime) -> None:
@@ -155,6 +165,15 @@ def ranked_team(order: list[str], weeks: int, per_week: int) -> list[list[str]]:
     return [order[w * per_week : (w + 1) * per_week] for w in range(weeks)]
 
 
+def groups_known_later(truth: Truth, builtin: list[str], weeks: int, per_week: int) -> list[list[str]]:
+    """A bound on what learning can reach: the built-in ranking for BLIND_WEEKS (no answer is in
+    yet), then every group's true effect known exactly (the prospects' own noise still unknown)."""
+    first = builtin[: BLIND_WEEKS * per_week]
+    position = {key: i for i, key in enumerate(builtin)}
+    rest = sorted(set(builtin) - set(first), key=lambda key: (-truth.by_groups[key], position[key]))
+    return ranked_team(first + rest, weeks, per_week)
+
+
 def cumulative(truth: Truth, sent_by_week: list[list[str]]) -> list[float]:
     total, out = 0.0, []
     for sent in sent_by_week:
@@ -189,6 +208,7 @@ def simulate(task: tuple[str, int, int, int]) -> dict[str, list[float]]:
         "no learning": cumulative(truth, ranked_team(builtin, weeks, per_week)),
         "random": cumulative(truth, ranked_team(shuffled, weeks, per_week)),
         "oracle": cumulative(truth, ranked_team(oracle, weeks, per_week)),
+        "groups known wk 3": cumulative(truth, groups_known_later(truth, builtin, weeks, per_week)),
     }
 
 
@@ -208,10 +228,16 @@ def report(scenario: str, runs: list[dict[str, list[float]]], weeks: int, out: C
         if r["oracle"][last] > r["random"][last]
     ]
     versus = [r["learning"][last] / r["no learning"][last] - 1 for r in runs]
+    bound = [
+        (r["groups known wk 3"][last] - r["random"][last]) / (r["oracle"][last] - r["random"][last])
+        for r in runs
+        if r["oracle"][last] > r["random"][last]
+    ]
     out(
         f"week {weeks}: learning captures {statistics.mean(captured):.2f} (sd {statistics.stdev(captured):.2f}) "
         f"of the oracle's gain over random; learning vs no learning {statistics.mean(versus):+.1%} "
-        f"(sd {statistics.stdev(versus):.1%}, worst seed {min(versus):+.1%})"
+        f"(sd {statistics.stdev(versus):.1%}, worst seed {min(versus):+.1%}); knowing every group's true effect "
+        f"from week {BLIND_WEEKS + 1} would capture {statistics.mean(bound):.2f}"
     )
 
 
