@@ -168,19 +168,23 @@ def with_unused_notes(reports: list[ImportReport], known_sites: frozenset[str]) 
     return marked, [f"{r.export}: {note}" for r, note in zip(reports, notes, strict=True) if note]
 
 
-def nothing_to_compare(reports: list[ImportReport], competitors: pd.DataFrame, exports_folder: str) -> list[str]:
+def nothing_to_compare(reports: list[ImportReport], competitors: pd.DataFrame, settings: Settings) -> list[str]:
     """What a sheet still lacks before there is a gap to find (a new team's first runs)."""
     notes = []
     if not reports:
         folder = (
-            f"the exports folder ({exports_folder}, which holds none)"
-            if exports_folder
+            f"the exports folder ({settings.exports_folder}, which holds none)"
+            if settings.exports_folder
             else "a folder named in Settings › Exports folder"
+        )
+        vendor = (
+            f"give Settings › API budget per run a value so {settings.data_source} can be pulled"
+            if settings.data_source.lower() != "exports"
+            else "set Settings › Data source to a vendor's API"
         )
         notes.append(
             f"no backlink export found: paste a competitor's export into a tab named '{RAW_TAB_PREFIX} <name>' "
-            f"('Raw - <name>' in a workbook), drop export files in {folder}, or set Settings › Data source "
-            "to a vendor's API"
+            f"('Raw - <name>' in a workbook), drop export files in {folder}, or {vendor}"
         )
     if not competitors["active"].any():
         notes.append(
@@ -374,7 +378,7 @@ def analyze(ctx: JobContext) -> JobResult:
         counts,
         (
             *inputs.problems,
-            *nothing_to_compare(reports, inputs.competitors, inputs.settings.exports_folder),
+            *nothing_to_compare(reports, inputs.competitors, inputs.settings),
             *output.notes,
             *deletions.notes(),
             *duplicates,

@@ -8,11 +8,14 @@ import os
 from importlib.metadata import version
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
 from bot.demo import write_demo
+from bot.settings import parse_settings
+from jobs.analyze import nothing_to_compare
 from jobs.cli import main
 
 
@@ -114,3 +117,10 @@ def test_a_new_workbook_says_what_it_still_lacks(tmp_path: Path) -> None:
     ready = runner.invoke(main, ["--workbook", str(demo), "analyze"])
     assert ready.exit_code == 0, ready.output
     assert "no backlink export found" not in ready.output and "no active competitor" not in ready.output
+
+
+def test_a_vendor_source_without_a_budget_is_named_in_the_note() -> None:
+    settings = parse_settings(pd.DataFrame({"Setting": ["Data source"], "Value": ["Semrush"]}))
+    active = pd.DataFrame({"active": [True]})
+    notes = nothing_to_compare([], active, settings)
+    assert len(notes) == 1 and notes[0].endswith("give Settings › API budget per run a value so Semrush can be pulled")
