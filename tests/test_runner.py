@@ -230,8 +230,9 @@ def test_run_job_if_due_skips_analyze_until_its_cadence(tmp_path: Path, monkeypa
     workbook = str(tmp_path / "team.xlsx")
     assert CliRunner().invoke(main, ["--workbook", workbook, "init"]).exit_code == 0
     first = CliRunner().invoke(main, ["--workbook", workbook, "run-job", "analyze", "--if-due"])
-    # The console notifier prints the analysis digest first; the job's report is the last line.
-    assert first.exit_code == 0 and first.stdout.splitlines()[-1].startswith("analyze: 0 prospects"), first.output
+    # The console notifier prints the analysis digest first; then the job's report and its notes.
+    report = [line for line in first.stdout.splitlines() if not line.startswith("  note: ")][-1]
+    assert first.exit_code == 0 and report.startswith("analyze: 0 prospects"), first.output
     second = CliRunner().invoke(main, ["--workbook", workbook, "run-job", "analyze", "--if-due"])
     assert second.exit_code == 0 and second.stdout == "analyze: not due\n"
 
