@@ -138,11 +138,19 @@ def sheet(backend: Backend) -> pd.DataFrame:
     return frame if frame is not None else pd.DataFrame()
 
 
+def rows_of(frame: pd.DataFrame) -> Iterator[tuple[dict[str, Any], tuple[Any, ...]]]:
+    """Each row as its cells by header and all its values by position: after the team deletes
+    columns a tab has several blank headers, and a dict by header would keep one of them."""
+    names = list(frame.columns)
+    for values in frame.itertuples(index=False, name=None):
+        yield dict(zip(names, values, strict=True)), values
+
+
 def team_cells_in(frame: pd.DataFrame) -> Cells:
     """Read independently of the code under test: every non-gapbot header, by key."""
     cells: Cells = {}
     team = [c for c in frame.columns if header_key(c) and header_key(c) not in BOT]
-    for record in frame.to_dict("records"):
+    for record, _ in rows_of(frame):
         key = str(record["Domain"]).strip()
         if key:
             assert key not in cells, f"key {key} appears twice"
@@ -303,10 +311,10 @@ def during(mid_run: MidRunTeam | None, oracle: Oracle) -> Iterator[None]:
 def gapbot_cells_in(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
     """Each key's telling gapbot cells; a row without a key must hold no cell at all."""
     cells: dict[str, dict[str, str]] = {}
-    for record in frame.to_dict("records"):
+    for record, values in rows_of(frame):
         key = str(record.get("Domain", "")).strip()
         if not key:
-            assert all(_blank(v) for v in record.values()), f"a row without a key holds cells: {record}"
+            assert all(_blank(v) for v in values), f"a row without a key holds cells: {values}"
             continue
         telling = {c: str(record[c]) for c in TELLING if c in record and not _blank(record[c])}
         if telling:
