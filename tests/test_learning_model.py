@@ -292,8 +292,8 @@ def test_groups_without_a_result_change_no_estimate_and_keep_their_prior() -> No
 
     def fitted(columns: np.ndarray, scale_of: list[float]) -> tuple[conversion.Fit, conversion.Fit]:
         return conversion.fit_stages(
-            conversion.Stage(columns, replied, np.zeros(40), 0.1),
-            conversion.Stage(columns[:12], won, np.zeros(12), 0.3),
+            conversion.Stage(columns, replied, np.zeros(40), 0.1, np.ones(40)),
+            conversion.Stage(columns[:12], won, np.zeros(12), 0.3, np.ones(12)),
             scale_of,
             0.25,
         )

@@ -58,18 +58,14 @@ class Fit:
 @dataclass(frozen=True)
 class Stage:
     """The rows of one stage: their groups (`x`), what happened (`y`), the prior belief (`offset`),
-    and how much each row counts (`weight`; none: 1 each). A row still waiting for its answer
-    counts as a failure only in part, by how long it has waited (see `model.pending_weight`)."""
+    and how much each row counts (`weight`): a row still waiting for its answer counts as a
+    failure only in part, by how long it has waited (see `model.pending_weight`)."""
 
     x: np.ndarray
     y: np.ndarray
     offset: np.ndarray
     prior_rate: float
-    weight: np.ndarray | None = None
-
-    @property
-    def weights(self) -> np.ndarray:
-        return np.ones(len(self.y)) if self.weight is None else self.weight
+    weight: np.ndarray
 
 
 def logit(p: float) -> float:
@@ -99,7 +95,7 @@ def fit_stages(reply: Stage, win: Stage, scale_of: Sequence[float], own_share: f
         ]
     )
     y, offset = np.concatenate([reply.y, win.y]), np.concatenate([reply.offset, win.offset])
-    row_weight = np.concatenate([reply.weights, win.weights])
+    row_weight = np.concatenate([reply.weight, win.weight])
     centre = np.zeros(z.shape[1])
     centre[:2] = logit(reply.prior_rate), logit(win.prior_rate)
     scales = np.asarray(scale_of, dtype=float)

@@ -164,8 +164,9 @@ def prospect_outcomes(
     today: date | None = None,
     weights: tuple[float, float, float] = DEFAULT_WEIGHTS,
 ) -> pd.DataFrame:
-    """One row per prospect key: its groups, which outcome stages it ever reached, and whether
-    its reply and its win are known yet (`reply known`, `win known`)."""
+    """One row per prospect key: its groups, which outcome stages it ever reached, whether its
+    reply and its win are known yet (`reply known`, `win known`), and how much it counts towards
+    each while it waits (`reply weight`, `win weight`: 1 once known)."""
     picked = pick(prospects, [*PROSPECT_FIELDS, TARGET_PAGE_COLUMN])
     return _outcomes(picked, history, today, builtin_priority(picked, weights))
 
