@@ -34,7 +34,7 @@ from bot.stores import AppendRows, ExportFile, ReplaceTab, SetState
 from bot.stores.base import state_values
 from bot.urls import domain_of, host_display, url_key
 from bot.vendors import PullRun, connector_for, default_pull_dir, pull_sites
-from sheets_schema import STATE_TAB
+from sheets_schema import STATE_TAB, is_raw_tab
 from sheets_schema.state_keys import LAST_ANALYSIS_KEY, LAST_RUN_ID_KEY
 from sheets_schema.tabs import (
     ASSET_GAPS,
@@ -131,16 +131,31 @@ def read_pulls(ctx: JobContext, inputs: Inputs) -> tuple[pd.DataFrame, list[Impo
     return (pd.concat(non_empty, ignore_index=True) if non_empty else empty_link_table()), reports, run
 
 
-def unreadable_sources(reports: list[ImportReport], previous: pd.DataFrame) -> list[str]:
-    """Exports the last run read rows from that could not be read now: their links are unknown.
-    A ZIP or workbook that cannot be opened now covers the entries read from it (`links.zip › a.csv`)."""
+def _read_before(previous: pd.DataFrame | None) -> set[str]:
+    """The exports the last run read rows from, as its Imports tab names them."""
     earlier = by_schema(previous, IMPORTS)
-    read_before = set(
+    return set(
         earlier.loc[(pd.to_numeric(earlier["Rows read"], errors="coerce").fillna(0) > 0) & (earlier["Problem"] == ""),
                     "Export"]
     )  # fmt: skip
+
+
+def unreadable_sources(reports: list[ImportReport], previous: pd.DataFrame | None) -> list[str]:
+    """Exports the last run read rows from that could not be read now: their links are unknown.
+    A ZIP or workbook that cannot be opened now covers the entries read from it (`links.zip › a.csv`)."""
+    read_before = _read_before(previous)
     containers = {name.split(" › ", 1)[0] for name in read_before}
     return [f"{r.export}: {r.problem}" for r in reports if r.problem and r.export in read_before | containers]
+
+
+def emptied_folder_files(folder: str, reports: list[ImportReport], previous: pd.DataFrame | None) -> list[str]:
+    """The export files the last run read from the exports folder, when the folder holds none now.
+    An empty folder where there were exports is most often a share or mount that came up empty:
+    its files are unknown, not gone. A file the team removed among others is gone, as it should be."""
+    from_folder = [r for r in reports if not is_raw_tab(r.export) and " API › " not in r.export]
+    if not folder or from_folder:
+        return []
+    return sorted(n for n in _read_before(previous) if not is_raw_tab(n) and " API › " not in n)
 
 
 def unused_site_note(report: ImportReport, known_sites: frozenset[str]) -> str:
@@ -273,6 +288,15 @@ def analyze(ctx: JobContext) -> JobResult:
             f"nothing was written: {'; '.join(lost)}",
             where="Imports",
             fix="replace the damaged file(s) with a good export, or delete them to stop using them",
+        )
+    emptied = emptied_folder_files(inputs.settings.exports_folder, reports, current.get(IMPORTS.name))
+    if emptied:
+        raise InputError(
+            f"the exports folder holds no export now, though the last run read {len(emptied)} from it "
+            f"({', '.join(emptied[:3])}{', …' if len(emptied) > 3 else ''}); their links are unknown, so nothing "
+            "was written and no prospect was marked Gone",
+            where=f"Settings › Exports folder ({inputs.settings.exports_folder})",
+            fix="mount or share the folder again, or put the exports back; to stop using them, clear the setting",
         )
     with ctx.phase("analysis"):  # learning from the team's outcomes
         model = learn(

@@ -57,6 +57,27 @@ def test_an_exports_folder_that_is_gone_stops_the_run_and_changes_nothing(analys
     assert "exports folder could not be read" in result.output
 
 
+def test_an_exports_folder_that_came_up_empty_stops_the_run_and_changes_nothing(analysed: tuple[Path, Path]) -> None:
+    workbook, exports = analysed
+    before = tabs(workbook)
+    kept = exports.with_name("elsewhere")
+    exports.rename(kept)
+    exports.mkdir()  # a mount point whose share did not mount: there, but empty
+
+    with pytest.raises(InputError, match="the exports folder holds no export now") as raised:
+        analyze(workbook)
+    assert "Settings › Exports folder" in raised.value.message
+    after = tabs(workbook)
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(after[name], frame)
+
+    exports.rmdir()
+    kept.rename(exports)
+    (exports / sorted(p.name for p in exports.iterdir())[0]).unlink()  # one export removed on purpose
+    analyze(workbook)
+    assert (tabs(workbook)[PROSPECTS.name]["Status"] == "Gone").any()
+
+
 def test_the_rerun_check_says_it_could_not_check_an_exports_folder_that_is_gone(analysed: tuple[Path, Path]) -> None:
     workbook, exports = analysed
     exports.rename(exports.with_name("unmounted"))
