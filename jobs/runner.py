@@ -156,7 +156,12 @@ class Runner:
             log_run(name, "busy", time.monotonic() - started, ctx.run_id, exc.message)
             raise
         except Exception as exc:  # the sheet cannot be read or written at all
-            self.failed(name, ctx, exc, time.monotonic() - started)
+            seconds = time.monotonic() - started
+            # the lease may be written already (the first reads come after it): given back if it can be
+            self._finish(
+                lease, ctx, name, {"result": "failed", "seconds": round(seconds, 3), "error": describe(exc)}, {}
+            )
+            self.failed(name, ctx, exc, seconds)
             raise
         leased = LeasedStore(ctx.store, lease, name)
         try:
@@ -197,7 +202,9 @@ class Runner:
         try:
             release = lease.release_values()
             if not release:
-                log.warning("%s: the lease was taken over during the run; its result is not recorded", name)
+                log.warning(
+                    "%s: the lease is not this run's (taken over, or never taken); its result is not recorded", name
+                )
                 return
             now = ctx.clock().isoformat()
             heartbeat = {"at": now, "holder": self.holder, "job": name, "result": outcome["result"]}

@@ -19,7 +19,7 @@ from jobs.cli import main
 from jobs.context import JobContext, JobResult
 from jobs.lease import Lease, LeaseBusy
 from jobs.runner import JsonFormatter, Runner, available_jobs, configure_logging, describe
-from jobs.table import JOBS
+from jobs.table import FIRST_READS, JOBS
 from sheets_schema.state_keys import HEARTBEAT_KEY, LEASE_KEY, last_run_key
 from sheets_schema.tabs import HISTORY
 from tests.backends import Backend
@@ -88,6 +88,23 @@ def test_a_failure_is_recorded_alerted_once_and_re_raised(backend: Backend, capl
     assert json.loads(state[last_run_key("fails")])["error"].startswith("Competitors: the Competitors tab")
     [line] = job_lines(caplog)
     assert line["result"] == "failed"
+
+
+def test_a_run_whose_first_reads_fail_after_taking_the_lease_gives_it_back(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreadable(ctx: JobContext) -> list[str]:
+        raise StoreError("the sheet did not answer", where="Prospects", fix="try again")
+
+    monkeypatch.setitem(FIRST_READS, "write", unreadable)
+    runner = Runner({"write": writes_history}, holder="worker-a", settle=0, alert=None)
+    with pytest.raises(StoreError):
+        runner.run("write", JobContext(store=backend.store))
+    state = backend.store.read_state()
+    assert state[LEASE_KEY] == ""
+    assert json.loads(state[last_run_key("write")])["result"] == "failed"
+    monkeypatch.undo()  # the sheet answers again
+    runner.run("write", JobContext(store=backend.store))  # and the next run need not wait
 
 
 def test_a_busy_sheet_is_not_touched_and_not_alerted(backend: Backend, caplog: pytest.LogCaptureFixture) -> None:

@@ -31,6 +31,12 @@ def tabs(path: Path) -> dict[str, pd.DataFrame]:
     return {name: frame for name, frame in read.items() if frame is not None}
 
 
+def assert_unchanged(path: Path, before: dict[str, pd.DataFrame]) -> None:
+    after = tabs(path)
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(after[name], frame)
+
+
 @pytest.fixture
 def analysed(tmp_path: Path) -> tuple[Path, Path]:
     workbook = tmp_path / "market.xlsx"
@@ -48,9 +54,7 @@ def test_an_exports_folder_that_is_gone_stops_the_run_and_changes_nothing(analys
     with pytest.raises(InputError, match="the exports folder could not be read") as raised:
         analyze(workbook)
     assert "Settings › Exports folder" in raised.value.message
-    after = tabs(workbook)
-    for name, frame in before.items():
-        pd.testing.assert_frame_equal(after[name], frame)
+    assert_unchanged(workbook, before)
 
     result = CliRunner().invoke(main, ["--workbook", str(workbook), "analyze"])
     assert result.exit_code != 0
@@ -67,9 +71,7 @@ def test_an_exports_folder_that_came_up_empty_stops_the_run_and_changes_nothing(
     with pytest.raises(InputError, match="the exports folder holds no export now") as raised:
         analyze(workbook)
     assert "Settings › Exports folder" in raised.value.message
-    after = tabs(workbook)
-    for name, frame in before.items():
-        pd.testing.assert_frame_equal(after[name], frame)
+    assert_unchanged(workbook, before)
 
     exports.rmdir()
     kept.rename(exports)
