@@ -16,10 +16,12 @@ linked`, or `No fit` for a refusal; no answer leaves `Sent`) and run `watch` and
 in-process through the job table the command line calls (`jobs.table.JOBS`) with the clock set to
 the simulated day, because the command line takes the real clock and unanswered sends only count
 after two weeks of silence. The same team without learning sends by the built-in priority;
-random order and an oracle that knows the hidden chances are the bounds, and `groups known wk 3`
-shows what a perfect learner could reach: the built-in ranking for the two weeks before any
-answer is in, then every group's true effect known exactly. Judged on expected wins:
-the sum of the hidden win chances of what was sent.
+random order and an oracle that knows the hidden chances are the bounds. Two more show what
+learning could reach: `told the form` learns from its own sends as gapbot does, but is told which
+attributes the hidden chances depend on and how far their effects spread, and believes nothing of
+the built-in ranking once answers are in; `groups known wk 3` sends the built-in ranking for the
+two weeks before any answer is in, then knows every group's true effect exactly. Judged on
+expected wins: the sum of the hidden win chances of what was sent.
 """
 
 from __future__ import annotations
@@ -42,13 +44,15 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from bench.learning_market import write_market
+from bot.learning import conversion
+from bot.learning.model import NO_ANSWER_DAYS, pending_weight
 from bot.stores import WorkbookStore
 from jobs.context import JobContext
 from jobs.table import JOBS
 from sheets_schema.tabs import PROSPECTS
 
 START = datetime(2026, 12, 7, 9, tzinfo=UTC)
-POLICIES = ("learning", "no learning", "random", "oracle", "groups known wk 3")
+POLICIES = ("learning", "no learning", "random", "oracle", "told the form", "groups known wk 3")
 #: Weeks the bound `groups known wk 3` sends by the built-in ranking before it knows every group's effect.
 BLIND_WEEKS = 2
 #: log-odds of a win, per link type, when the hidden truth contradicts the built-in ranking
@@ -66,6 +70,11 @@ CONTRADICTING_COMPETITORS = {"freelancerbank.com": 0.8, "billhive.com": -0.4}
 SPREAD = 0.8  # sd of the hidden log-odds when they follow the built-in priority
 NOISE = 0.3  # what no attribute explains
 REPLY_RATE, WIN_GIVEN_REPLY = 0.18, 0.33
+#: The prior sd the bound `told the form` gives each attribute's effect on each stage: the true
+#: effects (about 0.4 to 0.8 on a win, split evenly between answering and giving the link).
+TOLD_SCALE = 0.4
+#: ... and of an attribute's own effect on giving the link, as a share of it: none in the truth.
+TOLD_OWN_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -73,34 +82,38 @@ class Truth:
     reply: pd.Series  # by key
     win_given_reply: pd.Series
     by_groups: pd.Series  # the part of each prospect's hidden effect its attributes explain
+    form: np.ndarray  # per prospect (row order of `reply`), what its effect is made of: one column per attribute
 
     @property
     def win(self) -> pd.Series:
         return self.reply * self.win_given_reply
 
 
+def hidden_form(prospects: pd.DataFrame, scenario: str) -> tuple[np.ndarray, np.ndarray]:
+    """What each prospect's hidden effect is made of (one column per attribute) and each column's
+    true effect on the log-odds of a win."""
+    if scenario == "contradicts":
+        types = prospects["Link type"].to_numpy()
+        listed = [[c.strip() for c in cell.split(",")] for cell in prospects["Competitors linked"]]
+        form = np.column_stack(
+            [types == t for t in CONTRADICTING_TYPES]
+            + [[names.count(c) / len(names) for names in listed] for c in CONTRADICTING_COMPETITORS]
+        ).astype(float)
+        return form, np.array([*CONTRADICTING_TYPES.values(), *CONTRADICTING_COMPETITORS.values()])
+    priority = pd.to_numeric(prospects["Priority"])
+    return ((priority - priority.mean()) / priority.std()).to_numpy()[:, None], np.array([SPREAD])
+
+
 def hidden_truth(prospects: pd.DataFrame, scenario: str, rng: np.random.Generator) -> Truth:
     """Each prospect's hidden chances; its effect is split between answering and giving the link."""
-    if scenario == "contradicts":
-        by_type = prospects["Link type"].map(CONTRADICTING_TYPES).fillna(0.0)
-        by_competitor = prospects["Competitors linked"].map(
-            lambda cell: statistics.mean(CONTRADICTING_COMPETITORS.get(c.strip(), 0.0) for c in cell.split(","))
-        )
-        effect = by_type + by_competitor
-    else:
-        priority = pd.to_numeric(prospects["Priority"])
-        effect = SPREAD * (priority - priority.mean()) / priority.std()
-    by_groups = effect.copy()
-    effect = effect + rng.normal(0, NOISE, len(prospects))
+    form, true_effects = hidden_form(prospects, scenario)
+    by_groups = form @ true_effects
+    effect = by_groups + rng.normal(0, NOISE, len(prospects))
     logit = lambda p: math.log(p / (1 - p))  # noqa: E731
     reply = 1 / (1 + np.exp(-(logit(REPLY_RATE) + effect / 2)))
     win = 1 / (1 + np.exp(-(logit(WIN_GIVEN_REPLY) + effect / 2)))
     keys = prospects["Domain"].to_numpy()
-    return Truth(
-        pd.Series(reply.to_numpy(), index=keys),
-        pd.Series(win.to_numpy(), index=keys),
-        pd.Series(by_groups.to_numpy(), index=keys),
-    )
+    return Truth(pd.Series(reply, index=keys), pd.Series(win, index=keys), pd.Series(by_groups, index=keys), form)
 
 
 def run_job(store: WorkbookStore, job: str, day: datetime) -> None:
@@ -174,6 +187,50 @@ def groups_known_later(truth: Truth, builtin: list[str], weeks: int, per_week: i
     return ranked_team(first + rest, weeks, per_week)
 
 
+def told_the_form_team(
+    truth: Truth, builtin: list[str], weeks: int, per_week: int, rng: np.random.Generator
+) -> list[list[str]]:
+    """A bound on learning from these sends: a learner told what the hidden chances are made of
+    (which attributes, how far their effects spread) but not the effects, learning them from its
+    own sends with gapbot's fit and no belief in the built-in ranking once answers come in.
+
+    Answers arrive by the next Monday as the team's do; a silence counts as no answer in part
+    while it waits, as gapbot counts it."""
+    keys = list(truth.reply.index)
+    form = truth.form
+    scales = [TOLD_SCALE] * form.shape[1]
+    sends: list[tuple[int, int, bool, bool]] = []  # row, week sent, answered, won
+    sent_by_week: list[list[str]] = []
+    order = [keys.index(key) for key in builtin]
+    for week in range(weeks):
+        if sends:
+            rows = np.array([row for row, *_ in sends])
+            answered = np.array([a for _, _, a, _ in sends])
+            waited = np.array([7.0 * (week - w) for _, w, _, _ in sends])
+            weight = np.where(answered, 1.0, pending_weight(waited, NO_ANSWER_DAYS))
+            won = np.array([w for *_, w in sends], dtype=float)[answered]
+            reply, win = conversion.fit_stages(
+                conversion.Stage(form[rows], answered.astype(float), np.zeros(len(rows)), REPLY_RATE, weight),
+                conversion.Stage(form[rows[answered]], won, np.zeros(len(won)), WIN_GIVEN_REPLY, np.ones(len(won))),
+                scales,
+                TOLD_OWN_SHARE,
+            )
+            log_win = -np.logaddexp(0, -(reply.intercept + form @ reply.effects)) - np.logaddexp(
+                0, -(win.intercept + form @ win.effects)
+            )
+            rank = {row: i for i, row in enumerate(order)}
+            order = sorted(order, key=lambda row: (-log_win[row], rank[row]))
+        done = {row for row, *_ in sends}
+        picked = [row for row in order if row not in done][:per_week]
+        for row in picked:
+            answered_now = bool(rng.random() < truth.reply.iloc[row])
+            sends.append(
+                (row, week, answered_now, answered_now and bool(rng.random() < truth.win_given_reply.iloc[row]))
+            )
+        sent_by_week.append([keys[row] for row in picked])
+    return sent_by_week
+
+
 def cumulative(truth: Truth, sent_by_week: list[list[str]]) -> list[float]:
     total, out = 0.0, []
     for sent in sent_by_week:
@@ -208,6 +265,9 @@ def simulate(task: tuple[str, int, int, int]) -> dict[str, list[float]]:
         "no learning": cumulative(truth, ranked_team(builtin, weeks, per_week)),
         "random": cumulative(truth, ranked_team(shuffled, weeks, per_week)),
         "oracle": cumulative(truth, ranked_team(oracle, weeks, per_week)),
+        "told the form": cumulative(
+            truth, told_the_form_team(truth, builtin, weeks, per_week, np.random.default_rng([seed, 1]))
+        ),
         "groups known wk 3": cumulative(truth, groups_known_later(truth, builtin, weeks, per_week)),
     }
 
@@ -222,22 +282,25 @@ def report(scenario: str, runs: list[dict[str, list[float]]], weeks: int, out: C
             cells.append(f"{statistics.mean(values):>8.2f} ± {statistics.stdev(values):>5.2f}")
         out(f"{week + 1:>4}  " + "  ".join(cells))
     last = weeks - 1
-    captured = [
-        (r["learning"][last] - r["random"][last]) / (r["oracle"][last] - r["random"][last])
-        for r in runs
-        if r["oracle"][last] > r["random"][last]
-    ]
-    versus = [r["learning"][last] / r["no learning"][last] - 1 for r in runs]
-    bound = [
-        (r["groups known wk 3"][last] - r["random"][last]) / (r["oracle"][last] - r["random"][last])
-        for r in runs
-        if r["oracle"][last] > r["random"][last]
-    ]
+
+    def share(policy: str) -> str:
+        """Mean (sd) share of the oracle's gain over random that `policy` captured by the last week."""
+        values = [
+            (r[policy][last] - r["random"][last]) / (r["oracle"][last] - r["random"][last])
+            for r in runs
+            if r["oracle"][last] > r["random"][last]
+        ]
+        return f"{statistics.mean(values):.2f} (sd {statistics.stdev(values):.2f})"
+
+    def versus(policy: str) -> str:
+        values = [r[policy][last] / r["no learning"][last] - 1 for r in runs]
+        return f"{statistics.mean(values):+.1%} (sd {statistics.stdev(values):.1%}, worst seed {min(values):+.1%})"
+
     out(
-        f"week {weeks}: learning captures {statistics.mean(captured):.2f} (sd {statistics.stdev(captured):.2f}) "
-        f"of the oracle's gain over random; learning vs no learning {statistics.mean(versus):+.1%} "
-        f"(sd {statistics.stdev(versus):.1%}, worst seed {min(versus):+.1%}); knowing every group's true effect "
-        f"from week {BLIND_WEEKS + 1} would capture {statistics.mean(bound):.2f}"
+        f"week {weeks}: learning captures {share('learning')} of the oracle's gain over random; learning vs "
+        f"no learning {versus('learning')}; a learner told the form of the hidden chances captures "
+        f"{share('told the form')}, vs no learning {versus('told the form')}; knowing every group's true "
+        f"effect from week {BLIND_WEEKS + 1} would capture {share('groups known wk 3')}"
     )
 
 

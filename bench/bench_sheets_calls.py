@@ -4,18 +4,23 @@
 
 Runs go through the job runner as `gapbot analyze` and the worker run them: the lease taken and
 given back, the run recorded, win and rerun checks after the job. The number of calls must not
-grow with the rows: only the payload chunks (values writes of at most ~2 MB each) may.
+grow with the rows: only the payload chunks (writes of at most ~2 MB each) may. For each run it
+also prints the size of the cells it wrote in the most compact form the API takes: the floor
+under any encoding, and so the fewest 2 MB writes a run of that size can make.
 """
 
 from __future__ import annotations
 
 import io
+import json
+import math
 import sys
 import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bot.notify import ConsoleNotifier
 from bot.stores import Store
@@ -39,6 +44,33 @@ def kind(call: Call) -> str:
     return f"{call.method} {'values/{range}' if '/values/' in path else 'spreadsheets/{id}'}"
 
 
+#: The payload Google recommends at most per request; bigger ones are accepted up to 10 MB.
+RECOMMENDED_PAYLOAD = 2_000_000
+
+
+def cell_value(cell: dict[str, Any]) -> object:
+    entered = cell.get("userEnteredValue", {})
+    return next(iter(entered.values()), "")
+
+
+def least_payload(calls: list[Call]) -> tuple[int, int]:
+    """The cells a run wrote and their size in the most compact form the API takes (RAW values
+    arrays, `[["a",1],…]`, as `values:batchUpdate` sends them): what no encoding gets below."""
+    cells = size = 0
+    for call in calls:
+        body = call.body if isinstance(call.body, dict) else {}
+        grids = [
+            [[cell_value(c) for c in row.get("values", [])] for row in request[key].get("rows", [])]
+            for request in body.get("requests", [])
+            for key in ("appendCells", "updateCells")
+            if key in request
+        ] + [block.get("values", []) for block in body.get("data", [])]
+        for grid in grids:
+            cells += sum(map(len, grid))
+            size += len(json.dumps(grid, ensure_ascii=False, separators=(",", ":")).encode())
+    return cells, size
+
+
 def run(store: Store, name: str) -> None:
     """One run of job `name` as the command line makes it (lease, job, alerts, record)."""
     ctx = JobContext(store=store, clock=lambda: WHEN, run_id=name, notifier=ConsoleNotifier(stream=io.StringIO()))
@@ -49,6 +81,7 @@ def measure(prospects: int) -> list[tuple[str, list[Call]]]:
     """Calls of a first and a second `analyze` on a sheet whose exports give `prospects` prospects,
     then of a `watch` in a new process (one that remembers the sheet only through its version file)."""
     fake = FakeGoogle()
+    fake.keep_bodies = True  # for least_payload
     spreadsheet_id = paste_tabs(fake, market_tabs(prospects))
     with tempfile.TemporaryDirectory() as tmp:
         version_file = Path(tmp) / "version"
@@ -80,6 +113,13 @@ def main(sizes: list[int]) -> None:
             print(f"{n:>7} prospects, {label}: {len(calls)} calls, {sent / 1e6:.2f} MB sent, largest {largest:.2f} MB")
             for k, count in sorted(by_kind.items()):
                 print(f"{'':>10}{count:>3} x {k}")
+            cells, least = least_payload(calls)
+            if cells:
+                writes = math.ceil(least / RECOMMENDED_PAYLOAD)
+                print(
+                    f"{'':>10}{cells:,} cells written: {least / 1e6:.2f} MB as bare values arrays, "
+                    f"at least {writes} write{'s' * (writes != 1)} of Google's recommended 2 MB"
+                )
         print(f"{'':>10}(all runs, with the fake and the analysis: {seconds:.1f} s)")
 
 
