@@ -40,7 +40,8 @@ _CDN_HOSTS = (
 ).replace(".", r"\.")
 _FEED_HOSTS = (
     "theoldreader.com|feedly.com|inoreader.com|newsblur.com|flipboard.com|milled.com|search.yahoo.com|bing.com|"
-    "duckduckgo.com|newsnow.co.uk|pressreader.com"
+    "duckduckgo.com|newsnow.co.uk|pressreader.com|rssing.com|scoop.it|paper.li|wn.com|tgchannels.org|tgstat.ru|"
+    "tgstat.com|telemetr.io"
 ).replace(".", r"\.")
 # Sites that republish other people's documents (PDF and slide scrapers, in every language
 # version) or Wikipedia under another name, and web proxies: a link there is a copy of a link.
@@ -49,7 +50,26 @@ _COPY_SITES = (
     r"docuver|pdfslide|pdfprof|paperzz|docsbay|dokumen|kipdf|zdocs|pdfcookie|slideplayer|slideserve|cupdf|"
     r"\d+dok|wikizero|vvikipidea|qwertyu|deckli|wiki2)\.[a-z.]+$|"
     r"(^|\.)(adoc\.pub|idoc\.pub|epdf\.pub|vdoc\.pub|documents\.pub|silo\.tips|scribd\.com|5y1\.org|wiki\.li|"
-    r"liu233w\.com|web\.archive\.org|archive\.(ph|today|is|li|vn|md))$"
+    r"liu233w\.com|web\.archive\.org|archive\.(ph|today|is|li|vn|md)|issuu\.com|docstoc\.com|trantor\.is|"
+    r"[a-z]{2}-academic\.com|academic\.ru|wiki\.x\.io|nina\.az|wikiwand\.com|wikimili\.com|wikibrief\.org|"
+    r"dbpedia\.org)$|kiwix|(^|\.)ipfs\."
+)
+# Free blog hosts whose sites are made by the thousand to carry paid links, named by a word and
+# a number ("roofers-perth44377.…"): the name alone gives them away.
+_LINK_FARM_BLOG_HOSTS = (
+    r"(^|\.)(worldblogged|idblogmaker|link4blogs|theisblog|blogfreely|ampblogs|blogdon|blogzet|blogminds|thechapblog|"
+    r"blog5|dbblog|designi1|tinyblogging|timeblog|blogscribble|activablog|mybuzzblog|blogsvirals|bloggerbags|"
+    r"bloggosite|losblogos|uzblog|fitnell|pointblog|mdkblog|digiblogbox|ezblogz|blogerus|qowap|pages10|tribunablog|"
+    r"mpeblog|ourcodeblog|blogripley|snack-blog|atualblog|blogsidea|boyblogguide|ka-blogs|jiliblog|wizzardsblog|"
+    r"blog-a-story|bloguetechno|dsiblogger|shotblogs|thezenweb|blogolize|widblog|csublogs|vidublog|bloggip|getblogs|"
+    r"blogaritma|like-blogs|answerblogs|blogunteer|blogchaat|bloguerosa|ageeksblog|ttblogs|blog2freedom|suomiblog|"
+    r"techionblog|onesmablog|yomoblog|mybjjblog|blogadvize|blog-gold|blogpayz|anchor-blog|bloggazza|blogkoo|aioblogs|"
+    r"bcbloggers|live-website|webbuzzfeed|blogproducer|blogofchange)\.[a-z]+$|"
+    r"^[a-z][a-z-]{4,}[a-z]\d{5,6}\.[^.]+\.[a-z.]+$"
+)
+_LINK_SHORTENERS = (
+    r"^(alturl\.com|bit\.ly|tinyurl\.com|t\.co|goo\.gl|ow\.ly|is\.gd|buff\.ly|rebrand\.ly|cutt\.ly|shorturl\.at|"
+    r"tiny\.cc|v\.gd)$"
 )
 # Sites that generate a page of traffic, worth or whois figures for every domain there is.
 _STATS_SITES = (
@@ -99,7 +119,15 @@ NOISE_PATTERNS: tuple[tuple[str, Pattern], ...] = (
         ),
     ),
     ("Scraper / mirror", Pattern("host", _COPY_SITES, "site that republishes documents or Wikipedia")),
-    ("Scraper / mirror", Pattern("URL", r"cache\.php\?|[?&]url=https?(%3a|:)", "proxy or cache copy")),
+    (
+        "Scraper / mirror",
+        Pattern(
+            "URL",
+            # glype-style proxies carry the page's address in base64 ("aHR0c" is "http")
+            r"cache\.php\?|[?&]url=https?(%3a|:)|[?&][qu]=aHR0c|/(proxy|glype)/(index|browse)\.php",
+            "proxy or cache copy",
+        ),
+    ),
     # the address template of document-scraper clones: /doc/<number>/<title of someone's PDF>
     ("Scraper / mirror", Pattern("URL", r"/doc/\d{5,}/", "copy of a document")),
     (
@@ -132,7 +160,7 @@ NOISE_PATTERNS: tuple[tuple[str, Pattern], ...] = (
     ),
     ("Low-quality directory", Pattern("URL", r"web-category|domain-list|add-url|submit-(site|url)|linkdirectory")),
     ("Feed / aggregator", Pattern("host", rf"(^|\.)({_FEED_HOSTS})$", "feed reader, archive or search results")),
-    ("Feed / aggregator", Pattern("URL", r"/(feed|rss)(/|\.xml|$)", "feed")),
+    ("Feed / aggregator", Pattern("URL", r"/(feeds?|rss)(/|\.xml|$)", "feed")),
     (
         "Feed / aggregator",
         Pattern("anchor", r"read (the )?(original|full) article|^source: ?\w|read more at", "copy of an article"),
@@ -149,6 +177,8 @@ NOISE_PATTERNS: tuple[tuple[str, Pattern], ...] = (
         "Platform / CDN host",
         Pattern("host", rf"(^|\.)({_CDN_HOSTS})$|^(cdn|static|assets|img|images)\d*\.", "hosting or CDN, not a site"),
     ),
+    ("Platform / CDN host", Pattern("host", _LINK_FARM_BLOG_HOSTS, "blog host of made-to-order link sites")),
+    ("Platform / CDN host", Pattern("host", _LINK_SHORTENERS, "link shortener, not a page")),
 )
 
 # A shop's own help page about its coupons ("How do I use a promo code?") is a help page, not a
