@@ -55,6 +55,9 @@ def reason_of(row: dict[str, object], market: tuple[str, ...] = ("en",), team: p
         (link("https://theoldreader.com/profile/1", TARGET), "Feed / aggregator"),
         (link("https://blog.org/feed/", TARGET), "Feed / aggregator"),
         (link("https://forum.org/members/jane", TARGET), "Profile page"),
+        (link("https://forum.org/profile/812-jane/", TARGET), "Profile page"),
+        (link("https://forum.org/profile/812-jane/content/page/3", TARGET), ""),  # her posts
+        (link("https://lawfirm.example/author/jdoe", TARGET), ""),  # a blog's author archive
         (link("https://d123.cloudfront.net/a.html", TARGET), "Platform / CDN host"),
         (link("https://gutter-cleaning-leeds31842.worldblogged.com/1234/tips", TARGET), "Platform / CDN host"),
         (link("https://plumbersnearme48213.somefreehost.net/post", TARGET), "Platform / CDN host"),

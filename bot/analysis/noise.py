@@ -169,7 +169,9 @@ NOISE_PATTERNS: tuple[tuple[str, Pattern], ...] = (
         "Profile page",
         Pattern(
             "URL",
-            r"/profiles?/|/users?/[^/]+/?$|/members?/[^/]+/?$|action=profile|member\.php|/u/[^/]+/?$|/author/[^/]+/?$",
+            # a bare profile, where a link is all a sign-up leaves; not a member's posts listed under
+            # it, nor a blog's author archive, which are the site's own pages
+            r"/profiles?/[^/]+/?$|/users?/[^/]+/?$|/members?/[^/]+/?$|action=profile|member\.php|/u/[^/]+/?$",
         ),
     ),
     ("Profile page", Pattern("title", r"user profile|member profile|'s profile\b")),
