@@ -52,6 +52,8 @@ def reason_of(row: dict[str, object], market: tuple[str, ...] = ("en",), team: p
             link("https://dir.org/finance", TARGET, title="Free Web Directory - Submit your site"),
             "Low-quality directory",
         ),
+        (link("https://dict.example/definition/Web_directory", TARGET, title="Web directory definition"), ""),
+        (link("https://seo.example/a", TARGET, title="Submit website in web directory"), "Low-quality directory"),
         (link("https://theoldreader.com/profile/1", TARGET), "Feed / aggregator"),
         (link("https://blog.org/feed/", TARGET), "Feed / aggregator"),
         (link("https://forum.org/members/jane", TARGET), "Profile page"),

@@ -154,8 +154,11 @@ NOISE_PATTERNS: tuple[tuple[str, Pattern], ...] = (
         "Low-quality directory",
         Pattern(
             "title",
-            r"business listing directory|web directory|link directory|free directory|submit (your )?(site|url|link)|"
-            r"add (your )?(site|url)|top list of websites|few of top websites|website directory",
+            # a directory names itself by what it is and asks for sites; an article about web
+            # directories ("Web directory definition") says neither
+            r"business listing directory|(free|general|human[- ]edited|seo[- ]friendly) (web|link|website) directory|"
+            r"link directory|free directory|submit (your )?(web)?(site|url|link)|add (your )?(web)?(site|url)|"
+            r"top list of websites|few of top websites",
         ),
     ),
     ("Low-quality directory", Pattern("URL", r"web-category|domain-list|add-url|submit-(site|url)|linkdirectory")),
