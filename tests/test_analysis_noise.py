@@ -64,6 +64,7 @@ def reason_of(row: dict[str, object], market: tuple[str, ...] = ("en",), team: p
         (link("https://gutter-cleaning-leeds31842.worldblogged.com/1234/tips", TARGET), "Platform / CDN host"),
         (link("https://plumbersnearme48213.somefreehost.net/post", TARGET), "Platform / CDN host"),
         (link("https://bit.ly/3xYz", TARGET), "Platform / CDN host"),
+        (link("https://k3x9.q7hz2w.cloudns.biz/news/page", TARGET), "Platform / CDN host"),
         # a blog named after a year or a short number is a person's blog
         (link("https://championships2011.wordpress.com/results", TARGET), ""),
         (link("https://anna0822.blogspot.com/2006/10/post.html", TARGET), ""),

@@ -71,6 +71,13 @@ _LINK_SHORTENERS = (
     r"^(alturl\.com|bit\.ly|tinyurl\.com|t\.co|goo\.gl|ow\.ly|is\.gd|buff\.ly|rebrand\.ly|cutt\.ly|shorturl\.at|"
     r"tiny\.cc|v\.gd)$"
 )
+# Free dynamic-DNS names: a machine's address under a provider's domain, which throwaway spam
+# sites use because they cost nothing and need no registration.
+_DYNAMIC_DNS = (
+    r"(^|\.)(cloudns\.[a-z]+|duckdns\.org|ddns\.net|hopto\.org|zapto\.org|sytes\.net|no-ip\.(org|biz|info|com)|"
+    r"mooo\.com|dynu\.net|freeddns\.org|3utilities\.com|bounceme\.net|serveblog\.net|servehttp\.com|myftp\.(biz|org)|"
+    r"dnsalias\.(com|net|org)|dyndns\.(org|info|biz)|homeip\.net|ddnsfree\.com|ddnsking\.com|gotdns\.ch)$"
+)
 # Sites that generate a page of traffic, worth or whois figures for every domain there is.
 _STATS_SITES = (
     r"(^|\.)(hypestat|siteprice|websiteoutlook|statshow|sitelike|site-stats|webstatsdomain|siteworthtraffic|"
@@ -184,6 +191,7 @@ NOISE_PATTERNS: tuple[tuple[str, Pattern], ...] = (
     ),
     ("Platform / CDN host", Pattern("host", _LINK_FARM_BLOG_HOSTS, "blog host of made-to-order link sites")),
     ("Platform / CDN host", Pattern("host", _LINK_SHORTENERS, "link shortener, not a page")),
+    ("Platform / CDN host", Pattern("host", _DYNAMIC_DNS, "dynamic-DNS name, not a site")),
 )
 
 # A shop's own help page about its coupons ("How do I use a promo code?") is a help page, not a
