@@ -93,6 +93,28 @@ def test_wrong_encoding_windows_1252() -> None:
     assert "smallbizhub.org/café" in set(links["source_key"])
 
 
+@pytest.mark.parametrize(
+    ("encoding", "page", "title"),
+    [
+        # short samples that a detector takes for a DOS or Mac code page (Baltic DOS, mac_greek)
+        ("latin-1", "https://www.müller.de/seite", "Grüße aus München"),
+        ("cp1252", "https://www.españa.es/añadir", "Añadir facturación"),
+        ("cp1252", "https://www.example.es/factura", "Añadir facturación electrónica"),
+        ("shift_jis", "https://example.jp/ページ", "請求書ソフトのおすすめ"),
+        ("cp1253", "https://www.example.gr/σελίδα", "Τα καλύτερα προγράμματα"),
+        ("cp1251", "https://www.example.ru/страница", "Лучшие программы для счетов"),
+        ("cp1254", "https://www.örnek.com.tr/sayfa", "En iyi fatura yazılımı şirketler için"),
+        ("cp1254", "https://www.örnek.com.tr/sayfa", "Ağustos ayında İstanbul’da fatura"),
+        # the letters Turkish takes from Windows-1252's Icelandic ones stay Icelandic with Icelandic vowels
+        ("cp1252", "https://www.dæmi.is/síða", "Þjónusta á Íslandi fyrir reikninga"),
+    ],
+)
+def test_legacy_windows_code_pages_read_right(encoding: str, page: str, title: str) -> None:
+    data = f"Source title,Source url,Target url\n{title},{page},https://rival.com/\n".encode(encoding)
+    links, _report = read_export_bytes("export.csv", data)
+    assert list(links["title"]) == [title] and list(links["source_url"]) == [page]
+
+
 def test_utf16_without_bom() -> None:
     _links, report = read(semrush_text().encode("utf-16-le"))
     assert report.rows_read == 3 and "no byte-order mark; read as UTF-16-LE" in report.notes

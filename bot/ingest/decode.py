@@ -258,17 +258,40 @@ def _text_body(text: str, encoding: str, notes: list[str]) -> _Text:
     return _Text(text[:HEAD_BYTES], encoding, notes, body)
 
 
-# Legacy encodings of Latin-script text are told apart badly from a small sample; the tools that
-# write them are Windows programs in Western locales, so any Latin guess is read as Windows-1252.
-_LATIN_GUESSES = frozenset(
-    {"cp1250", "cp1252", "latin_1", "iso8859_2", "iso8859_9", "iso8859_10", "iso8859_15", "mac_roman", "mac_latin2"}
+# A detector tells the script of a legacy file well and, from a small sample, the Latin-script
+# variant badly (German read as Baltic DOS cp775, Spanish as hp_roman8, Icelandic as Vietnamese
+# cp1258). Exports come from Windows programs, which write the Windows ("ANSI") code page of their
+# script, so a guess of a non-Latin script is kept (a DOS or Mac page of it stands for its Windows
+# page) and any other guess is Western: Windows-1252, or Windows-1254 for Turkish text.
+_NON_LATIN_PAGES = {
+    **{page: page for page in ("cp1251", "koi8_r", "koi8_u", "iso8859_5", "cp1253", "iso8859_7", "cp1255")},
+    **{page: page for page in ("iso8859_8", "cp1256", "iso8859_6", "cp874", "tis_620", "iso8859_11")},
+    **dict.fromkeys(("cp855", "cp866", "mac_cyrillic"), "cp1251"),
+    **dict.fromkeys(("cp737", "cp869", "mac_greek"), "cp1253"),
+    **dict.fromkeys(("cp856", "cp862"), "cp1255"),
+    **dict.fromkeys(("cp720", "cp864"), "cp1256"),
+}
+_CJK_PAGES = frozenset(
+    {"shift_jis", "cp932", "euc_jp", "iso2022_jp", "shift_jis_2004", "euc_jis_2004", "gb2312", "gbk", "gb18030"}
+    | {"hz", "big5", "big5hkscs", "cp950", "euc_kr", "cp949", "johab", "iso2022_kr"}
 )
+# Windows-1254 (Turkish) is Windows-1252 but for six letters: ğ ı ş Ğ İ Ş where 1252 has the
+# Icelandic ð ý þ Ð Ý Þ. Those read as Icelandic in text with none of the vowels Icelandic
+# cannot do without (á í ó ú æ) are Turkish.
+_TURKISH_AS_1252 = re.compile("[ðýþÐÝÞ]")
+_ICELANDIC_VOWELS = re.compile("[áíóúæÁÍÓÚÆ]")
 
 
 def _legacy_encoding(data: bytes) -> str:
     best = from_bytes(data[:HEAD_BYTES]).best()
     guess = best.encoding if best is not None else "cp1252"
-    return "cp1252" if guess in _LATIN_GUESSES or guess in ("utf_8", "ascii") else guess
+    if guess in _CJK_PAGES:
+        return guess
+    if guess in _NON_LATIN_PAGES:
+        return _NON_LATIN_PAGES[guess]
+    western = data[:HEAD_BYTES].decode("cp1252", errors="replace")
+    turkish = _TURKISH_AS_1252.search(western) and not _ICELANDIC_VOWELS.search(western)
+    return "cp1254" if turkish else "cp1252"
 
 
 def _check_text(head: str, where: str) -> None:
