@@ -208,3 +208,14 @@ def test_pasted_tab_reads_like_the_file() -> None:
     keep = ["source_key", "target_key", "anchor", "title", "nofollow", "authority", "first_seen"]
     pd.testing.assert_frame_equal(tab_links[keep], file_links[keep])
     assert file_report.rows_read == tab_report.rows_read == 2
+
+
+def test_export_pasted_as_text_into_one_column_reads_like_the_file() -> None:
+    name = "semrush_backlinks_tallybook.io_utf8-comma.csv"
+    file_links, _ = read(name)
+    lines = (EXPORTS / name).read_text(encoding="utf-8").splitlines()
+    frame = pd.DataFrame({lines[0]: lines[1:], "": [""] * (len(lines) - 1)})  # column B left empty
+    tab_links, report = read_export_frame("Raw: tallybook.io Semrush", frame)
+    assert report.notes[0] == "the export was pasted into one column; its lines were split at “comma”"
+    keep = ["source_key", "target_key", "anchor", "title", "nofollow", "authority", "first_seen"]
+    pd.testing.assert_frame_equal(tab_links[keep], file_links[keep])

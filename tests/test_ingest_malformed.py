@@ -257,6 +257,13 @@ def test_pasted_tab_of_something_else() -> None:
     assert links.empty and report.problem.startswith("tab Raw: keywords: unknown export format")
 
 
+def test_pasted_text_of_something_else_is_not_split() -> None:
+    frame = pd.DataFrame({"Keyword,Volume": ["invoice,100"]})
+    links, report = read_export_frame("Raw: keywords", frame)
+    assert links.empty and report.problem.startswith("tab Raw: keywords: unknown export format")
+    assert "Keyword,Volume" in report.problem and not report.notes
+
+
 @pytest.mark.parametrize("cut", [1, 7, 50, 333, 1000])
 def test_any_prefix_of_a_utf16_export_never_raises(cut: int) -> None:
     data = SEMRUSH_BACKLINKS.text(LINKS).encode("utf-16")[:cut]

@@ -7,6 +7,7 @@ never stops the others.
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from .decode import (
     container_kind,
     read_grid_table,
     read_text_table,
+    sniff_delimiter,
     xlsx_grid,
     xlsx_sheets,
 )
@@ -133,10 +135,38 @@ def _unknown_format(where: str, header: list[str]) -> str:
 
 
 def read_export_frame(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, ImportReport]:
-    """Map one pasted export (header row = columns, all strings) onto the link table."""
+    """Map one pasted export (header row = columns, all strings) onto the link table.
+
+    An export pasted as text lands in one column, each row a line of the file (Sheets and Excel
+    split pasted text into columns only when asked): it is read as that text."""
     grid = [[cell_text(c) for c in frame.columns]]
     grid.extend([cell_text(v) if not pd.isna(v) else "" for v in row] for row in frame.itertuples(index=False))
-    return _read(name, f"tab {name}", lambda d: read_grid_table(grid, d.wanted, d.is_header))
+    where = f"tab {name}"
+    if lines := _lines_in_one_column(grid):
+        delimiter = sniff_delimiter(lines[0])
+        note = f"the export was pasted into one column; its lines were split at “{_DELIMITER_NAMES[delimiter]}”"
+
+        def load_text(d: _Detector) -> RawTable:
+            raw = read_text_table("\n".join(lines).encode("utf-8"), where, d.wanted, d.is_header)
+            raw.notes.insert(0, note)
+            return raw
+
+        return _read(name, where, load_text)
+    return _read(name, where, lambda d: read_grid_table(grid, d.wanted, d.is_header))
+
+
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _lines_in_one_column(grid: list[list[str]]) -> list[str]:
+    """The lines of an export pasted as text into the first column, or [] when the grid is not one."""
+    if any(any(cell.strip() for cell in row[1:]) for row in grid):
+        return []
+    lines = [row[0] for row in grid if row and row[0].strip()]
+    if not lines:
+        return []
+    header = next(csv.reader([lines[0]], delimiter=sniff_delimiter(lines[0])), [])
+    return lines if len(header) >= 2 and detect(header) is not None else []
 
 
 def read_export_bytes(name: str, data: bytes) -> tuple[pd.DataFrame, ImportReport]:
