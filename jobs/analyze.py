@@ -77,10 +77,10 @@ def read_all_exports(
             files = ctx.store.export_files(folder)
         except GapbotError as exc:
             raise InputError(
-                f"the exports folder could not be read ({exc.message}); nothing was written, so no prospect "
-                "was marked Gone because of it",
-                where=f"Settings › Exports folder ({folder})",
-                fix="mount or share the folder again, correct the path, or clear the setting to stop using it",
+                f"{exc.what}; nothing was written, and no prospect was marked Gone because of it",
+                where=exc.where or f"Settings › Exports folder ({folder})",
+                fix=exc.fix
+                or "mount or share the folder again, correct the path, or clear the setting to stop using it",
             ) from exc
         for file in ctx.progress(files, "Reading export files"):
             if file.problem or file.note:

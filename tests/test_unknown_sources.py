@@ -51,14 +51,14 @@ def test_an_exports_folder_that_is_gone_stops_the_run_and_changes_nothing(analys
     assert (before[PROSPECTS.name]["Status"] != "Gone").all()
     exports.rename(exports.with_name("unmounted"))  # an unmounted share, a renamed folder
 
-    with pytest.raises(InputError, match="the exports folder could not be read") as raised:
+    with pytest.raises(InputError, match="the exports folder does not exist; nothing was written") as raised:
         analyze(workbook)
     assert "Settings › Exports folder" in raised.value.message
     assert_unchanged(workbook, before)
 
     result = CliRunner().invoke(main, ["--workbook", str(workbook), "analyze"])
     assert result.exit_code != 0
-    assert "exports folder could not be read" in result.output
+    assert "the exports folder does not exist; nothing was written" in result.output
 
 
 def test_an_exports_folder_that_came_up_empty_stops_the_run_and_changes_nothing(analysed: tuple[Path, Path]) -> None:
