@@ -24,7 +24,7 @@ from bot.ingest import ImportReport, read_export_entries, read_export_frame
 from bot.ingest.archives import unpacked
 from bot.inputs import Inputs, by_schema, input_tab_names, pick, read_inputs
 from bot.learning.deleted import Deletions, deletion_state, find_deletions, tab_keys
-from bot.learning.merge import hand_added_rows, hand_typed_duplicates, prospects_upsert
+from bot.learning.merge import hand_added_rows, hand_typed_duplicates, off_list_entries, prospects_upsert
 from bot.learning.model import BATCH, learn
 from bot.learning.refresh import learned_scores, weights
 from bot.linktable import empty_link_table
@@ -334,6 +334,7 @@ def analyze(ctx: JobContext) -> JobResult:
         )
         prospects = after_checks(output.prospects, output.links, current)
     duplicates = hand_typed_duplicates(current.get(PROSPECTS.name), prospects["Domain"], written)
+    off_list = off_list_entries(current.get(PROSPECTS.name))
     prospects = pd.concat(
         [prospects, hand_added_rows(current.get(PROSPECTS.name), prospects["Domain"])], ignore_index=True
     )
@@ -406,6 +407,7 @@ def analyze(ctx: JobContext) -> JobResult:
             *output.notes,
             *deletions.notes(),
             *duplicates,
+            *off_list,
             *page_notes,
             *pull_notes,
             *problems,

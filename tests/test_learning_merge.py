@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bot.learning import hand_added_keys, hand_added_rows, prospects_upsert
+from bot.learning.merge import off_list_entries
 from bot.learning.refresh import score_update
 from bot.stores import UpsertRows
 from sheets_schema.tabs import PROSPECTS
@@ -104,3 +105,19 @@ def test_duplicate_keys_are_reported_not_merged(backend: Backend) -> None:
     assert frame is not None
     assert list(frame["Domain"]) == ["a.com", "a.com"]
     assert list(frame["Notes"]) == ["", "second row"]
+
+
+def test_entries_off_a_dropdowns_list_are_named_with_their_rows(backend: Backend) -> None:
+    run(backend, ["a.com", "b.com", "c.com"], "Pitch existing page")
+    outcome = PROSPECTS.names.index("Outcome") + 1
+    backend.team_types(PROSPECTS.name, 2, outcome, "won")  # not on the list
+    backend.team_types(PROSPECTS.name, 3, outcome, " replied ")  # on it, but for case and spacing
+    backend.team_types(PROSPECTS.name, 4, NEXT, "call them")
+    notes = off_list_entries(backend.store.read_tab(PROSPECTS.name))
+    assert len(notes) == 2
+    assert notes[0].startswith("Prospects, column Outcome: 1 entry is not on the dropdown's list ('won' on row 2)")
+    assert "not counted as results" in notes[0] and "Published / linked" in notes[0]
+    assert notes[1].startswith(
+        "Prospects, column Next action: 1 entry is not on the dropdown's list ('call them' on row 4)"
+    )
+    assert off_list_entries(None) == []

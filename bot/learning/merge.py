@@ -22,7 +22,9 @@ import pandas as pd
 
 from bot.inputs import pick
 from bot.stores import UpsertRows
+from sheets_schema import header_key
 from sheets_schema.tabs import PROSPECTS
+from sheets_schema.vocabularies import NEXT_ACTIONS, OUTCOMES
 
 HAND_ADDED_WHY = "Added by the team; no competitor link to it in the exports"
 
@@ -65,6 +67,32 @@ def hand_typed_duplicates(
                 f"Prospects row {row}: {key!r} is {written} as gapbot writes it, which has its own row: "
                 "move your cells to that row and delete this one"
             )
+    return notes
+
+
+#: The dropdown columns the team types in, their lists, and what an entry off the list costs.
+_DROPDOWNS = (
+    ("Outcome", OUTCOMES, "they are kept as typed, but not counted as results"),
+    ("Next action", NEXT_ACTIONS, "they are kept as typed"),
+)
+
+
+def off_list_entries(existing: pd.DataFrame | None, shown: int = 3) -> list[str]:
+    """A line per dropdown column of `Prospects` where the team typed something not on its list
+    (`won`, `maybe later`): a value that only differs in case or spacing is on it."""
+    notes = []
+    for column, allowed, cost in _DROPDOWNS:
+        keys = {header_key(value) for value in allowed}
+        cells = pick(existing, [column])[column].astype(str).str.strip()
+        off = cells[(cells != "") & ~cells.map(header_key).isin(keys)]
+        if off.empty:
+            continue
+        examples = ", ".join(f"{value!r} on row {row + 2}" for row, value in off.head(shown).items())
+        more = f" and {len(off) - shown} more" if len(off) > shown else ""
+        notes.append(
+            f"Prospects, column {column}: {len(off)} entr{'y is' if len(off) == 1 else 'ies are'} not on the "
+            f"dropdown's list ({examples}{more}); {cost} — choose one of: {', '.join(allowed)}"
+        )
     return notes
 
 
